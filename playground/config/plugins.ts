@@ -1,0 +1,44 @@
+import fs from 'fs';
+import path from 'path';
+
+const PLUGIN_PACKAGE = 'strapi-plugin-event-streaming';
+
+/**
+ * Absolute path of the plugin (the repository root). This file runs from `playground/config`
+ * (the admin build reads source config) and from `playground/dist/config` (the server), so walk
+ * up to the folder whose package.json is the plugin's instead of using a fixed relative path.
+ * A relative `resolve` is taken relative to Strapi's own loader, not the app: it must be absolute.
+ */
+function pluginRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg)) {
+      try {
+        if (JSON.parse(fs.readFileSync(pkg, 'utf8')).name === PLUGIN_PACKAGE) return dir;
+      } catch {
+        /* unreadable package.json: keep walking */
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`playground: cannot find ${PLUGIN_PACKAGE} above ${__dirname}`);
+    dir = parent;
+  }
+}
+
+export default ({ env }) => {
+  const host = env('HOST', '127.0.0.1');
+  const port = env.int('PORT', 1337);
+  return {
+    'users-permissions': { config: { jwtSecret: env('JWT_SECRET', 'playground-jwt-secret') } },
+    'event-streaming': {
+      enabled: true,
+      resolve: pluginRoot(),
+      config: {
+        publicUrl: env('PUBLIC_URL', `http://${host}:${port}`),
+        pullCron: env('EVENT_STREAMING_PULL_CRON', '*/1 * * * *'),
+        siteName: env('SITE_NAME', 'playground'),
+      },
+    },
+  };
+};
