@@ -1,0 +1,177 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm test`: jest (unit + integration) on SQLite, then the integration project again on
+ * PostgreSQL. Ends with one line `N passed, N failed` summing both runs; exits non-zero on any
+ * failure.
+ *
+ *   TEST_DB=sqlite|postgres|both   default: both when PostgreSQL is installed, else sqlite
+ *   npm test -- <jest args>        e.g. `npm test -- tests/integration/harness.test.ts`
+ *
+ * PostgreSQL: uses the local Debian cluster (starts it with pg_ctlcluster if it is down and
+ * creates the role strapi/strapi CREATEDB if missing, which needs root). Every test site gets
+ * a fresh database, dropped at teardown. DATABASE_HOST/PORT/USERNAME/PASSWORD override.
+ */
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
+
+const ROOT = path.resolve(__dirname, '..');
+const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
+const JEST = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+const extraArgs = process.argv.slice(2);
+
+const log = (...a) => console.log('[test]', ...a);
+const warn = (...a) => console.warn('\x1b[33m[test] WARNING:\x1b[0m', ...a);
+
+function sh(cmd, args, opts = {}) {
+  return spawnSync(cmd, args, { encoding: 'utf8', ...opts });
+}
+
+function postgresVersions() {
+  try {
+    return fs
+      .readdirSync('/usr/lib/postgresql')
+      .filter((v) => fs.existsSync(`/usr/lib/postgresql/${v}/bin/postgres`))
+      .sort((x, y) => Number(y) - Number(x));
+  } catch {
+    return [];
+  }
+}
+
+const pgInstalled = () => postgresVersions().length > 0;
+
+async function canConnect() {
+  const { Client } = require('pg');
+  const c = new Client({
+    host: process.env.DATABASE_HOST || '127.0.0.1',
+    port: Number(process.env.DATABASE_PORT || 5432),
+    user: process.env.DATABASE_USERNAME || 'strapi',
+    password: process.env.DATABASE_PASSWORD || 'strapi',
+    database: 'postgres',
+    connectionTimeoutMillis: 5000,
+  });
+  try {
+    await c.connect();
+    const { rows } = await c.query('SELECT rolcreatedb FROM pg_roles WHERE rolname = current_user');
+    return rows[0] && rows[0].rolcreatedb ? true : 'the role cannot CREATE DATABASE';
+  } catch (e) {
+    return e.message;
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+/** Start the local cluster and create the strapi role if needed. Throws with a clear message. */
+async function ensurePostgres() {
+  const first = await canConnect();
+  if (first === true) return;
+  const isRoot = process.getuid && process.getuid() === 0;
+  const [version] = postgresVersions();
+  if (version) {
+    const ls = sh('pg_lsclusters', ['--no-header']);
+    const line = (ls.stdout || '').split('\n').find((l) => l.startsWith(`${version} `) && / main /.test(l));
+    if (line && !/\bonline\b/.test(line)) {
+      log(`starting PostgreSQL ${version} (pg_ctlcluster ${version} main start)`);
+      const r = sh('pg_ctlcluster', [version, 'main', 'start']);
+      if (r.status !== 0) throw new Error(`pg_ctlcluster ${version} main start failed: ${r.stderr || r.stdout}`);
+    }
+  }
+  if (isRoot && !process.env.DATABASE_USERNAME) {
+    const q = "SELECT 1 FROM pg_roles WHERE rolname = 'strapi'";
+    const exists = sh('su', ['postgres', '-c', `psql -tAc "${q}"`]);
+    if (exists.status !== 0) throw new Error(`cannot run psql as postgres: ${exists.stderr}`);
+    if (exists.stdout.trim() !== '1') {
+      log("creating PostgreSQL role strapi (password 'strapi', CREATEDB)");
+      const r = sh('su', ['postgres', '-c', `psql -c "CREATE ROLE strapi LOGIN PASSWORD 'strapi' CREATEDB"`]);
+      if (r.status !== 0) throw new Error(`CREATE ROLE strapi failed: ${r.stderr}`);
+    } else {
+      sh('su', ['postgres', '-c', `psql -c "ALTER ROLE strapi LOGIN PASSWORD 'strapi' CREATEDB"`]);
+    }
+  }
+  let last;
+  for (let i = 0; i < 20; i += 1) {
+    last = await canConnect();
+    if (last === true) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(
+    `cannot use PostgreSQL as ${process.env.DATABASE_USERNAME || 'strapi'}@${process.env.DATABASE_HOST || '127.0.0.1'}: ${last}` +
+      (isRoot ? '' : ' (not root: create the role yourself: CREATE ROLE strapi LOGIN PASSWORD \'strapi\' CREATEDB)'),
+  );
+}
+
+function runJest(label, args, env) {
+  const out = path.join(ARTIFACTS, `jest-${label}.json`);
+  fs.rmSync(out, { force: true });
+  log(`--- jest (${label}): jest ${args.join(' ')}`);
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, [JEST, '--runInBand', '--json', `--outputFile=${out}`, ...args], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  let passed = 0;
+  let failed = 0;
+  let ok = r.status === 0;
+  if (fs.existsSync(out)) {
+    const j = JSON.parse(fs.readFileSync(out, 'utf8'));
+    passed = j.numPassedTests;
+    failed = j.numFailedTests;
+    // A suite that failed outside a test (e.g. beforeAll threw, syntax error) has no failed test: count it.
+    const brokenSuites = (j.testResults || []).filter((s) => s.status === 'failed' && !(s.assertionResults || []).some((a) => a.status === 'failed'));
+    failed += brokenSuites.length;
+    if (j.numRuntimeErrorTestSuites && !brokenSuites.length) failed += j.numRuntimeErrorTestSuites;
+  } else {
+    ok = false;
+    failed += 1;
+    warn(`jest (${label}) wrote no result file (exit ${r.status}); counted as 1 failure`);
+  }
+  if (r.status !== 0 && failed === 0) failed = 1; // e.g. globalSetup failed after tests were collected
+  log(`jest (${label}): ${passed} passed, ${failed} failed, exit ${r.status}, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  return { passed, failed, ok: ok && failed === 0 };
+}
+
+(async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const requested = (process.env.TEST_DB || '').toLowerCase();
+  if (requested && !['sqlite', 'postgres', 'both'].includes(requested)) {
+    console.error(`[test] TEST_DB must be sqlite, postgres or both (got ${requested})`);
+    process.exit(2);
+  }
+  let mode = requested;
+  if (!mode) {
+    if (pgInstalled()) mode = 'both';
+    else {
+      mode = 'sqlite';
+      warn('PostgreSQL is not installed: running on SQLite only. Install it with `bash scripts/install-system-deps.sh` (or set TEST_DB=sqlite to silence this).');
+    }
+  }
+  const results = [];
+  if (mode === 'postgres' || mode === 'both') {
+    try {
+      await ensurePostgres();
+    } catch (e) {
+      console.error(`[test] PostgreSQL is not usable: ${e.message}`);
+      console.log('0 passed, 1 failed');
+      process.exit(1);
+    }
+  }
+  if (mode === 'sqlite' || mode === 'both') {
+    results.push(runJest('sqlite', ['--passWithNoTests', ...extraArgs], { DATABASE_CLIENT: 'sqlite' }));
+  }
+  if (mode === 'postgres' || mode === 'both') {
+    const env = { DATABASE_CLIENT: 'postgres' };
+    if (mode === 'both') env.SKIP_BUILD = '1'; // built by the SQLite run
+    results.push(runJest('postgres', ['--selectProjects', 'integration', '--passWithNoTests', ...extraArgs], env));
+  }
+  const passed = results.reduce((n, r) => n + r.passed, 0);
+  const failed = results.reduce((n, r) => n + r.failed, 0);
+  const ok = results.every((r) => r.ok);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(ok ? 0 : 1);
+})().catch((e) => {
+  console.error('[test]', e);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+});
