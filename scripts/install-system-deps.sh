@@ -36,7 +36,7 @@ fi
 echo "[system-deps] installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+$SUDO apt-get install -y "${missing[@]}"
 for p in "${missing[@]}"; do
   echo "[system-deps] $p: installed ($(dpkg-query -W -f='${Version}' "$p"))"
 done
