@@ -1,0 +1,48 @@
+import type { Core } from '@strapi/strapi';
+import { ACTIONS, CRON_MAINTENANCE_JOB, CRON_PULL_JOB, PLUGIN_ID } from './constants';
+import { errorMessage } from './streaming/errors';
+import { getService } from './utils';
+
+export default async ({ strapi }: { strapi: Core.Strapi }) => {
+  await getService(strapi, 'settings').init();
+
+  await strapi.service('admin::permission').actionProvider.registerMany([
+    { section: 'plugins', displayName: 'Read streams, logs and mappings', uid: 'read', pluginName: PLUGIN_ID },
+    { section: 'plugins', displayName: 'Approve or reject consumers', uid: 'approve', pluginName: PLUGIN_ID },
+    { section: 'plugins', displayName: 'Configure Event Producers', uid: 'configure-producers', pluginName: PLUGIN_ID },
+    { section: 'plugins', displayName: 'Pull, back-fill and resync', uid: 'resync', pluginName: PLUGIN_ID },
+    { section: 'plugins', displayName: 'Configure Document Type Mappings', uid: 'configure-mappings', pluginName: PLUGIN_ID },
+  ]);
+  void ACTIONS;
+
+  const cfg = getService(strapi, 'settings').config();
+  strapi.cron.add({
+    [CRON_PULL_JOB]: {
+      // Closes over this plugin's strapi (cron passes the global one).
+      task: async () => {
+        try {
+          await getService(strapi, 'puller').tick();
+        } catch (error) {
+          strapi.log.warn(`event-streaming: periodic pull failed: ${errorMessage(error)}`);
+        }
+      },
+      options: { rule: cfg.pullCron },
+    },
+    [CRON_MAINTENANCE_JOB]: {
+      task: async () => {
+        try {
+          const c = getService(strapi, 'settings').config();
+          const logs = await getService(strapi, 'update-log').prune(c.retention.updateLogDays);
+          const syncs = await getService(strapi, 'sync-log').prune(c.retention.syncLogDays);
+          if (logs || syncs) strapi.log.info(`event-streaming: pruned ${logs} update-log and ${syncs} sync-log rows`);
+        } catch (error) {
+          strapi.log.warn(`event-streaming: pruning failed: ${errorMessage(error)}`);
+        }
+      },
+      options: { rule: cfg.maintenanceCron },
+    },
+  });
+
+  // Rows written before a crash may still lack a seq: sequence them now.
+  await getService(strapi, 'update-log').sequence();
+};

@@ -1,0 +1,50 @@
+import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
+import { errors } from '@strapi/utils';
+import { UID } from '../constants';
+import type { DocumentOrigin, RemoteReference } from '../contracts';
+import { streamableTypes, type ServedSubscription } from '../streaming/cursor';
+import { getService, repo } from '../utils';
+import { filter } from './helpers';
+
+/** Site identity, streamable content types, and a document's stream origin (side panel). */
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  async site(ctx: Context) {
+    const settings = getService(strapi, 'settings');
+    ctx.body = { data: { siteId: settings.siteId(), siteName: settings.siteName(), publicUrl: settings.publicUrl() } };
+  },
+  async contentTypes(ctx: Context) {
+    ctx.body = { data: getService(strapi, 'schema').list() };
+  },
+  async origin(ctx: Context) {
+    const contentType = filter(ctx, 'contentType');
+    const documentId = filter(ctx, 'documentId');
+    if (!contentType || !documentId) throw new errors.ValidationError('contentType and documentId are required');
+    const refs = (await repo(strapi, UID.remoteReference).findMany({
+      where: { localContentType: contentType, localDocumentId: documentId },
+      orderBy: { lastSyncedAt: 'desc' },
+    })) as Array<Record<string, any>>;
+    const consumers = await repo(strapi, UID.consumer).findMany({});
+    const data: DocumentOrigin = {
+      references: refs.map(
+        (r): RemoteReference => ({
+          localContentType: r.localContentType,
+          localDocumentId: r.localDocumentId,
+          locale: r.docLocale ?? null,
+          producerId: r.producerId ?? null,
+          producerUrl: r.producerUrl,
+          producerSiteId: r.producerSiteId,
+          remoteContentType: r.remoteContentType,
+          remoteDocumentId: r.remoteDocumentId,
+          lastSyncedAt: r.lastSyncedAt ?? null,
+          lastAppliedSeq: Number(r.lastAppliedSeq ?? 0),
+          deleted: Boolean(r.deleted),
+        })
+      ),
+      consumers: consumers
+        .filter((c) => streamableTypes((c.subscriptions ?? []) as ServedSubscription[]).includes(contentType))
+        .map((c) => ({ id: c.id, consumerName: c.consumerName, consumerSiteId: c.consumerSiteId, ackSeq: Number(c.ackSeq ?? 0) })),
+    };
+    ctx.body = { data };
+  },
+});

@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
+import { errors } from '@strapi/utils';
+import { SITE_HEADER, UID } from '../constants';
+import { parseCursor, parseLimit } from '../streaming/cursor';
+import { InputError } from '../streaming/errors';
+import { isFileRef, walkRefs } from '../streaming/refs';
+import type { DocRef } from '../streaming/snapshot';
+import { httpErrors } from '../errors';
+import { getService, repo } from '../utils';
+import { MAX_VIA_HOPS } from '../services/consumers';
+
+const UID_RE = /^api::[a-z0-9-]{1,80}\.[a-z0-9-]{1,80}$/;
+const DOC_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+const LOCALE_RE = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,2}$/;
+
+/** The API token that authenticated this request (content API tokens only). */
+function tokenId(ctx: Context): number {
+  const auth = ctx.state.auth as { strategy?: { name?: string }; credentials?: { id?: number } } | undefined;
+  if (auth?.strategy?.name !== 'content-api-token' && auth?.strategy?.name !== 'api-token') {
+    throw new errors.ForbiddenError('Event streaming is only served to API tokens');
+  }
+  const id = auth.credentials?.id;
+  if (!Number.isInteger(id)) throw new errors.ForbiddenError('Event streaming is only served to API tokens');
+  return id as number;
+}
+
+function parseVia(raw: unknown): DocRef[] {
+  if (raw === undefined || raw === '') return [];
+  if (typeof raw !== 'string' || raw.length > 4000) throw new InputError('via must be a JSON list');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new InputError('via must be a JSON list of [contentType, documentId, locale]');
+  }
+  if (!Array.isArray(parsed) || parsed.length > MAX_VIA_HOPS) throw new InputError(`via must be a list of at most ${MAX_VIA_HOPS} hops`);
+  return parsed.map((hop, i) => {
+    if (!Array.isArray(hop) || typeof hop[0] !== 'string' || !UID_RE.test(hop[0]) || typeof hop[1] !== 'string' || !DOC_ID_RE.test(hop[1])) {
+      throw new InputError(`via[${i}] must be [contentType, documentId, locale]`);
+    }
+    if (hop[2] !== null && hop[2] !== undefined && (typeof hop[2] !== 'string' || !LOCALE_RE.test(hop[2]))) throw new InputError(`via[${i}] has a bad locale`);
+    return { __ref: hop[0], documentId: hop[1], locale: hop[2] ?? null };
+  });
+}
+
+function parseLocale(raw: unknown): string | null {
+  if (raw === undefined || raw === '') return null;
+  if (typeof raw !== 'string' || !LOCALE_RE.test(raw)) throw new InputError('locale must be a locale code such as en or fr-FR');
+  return raw;
+}
+
+/**
+ * The site-to-site content API (prefix /api/event-streaming), authenticated by API tokens.
+ * A consumer is known by the API token it registered with; it reads only its own stream.
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const consumers = () => getService(strapi, 'consumers');
+
+  const consumerOf = async (ctx: Context) => {
+    const c = await consumers().byToken(tokenId(ctx));
+    if (!c) throw new errors.ForbiddenError('This API token has not registered a consumer; create an Event Producer on the consumer site first');
+    const claimed = ctx.get(SITE_HEADER);
+    if (claimed && claimed !== c.consumerSiteId) throw new errors.ForbiddenError('This API token belongs to another consumer site');
+    return c;
+  };
+
+  return {
+    async register(ctx: Context) {
+      const id = tokenId(ctx);
+      ctx.body = await httpErrors(() => consumers().register(id, ctx.request.body));
+    },
+
+    async deregister(ctx: Context) {
+      const c = await consumers().byToken(tokenId(ctx));
+      if (!c) throw new errors.NotFoundError('No consumer is registered with this API token');
+      await consumers().deregister(c);
+      ctx.body = { deregistered: true };
+    },
+
+    async pull(ctx: Context) {
+      const c = await consumerOf(ctx);
+      const cfg = getService(strapi, 'settings').config();
+      const page = await httpErrors(async () =>
+        consumers().pull(c, parseCursor(ctx.query.after), parseLimit(ctx.query.limit, cfg.maxPageSize, cfg.pageSize))
+      );
+      ctx.body = page;
+    },
+
+    async fetchDocument(ctx: Context) {
+      const c = await consumerOf(ctx);
+      const { uid, documentId } = ctx.params as { uid: string; documentId: string };
+      if (!UID_RE.test(uid) || !getService(strapi, 'schema').isStreamable(uid)) throw new errors.ValidationError(`Unknown content type ${uid.slice(0, 100)}`);
+      if (!DOC_ID_RE.test(documentId)) throw new errors.ValidationError('documentId is malformed');
+      const { locale, via } = await httpErrors(async () => ({ locale: parseLocale(ctx.query.locale), via: parseVia(ctx.query.via) }));
+      if (!(await consumers().canRead(c, uid, documentId, via))) {
+        throw new errors.ForbiddenError(`${uid} ${documentId} is neither of a type approved for this consumer nor reachable from one`);
+      }
+      ctx.body = await consumers().fetchDocument(uid, documentId, locale);
+    },
+
+    async listDocuments(ctx: Context) {
+      const c = await consumerOf(ctx);
+      const { uid } = ctx.params as { uid: string };
+      if (!UID_RE.test(uid) || !getService(strapi, 'schema').isStreamable(uid)) throw new errors.ValidationError(`Unknown content type ${uid.slice(0, 100)}`);
+      if (!(await consumers().canRead(c, uid, '-', []))) throw new errors.ForbiddenError(`${uid} is not approved for this consumer`);
+      const cfg = getService(strapi, 'settings').config();
+      ctx.body = await httpErrors(async () => consumers().listDocuments(uid, parseCursor(ctx.query.after), parseLimit(ctx.query.limit, cfg.maxPageSize, cfg.pageSize)));
+    },
+
+    /** The bytes of a file referenced by a document the consumer may read (`via` ends at that document). */
+    async fetchFile(ctx: Context) {
+      const c = await consumerOf(ctx);
+      const { fileId } = ctx.params as { fileId: string };
+      if (!DOC_ID_RE.test(fileId)) throw new errors.ValidationError('file id is malformed');
+      const via = await httpErrors(async () => parseVia(ctx.query.via));
+      const last = via[via.length - 1];
+      if (!last) throw new errors.ForbiddenError('A file is served only through the document that references it (via)');
+      if (!(await consumers().canRead(c, last.__ref, last.documentId, via.slice(0, -1)))) throw new errors.ForbiddenError('The referencing document is not readable by this consumer');
+      const snap = await getService(strapi, 'documents').read(last.__ref, last.documentId, last.locale ?? null);
+      let referenced = false;
+      walkRefs(snap, () => undefined, (f) => {
+        if (isFileRef(f) && f.__file === fileId) referenced = true;
+      });
+      if (!referenced) throw new errors.ForbiddenError('That document does not reference this file');
+      const file = await repo(strapi, 'plugin::upload.file').findOne({ where: { $or: [{ documentId: fileId }, { hash: fileId }] } });
+      if (!file) throw new errors.NotFoundError('File not found');
+      const url = String(file.url ?? '');
+      if (/^https?:\/\//.test(url)) {
+        ctx.status = 409;
+        ctx.body = { error: { status: 409, name: 'RemoteFileError', message: `The file is stored at ${url}; fetch it there` } };
+        return;
+      }
+      const publicDir = path.resolve(strapi.dirs.static.public);
+      const filePath = path.resolve(publicDir, `.${url}`);
+      if (!filePath.startsWith(publicDir + path.sep) || !fs.existsSync(filePath)) throw new errors.NotFoundError('The file is missing on disk');
+      ctx.type = String(file.mime ?? 'application/octet-stream');
+      ctx.body = fs.createReadStream(filePath);
+    },
+
+    /** Consumer side: a producer pokes this site; the pull that follows fetches the data. */
+    async notify(ctx: Context) {
+      const id = tokenId(ctx);
+      const body = (ctx.request.body ?? {}) as { siteId?: unknown };
+      if (typeof body.siteId !== 'string' || body.siteId.length > 64) throw new errors.ValidationError('siteId is required');
+      const producer = await repo(strapi, UID.producer).findOne({ where: { producerSiteId: body.siteId } });
+      if (!producer) throw new errors.NotFoundError('No Event Producer with this site id');
+      if (producer.callbackTokenId && producer.callbackTokenId !== id) throw new errors.ForbiddenError('This token is not the callback token of that producer');
+      getService(strapi, 'puller').requestPull(Number(producer.id));
+      ctx.status = 202;
+      ctx.body = { accepted: true };
+    },
+  };
+};

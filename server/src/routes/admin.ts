@@ -1,0 +1,42 @@
+import { ACTIONS } from '../constants';
+
+/** Admin API, prefix /event-streaming: an authenticated admin holding the named RBAC action. */
+const guard = (action: string) => ({
+  policies: ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions: [action] } }],
+});
+
+const route = (method: string, path: string, handler: string, action: string) => ({ method, path, handler, config: guard(action) });
+
+export default {
+  type: 'admin' as const,
+  routes: [
+    route('GET', '/site', 'meta.site', ACTIONS.read),
+    route('GET', '/content-types', 'meta.contentTypes', ACTIONS.read),
+    route('GET', '/documents/origin', 'meta.origin', ACTIONS.read),
+
+    route('GET', '/producers', 'producers.find', ACTIONS.read),
+    route('POST', '/producers', 'producers.create', ACTIONS.configureProducers),
+    route('GET', '/producers/:id', 'producers.findOne', ACTIONS.read),
+    route('PUT', '/producers/:id', 'producers.update', ACTIONS.configureProducers),
+    route('DELETE', '/producers/:id', 'producers.delete', ACTIONS.configureProducers),
+    route('POST', '/producers/:id/pull', 'producers.pull', ACTIONS.resync),
+    route('POST', '/producers/:id/backfill', 'producers.backfill', ACTIONS.resync),
+
+    route('GET', '/consumers', 'consumers.find', ACTIONS.read),
+    route('GET', '/consumers/:id', 'consumers.findOne', ACTIONS.read),
+    route('PUT', '/consumers/:id/subscriptions', 'consumers.setSubscriptions', ACTIONS.approve),
+    route('DELETE', '/consumers/:id', 'consumers.delete', ACTIONS.approve),
+
+    route('GET', '/update-logs', 'logs.updateLogs', ACTIONS.read),
+    route('GET', '/sync-logs', 'logs.syncLogs', ACTIONS.read),
+    route('POST', '/sync-logs/resync-failed', 'logs.resyncFailed', ACTIONS.resync),
+    route('GET', '/sync-logs/:id', 'logs.syncLog', ACTIONS.read),
+    route('POST', '/sync-logs/:id/resync', 'logs.resync', ACTIONS.resync),
+
+    route('GET', '/mappings', 'mappings.find', ACTIONS.read),
+    route('POST', '/mappings', 'mappings.create', ACTIONS.configureMappings),
+    route('GET', '/mappings/:id', 'mappings.findOne', ACTIONS.read),
+    route('PUT', '/mappings/:id', 'mappings.update', ACTIONS.configureMappings),
+    route('DELETE', '/mappings/:id', 'mappings.delete', ACTIONS.configureMappings),
+  ],
+};

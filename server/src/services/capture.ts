@@ -1,0 +1,123 @@
+import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
+import { changeFor } from '../streaming/diff';
+import type { Snapshot } from '../streaming/snapshot';
+import { streamableTypes, type ServedSubscription } from '../streaming/cursor';
+import { getService, repo } from '../utils';
+import { currentOrigin } from './origin';
+
+/** Actions of the Document Service that can change what a consumer sees. */
+const WRITE_ACTIONS = new Set(['create', 'update', 'delete', 'publish', 'unpublish', 'discardDraft', 'clone']);
+
+interface MiddlewareContext {
+  uid: string;
+  action: string;
+  params: Record<string, any>;
+  contentType?: { options?: { draftAndPublish?: boolean }; pluginOptions?: { i18n?: { localized?: boolean } } };
+}
+
+/**
+ * Change capture on the producer, as a Document Service middleware (REST, GraphQL, the Content
+ * Manager, `strapi.documents()` and the entity service all go through it; raw `strapi.db.query`
+ * writes do not).
+ *
+ * For a write to a type some consumer has Approved, it reads the streamed version of the
+ * document (the published one under Draft & Publish; every affected locale) before and after the
+ * write, and inserts one update-log row per changed (document, locale) — in the same transaction
+ * as the write, so a rolled-back write leaves no log and a committed one always has one.
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const docs = () => getService(strapi, 'documents');
+  const localesOf = (uid: string, documentId: string) => docs().localesOf(uid, documentId);
+
+  /** Could this action change the streamed (published) version? Saves two reads per draft edit. */
+  const touchesStreamedVersion = (ctx: MiddlewareContext): boolean => {
+    const dp = ctx.contentType?.options?.draftAndPublish === true;
+    if (!dp) return ctx.action !== 'discardDraft';
+    switch (ctx.action) {
+      case 'create':
+      case 'update':
+        return ctx.params?.status === 'published';
+      case 'publish':
+      case 'unpublish':
+      case 'delete':
+        return true;
+      default:
+        return false;
+    }
+  };
+
+  /** Types with at least one consumer that has them Approved and not unsubscribed (read each write: correct across instances). */
+  const capturedTypes = async (): Promise<Set<string>> => {
+    const consumers = await repo(strapi, UID.consumer).findMany({ select: ['subscriptions'] });
+    return new Set(consumers.flatMap((c) => streamableTypes((c.subscriptions ?? []) as ServedSubscription[])));
+  };
+
+  const readAll = async (uid: string, documentId: string, locales: Array<string | null>) => {
+    const out = new Map<string | null, Snapshot | null>();
+    for (const locale of locales) out.set(locale, await docs().read(uid, documentId, locale));
+    return out;
+  };
+
+  const service = {
+    /** The Document Service middleware (registered in `register`). */
+    middleware() {
+      return async (ctx: MiddlewareContext, next: () => Promise<unknown>) => {
+        if (!WRITE_ACTIONS.has(ctx.action) || !ctx.uid.startsWith('api::') || !touchesStreamedVersion(ctx)) {
+          return next();
+        }
+        return service.around(ctx, next);
+      };
+    },
+
+    async around(ctx: MiddlewareContext, next: () => Promise<unknown>): Promise<unknown> {
+      const { uid } = ctx;
+      return strapi.db.transaction(async ({ onCommit }) => {
+        if (!(await capturedTypes()).has(uid)) return next();
+        const localized = ctx.contentType?.pluginOptions?.i18n?.localized === true;
+        const requested: string | undefined = typeof ctx.params?.locale === 'string' ? ctx.params.locale : undefined;
+        let documentId: string | undefined = ctx.action === 'create' ? undefined : ctx.params?.documentId;
+
+        let locales: Array<string | null> = [null];
+        if (localized) {
+          const existing = documentId ? await localesOf(uid, documentId) : [];
+          locales = requested && requested !== '*' ? [requested] : existing;
+        }
+        const before = documentId ? await readAll(uid, documentId, locales) : new Map<string | null, Snapshot | null>();
+
+        const result = (await next()) as { documentId?: string; locale?: string; entries?: Array<{ locale?: string }> } | null;
+        documentId = documentId ?? result?.documentId;
+        if (!documentId) return result;
+        if (localized) {
+          const after = new Set<string | null>(locales);
+          if (result?.locale) after.add(result.locale);
+          for (const l of await localesOf(uid, documentId)) if (!requested || requested === '*' || l === requested) after.add(l);
+          locales = [...after];
+        }
+        const after = await readAll(uid, documentId, locales);
+
+        const origin = currentOrigin() ?? getService(strapi, 'settings').siteId();
+        let written = 0;
+        for (const locale of locales) {
+          const change = changeFor(before.get(locale) ?? null, after.get(locale) ?? null);
+          if (!change) continue;
+          await repo(strapi, UID.updateLog).create({
+            data: {
+              seq: null,
+              updateType: change.updateType,
+              contentType: uid,
+              targetDocumentId: documentId,
+              docLocale: locale,
+              data: change.data,
+              originSiteId: origin,
+            },
+          });
+          written += 1;
+        }
+        if (written) onCommit(() => getService(strapi, 'notifier').changed());
+        return result;
+      });
+    },
+  };
+  return service;
+};

@@ -1,0 +1,318 @@
+import crypto from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { CALLBACK_TOKEN_PERMISSIONS, PLUGIN_ID, UID } from '../constants';
+import type { EventProducer, ProducerInput, ProducerSubscription, PullResponse, RegisterResponse, SubscriptionStatus } from '../contracts';
+import { errorMessage, InputError, RemoteError } from '../streaming/errors';
+import { normalizeSiteUrl } from '../streaming/url';
+import { conflict } from '../errors';
+import { getService, repo } from '../utils';
+
+export type ProducerRow = {
+  id: number;
+  documentId: string;
+  producerUrl: string;
+  producerSiteId: string | null;
+  apiToken: string;
+  callbackToken: string | null;
+  callbackTokenId: number | null;
+  subscriptions: ProducerSubscription[] | null;
+  subscriberUserId: number | null;
+  lastPulledSeq: number | null;
+  producerHeadSeq: number | null;
+  lag: number | null;
+  lastPullAt: string | null;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+interface ParsedInput {
+  producerUrl: string;
+  apiToken: string | undefined;
+  callbackToken: string | undefined;
+  pullOnly: boolean;
+  subscriptions: Array<Omit<ProducerSubscription, 'status'>>;
+}
+
+/**
+ * The consumer side: Event Producers. Saving one registers this site on the producer over HTTP
+ * (idempotently); deleting it deregisters. A failure at any step leaves nothing behind: a minted
+ * callback token is revoked, a registration whose local save failed is undone.
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const producers = () => repo<ProducerRow>(strapi, UID.producer);
+  const settings = () => getService(strapi, 'settings');
+  const http = () => getService(strapi, 'http');
+  const tokens = () => strapi.service('admin::api-token-content-api') as unknown as {
+    create(attrs: object): Promise<{ id: number; accessKey: string }>;
+    revoke(id: number): Promise<unknown>;
+  };
+
+  const parse = async (body: unknown, creating: boolean): Promise<ParsedInput> => {
+    if (!isObject(body)) throw new InputError('The body must be a JSON object');
+    const allowed = new Set(['producerUrl', 'apiToken', 'subscriptions', 'callbackToken', 'pullOnly']);
+    const unknown = Object.keys(body).filter((k) => !allowed.has(k));
+    if (unknown.length) throw new InputError(`Unknown field(s): ${unknown.join(', ')}`);
+    const producerUrl = normalizeSiteUrl(body.producerUrl);
+    const { apiToken, callbackToken, pullOnly } = body;
+    if (creating || apiToken !== undefined) {
+      if (typeof apiToken !== 'string' || !/^[\x21-\x7e]{8,1024}$/.test(apiToken)) {
+        throw new InputError('apiToken must be the producer API token (8-1024 visible characters)');
+      }
+    }
+    if (callbackToken !== undefined && callbackToken !== null && (typeof callbackToken !== 'string' || !/^[\x21-\x7e]{8,1024}$/.test(callbackToken))) {
+      throw new InputError('callbackToken must be an API token of this site (8-1024 visible characters)');
+    }
+    if (pullOnly !== undefined && typeof pullOnly !== 'boolean') throw new InputError('pullOnly must be a boolean');
+    if (!Array.isArray(body.subscriptions) || body.subscriptions.length === 0 || body.subscriptions.length > 200) {
+      throw new InputError('subscriptions must be a list of 1 to 200 content types');
+    }
+    const schema = getService(strapi, 'schema');
+    const seen = new Set<string>();
+    const subscriptions = [];
+    for (const [i, s] of body.subscriptions.entries()) {
+      if (!isObject(s)) throw new InputError(`subscriptions[${i}] must be an object`);
+      const extra = Object.keys(s).filter((k) => !['contentType', 'remoteContentType', 'useSameName', 'unsubscribed', 'mapping', 'status'].includes(k));
+      if (extra.length) throw new InputError(`subscriptions[${i}] has unknown field(s): ${extra.join(', ')}`);
+      const { contentType, remoteContentType, useSameName, unsubscribed, mapping } = s;
+      if (typeof contentType !== 'string' || !schema.isStreamable(contentType)) {
+        throw new InputError(`subscriptions[${i}].contentType ${JSON.stringify(contentType)} is not a collection type of this site`);
+      }
+      const remote = remoteContentType === undefined || remoteContentType === null || remoteContentType === '' ? contentType : remoteContentType;
+      if (typeof remote !== 'string' || !/^api::[a-z0-9-]+\.[a-z0-9-]+$/.test(remote)) {
+        throw new InputError(`subscriptions[${i}].remoteContentType must be a content type UID like api::name.name`);
+      }
+      if (seen.has(remote)) throw new InputError(`subscriptions list ${remote} twice`);
+      seen.add(remote);
+      for (const [k, v] of Object.entries({ useSameName, unsubscribed })) {
+        if (v !== undefined && typeof v !== 'boolean') throw new InputError(`subscriptions[${i}].${k} must be a boolean`);
+      }
+      let mappingName: string | null = null;
+      if (mapping !== undefined && mapping !== null && mapping !== '') {
+        if (typeof mapping !== 'string') throw new InputError(`subscriptions[${i}].mapping must be a mapping name`);
+        const m = await repo(strapi, UID.mapping).findOne({ where: { mappingName: mapping } });
+        if (!m) throw new InputError(`subscriptions[${i}].mapping: no Document Type Mapping named "${mapping}"`);
+        if (m.localContentType !== contentType || m.remoteContentType !== remote) {
+          throw new InputError(`subscriptions[${i}].mapping "${mapping}" maps ${m.remoteContentType} to ${m.localContentType}, not ${remote} to ${contentType}`);
+        }
+        mappingName = mapping;
+      } else if (remote !== contentType) {
+        throw new InputError(`subscriptions[${i}]: streaming ${remote} into ${contentType} needs a mapping`);
+      }
+      subscriptions.push({
+        contentType,
+        remoteContentType: remote,
+        useSameName: (useSameName as boolean | undefined) ?? true,
+        unsubscribed: (unsubscribed as boolean | undefined) ?? false,
+        mapping: mappingName,
+      });
+    }
+    return {
+      producerUrl,
+      apiToken: apiToken as string | undefined,
+      callbackToken: (callbackToken as string | undefined) ?? undefined,
+      pullOnly: pullOnly === true,
+      subscriptions,
+    };
+  };
+
+  const toDto = (p: ProducerRow): EventProducer => ({
+    id: p.id,
+    documentId: p.documentId,
+    producerUrl: p.producerUrl,
+    producerSiteId: p.producerSiteId,
+    apiTokenHint: settings().hint(p.apiToken) ?? '',
+    callbackTokenHint: settings().hint(p.callbackToken),
+    pushEnabled: Boolean(p.callbackToken),
+    subscriptions: p.subscriptions ?? [],
+    lastPulledSeq: Number(p.lastPulledSeq ?? 0),
+    producerHeadSeq: Number(p.producerHeadSeq ?? 0),
+    lag: Number(p.lag ?? 0),
+    lastPullAt: p.lastPullAt,
+    lastSuccessAt: p.lastSuccessAt,
+    lastError: p.lastError,
+    lastErrorAt: p.lastErrorAt,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+  });
+
+  /** Registers (or re-registers) this site on the producer. */
+  const registerRemote = (producerUrl: string, apiToken: string, subs: ParsedInput['subscriptions'], callbackToken: string | null) =>
+    http().call<RegisterResponse>({
+      method: 'POST',
+      baseUrl: producerUrl,
+      path: `/api/${PLUGIN_ID}/register`,
+      token: apiToken,
+      body: {
+        siteId: settings().siteId(),
+        name: settings().siteName(),
+        callbackUrl: callbackToken ? settings().publicUrl() : null,
+        callbackToken,
+        subscriptions: subs.filter((s) => !s.unsubscribed).map((s) => ({ contentType: s.remoteContentType })),
+      },
+    });
+
+  const checkRegisterResponse = (res: RegisterResponse, producerUrl: string): RegisterResponse => {
+    if (!isObject(res) || typeof res.siteId !== 'string' || !Number.isInteger(res.headSeq) || !Array.isArray(res.subscriptions)) {
+      throw new RemoteError(`${producerUrl} answered the registration with something unexpected; is it a Strapi site with the event-streaming plugin?`, 200);
+    }
+    if (res.siteId === settings().siteId()) throw new InputError('producerUrl points at this site itself');
+    return res;
+  };
+
+  const mergeStatuses = (subs: ParsedInput['subscriptions'], remote: Array<{ contentType: string; status: SubscriptionStatus }>, old: ProducerSubscription[] = []) =>
+    subs.map((s) => ({
+      ...s,
+      status: (remote.find((r) => r.contentType === s.remoteContentType)?.status ??
+        old.find((o) => o.remoteContentType === s.remoteContentType)?.status ??
+        'Pending') as SubscriptionStatus,
+    }));
+
+  const mintCallbackToken = async (producerUrl: string) => {
+    const token = await tokens().create({
+      name: `event-streaming callbacks from ${producerUrl} ${crypto.randomBytes(3).toString('hex')}`.slice(0, 100),
+      description: 'Minted by the event-streaming plugin: lets the producer notify this site of new events. Allows nothing else.',
+      type: 'custom',
+      permissions: [...CALLBACK_TOKEN_PERMISSIONS],
+      lifespan: null,
+    });
+    return { id: token.id, accessKey: token.accessKey };
+  };
+
+  const service = {
+    async list(): Promise<EventProducer[]> {
+      return (await producers().findMany({ orderBy: { id: 'asc' } })).map(toDto);
+    },
+
+    async get(id: number): Promise<EventProducer | null> {
+      const p = await producers().findOne({ where: { id } });
+      return p ? toDto(p) : null;
+    },
+
+    row(id: number): Promise<ProducerRow | null> {
+      return producers().findOne({ where: { id } });
+    },
+
+    async create(body: unknown): Promise<EventProducer> {
+      const input = await parse(body, true);
+      if (await producers().findOne({ where: { producerUrl: input.producerUrl } })) {
+        throw conflict(`An Event Producer for ${input.producerUrl} already exists; edit it instead`);
+      }
+      const push = !input.pullOnly;
+      if (push && !input.callbackToken && !settings().publicUrl()) {
+        throw new InputError('This site has no publicUrl configured, so the producer cannot notify it: set the plugin config "publicUrl" or save with pullOnly: true');
+      }
+      let minted: { id: number; accessKey: string } | null = null;
+      let registered = false;
+      try {
+        if (push && !input.callbackToken) minted = await mintCallbackToken(input.producerUrl);
+        const callbackToken = push ? (input.callbackToken ?? minted!.accessKey) : null;
+        const res = checkRegisterResponse(await registerRemote(input.producerUrl, input.apiToken!, input.subscriptions, callbackToken), input.producerUrl);
+        registered = true;
+        const created = await producers().create({
+          data: {
+            producerUrl: input.producerUrl,
+            producerSiteId: res.siteId,
+            apiToken: settings().encrypt(input.apiToken!),
+            callbackToken: callbackToken ? settings().encrypt(callbackToken) : null,
+            callbackTokenId: minted?.id ?? null,
+            subscriptions: mergeStatuses(input.subscriptions, res.subscriptions),
+            lastPulledSeq: res.headSeq,
+            producerHeadSeq: res.headSeq,
+            lag: 0,
+          },
+        });
+        strapi.log.info(`event-streaming: registered with producer ${input.producerUrl}`);
+        return toDto(created);
+      } catch (error) {
+        if (registered) await service.deregisterRemote(input.producerUrl, input.apiToken!).catch((e: unknown) => strapi.log.warn(`event-streaming: could not undo the registration on ${input.producerUrl}: ${errorMessage(e)}`));
+        if (minted) await tokens().revoke(minted.id);
+        throw error;
+      }
+    },
+
+    async update(id: number, body: unknown): Promise<EventProducer | null> {
+      const current = await producers().findOne({ where: { id } });
+      if (!current) return null;
+      const input = await parse(body, false);
+      if (input.producerUrl !== current.producerUrl) {
+        throw new InputError('producerUrl cannot change; delete this Event Producer and create a new one');
+      }
+      const apiToken = input.apiToken ?? settings().decrypt(current.apiToken);
+      let callbackToken = current.callbackToken ? settings().decrypt(current.callbackToken) : null;
+      if (input.callbackToken) callbackToken = input.callbackToken;
+      if (input.pullOnly) callbackToken = null;
+      const res = checkRegisterResponse(await registerRemote(current.producerUrl, apiToken, input.subscriptions, callbackToken), current.producerUrl);
+      if (current.producerSiteId && res.siteId !== current.producerSiteId) {
+        throw new InputError(`${current.producerUrl} is now a different site (${res.siteId}, was ${current.producerSiteId}); delete this Event Producer and create a new one`);
+      }
+      const updated = await producers().update({
+        where: { id },
+        data: {
+          apiToken: settings().encrypt(apiToken),
+          callbackToken: callbackToken ? settings().encrypt(callbackToken) : null,
+          subscriptions: mergeStatuses(input.subscriptions, res.subscriptions, current.subscriptions ?? []),
+        },
+      });
+      if (input.pullOnly && current.callbackTokenId) {
+        await tokens().revoke(current.callbackTokenId);
+        await producers().update({ where: { id }, data: { callbackTokenId: null } });
+      }
+      return toDto(updated!);
+    },
+
+    async deregisterRemote(producerUrl: string, apiToken: string): Promise<void> {
+      await http().call({ method: 'DELETE', baseUrl: producerUrl, path: `/api/${PLUGIN_ID}/register`, token: apiToken });
+    },
+
+    /**
+     * Deletes an Event Producer and its registration on the producer. If the producer cannot be
+     * reached the delete is refused (4xx) unless `force`, so no registration is silently orphaned.
+     */
+    async remove(id: number, force: boolean): Promise<boolean> {
+      const p = await producers().findOne({ where: { id } });
+      if (!p) return false;
+      try {
+        await service.deregisterRemote(p.producerUrl, settings().decrypt(p.apiToken));
+      } catch (error) {
+        const gone = error instanceof RemoteError && error.status === 404;
+        if (!force && !gone) throw error;
+        strapi.log.warn(`event-streaming: deleting producer ${p.producerUrl} without deregistering: ${errorMessage(error)}`);
+      }
+      if (p.callbackTokenId) {
+        try {
+          await tokens().revoke(p.callbackTokenId);
+        } catch (error) {
+          strapi.log.warn(`event-streaming: the callback token of ${p.producerUrl} could not be revoked: ${errorMessage(error)}`);
+        }
+      }
+      await producers().delete({ where: { id } });
+      return true;
+    },
+
+    /** Mirrors what a pull saw: statuses, head, lag, health. */
+    async recordPull(id: number, page: PullResponse): Promise<void> {
+      const p = await producers().findOne({ where: { id } });
+      if (!p) return;
+      const statuses = new Map(page.subscriptions.map((s) => [s.contentType, s.status]));
+      const subscriptions = (p.subscriptions ?? []).map((s) => ({ ...s, status: statuses.get(s.remoteContentType) ?? s.status }));
+      await producers().update({
+        where: { id },
+        data: { subscriptions, producerHeadSeq: page.headSeq, lastPullAt: new Date() },
+      });
+    },
+
+    async recordHealth(id: number, result: { ok: true; cursor: number; headSeq: number } | { ok: false; error: string }): Promise<void> {
+      const now = new Date();
+      const data = result.ok
+        ? { lastSuccessAt: now, lastError: null, lastErrorAt: null, lag: Math.max(0, result.headSeq - result.cursor), producerHeadSeq: result.headSeq }
+        : { lastError: result.error.slice(0, 2000), lastErrorAt: now };
+      await producers().update({ where: { id }, data });
+    },
+  };
+  return service;
+};

@@ -1,0 +1,195 @@
+import crypto from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { PLUGIN_ID, UID } from '../constants';
+import type { PullResponse, StreamEvent } from '../contracts';
+import { nextRetryDelay } from '../streaming/backoff';
+import { ApplyError, errorMessage, RemoteError } from '../streaming/errors';
+import { pullOnce, type PullPorts, type PullResult } from '../streaming/pull-loop';
+import { getService, repo } from '../utils';
+import type { Prepared } from './applier';
+import type { ProducerRow } from './producers';
+
+const UPDATE_TYPES = new Set(['Create', 'Update', 'Delete']);
+
+/** Checks a pulled page before anything of it is used: the producer is not trusted. */
+export function checkPage(page: unknown, after: number): PullResponse {
+  const bad = (why: string) => new RemoteError(`The producer answered the pull with an invalid page: ${why}`, 200);
+  if (typeof page !== 'object' || page === null) throw bad('not an object');
+  const p = page as Record<string, unknown>;
+  if (typeof p.siteId !== 'string') throw bad('no siteId');
+  for (const k of ['headSeq', 'nextCursor'] as const) if (!Number.isInteger(p[k]) || (p[k] as number) < 0) throw bad(`${k} is not a non-negative integer`);
+  if ((p.nextCursor as number) < after) throw bad('nextCursor moves backwards');
+  if (typeof p.hasMore !== 'boolean') throw bad('hasMore is not a boolean');
+  if (!Array.isArray(p.subscriptions) || !Array.isArray(p.events)) throw bad('subscriptions/events are not lists');
+  for (const e of p.events as unknown[]) {
+    const ev = e as Record<string, unknown>;
+    if (typeof e !== 'object' || e === null) throw bad('an event is not an object');
+    if (!Number.isInteger(ev.seq) || (ev.seq as number) <= after || (ev.seq as number) > (p.nextCursor as number)) throw bad(`event seq ${String(ev.seq)} is outside (${after}, ${String(p.nextCursor)}]`);
+    if (!UPDATE_TYPES.has(ev.updateType as string)) throw bad(`event #${String(ev.seq)} has updateType ${JSON.stringify(ev.updateType)}`);
+    if (typeof ev.contentType !== 'string' || typeof ev.documentId !== 'string' || !ev.documentId || ev.documentId.length > 64) throw bad(`event #${String(ev.seq)} lacks contentType/documentId`);
+    if (ev.locale !== null && ev.locale !== undefined && typeof ev.locale !== 'string') throw bad(`event #${String(ev.seq)} has a bad locale`);
+    if (ev.data !== null && ev.data !== undefined && (typeof ev.data !== 'object' || Array.isArray(ev.data))) throw bad(`event #${String(ev.seq)} has bad data`);
+    ev.locale = ev.locale ?? null;
+    ev.data = ev.data ?? null;
+    ev.originSiteId = typeof ev.originSiteId === 'string' ? ev.originSiteId : null;
+  }
+  return page as PullResponse;
+}
+
+/**
+ * Pull coordination on the consumer: at most one pull per producer at a time — in this process
+ * (a promise per producer, with a "pull again" flag that coalesces notifications arriving
+ * meanwhile) and across processes sharing the database (a lease row update: owner + expiry,
+ * taken with a conditional UPDATE, renewed per page).
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const instanceId = crypto.randomUUID();
+  const inFlight = new Map<number, { promise: Promise<PullResult | null>; again: boolean }>();
+  let stopped = false;
+  const producersRepo = () => repo<ProducerRow>(strapi, UID.producer);
+  const syncLogs = () => repo(strapi, UID.syncLog);
+  const settings = () => getService(strapi, 'settings');
+
+  const acquireLease = async (id: number): Promise<boolean> => {
+    const now = Date.now();
+    const { count } = await producersRepo().updateMany({
+      where: { id, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }, { leaseOwner: instanceId }] },
+      data: { leaseOwner: instanceId, leaseUntil: now + settings().config().leaseMs },
+    });
+    return count === 1;
+  };
+  const renewLease = (id: number) =>
+    producersRepo().updateMany({ where: { id, leaseOwner: instanceId }, data: { leaseUntil: Date.now() + settings().config().leaseMs } });
+  const releaseLease = (id: number) => producersRepo().updateMany({ where: { id, leaseOwner: instanceId }, data: { leaseOwner: null, leaseUntil: null } });
+
+  const ports = (producer: ProducerRow): PullPorts => {
+    const applier = getService(strapi, 'applier');
+    const cfg = settings().config();
+    return {
+      loadCursor: async () => Number((await producersRepo().findOne({ where: { id: producer.id }, select: ['lastPulledSeq'] }))?.lastPulledSeq ?? 0),
+      fetchPage: async (after) => {
+        await renewLease(producer.id);
+        const page = await getService(strapi, 'http').call<unknown>({
+          method: 'GET',
+          baseUrl: producer.producerUrl,
+          path: `/api/${PLUGIN_ID}/updates`,
+          token: settings().decrypt(producer.apiToken),
+          params: { after, limit: cfg.pageSize },
+        });
+        return checkPage(page, after);
+      },
+      recordPull: async (page) => {
+        await getService(strapi, 'producers').recordPull(producer.id, page);
+        const fresh = await producersRepo().findOne({ where: { id: producer.id } });
+        if (fresh) producer.subscriptions = fresh.subscriptions;
+      },
+      prepare: (event) => applier.prepare(producer, producer.subscriptions ?? [], event),
+      transaction: <T>(fn: () => Promise<T>) => strapi.db.transaction(() => fn()) as unknown as Promise<T>,
+      alreadyProcessed: async (seq) => (await syncLogs().count({ where: { producerId: producer.id, seq } })) > 0,
+      blockingFailure: async (event) => {
+        const row = await syncLogs().findOne({
+          where: {
+            producerId: producer.id,
+            remoteContentType: event.contentType,
+            remoteDocumentId: event.documentId,
+            docLocale: event.locale,
+            status: { $in: ['Failed', 'Blocked'] },
+          },
+          orderBy: { seq: 'asc' },
+          select: ['seq'],
+        });
+        return row ? Number(row.seq) : null;
+      },
+      apply: (event, prepared) => applier.apply(producer, event, prepared as Prepared),
+      record: (event, outcome) => getService(strapi, 'sync-log').record(producer, event, outcome),
+      saveCursor: async (seq) => {
+        await producersRepo().updateMany({ where: { id: producer.id, lastPulledSeq: { $lt: seq } }, data: { lastPulledSeq: seq } });
+      },
+    };
+  };
+
+  const runPull = async (producerId: number): Promise<PullResult | null> => {
+    const producer = await producersRepo().findOne({ where: { id: producerId } });
+    if (!producer) return null;
+    if (!(await acquireLease(producerId))) return null; // another instance is pulling it
+    try {
+      const result = await pullOnce(ports(producer), { maxPages: settings().config().maxPagesPerPull });
+      await getService(strapi, 'producers').recordHealth(producerId, { ok: true, cursor: result.cursor, headSeq: result.headSeq });
+      return result;
+    } catch (error) {
+      const message = errorMessage(error);
+      strapi.log.warn(`event-streaming: pulling from ${producer.producerUrl} failed: ${message}`);
+      await getService(strapi, 'producers').recordHealth(producerId, { ok: false, error: message });
+      throw error;
+    } finally {
+      await releaseLease(producerId);
+    }
+  };
+
+  const service = {
+    /**
+     * Pulls from a producer now, or — if a pull of it is running in this process — makes that
+     * pull run once more and waits for it. Resolves with the last run's result.
+     */
+    async pull(producerId: number): Promise<PullResult | null> {
+      if (stopped) return null;
+      const running = inFlight.get(producerId);
+      if (running) {
+        running.again = true;
+        return running.promise;
+      }
+      const entry = { again: false, promise: Promise.resolve<PullResult | null>(null) };
+      entry.promise = (async () => {
+        try {
+          let result: PullResult | null;
+          do {
+            entry.again = false;
+            result = await runPull(producerId);
+          } while (entry.again && !stopped);
+          return result;
+        } finally {
+          inFlight.delete(producerId);
+        }
+      })();
+      inFlight.set(producerId, entry);
+      return entry.promise;
+    },
+
+    /** Fire-and-forget pull (notifications): failures are recorded on the producer's health. */
+    requestPull(producerId: number): void {
+      service.pull(producerId).catch((error: unknown) => strapi.log.debug(`event-streaming: pull ${producerId}: ${errorMessage(error)}`));
+    },
+
+    /** The cron job: pull every producer, then retry failed events that are due. */
+    async tick(): Promise<void> {
+      const all = await producersRepo().findMany({ select: ['id'] });
+      for (const p of all) {
+        try {
+          await service.pull(p.id);
+        } catch {
+          // recorded in the producer's health by runPull; the next tick tries again
+        }
+      }
+      await getService(strapi, 'sync-log').retryDue();
+    },
+
+    async idle(): Promise<void> {
+      await Promise.allSettled([...inFlight.values()].map((e) => e.promise));
+    },
+
+    stop(): void {
+      stopped = true;
+    },
+
+    nextRetryAt(attempts: number): number | null {
+      const delay = nextRetryDelay(attempts, settings().config().retry);
+      return delay === null ? null : Date.now() + delay;
+    },
+
+    ports,
+    ApplyError,
+  };
+  return service;
+};
+
+export type { StreamEvent };

@@ -1,0 +1,50 @@
+import type { Core } from '@strapi/strapi';
+import type { AttributeDef, ModelDef, SchemaLookup } from '../streaming/schema';
+import type { StreamableContentType } from '../contracts';
+
+/** Strapi's schemas as the engine's plain `SchemaLookup`, and the list of streamable types. */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const model = (uid: string): ModelDef | undefined => {
+    const ct = (strapi.contentTypes as Record<string, any>)[uid] ?? (strapi.components as Record<string, any>)[uid];
+    if (!ct) return undefined;
+    return {
+      uid,
+      attributes: ct.attributes as Record<string, AttributeDef>,
+      draftAndPublish: ct.options?.draftAndPublish === true,
+      localized: ct.pluginOptions?.i18n?.localized === true,
+    };
+  };
+  const lookup: SchemaLookup = { model };
+
+  /** Collection types of the app (`api::`) can stream; plugin and admin types cannot. */
+  const isStreamable = (uid: string): boolean => {
+    const ct = (strapi.contentTypes as Record<string, any>)[uid];
+    return Boolean(ct && uid.startsWith('api::') && ct.kind === 'collectionType');
+  };
+
+  return {
+    lookup,
+    model,
+    isStreamable,
+    list(): StreamableContentType[] {
+      return Object.keys(strapi.contentTypes)
+        .filter(isStreamable)
+        .map((uid) => {
+          const ct = (strapi.contentTypes as Record<string, any>)[uid];
+          return {
+            uid,
+            displayName: ct.info?.displayName ?? uid,
+            draftAndPublish: ct.options?.draftAndPublish === true,
+            localized: ct.pluginOptions?.i18n?.localized === true,
+            attributes: Object.entries(ct.attributes as Record<string, AttributeDef>).map(([name, a]) => ({
+              name,
+              type: a.type,
+              ...(a.target ? { target: a.target } : {}),
+              ...(a.component ? { component: a.component } : {}),
+              ...(a.required ? { required: true } : {}),
+            })),
+          };
+        });
+    },
+  };
+};

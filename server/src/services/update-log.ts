@@ -1,0 +1,123 @@
+import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
+import type { StreamEvent, UpdateLogEntry } from '../contracts';
+import { tableOf, repo } from '../utils';
+
+/** Key of the PostgreSQL advisory lock that serialises the sequencer across instances. */
+const SEQUENCER_LOCK = 815_700_101;
+const SEQUENCE_BATCH = 5_000;
+
+type LogRow = {
+  id: number;
+  seq: number | null;
+  updateType: StreamEvent['updateType'];
+  contentType: string;
+  targetDocumentId: string;
+  docLocale: string | null;
+  data: Record<string, unknown> | null;
+  originSiteId: string | null;
+  createdAt: string;
+};
+
+export const toStreamEvent = (row: LogRow): StreamEvent => ({
+  seq: Number(row.seq),
+  updateType: row.updateType,
+  contentType: row.contentType,
+  documentId: row.targetDocumentId,
+  locale: row.docLocale ?? null,
+  data: row.data ?? null,
+  originSiteId: row.originSiteId ?? null,
+});
+
+/**
+ * The producer's update log.
+ *
+ * Rows are inserted with `seq = NULL` inside the writing transaction (services/capture.ts).
+ * The sequencer gives committed rows their `seq` afterwards, in id order, one run at a time
+ * (PostgreSQL: an advisory transaction lock; SQLite: the single writer), each run starting above
+ * the highest seq so far. Hence the cursor invariant (streaming/cursor.ts): a visible seq N
+ * implies every seq < N is visible — concurrent transactions that commit out of id order are
+ * simply sequenced by the run after their commit, never skipped.
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const t = () => tableOf(strapi, UID.updateLog);
+  const isPostgres = () => strapi.db.dialect.client === 'postgres';
+
+  return {
+    /** Assigns seq to every committed, unsequenced row. Returns the new head. */
+    async sequence(): Promise<number> {
+      const { table, col } = t();
+      const id = col('id');
+      const seq = col('seq');
+      return strapi.db.transaction(async ({ trx }) => {
+        if (isPostgres()) await trx.raw('SELECT pg_advisory_xact_lock(?)', [SEQUENCER_LOCK]);
+        for (;;) {
+          const result = await trx.raw(
+            `UPDATE ?? SET ?? = s.next_seq FROM (
+               SELECT ??, (SELECT COALESCE(MAX(??), 0) FROM ??) + ROW_NUMBER() OVER (ORDER BY ??) AS next_seq
+               FROM ?? WHERE ?? IS NULL ORDER BY ?? LIMIT ${SEQUENCE_BATCH}
+             ) s WHERE ??.?? = s.??`,
+            [table, seq, id, seq, table, id, table, seq, id, table, id, id]
+          );
+          const changed = isPostgres() ? Number(result.rowCount ?? 0) : Number(result?.changes ?? 0);
+          if (changed < SEQUENCE_BATCH) break;
+        }
+        const row = await trx(table).max({ head: seq }).first();
+        return Number(row?.head ?? 0);
+      });
+    },
+
+    /** Highest assigned seq (0 when the log is empty). */
+    async head(): Promise<number> {
+      const { table, col } = t();
+      const row = await strapi.db.connection(table).max({ head: col('seq') }).first();
+      return Number(row?.head ?? 0);
+    },
+
+    /** Rows with after < seq <= head of the given types, ascending, at most `limit` (keyset paging on the seq index). */
+    async page(after: number, head: number, types: string[], limit: number): Promise<StreamEvent[]> {
+      if (!types.length || head <= after) return [];
+      const rows = (await repo<LogRow>(strapi, UID.updateLog).findMany({
+        where: { seq: { $gt: after, $lte: head }, contentType: { $in: types } },
+        orderBy: { seq: 'asc' },
+        limit,
+      })) as LogRow[];
+      return rows.map(toStreamEvent);
+    },
+
+    /** Admin listing, newest first. */
+    async list(filters: { contentType?: string; updateType?: string; documentId?: string }, page: number, pageSize: number) {
+      const where: Record<string, unknown> = {};
+      if (filters.contentType) where.contentType = filters.contentType;
+      if (filters.updateType) where.updateType = filters.updateType;
+      if (filters.documentId) where.targetDocumentId = filters.documentId;
+      const res = await repo<LogRow>(strapi, UID.updateLog).findPage({ where, orderBy: [{ seq: 'desc' }, { id: 'desc' }], page, pageSize });
+      const data: UpdateLogEntry[] = res.results.map((r) => ({
+        id: r.id,
+        seq: r.seq === null ? null : Number(r.seq),
+        updateType: r.updateType,
+        contentType: r.contentType,
+        documentId: r.targetDocumentId,
+        locale: r.docLocale ?? null,
+        data: r.data ?? null,
+        originSiteId: r.originSiteId ?? null,
+        createdAt: r.createdAt,
+      }));
+      return { data, meta: { pagination: res.pagination } };
+    },
+
+    /**
+     * Deletes rows every consumer has acknowledged (seq <= the lowest ackSeq) and that are older
+     * than the retention. With no consumer, everything older than the retention goes.
+     */
+    async prune(retentionDays: number): Promise<number> {
+      const consumers = await repo(strapi, UID.consumer).findMany({ select: ['ackSeq'] });
+      const minAck = consumers.length ? Math.min(...consumers.map((c) => Number(c.ackSeq ?? 0))) : Number.MAX_SAFE_INTEGER;
+      const cutoff = new Date(Date.now() - retentionDays * 86_400_000);
+      const { count } = await repo(strapi, UID.updateLog).deleteMany({
+        where: { seq: { $notNull: true, $lte: minAck }, createdAt: { $lte: cutoff } },
+      });
+      return count;
+    },
+  };
+};

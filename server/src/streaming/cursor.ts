@@ -1,0 +1,80 @@
+import { InputError } from './errors';
+import type { StreamEvent, SubscriptionStatus } from '../contracts';
+
+/**
+ * Producer-side paging of the update log.
+ *
+ * INVARIANT (gap-free cursor): `seq` is assigned after commit by the sequencer (see
+ * services/update-log.ts), one batch at a time under a lock, always above every seq assigned
+ * before. So once a reader sees seq N, every seq below N is already visible: a reader that
+ * reads `seq > after AND seq <= head` (head read first) can never pass an event that is still
+ * to commit. The consumer's cursor is therefore a plain "everything up to here was scanned".
+ */
+
+export const MAX_CURSOR = 2 ** 31 - 1;
+
+/** Parses a cursor from a query string. @throws InputError for anything but an integer in range. */
+export function parseCursor(raw: unknown, field = 'after'): number {
+  const text = Array.isArray(raw) ? raw[0] : raw;
+  if (text === undefined || text === null || text === '') return 0;
+  if (typeof text !== 'string' && typeof text !== 'number') throw new InputError(`${field} must be an integer`);
+  const s = String(text);
+  if (!/^\d{1,10}$/.test(s)) throw new InputError(`${field} must be a non-negative integer, got ${JSON.stringify(s).slice(0, 40)}`);
+  const n = Number(s);
+  if (n > MAX_CURSOR) throw new InputError(`${field} is out of range`);
+  return n;
+}
+
+export function parseLimit(raw: unknown, max: number, fallback: number): number {
+  if (raw === undefined || raw === null || raw === '') return fallback;
+  const s = String(Array.isArray(raw) ? raw[0] : raw);
+  if (!/^\d{1,6}$/.test(s) || Number(s) < 1) throw new InputError('limit must be a positive integer');
+  return Math.min(Number(s), max);
+}
+
+export interface ServedSubscription {
+  contentType: string;
+  status: SubscriptionStatus;
+  unsubscribed: boolean;
+  approvedAtSeq: number | null;
+}
+
+/** Content types a consumer may receive now: Approved and not unsubscribed. */
+export const streamableTypes = (subs: ServedSubscription[]): string[] =>
+  subs.filter((s) => s.status === 'Approved' && !s.unsubscribed).map((s) => s.contentType);
+
+export interface PageInput {
+  after: number;
+  /** Highest visible seq, read before `rows`. */
+  head: number;
+  /** `seq > after AND seq <= head AND contentType IN streamableTypes`, ascending, at most `limit`. */
+  rows: StreamEvent[];
+  limit: number;
+  subscriptions: ServedSubscription[];
+  consumerSiteId: string;
+}
+
+export interface Page {
+  events: StreamEvent[];
+  nextCursor: number;
+  hasMore: boolean;
+}
+
+/**
+ * Cuts one page for a consumer. Events the consumer must not get (its own changes coming back,
+ * events from before its approval) are dropped but still scanned, so the cursor moves past them.
+ */
+export function cutPage(input: PageInput): Page {
+  const { after, head, rows, limit, subscriptions, consumerSiteId } = input;
+  const full = rows.length >= limit;
+  const last = rows.length ? rows[rows.length - 1].seq : after;
+  const nextCursor = full ? last : Math.max(head, after);
+  const allowed = new Map(
+    subscriptions.filter((s) => s.status === 'Approved' && !s.unsubscribed).map((s) => [s.contentType, s.approvedAtSeq ?? 0])
+  );
+  const events = rows.filter((e) => {
+    const from = allowed.get(e.contentType);
+    return from !== undefined && e.seq > from && e.originSiteId !== consumerSiteId;
+  });
+  return { events, nextCursor, hasMore: full && last < head };
+}

@@ -1,0 +1,44 @@
+/**
+ * Errors of the sync engine. The Strapi adapters map them onto Strapi's error classes
+ * (InputError -> 400 ValidationError, RemoteError -> 400/502 with the remote's message).
+ */
+
+/** The caller sent something invalid. Always a client mistake, never retried. */
+export class InputError extends Error {
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown> = {}
+  ) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** A call to the other site failed: unreachable, timed out, refused, or answered with an error. */
+export class RemoteError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status the remote answered with; 0 when it could not be reached. */
+    readonly status: number,
+    readonly code?: string
+  ) {
+    super(message);
+    this.name = 'RemoteError';
+  }
+
+  /** Worth retrying later: the producer is down, slow or overloaded (not a 4xx answer). */
+  get transient(): boolean {
+    return this.status === 0 || this.status >= 500 || this.status === 429;
+  }
+}
+
+/** An event could not be applied; recorded as Failed in the sync log with this message. */
+export class ApplyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ApplyError';
+  }
+}
+
+export const errorMessage = (error: unknown): string =>
+  error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error);

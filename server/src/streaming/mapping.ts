@@ -1,0 +1,57 @@
+import { InputError } from './errors';
+import { isDocRef } from './refs';
+import type { FieldMapping } from '../contracts';
+import type { Snapshot } from './snapshot';
+
+/** A Document Type Mapping as the engine uses it. */
+export interface MappingDef {
+  mappingName: string;
+  localContentType: string;
+  remoteContentType: string;
+  fieldMappings: FieldMapping[];
+}
+
+export type MappingLoader = (name: string) => MappingDef | undefined;
+
+const empty = (v: unknown) => v === undefined || v === null || v === '';
+
+const matchesFilters = (value: unknown, filters: Record<string, unknown> | null): boolean => {
+  if (!filters) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(filters).every(([k, v]) => (value as Record<string, unknown>)[k] === v);
+};
+
+/**
+ * Reshapes a remote snapshot (or an Update's changed fields) into the local type's shape
+ * (seed §3.6): each local field takes its remote field's value, or `defaultValue` when the
+ * remote field is unmapped or empty; component fields go through their inner mapping row by row;
+ * relation fields keep only references whose remote value matches `remoteValueFilters`.
+ *
+ * `partial`: the input holds only changed fields (an Update); local fields whose remote field is
+ * absent are left out instead of being reset to their default.
+ */
+export function applyMapping(data: Snapshot, mapping: MappingDef, load: MappingLoader, partial: boolean, depth = 0): Snapshot {
+  if (depth > 8) throw new InputError(`Mapping "${mapping.mappingName}" nests too deeply (a cycle of inner mappings?)`);
+  const out: Snapshot = {};
+  for (const fm of mapping.fieldMappings) {
+    const present = fm.remoteField !== null && fm.remoteField in data;
+    if (partial && !present) continue;
+    const raw = present ? data[fm.remoteField as string] : undefined;
+    if (fm.mappingType === 'component' && fm.mapping) {
+      const inner = load(fm.mapping);
+      if (!inner) throw new InputError(`Inner mapping "${fm.mapping}" of "${mapping.mappingName}" does not exist`);
+      const map1 = (v: unknown) => (v && typeof v === 'object' ? applyMapping(v as Snapshot, inner, load, false, depth + 1) : null);
+      out[fm.localField] = empty(raw) ? (fm.defaultValue ?? null) : Array.isArray(raw) ? raw.map(map1) : map1(raw);
+      continue;
+    }
+    if (fm.mappingType === 'relation') {
+      // References stay remote identities: the consumer resolves them to its own documents.
+      const retarget = (v: unknown) => (isDocRef(v) && matchesFilters(v, fm.remoteValueFilters) ? v : null);
+      if (Array.isArray(raw)) out[fm.localField] = raw.map(retarget).filter(Boolean);
+      else out[fm.localField] = empty(raw) ? (fm.defaultValue ?? null) : retarget(raw);
+      continue;
+    }
+    out[fm.localField] = empty(raw) ? (fm.defaultValue ?? null) : raw;
+  }
+  return out;
+}
