@@ -1,1 +1,2 @@
+/** The plugin's id: the admin route prefix, the translation prefix and the server API prefix. */
 export const PLUGIN_ID = 'event-streaming';
