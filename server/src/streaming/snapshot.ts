@@ -118,7 +118,8 @@ export function buildPopulate(uid: string, schema: SchemaLookup, depth = 0): Rec
   for (const [name, attr] of Object.entries(model.attributes)) {
     const kind = fieldKind(name, attr);
     if (kind === 'relation') {
-      populate[name] = attr.relation?.startsWith('morph') ? true : { fields: ['documentId', 'locale'] };
+      const localized = attr.target ? schema.model(attr.target)?.localized === true : false;
+      populate[name] = attr.relation?.startsWith('morph') ? true : { fields: localized ? ['documentId', 'locale'] : ['documentId'] };
     } else if (kind === 'media') {
       populate[name] = true;
     } else if (kind === 'component') {
