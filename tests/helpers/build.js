@@ -51,37 +51,36 @@ function compilePlayground({ log = console.log } = {}) {
   return tsc.ms + comp.ms;
 }
 
-function newestMtime(dir, skip = []) {
-  let newest = 0;
-  if (!fs.existsSync(dir)) return 0;
-  const stack = [dir];
-  while (stack.length) {
-    const d = stack.pop();
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+function hashTree(hash, dir) {
+  if (!fs.existsSync(dir)) return;
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(d, e.name);
-      if (skip.some((s) => p.startsWith(s))) continue;
-      if (e.isDirectory()) stack.push(p);
-      else newest = Math.max(newest, fs.statSync(p).mtimeMs);
+      if (e.isDirectory()) walk(p);
+      else hash.update(`${path.relative(REPO_ROOT, p)}\0`).update(fs.readFileSync(p)).update('\0');
     }
-  }
-  return newest;
+  };
+  walk(dir);
 }
 
-/**
- * The admin build is stale when the plugin's admin bundle, the playground's source (config,
- * content types) or the installed Strapi changed after the last build.
- */
+/** Content hash of everything the admin build depends on (mtimes are useless: the plugin build rewrites dist/admin every time). */
+function adminInputsHash() {
+  const hash = require('crypto').createHash('sha256');
+  hashTree(hash, path.join(REPO_ROOT, 'dist', 'admin'));
+  hashTree(hash, path.join(PLAYGROUND, 'config'));
+  hashTree(hash, path.join(PLAYGROUND, 'src'));
+  hash.update(fs.readFileSync(path.join(PLAYGROUND, 'package.json')));
+  hash.update(require('@strapi/strapi/package.json').version);
+  return hash.digest('hex');
+}
+
+const ADMIN_HASH_FILE = path.join(ADMIN_BUILD, '.event-streaming-inputs.sha256');
+
+/** Why the admin build must be redone ('missing' | 'stale'), or null when it is up to date. */
 function adminBuildIsStale() {
-  const marker = path.join(ADMIN_BUILD, 'index.html');
-  if (!fs.existsSync(marker)) return 'missing';
-  const built = fs.statSync(marker).mtimeMs;
-  const inputs = [
-    newestMtime(path.join(REPO_ROOT, 'dist', 'admin')),
-    newestMtime(path.join(PLAYGROUND, 'config')),
-    newestMtime(path.join(PLAYGROUND, 'src')),
-    fs.statSync(path.join(REPO_ROOT, 'node_modules', '@strapi', 'strapi', 'package.json')).mtimeMs,
-  ];
-  return inputs.some((m) => m > built) ? 'stale' : null;
+  if (!fs.existsSync(path.join(ADMIN_BUILD, 'index.html'))) return 'missing';
+  if (!fs.existsSync(ADMIN_HASH_FILE)) return 'stale';
+  return fs.readFileSync(ADMIN_HASH_FILE, 'utf8').trim() === adminInputsHash() ? null : 'stale';
 }
 
 /** `strapi build` of the playground admin panel (~1.5 min, 2 GB RSS); only when missing or stale unless force. */
@@ -98,6 +97,12 @@ function buildAdmin({ force = false, log = console.log } = {}) {
     label: 'strapi build (playground admin)',
   });
   if (!fs.existsSync(path.join(ADMIN_BUILD, 'index.html'))) throw new Error('strapi build succeeded but dist/build/index.html is missing');
+  // Pitfall 21: a wrong plugin path in config/plugins silently leaves the plugin's admin out.
+  const entry = path.join(PLAYGROUND, '.strapi', 'client', 'app.js');
+  if (fs.existsSync(entry) && !/["']event-streaming["']\s*:/.test(fs.readFileSync(entry, 'utf8'))) {
+    throw new Error(`strapi build did not include the event-streaming plugin's admin (${entry}); check playground/config/plugins.ts`);
+  }
+  fs.writeFileSync(ADMIN_HASH_FILE, `${adminInputsHash()}\n`);
   log(`[build] admin panel built in ${(ms / 1000).toFixed(1)} s`);
   return ms;
 }
