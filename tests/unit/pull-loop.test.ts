@@ -1,0 +1,385 @@
+import { processEvent, pullOnce, type ApplyOutcome, type Outcome, type PullPorts } from '../../server/src/streaming/pull-loop';
+import { ApplyError } from '../../server/src/streaming/errors';
+import type { PullResponse, StreamEvent } from '../../server/src/contracts';
+
+const ev = (seq: number, documentId = `doc${seq}`, extra: Partial<StreamEvent> = {}): StreamEvent => ({
+  seq,
+  updateType: 'Update',
+  contentType: 'api::a.a',
+  documentId,
+  locale: null,
+  data: { n: seq },
+  originSiteId: 'producer',
+  ...extra,
+});
+
+const page = (events: StreamEvent[], nextCursor: number, hasMore = false, headSeq = nextCursor): PullResponse => ({
+  siteId: 'producer',
+  headSeq,
+  nextCursor,
+  hasMore,
+  subscriptions: [{ contentType: 'api::a.a', status: 'Approved', unsubscribed: false }],
+  events,
+});
+
+interface LogRow {
+  seq: number;
+  doc: string;
+  status: Outcome['status'];
+  error?: string;
+  localDocumentId?: string | null;
+}
+
+interface State {
+  cursor: number;
+  log: LogRow[];
+  docs: Record<string, { n: unknown; lastAppliedSeq: number }>;
+}
+
+/**
+ * An in-memory consumer store. `transaction` snapshots the state and restores it when fn throws,
+ * so anything not committed disappears. Every port that writes asserts it runs inside a
+ * transaction; `prepare` asserts it runs outside one.
+ */
+function fakeStore(opts: { pages?: PullResponse[] | ((after: number) => PullResponse); initialCursor?: number } = {}) {
+  let state: State = { cursor: opts.initialCursor ?? 0, log: [], docs: {} };
+  let inTx = false;
+  const failApply = new Map<number, Error>();
+  const failPrepare = new Map<number, Error>();
+  const crashOnSave = new Set<number>();
+  const calls = { apply: [] as number[], prepare: [] as number[], fetch: [] as number[], recordPull: [] as number[] };
+  const commits: Array<{ cursor: number; logged: number[] }> = [];
+  const pages = opts.pages;
+
+  const mustBeInTx = (what: string) => {
+    if (!inTx) throw new Error(`${what} outside a transaction`);
+  };
+
+  const ports: PullPorts = {
+    async loadCursor() {
+      return state.cursor;
+    },
+    async fetchPage(after) {
+      calls.fetch.push(after);
+      if (typeof pages === 'function') return pages(after);
+      const p = pages?.shift();
+      if (!p) throw new Error('no more pages');
+      return p;
+    },
+    async recordPull(p) {
+      calls.recordPull.push(p.headSeq);
+    },
+    async prepare(event) {
+      if (inTx) throw new Error('prepare inside a transaction');
+      calls.prepare.push(event.seq);
+      const err = failPrepare.get(event.seq);
+      if (err) throw err;
+      return { preparedFor: event.seq };
+    },
+    async transaction<T>(fn: () => Promise<T>): Promise<T> {
+      if (inTx) throw new Error('nested transaction');
+      const saved = JSON.parse(JSON.stringify(state)) as State;
+      inTx = true;
+      try {
+        const result = await fn();
+        commits.push({ cursor: state.cursor, logged: state.log.map((l) => l.seq) });
+        return result;
+      } catch (error) {
+        state = saved;
+        throw error;
+      } finally {
+        inTx = false;
+      }
+    },
+    async alreadyProcessed(seq) {
+      mustBeInTx('alreadyProcessed');
+      return state.log.some((l) => l.seq === seq);
+    },
+    async blockingFailure(event) {
+      mustBeInTx('blockingFailure');
+      const row = state.log.find((l) => l.doc === event.documentId && (l.status === 'Failed' || l.status === 'Blocked'));
+      return row ? row.seq : null;
+    },
+    async apply(event, prepared): Promise<ApplyOutcome> {
+      mustBeInTx('apply');
+      calls.apply.push(event.seq);
+      expect(prepared).toStrictEqual({ preparedFor: event.seq });
+      const doc = state.docs[event.documentId];
+      if (doc && event.seq <= doc.lastAppliedSeq) return { localDocumentId: `L-${event.documentId}`, data: null, skipped: true };
+      // write first, then fail: the transaction must roll the write back
+      state.docs[event.documentId] = { n: event.data?.n, lastAppliedSeq: event.seq };
+      const err = failApply.get(event.seq);
+      if (err) throw err;
+      return { localDocumentId: `L-${event.documentId}`, data: event.data };
+    },
+    async record(event, outcome) {
+      mustBeInTx('record');
+      const row: LogRow = { seq: event.seq, doc: event.documentId, status: outcome.status };
+      if (outcome.status === 'Failed' || outcome.status === 'Blocked') row.error = outcome.error;
+      if (outcome.status === 'Synced') row.localDocumentId = outcome.localDocumentId;
+      state.log.push(row);
+    },
+    async saveCursor(seq) {
+      mustBeInTx('saveCursor');
+      if (crashOnSave.has(seq)) throw new Error(`crash while saving cursor ${seq}`);
+      state.cursor = seq;
+    },
+  };
+
+  return {
+    ports,
+    calls,
+    commits,
+    failApply,
+    failPrepare,
+    crashOnSave,
+    get state() {
+      return state;
+    },
+  };
+}
+
+describe('processEvent', () => {
+  it('applies an event once and saves the cursor in the same transaction as its Synced log', async () => {
+    const s = fakeStore();
+    await expect(processEvent(s.ports, ev(1))).resolves.toBe('Synced');
+    expect(s.state).toStrictEqual({
+      cursor: 1,
+      log: [{ seq: 1, doc: 'doc1', status: 'Synced', localDocumentId: 'L-doc1' }],
+      docs: { doc1: { n: 1, lastAppliedSeq: 1 } },
+    });
+    expect(s.commits).toStrictEqual([{ cursor: 1, logged: [1] }]);
+    expect(s.calls.apply).toStrictEqual([1]);
+    expect(s.calls.prepare).toStrictEqual([1]);
+  });
+
+  it('a failing apply is rolled back, recorded Failed, and the cursor still advances', async () => {
+    const s = fakeStore();
+    s.failApply.set(1, new ApplyError('target field missing'));
+    await expect(processEvent(s.ports, ev(1))).resolves.toBe('Failed');
+    expect(s.state).toStrictEqual({
+      cursor: 1,
+      log: [{ seq: 1, doc: 'doc1', status: 'Failed', error: 'target field missing' }],
+      docs: {},
+    });
+    expect(s.commits).toStrictEqual([{ cursor: 1, logged: [1] }]);
+  });
+
+  it('a prepare() failure is recorded Failed without calling apply', async () => {
+    const s = fakeStore();
+    s.failPrepare.set(1, new Error('file download failed'));
+    await expect(processEvent(s.ports, ev(1))).resolves.toBe('Failed');
+    expect(s.calls.apply).toStrictEqual([]);
+    expect(s.state).toStrictEqual({
+      cursor: 1,
+      log: [{ seq: 1, doc: 'doc1', status: 'Failed', error: 'file download failed' }],
+      docs: {},
+    });
+  });
+
+  it('records a non-Error failure with a readable message', async () => {
+    const s = fakeStore();
+    s.failPrepare.set(1, 'remote said no' as unknown as Error);
+    await expect(processEvent(s.ports, ev(1))).resolves.toBe('Failed');
+    expect(s.state.log).toStrictEqual([{ seq: 1, doc: 'doc1', status: 'Failed', error: 'remote said no' }]);
+  });
+
+  it('an event of a document with an earlier Failed event is recorded Blocked and not applied', async () => {
+    const s = fakeStore();
+    s.failApply.set(1, new ApplyError('bad'));
+    await processEvent(s.ports, ev(1, 'docA'));
+    await expect(processEvent(s.ports, ev(2, 'docA'))).resolves.toBe('Blocked');
+    await expect(processEvent(s.ports, ev(3, 'docA'))).resolves.toBe('Blocked');
+    await expect(processEvent(s.ports, ev(4, 'docB'))).resolves.toBe('Synced');
+    expect(s.calls.apply).toStrictEqual([1, 4]);
+    expect(s.state).toStrictEqual({
+      cursor: 4,
+      log: [
+        { seq: 1, doc: 'docA', status: 'Failed', error: 'bad' },
+        { seq: 2, doc: 'docA', status: 'Blocked', error: 'Waiting for the failed event #1 of the same document' },
+        { seq: 3, doc: 'docA', status: 'Blocked', error: 'Waiting for the failed event #1 of the same document' },
+        { seq: 4, doc: 'docB', status: 'Synced', localDocumentId: 'L-docB' },
+      ],
+      docs: { docB: { n: 4, lastAppliedSeq: 4 } },
+    });
+  });
+
+  it('Blocked wins over a prepare() failure of the blocked event', async () => {
+    const s = fakeStore();
+    s.failApply.set(1, new ApplyError('bad'));
+    s.failPrepare.set(2, new Error('unreachable'));
+    await processEvent(s.ports, ev(1, 'docA'));
+    await expect(processEvent(s.ports, ev(2, 'docA'))).resolves.toBe('Blocked');
+    expect(s.state.log[1]).toStrictEqual({ seq: 2, doc: 'docA', status: 'Blocked', error: 'Waiting for the failed event #1 of the same document' });
+  });
+
+  it('an already processed event is Ignored: nothing applied or recorded twice, cursor saved', async () => {
+    const s = fakeStore();
+    await processEvent(s.ports, ev(1));
+    await processEvent(s.ports, ev(2));
+    const before = JSON.parse(JSON.stringify(s.state)) as State;
+    await expect(processEvent(s.ports, ev(1))).resolves.toBe('Ignored');
+    expect(s.calls.apply).toStrictEqual([1, 2]);
+    expect(s.state.log).toStrictEqual(before.log);
+    expect(s.state.docs).toStrictEqual(before.docs);
+  });
+
+  it('a replayed Failed event stays Failed once and is not applied', async () => {
+    const s = fakeStore();
+    s.failApply.set(1, new ApplyError('bad'));
+    await processEvent(s.ports, ev(1));
+    s.failApply.clear();
+    await expect(processEvent(s.ports, ev(1))).resolves.toBe('Ignored');
+    expect(s.calls.apply).toStrictEqual([1]);
+    expect(s.state.log).toStrictEqual([{ seq: 1, doc: 'doc1', status: 'Failed', error: 'bad' }]);
+  });
+
+  it('a crash while saving the cursor leaves neither the outcome nor the cursor, and the error escapes', async () => {
+    const s = fakeStore();
+    await processEvent(s.ports, ev(1));
+    s.crashOnSave.add(2);
+    await expect(processEvent(s.ports, ev(2))).rejects.toThrow('crash while saving cursor 2');
+    expect(s.state).toStrictEqual({
+      cursor: 1,
+      log: [{ seq: 1, doc: 'doc1', status: 'Synced', localDocumentId: 'L-doc1' }],
+      docs: { doc1: { n: 1, lastAppliedSeq: 1 } },
+    });
+    // restart: the event is processed again, exactly once
+    s.crashOnSave.clear();
+    await expect(processEvent(s.ports, ev(2))).resolves.toBe('Synced');
+    expect(s.state.cursor).toBe(2);
+    expect(s.state.log.map((l) => [l.seq, l.status])).toStrictEqual([
+      [1, 'Synced'],
+      [2, 'Synced'],
+    ]);
+    expect(s.state.docs.doc2).toStrictEqual({ n: 2, lastAppliedSeq: 2 });
+  });
+});
+
+describe('pullOnce', () => {
+  it('applies a page in order, saving the cursor with each event, then nextCursor', async () => {
+    const s = fakeStore({ pages: [page([ev(1), ev(2), ev(3)], 3, false, 3)] });
+    await expect(pullOnce(s.ports, { maxPages: 5 })).resolves.toStrictEqual({ pulled: 3, applied: 3, failed: 0, cursor: 3, headSeq: 3 });
+    expect(s.calls.fetch).toStrictEqual([0]);
+    expect(s.calls.recordPull).toStrictEqual([3]);
+    expect(s.commits.slice(0, 3)).toStrictEqual([
+      { cursor: 1, logged: [1] },
+      { cursor: 2, logged: [1, 2] },
+      { cursor: 3, logged: [1, 2, 3] },
+    ]);
+    expect(s.state.cursor).toBe(3);
+  });
+
+  it('counts Failed and Blocked as failed, and keeps going', async () => {
+    const s = fakeStore({ pages: [page([ev(1, 'A'), ev(2, 'A'), ev(3, 'B')], 3)] });
+    s.failApply.set(1, new ApplyError('bad'));
+    await expect(pullOnce(s.ports, { maxPages: 5 })).resolves.toStrictEqual({ pulled: 3, applied: 1, failed: 2, cursor: 3, headSeq: 3 });
+    expect(s.state.log.map((l) => [l.seq, l.status])).toStrictEqual([
+      [1, 'Failed'],
+      [2, 'Blocked'],
+      [3, 'Synced'],
+    ]);
+  });
+
+  it('saves a nextCursor beyond the last event (a gap of events not meant for this consumer)', async () => {
+    const s = fakeStore({ pages: [page([ev(2), ev(4)], 10, false, 10)] });
+    await expect(pullOnce(s.ports, { maxPages: 5 })).resolves.toStrictEqual({ pulled: 2, applied: 2, failed: 0, cursor: 10, headSeq: 10 });
+    expect(s.state.cursor).toBe(10);
+    expect(s.commits[s.commits.length - 1]).toStrictEqual({ cursor: 10, logged: [2, 4] });
+  });
+
+  it('saves the cursor of an empty page that only skips events', async () => {
+    const s = fakeStore({ initialCursor: 5, pages: [page([], 9, false, 9)] });
+    await expect(pullOnce(s.ports, { maxPages: 5 })).resolves.toStrictEqual({ pulled: 0, applied: 0, failed: 0, cursor: 9, headSeq: 9 });
+    expect(s.calls.fetch).toStrictEqual([5]);
+    expect(s.state.cursor).toBe(9);
+  });
+
+  it('does not touch the cursor when nothing moved', async () => {
+    const s = fakeStore({ initialCursor: 5, pages: [page([], 5, false, 5)] });
+    await expect(pullOnce(s.ports, { maxPages: 5 })).resolves.toStrictEqual({ pulled: 0, applied: 0, failed: 0, cursor: 5, headSeq: 5 });
+    expect(s.commits).toStrictEqual([]);
+  });
+
+  it('loops over pages until hasMore is false, fetching from each nextCursor', async () => {
+    const s = fakeStore({
+      pages: [page([ev(1), ev(2)], 2, true, 7), page([ev(3), ev(5)], 5, true, 7), page([ev(7)], 7, false, 7), page([ev(8)], 8)],
+    });
+    await expect(pullOnce(s.ports, { maxPages: 10 })).resolves.toStrictEqual({ pulled: 5, applied: 5, failed: 0, cursor: 7, headSeq: 7 });
+    expect(s.calls.fetch).toStrictEqual([0, 2, 5]);
+    expect(s.calls.apply).toStrictEqual([1, 2, 3, 5, 7]);
+  });
+
+  it('stops after maxPages even when the producer has more', async () => {
+    const s = fakeStore({ pages: (after) => page([ev(after + 1), ev(after + 2)], after + 2, true, 100) });
+    await expect(pullOnce(s.ports, { maxPages: 3 })).resolves.toStrictEqual({ pulled: 6, applied: 6, failed: 0, cursor: 6, headSeq: 100 });
+    expect(s.calls.fetch).toStrictEqual([0, 2, 4]);
+    expect(s.state.cursor).toBe(6);
+  });
+
+  it('replaying the same page applies nothing twice', async () => {
+    const events = [ev(1), ev(2), ev(3)];
+    const s = fakeStore({ pages: [page(events, 3), page(events, 3)] });
+    await pullOnce(s.ports, { maxPages: 1 });
+    s.state.cursor = 0; // the producer (or a reset) serves the same events again
+    await expect(pullOnce(s.ports, { maxPages: 1 })).resolves.toStrictEqual({ pulled: 3, applied: 0, failed: 0, cursor: 3, headSeq: 3 });
+    expect(s.calls.apply).toStrictEqual([1, 2, 3]);
+    expect(s.state.log.map((l) => l.seq)).toStrictEqual([1, 2, 3]);
+  });
+
+  it('throws on out-of-order seqs from the producer, after durably processing the ones before', async () => {
+    const s = fakeStore({ pages: [page([ev(1), ev(3), ev(2)], 3)] });
+    await expect(pullOnce(s.ports, { maxPages: 5 })).rejects.toThrow('Producer sent events out of order (#2 after #3)');
+    expect(s.calls.apply).toStrictEqual([1, 3]);
+    expect(s.state.cursor).toBe(3);
+  });
+
+  it('throws on a duplicate seq inside a page', async () => {
+    const s = fakeStore({ pages: [page([ev(1), ev(1)], 1)] });
+    await expect(pullOnce(s.ports, { maxPages: 5 })).rejects.toThrow('Producer sent events out of order (#1 after #1)');
+    expect(s.calls.apply).toStrictEqual([1]);
+  });
+
+  it('throws on an event at or below the cursor', async () => {
+    const s = fakeStore({ initialCursor: 5, pages: [page([ev(5)], 5)] });
+    await expect(pullOnce(s.ports, { maxPages: 5 })).rejects.toThrow('Producer sent events out of order (#5 after #5)');
+    expect(s.calls.apply).toStrictEqual([]);
+    expect(s.state.cursor).toBe(5);
+  });
+
+  it('throws on a nextCursor behind the events it served', async () => {
+    const s = fakeStore({ pages: [page([ev(1), ev(4)], 2)] });
+    await expect(pullOnce(s.ports, { maxPages: 5 })).rejects.toThrow('Producer sent a cursor (2) behind its own events (4)');
+    expect(s.state.cursor).toBe(4);
+  });
+
+  it('a crash mid-page keeps the cursor at the last durably processed event; the next pull resumes there', async () => {
+    const s = fakeStore({ pages: (after) => page([ev(1), ev(2), ev(3)].filter((e) => e.seq > after), 3) });
+    s.crashOnSave.add(2);
+    await expect(pullOnce(s.ports, { maxPages: 5 })).rejects.toThrow('crash while saving cursor 2');
+    expect(s.state.cursor).toBe(1);
+    expect(s.state.log.map((l) => l.seq)).toStrictEqual([1]);
+    expect(Object.keys(s.state.docs)).toStrictEqual(['doc1']);
+    s.crashOnSave.clear();
+    await expect(pullOnce(s.ports, { maxPages: 5 })).resolves.toStrictEqual({ pulled: 2, applied: 2, failed: 0, cursor: 3, headSeq: 3 });
+    expect(s.calls.fetch).toStrictEqual([0, 1]);
+    expect(s.state.log.map((l) => [l.seq, l.status])).toStrictEqual([
+      [1, 'Synced'],
+      [2, 'Synced'],
+      [3, 'Synced'],
+    ]);
+  });
+
+  it('propagates a fetch failure without moving the cursor', async () => {
+    const s = fakeStore({ initialCursor: 4, pages: [] });
+    await expect(pullOnce(s.ports, { maxPages: 5 })).rejects.toThrow('no more pages');
+    expect(s.state.cursor).toBe(4);
+    expect(s.commits).toStrictEqual([]);
+  });
+
+  it('maxPages 0 fetches nothing', async () => {
+    const s = fakeStore({ initialCursor: 4, pages: [] });
+    await expect(pullOnce(s.ports, { maxPages: 0 })).resolves.toStrictEqual({ pulled: 0, applied: 0, failed: 0, cursor: 4, headSeq: 4 });
+    expect(s.calls.fetch).toStrictEqual([]);
+  });
+});
