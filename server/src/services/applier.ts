@@ -58,6 +58,13 @@ type RefRow = {
   deleted: boolean | null;
 };
 
+/** A local document a relation points at. */
+interface LocalRef {
+  uid: string;
+  documentId: string;
+  locale?: string;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -195,7 +202,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const translate = async (
     uid: string,
     data: Snapshot,
-    resolve: (ref: DocRef) => Promise<{ documentId: string; locale?: string } | null>,
+    resolve: (ref: DocRef) => Promise<LocalRef | null>,
     files: Map<string, number>,
     opts: { relations: boolean }
   ): Promise<Record<string, unknown>> => {
@@ -212,12 +219,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       } else if (kind === 'relation') {
         if (!opts.relations) continue;
         const list = (Array.isArray(value) ? value : value == null ? [] : [value]).filter(isDocRef);
+        const morph = attr.relation?.startsWith('morph') === true;
         const resolved = [];
         for (const r of list) {
           const local = await resolve(r);
-          if (local) resolved.push(attr.relation?.startsWith('morph') ? { ...local, __type: routeTargetOf(r) } : local);
+          if (!local) continue;
+          const { uid: localUid, ...target } = local;
+          // The remote document is mirrored as another local type (a mapped subscription) than the
+          // one this field points at: there is nothing of the right type to link.
+          if (!morph && attr.target && localUid !== attr.target) continue;
+          // A polymorphic relation names its target's (local) type; a plain one has it in the schema.
+          resolved.push(morph ? { ...target, __type: localUid } : target);
         }
-        out[name] = isToMany(attr) || attr.relation?.startsWith('morph') ? { set: resolved } : resolved[0] ? { set: [resolved[0]] } : null;
+        out[name] = isToMany(attr) || morph ? { set: resolved } : resolved[0] ? { set: [resolved[0]] } : null;
       } else if (kind === 'media') {
         const list = (Array.isArray(value) ? value : value == null ? [] : [value]).filter(isFileRef);
         const ids = list.map((f) => files.get(f.__file)).filter((id): id is number => id !== undefined);
@@ -244,8 +258,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
     return out;
   };
-  // Morph relations keep the target's local type (the remote uid when it exists here).
-  const routeTargetOf = (r: DocRef) => r.__ref;
 
   const checkLocale = async (uid: string, locale: string | null) => {
     if (!localizedUid(uid) || !locale) return;
@@ -407,7 +419,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           if (!route2) return null;
           const id = hit ?? (await localIdOf(producer, route2, r.__ref, r.documentId, r.locale ?? null));
           if (!id) return null;
-          return localizedUid(route2.localUid) && r.locale ? { documentId: id, locale: r.locale } : { documentId: id };
+          return localizedUid(route2.localUid) && r.locale ? { uid: route2.localUid, documentId: id, locale: r.locale } : { uid: route2.localUid, documentId: id };
         };
 
         // 1. Missing dependencies first, without relations (they may point at each other or at the root).

@@ -94,6 +94,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         remoteValueFilters: filters as Record<string, unknown> | null,
       });
     }
+    // Inner mappings must not lead back to this one (a cycle would nest forever).
+    const all = await mappings().findMany({});
+    const byName = new Map(all.map((m) => [m.mappingName, m]));
+    const reaches = (name: string, seen: Set<string>): boolean => {
+      if (name === mappingName) return true;
+      if (seen.has(name)) return false;
+      seen.add(name);
+      return (byName.get(name)?.fieldMappings ?? []).some((f) => f.mapping !== null && reaches(f.mapping, seen));
+    };
+    for (const fm of out) {
+      if (fm.mapping && reaches(fm.mapping, new Set())) errors.push(`inner mapping "${fm.mapping}" leads back to "${mappingName}" (a cycle)`);
+    }
     if (errors.length) throw new InputError(`Invalid mapping: ${errors.join('; ')}`, { errors });
     return { mappingName, localContentType: localContentType as string, remoteContentType, fieldMappings: out };
   };

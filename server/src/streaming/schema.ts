@@ -58,7 +58,8 @@ export function fieldKind(name: string, attr: AttributeDef): FieldKind {
   if (attr.private || attr.type === 'password') return 'skip';
   switch (attr.type) {
     case 'relation': {
-      if (attr.mappedBy) return 'skip';
+      // The owning side carries a relation; inverse sides (mappedBy, morphOne/morphMany) are skipped.
+      if (attr.mappedBy || attr.relation === 'morphOne' || attr.relation === 'morphMany') return 'skip';
       const target = attr.target ?? '';
       if (attr.relation?.startsWith('morph') && !target) return 'relation';
       if (target.startsWith('admin::') || target.startsWith('plugin::users-permissions.')) return 'skip';
@@ -77,4 +78,4 @@ export function fieldKind(name: string, attr: AttributeDef): FieldKind {
 }
 
 export const isToMany = (attr: AttributeDef): boolean =>
-  attr.type === 'media' ? attr.multiple === true : /(toMany|ToMany)$/.test(attr.relation ?? '');
+  attr.type === 'media' ? attr.multiple === true : /(toMany|ToMany|manyWay|morphMany)$/.test(attr.relation ?? '');

@@ -27,7 +27,8 @@ export function createSecretBox(key: string): SecretBox {
       if (v !== 'v1' || !iv || !tag || ct === undefined) {
         throw new Error('event-streaming: a stored secret is not in the encrypted format');
       }
-      const decipher = crypto.createDecipheriv('aes-256-gcm', k, Buffer.from(iv, 'base64'));
+      // A full 128-bit tag only: Node would accept a truncated one and weaken the tamper check.
+      const decipher = crypto.createDecipheriv('aes-256-gcm', k, Buffer.from(iv, 'base64'), { authTagLength: 16 });
       decipher.setAuthTag(Buffer.from(tag, 'base64'));
       try {
         return Buffer.concat([decipher.update(Buffer.from(ct, 'base64')), decipher.final()]).toString('utf8');
