@@ -53,6 +53,16 @@ export interface PullResult {
   pulled: number;
   applied: number;
   failed: number;
+  /** true: another pull of this producer was running, nothing was done. */
+  busy?: boolean;
+}
+
+/** Result of POST /producers/:id/backfill (runs to the end before answering). */
+export interface BackfillResult {
+  copied: number;
+  failed: number;
+  /** `<remote type> <documentId>: <error>`, at most 50. */
+  failures: string[];
 }
 
 /** Result of POST /sync-logs/resync-failed. */
@@ -70,6 +80,7 @@ export interface SiteInfo {
 
 export interface UpdateLogQuery {
   contentType?: string;
+  documentId?: string;
   updateType?: UpdateType;
   page?: number;
   pageSize?: number;
@@ -113,7 +124,7 @@ export const createApi = ({ get, post, put, del }: FetchClient) => ({
     (await post<DataResponse<PullResult>>(path('producers', id, 'pull'))).data.data,
   backfillProducer: async (id: number | string, contentType?: string) =>
     (
-      await post<DataResponse<unknown>, { contentType?: string }>(
+      await post<DataResponse<BackfillResult>, { contentType?: string }>(
         path('producers', id, 'backfill'),
         contentType ? { contentType } : {}
       )

@@ -2,7 +2,7 @@
  * Admin entry of the plugin: the left-menu page (Producers, Consumers, Update Log, Sync Log),
  * Settings → Event Streaming → Mappings, and the Content Manager side panel.
  */
-import { Feather } from '@strapi/icons';
+import { Cast } from '@strapi/icons';
 
 import { OriginPanel } from './components/OriginPanel';
 import { PERMISSIONS, PLUGIN_PATH, SETTINGS_PATH } from './constants';
@@ -26,7 +26,7 @@ export default {
   register(app: StrapiApp) {
     app.addMenuLink({
       to: PLUGIN_PATH,
-      icon: Feather,
+      icon: Cast,
       intlLabel: { id: getTrad('plugin.name'), defaultMessage: 'Event Streaming' },
       permissions: PERMISSIONS.read,
       Component: () => import('./pages/App'),

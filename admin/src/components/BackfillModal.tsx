@@ -2,7 +2,7 @@ import * as React from 'react';
 import { Button, Field, Flex, Modal, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
 
-import { useApi, type EventProducer } from '../api';
+import { useApi, type BackfillResult, type EventProducer } from '../api';
 import { useNotify } from '../hooks/useNotify';
 import { getTrad } from '../utils/getTrad';
 
@@ -24,8 +24,12 @@ export const BackfillModal = ({ producer, onClose, onDone }: BackfillModalProps)
   const notify = useNotify();
   const [contentType, setContentType] = React.useState<string>(ALL);
   const [isSubmitting, setIsSubmitting] = React.useState(false);
+  const [result, setResult] = React.useState<BackfillResult | null>(null);
 
-  React.useEffect(() => setContentType(ALL), [producer]);
+  React.useEffect(() => {
+    setContentType(ALL);
+    setResult(null);
+  }, [producer]);
 
   const approved = (producer?.subscriptions ?? []).filter(
     (subscription) => subscription.status === 'Approved' && !subscription.unsubscribed
@@ -35,15 +39,23 @@ export const BackfillModal = ({ producer, onClose, onDone }: BackfillModalProps)
     if (!producer) return;
     setIsSubmitting(true);
     try {
-      await api.backfillProducer(producer.id, contentType === ALL ? undefined : contentType);
-      notify.success(
-        formatMessage({
-          id: getTrad('producers.backfill.success'),
-          defaultMessage: 'Back-fill started. Progress shows in the Sync Log.',
-        })
+      const done = await api.backfillProducer(producer.id, contentType === ALL ? undefined : contentType);
+      const message = formatMessage(
+        {
+          id: getTrad('producers.backfill.result'),
+          defaultMessage: 'Back-fill done: {copied} copied, {failed} failed.',
+        },
+        { copied: done.copied, failed: done.failed }
       );
       onDone();
-      onClose();
+      if (done.failed > 0) {
+        // Keep the dialog open: the failures are the useful part.
+        notify.warning(message);
+        setResult(done);
+      } else {
+        notify.success(message);
+        onClose();
+      }
     } catch (err) {
       notify.error(err);
     } finally {
@@ -66,11 +78,23 @@ export const BackfillModal = ({ producer, onClose, onDone }: BackfillModalProps)
                 {
                   id: getTrad('producers.backfill.body'),
                   defaultMessage:
-                    'Copy the documents that already exist on {url} to this site. Documents synced before are updated, not duplicated.',
+                    'Copy the documents that already exist on {url} to this site. Documents synced before are updated, not duplicated. This can take a while for large types.',
                 },
                 { url: producer?.producerUrl ?? '' }
               )}
             </Typography>
+            {result && result.failures.length > 0 ? (
+              <Flex direction="column" alignItems="stretch" gap={1}>
+                <Typography variant="sigma" textColor="danger600">
+                  {formatMessage({ id: getTrad('producers.backfill.failures'), defaultMessage: 'Failures' })}
+                </Typography>
+                {result.failures.map((failure) => (
+                  <Typography key={failure} variant="pi" textColor="danger600">
+                    {failure}
+                  </Typography>
+                ))}
+              </Flex>
+            ) : null}
             {approved.length === 0 ? (
               <Typography textColor="warning600">
                 {formatMessage({

@@ -71,7 +71,7 @@ const ReferenceDetails = ({ reference }: { reference: RemoteReference }) => {
   );
 };
 
-const OriginContent = ({ origin }: { origin: DocumentOrigin }) => {
+const OriginContent = ({ origin, documentId }: { origin: DocumentOrigin; documentId: string }) => {
   const { formatMessage } = useIntl();
   return (
     <Flex direction="column" alignItems="stretch" gap={4} width="100%">
@@ -95,6 +95,9 @@ const OriginContent = ({ origin }: { origin: DocumentOrigin }) => {
               {consumer.consumerName}
             </Typography>
           ))}
+          <Link tag={NavLink} to={`${ABSOLUTE_PLUGIN_PATH}/update-log?documentId=${encodeURIComponent(documentId)}`}>
+            {formatMessage({ id: getTrad('origin.openUpdateLog'), defaultMessage: 'Changes sent (Update Log)' })}
+          </Link>
           <Link tag={NavLink} to={`${ABSOLUTE_PLUGIN_PATH}/consumers`}>
             {formatMessage({ id: getTrad('origin.openConsumers'), defaultMessage: 'Manage consumers' })}
           </Link>
@@ -122,12 +125,12 @@ export const OriginPanel: PanelComponent = ({ model, documentId }: PanelComponen
     enabled
   );
 
-  if (!enabled || !data) return null;
+  if (!enabled || !data || !documentId) return null;
   if (data.references.length === 0 && data.consumers.length === 0) return null;
 
   return {
     title: formatMessage({ id: getTrad('origin.title'), defaultMessage: 'Event Streaming' }),
-    content: <OriginContent origin={data} />,
+    content: <OriginContent origin={data} documentId={documentId} />,
   };
 };
 OriginPanel.displayName = 'EventStreamingOriginPanel';

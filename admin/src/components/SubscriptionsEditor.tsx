@@ -187,7 +187,7 @@ export const SubscriptionsEditor = ({
                       <Field.Error />
                     </Field.Root>
                   </Td>
-                  <Td minWidth="20rem">
+                  <Td minWidth="24rem">
                     <Field.Root name={`subscriptions.${index}.remoteContentType`} error={error('remoteContentType')}>
                       <TextInput
                         aria-label={formatMessage({ id: getTrad('producers.form.subscriptions.remoteContentType'), defaultMessage: 'Remote content type' })}

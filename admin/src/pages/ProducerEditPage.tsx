@@ -87,7 +87,7 @@ export const ProducerEditPage = () => {
   const navigate = useNavigate();
   const api = useApi();
   const notify = useNotify();
-  const { canConfigureProducers } = usePluginPermissions();
+  const { canConfigureProducers, canResync } = usePluginPermissions();
 
   const producerRequest = useRequest(() => api.getProducer(id ?? ''), [api, id], !isCreate);
   const { contentTypes, isLoading: isLoadingTypes, error: typesError } = useContentTypes();
@@ -182,7 +182,14 @@ export const ProducerEditPage = () => {
         '{pulled, plural, =0 {No new events} one {# event pulled} other {# events pulled}}: {applied} applied, {failed} failed.',
         { pulled: result.pulled, applied: result.applied, failed: result.failed }
       );
-      if (result.failed > 0) notify.warning(message);
+      if (result.busy) {
+        notify.warning(
+          formatMessage({
+            id: getTrad('producers.pull.busy'),
+            defaultMessage: 'A pull from this producer is already running; try again in a moment.',
+          })
+        );
+      } else if (result.failed > 0) notify.warning(message);
       else notify.success(message);
     } catch (err) {
       notify.error(err);
@@ -222,7 +229,7 @@ export const ProducerEditPage = () => {
         {producer ? (
           <ProducerHealth
             producer={producer}
-            canAct={canConfigureProducers}
+            canAct={canResync}
             isPulling={isPulling}
             onPull={handlePull}
             onBackfill={() => setBackfillOpen(true)}

@@ -70,7 +70,7 @@ export const ProducersPage = () => {
   const navigate = useNavigate();
   const api = useApi();
   const notify = useNotify();
-  const { canConfigureProducers } = usePluginPermissions();
+  const { canConfigureProducers, canResync } = usePluginPermissions();
   const { data, error, isLoading, isFetching, refetch } = useRequest(() => api.listProducers(), [api]);
   const [pulling, setPulling] = React.useState<number | null>(null);
   const [toDelete, setToDelete] = React.useState<EventProducer | null>(null);
@@ -90,7 +90,14 @@ export const ProducersPage = () => {
         },
         { pulled: result.pulled, applied: result.applied, failed: result.failed }
       );
-      if (result.failed > 0) notify.warning(message);
+      if (result.busy) {
+        notify.warning(
+          formatMessage({
+            id: getTrad('producers.pull.busy'),
+            defaultMessage: 'A pull from this producer is already running; try again in a moment.',
+          })
+        );
+      } else if (result.failed > 0) notify.warning(message);
       else notify.success(message);
     } catch (err) {
       notify.error(err);
@@ -234,7 +241,7 @@ export const ProducersPage = () => {
                   <IconButton
                     label={formatMessage({ id: getTrad('producers.pull'), defaultMessage: 'Pull now' })}
                     variant="ghost"
-                    disabled={!canConfigureProducers || pulling !== null}
+                    disabled={!canResync || pulling !== null}
                     onClick={() => handlePull(producer)}
                   >
                     <ArrowClockwise />
@@ -242,7 +249,7 @@ export const ProducersPage = () => {
                   <IconButton
                     label={formatMessage({ id: getTrad('producers.backfill'), defaultMessage: 'Back-fill' })}
                     variant="ghost"
-                    disabled={!canConfigureProducers}
+                    disabled={!canResync}
                     onClick={() => setToBackfill(producer)}
                   >
                     <Download />

@@ -6,6 +6,7 @@ import {
   Table,
   Tbody,
   Td,
+  TextInput,
   Th,
   Thead,
   Tr,
@@ -41,20 +42,29 @@ export const UpdateLogPage = () => {
   const { formatMessage } = useIntl();
   const api = useApi();
   const { contentTypes, byUid } = useContentTypes();
-  const { query, page, pageSize, setFilter } = useListQuery<'contentType' | 'updateType'>();
+  const { query, page, pageSize, setFilter } = useListQuery<'contentType' | 'updateType' | 'documentId'>();
   const contentType = query.contentType;
+  const documentId = query.documentId;
+  const [documentIdInput, setDocumentIdInput] = React.useState(documentId ?? '');
+  React.useEffect(() => setDocumentIdInput(documentId ?? ''), [documentId]);
+  const site = useRequest(() => api.getSite(), [api]);
+  const thisSiteId = site.data?.siteId;
+  const applyDocumentId = () => {
+    const next = documentIdInput.trim() || undefined;
+    if (next !== documentId) setFilter('documentId', next);
+  };
   const updateType = isUpdateType(query.updateType) ? query.updateType : undefined;
   const [selected, setSelected] = React.useState<UpdateLogEntry | null>(null);
 
   const { data, error, isLoading, isFetching, refetch } = useRequest(
-    () => api.listUpdateLogs({ contentType, updateType, page, pageSize }),
-    [api, contentType, updateType, page, pageSize]
+    () => api.listUpdateLogs({ contentType, updateType, documentId, page, pageSize }),
+    [api, contentType, updateType, documentId, page, pageSize]
   );
 
   const title = formatMessage({ id: getTrad('updateLog.title'), defaultMessage: 'Update Log' });
   const entries = data?.data ?? [];
   const pagination = data?.meta.pagination;
-  const filtered = Boolean(contentType || updateType);
+  const filtered = Boolean(contentType || updateType || documentId);
 
   const renderBody = () => {
     if (isLoading) return <LoadingState />;
@@ -126,7 +136,7 @@ export const UpdateLogPage = () => {
                 </Td>
                 <Td>
                   <Typography textColor="neutral600" title={entry.originSiteId ?? undefined}>
-                    {entry.originSiteId
+                    {entry.originSiteId && entry.originSiteId !== thisSiteId
                       ? formatMessage(
                           { id: getTrad('updateLog.originSynced'), defaultMessage: 'Synced from {site}' },
                           { site: entry.originSiteId.slice(0, 8) }
@@ -202,6 +212,17 @@ export const UpdateLogPage = () => {
                 label: formatMessage({ id: getTrad(`updateType.${type}`), defaultMessage: type }),
               }))}
               onChange={(value) => setFilter('updateType', value)}
+            />
+            <TextInput
+              size="S"
+              aria-label={formatMessage({ id: getTrad('filters.documentId'), defaultMessage: 'Document id' })}
+              placeholder={formatMessage({ id: getTrad('filters.documentId'), defaultMessage: 'Document id' })}
+              value={documentIdInput}
+              onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDocumentIdInput(e.target.value)}
+              onBlur={applyDocumentId}
+              onKeyDown={(e: React.KeyboardEvent<HTMLInputElement>) => {
+                if (e.key === 'Enter') applyDocumentId();
+              }}
             />
           </Flex>
         }
