@@ -16,14 +16,22 @@ const UID_RE = /^api::[a-z0-9-]{1,80}\.[a-z0-9-]{1,80}$/;
 const DOC_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const LOCALE_RE = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,2}$/;
 
+/**
+ * A 403 that keeps its message. Strapi's content-API authorize middleware wraps the controller
+ * and turns every ForbiddenError that is not a PolicyError into a bare "Forbidden"
+ * (@strapi/core services/server/compose-endpoint.js), so the consumer never learnt why it was
+ * refused. PolicyError extends ForbiddenError and passes through: still a 403, with the message.
+ */
+const forbidden = (message: string) => Object.assign(new errors.PolicyError(message), { name: 'ForbiddenError' });
+
 /** The API token that authenticated this request (content API tokens only). */
 function tokenId(ctx: Context): number {
   const auth = ctx.state.auth as { strategy?: { name?: string }; credentials?: { id?: number } } | undefined;
   if (auth?.strategy?.name !== 'content-api-token' && auth?.strategy?.name !== 'api-token') {
-    throw new errors.ForbiddenError('Event streaming is only served to API tokens');
+    throw forbidden('Event streaming is only served to API tokens');
   }
   const id = auth.credentials?.id;
-  if (!Number.isInteger(id)) throw new errors.ForbiddenError('Event streaming is only served to API tokens');
+  if (!Number.isInteger(id)) throw forbidden('Event streaming is only served to API tokens');
   return id as number;
 }
 
@@ -61,9 +69,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const consumerOf = async (ctx: Context) => {
     const c = await consumers().byToken(tokenId(ctx));
-    if (!c) throw new errors.ForbiddenError('This API token has not registered a consumer; create an Event Producer on the consumer site first');
+    if (!c) throw forbidden('This API token has not registered a consumer; create an Event Producer on the consumer site first');
     const claimed = ctx.get(SITE_HEADER);
-    if (claimed && claimed !== c.consumerSiteId) throw new errors.ForbiddenError('This API token belongs to another consumer site');
+    if (claimed && claimed !== c.consumerSiteId) throw forbidden('This API token belongs to another consumer site');
     return c;
   };
 
@@ -96,7 +104,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!DOC_ID_RE.test(documentId)) throw new errors.ValidationError('documentId is malformed');
       const { locale, via } = await httpErrors(async () => ({ locale: parseLocale(ctx.query.locale), via: parseVia(ctx.query.via) }));
       if (!(await consumers().canRead(c, uid, documentId, via))) {
-        throw new errors.ForbiddenError(`${uid} ${documentId} is neither of a type approved for this consumer nor reachable from one`);
+        throw forbidden(`${uid} ${documentId} is neither of a type approved for this consumer nor reachable from one`);
       }
       ctx.body = await consumers().fetchDocument(uid, documentId, locale);
     },
@@ -105,7 +113,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const c = await consumerOf(ctx);
       const { uid } = ctx.params as { uid: string };
       if (!UID_RE.test(uid) || !getService(strapi, 'schema').isStreamable(uid)) throw new errors.ValidationError(`Unknown content type ${uid.slice(0, 100)}`);
-      if (!(await consumers().canRead(c, uid, '-', []))) throw new errors.ForbiddenError(`${uid} is not approved for this consumer`);
+      if (!(await consumers().canRead(c, uid, '-', []))) throw forbidden(`${uid} is not approved for this consumer`);
       const cfg = getService(strapi, 'settings').config();
       ctx.body = await httpErrors(async () => consumers().listDocuments(uid, parseCursor(ctx.query.after), parseLimit(ctx.query.limit, cfg.maxPageSize, cfg.pageSize)));
     },
@@ -117,14 +125,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!DOC_ID_RE.test(fileId)) throw new errors.ValidationError('file id is malformed');
       const via = await httpErrors(async () => parseVia(ctx.query.via));
       const last = via[via.length - 1];
-      if (!last) throw new errors.ForbiddenError('A file is served only through the document that references it (via)');
-      if (!(await consumers().canRead(c, last.__ref, last.documentId, via.slice(0, -1)))) throw new errors.ForbiddenError('The referencing document is not readable by this consumer');
+      if (!last) throw forbidden('A file is served only through the document that references it (via)');
+      if (!(await consumers().canRead(c, last.__ref, last.documentId, via.slice(0, -1)))) throw forbidden('The referencing document is not readable by this consumer');
       const snap = await getService(strapi, 'documents').read(last.__ref, last.documentId, last.locale ?? null);
       let referenced = false;
       walkRefs(snap, () => undefined, (f) => {
         if (isFileRef(f) && f.__file === fileId) referenced = true;
       });
-      if (!referenced) throw new errors.ForbiddenError('That document does not reference this file');
+      if (!referenced) throw forbidden('That document does not reference this file');
       const file = await repo(strapi, 'plugin::upload.file').findOne({ where: { $or: [{ documentId: fileId }, { hash: fileId }] } });
       if (!file) throw new errors.NotFoundError('File not found');
       const url = String(file.url ?? '');
@@ -147,7 +155,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (typeof body.siteId !== 'string' || body.siteId.length > 64) throw new errors.ValidationError('siteId is required');
       const producer = await repo(strapi, UID.producer).findOne({ where: { producerSiteId: body.siteId } });
       if (!producer) throw new errors.NotFoundError('No Event Producer with this site id');
-      if (producer.callbackTokenId && producer.callbackTokenId !== id) throw new errors.ForbiddenError('This token is not the callback token of that producer');
+      if (producer.callbackTokenId && producer.callbackTokenId !== id) throw forbidden('This token is not the callback token of that producer');
       getService(strapi, 'puller').requestPull(Number(producer.id));
       ctx.status = 202;
       ctx.body = { accepted: true };
