@@ -1,0 +1,103 @@
+/**
+ * Helpers of the security / bad-input / hostile-producer tests: raw database reads below the
+ * HTTP API (SQLite opened read-only, or a pg session), plugin-table snapshots, and a strict
+ * "this is a readable client error" assertion.
+ */
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
+import type { HttpResult, Site } from './sites';
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { adminConnection } = require('./pg') as { adminConnection: () => Record<string, unknown> };
+
+export type Row = Record<string, unknown>;
+
+async function query(site: Site, sql: string): Promise<Row[]> {
+  if (site.client === 'sqlite') {
+    if (!site.dbFile) throw new Error(`${site.name} has no SQLite file`);
+    const db = new Database(site.dbFile, { readonly: true, fileMustExist: true, timeout: 10_000 });
+    try {
+      return db.prepare(sql).all() as Row[];
+    } finally {
+      db.close();
+    }
+  }
+  const client = new Client({ ...adminConnection(), database: site.dbName! });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as Row[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** Every row of a table, raw (column names as in the database). */
+export function rawRows(site: Site, table: string): Promise<Row[]> {
+  if (!/^[a-z_]+$/.test(table)) throw new Error(`bad table name ${table}`);
+  return query(site, `SELECT * FROM ${table}`);
+}
+
+/** Names of the plugin's tables (event_streaming_*), join tables included. */
+export async function pluginTables(site: Site): Promise<string[]> {
+  const rows =
+    site.client === 'sqlite'
+      ? await query(site, `SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'event_streaming%' ORDER BY name`)
+      : await query(site, `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'event_streaming%' ORDER BY table_name`);
+  return rows.map((r) => String(r.name));
+}
+
+/** Row count of every plugin table plus the site's API tokens: {table: count}. */
+export async function snapshotCounts(site: Site): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of [...(await pluginTables(site)), 'strapi_api_tokens']) {
+    const [row] = await query(site, `SELECT COUNT(*) AS n FROM ${t}`);
+    out[t] = Number(row.n);
+  }
+  const tokens = await site.admin('GET', '/admin/api-tokens');
+  if (tokens.status !== 200) throw new Error(`GET /admin/api-tokens: ${tokens.status}`);
+  out['GET /admin/api-tokens'] = tokens.body.data.length;
+  return out;
+}
+
+/** The raw bytes of a SQLite site's database (main file + WAL), or null on PostgreSQL. */
+export function sqliteBytes(site: Site): Buffer | null {
+  if (site.client !== 'sqlite' || !site.dbFile) return null;
+  const parts = [site.dbFile, `${site.dbFile}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f));
+  return Buffer.concat(parts);
+}
+
+/** The API tokens of a site, as the admin API lists them. */
+export async function apiTokens(site: Site): Promise<Array<{ id: number; name: string; type: string }>> {
+  const res = await site.admin('GET', '/admin/api-tokens');
+  if (res.status !== 200) throw new Error(`GET /admin/api-tokens: ${res.status}`);
+  return res.body.data;
+}
+
+/** The clear text of an API token (Strapi 5 keeps it encrypted and shows it to admins). */
+export async function tokenSecret(site: Site, id: number): Promise<string> {
+  const res = await site.admin('GET', `/admin/api-tokens/${id}`);
+  if (res.status !== 200 || typeof res.body.data.accessKey !== 'string') throw new Error(`GET /admin/api-tokens/${id}: ${res.status} ${res.text.slice(0, 300)}`);
+  return res.body.data.accessKey;
+}
+
+/**
+ * Asserts a readable client error: the status (or one of them), Strapi's error envelope with a
+ * non-empty message that is not a generic 500 text, and the message matching `message`.
+ */
+export function expectClientError(res: HttpResult, status: number | number[], message?: RegExp, what = ''): string {
+  const allowed = ([] as number[]).concat(status);
+  const msg = res.body && typeof res.body === 'object' ? (res.body as { error?: { message?: unknown } }).error?.message : undefined;
+  const detail = `${what} -> ${res.status} ${res.text.slice(0, 400)}`;
+  if (!allowed.includes(res.status)) throw new Error(`expected HTTP ${allowed.join('/')}: ${detail}`);
+  if (typeof msg !== 'string' || msg.trim().length < 3) throw new Error(`expected a readable error.message: ${detail}`);
+  if (/internal server error/i.test(msg)) throw new Error(`generic 500 message: ${detail}`);
+  if (message && !message.test(msg)) throw new Error(`error.message does not match ${message}: ${detail}`);
+  return msg;
+}
+
+/** How many times a request line appears in a site's log (Strapi's http logger prints one per request). */
+export function countLogLines(site: Site, pattern: RegExp): number {
+  const text = fs.existsSync(site.logFile) ? fs.readFileSync(site.logFile, 'utf8') : '';
+  const g = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+  return (text.match(g) ?? []).length;
+}
