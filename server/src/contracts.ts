@@ -153,6 +153,24 @@ export interface FieldMapping {
   remoteValueFilters: Record<string, unknown> | null;
 }
 
+/** POST /producers/:id/pull. `busy`: another instance holds the pull lease; nothing was pulled here. */
+export interface PullResult {
+  pulled: number;
+  applied: number;
+  failed: number;
+  cursor?: number;
+  headSeq?: number;
+  busy?: boolean;
+}
+
+/** POST /producers/:id/backfill. */
+export interface BackfillResult {
+  copied: number;
+  failed: number;
+  /** The first failures, "<type> <documentId>: <error>". */
+  failures: string[];
+}
+
 export interface DocumentTypeMapping {
   id: number;
   documentId: string;

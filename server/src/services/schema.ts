@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import type { AttributeDef, ModelDef, SchemaLookup } from '../streaming/schema';
+import { SYSTEM_FIELDS, type AttributeDef, type ModelDef, type SchemaLookup } from '../streaming/schema';
 import type { StreamableContentType } from '../contracts';
 
 /** Strapi's schemas as the engine's plain `SchemaLookup`, and the list of streamable types. */
@@ -36,7 +36,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             displayName: ct.info?.displayName ?? uid,
             draftAndPublish: ct.options?.draftAndPublish === true,
             localized: ct.pluginOptions?.i18n?.localized === true,
-            attributes: Object.entries(ct.attributes as Record<string, AttributeDef>).map(([name, a]) => ({
+            attributes: Object.entries(ct.attributes as Record<string, AttributeDef>)
+              .filter(([name]) => !SYSTEM_FIELDS.has(name))
+              .map(([name, a]) => ({
               name,
               type: a.type,
               ...(a.target ? { target: a.target } : {}),

@@ -40,5 +40,18 @@ export class ApplyError extends Error {
   }
 }
 
-export const errorMessage = (error: unknown): string =>
-  error instanceof Error ? error.message : typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error));
+/**
+ * A readable one-line message. Strapi's validation errors carry the failing fields in
+ * `details.errors` ([{path, message}]); those are appended, so "This attribute must be unique"
+ * says which attribute.
+ */
+export const errorMessage = (error: unknown): string => {
+  if (!(error instanceof Error)) return typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error));
+  const details = (error as { details?: { errors?: Array<{ path?: unknown; message?: unknown }> } }).details;
+  const fields = Array.isArray(details?.errors)
+    ? details.errors
+        .map((e) => `${Array.isArray(e.path) ? e.path.join('.') : String(e.path ?? '?')}: ${String(e.message ?? '')}`)
+        .filter((line) => !error.message.includes(line))
+    : [];
+  return fields.length ? `${error.message} (${fields.join('; ')})` : error.message;
+};
