@@ -133,7 +133,7 @@ test('an event that cannot be applied is Failed with its error, later events of 
     return logs.data.find((e: any) => e.remoteDocumentId === id);
   }, 'Failed sync log entry');
   expect(failed).toMatchObject({ updateType: 'Create', status: 'Failed', contentType: ITEM, attempts: 1 });
-  expect(failed.error).toMatch(/unique/i);
+  expect(failed.error).toMatch(/sku: This attribute must be unique/);
   expect(failed.nextRetryAt).toBeTruthy();
 
   // The stream goes on for other documents, but not on top of the failed create.
