@@ -232,7 +232,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         throw new InputError(`Cursor ${after} is ahead of this producer's log (head ${head}); was the producer's database restored? Reset the Event Producer's cursor.`);
       }
       const prunedThrough = Number((await strapi.store({ type: 'plugin', name: PLUGIN_ID }).get({ key: 'prunedThrough' })) ?? 0);
-      if (after < prunedThrough && after < Number(c.ackSeq ?? 0)) {
+      // Rows are pruned only below every consumer's acknowledged cursor, so only a cursor moved
+      // back (a restored consumer database) can fall below what is gone.
+      if (after < prunedThrough) {
         throw new InputError(`Cursor ${after} is older than the retained update log (pruned through ${prunedThrough}); run a back-fill.`);
       }
       const subscriptions = subsOf(c);

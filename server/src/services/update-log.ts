@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { UID } from '../constants';
+import { PLUGIN_ID, UID } from '../constants';
 import type { StreamEvent, UpdateLogEntry } from '../contracts';
 import { tableOf, repo } from '../utils';
 
@@ -114,9 +114,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const consumers = await repo(strapi, UID.consumer).findMany({ select: ['ackSeq'] });
       const minAck = consumers.length ? Math.min(...consumers.map((c) => Number(c.ackSeq ?? 0))) : Number.MAX_SAFE_INTEGER;
       const cutoff = new Date(Date.now() - retentionDays * 86_400_000);
-      const { count } = await repo(strapi, UID.updateLog).deleteMany({
-        where: { seq: { $notNull: true, $lte: minAck }, createdAt: { $lte: cutoff } },
-      });
+      const where = { seq: { $notNull: true, $lte: minAck }, createdAt: { $lte: cutoff } };
+      const newest = await repo(strapi, UID.updateLog).findOne({ where, orderBy: { seq: 'desc' }, select: ['seq'] });
+      if (!newest) return 0;
+      // Remember how far the log is gone: a cursor below it could miss events (pull refuses it).
+      const store = strapi.store({ type: 'plugin', name: PLUGIN_ID });
+      const prunedThrough = Math.max(Number((await store.get({ key: 'prunedThrough' })) ?? 0), Number(newest.seq));
+      const { count } = await repo(strapi, UID.updateLog).deleteMany({ where });
+      await store.set({ key: 'prunedThrough', value: prunedThrough });
       return count;
     },
   };
