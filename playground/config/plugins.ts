@@ -38,6 +38,21 @@ export default ({ env }) => {
         publicUrl: env('PUBLIC_URL', `http://${host}:${port}`),
         pullCron: env('EVENT_STREAMING_PULL_CRON', '*/1 * * * *'),
         siteName: env('SITE_NAME', 'playground'),
+        // Tunable for tests: a short lease lets a site restarted after kill -9 resume pulling at
+        // once (the dead process's lease would otherwise block it for up to leaseMs).
+        leaseMs: env.int('EVENT_STREAMING_LEASE_MS', 60000),
+        pageSize: env.int('EVENT_STREAMING_PAGE_SIZE', 100),
+        // Tunable for the benchmarks (bench/): log pruning schedule and retention.
+        maintenanceCron: env('EVENT_STREAMING_MAINTENANCE_CRON', '17 * * * *'),
+        retry: {
+          baseDelayMs: env.int('EVENT_STREAMING_RETRY_BASE_MS', 5000),
+          maxDelayMs: env.int('EVENT_STREAMING_RETRY_MAX_MS', 3600000),
+          maxAttempts: env.int('EVENT_STREAMING_RETRY_ATTEMPTS', 8),
+        },
+        retention: {
+          updateLogDays: env.float('EVENT_STREAMING_UPDATE_LOG_DAYS', 7),
+          syncLogDays: env.float('EVENT_STREAMING_SYNC_LOG_DAYS', 30),
+        },
       },
     },
   };
