@@ -101,3 +101,46 @@ export function countLogLines(site: Site, pattern: RegExp): number {
   const g = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
   return (text.match(g) ?? []).length;
 }
+
+/**
+ * Sends a large body in chunks and stops writing as soon as the server answers (a server that
+ * refuses an oversized body answers 413 early and closes the socket; the harness's one-shot
+ * request would then fail with EPIPE before reading that answer).
+ */
+export function sendLarge(site: Site, method: string, urlPath: string, body: string, token: string | null, contentType = 'application/json'): Promise<HttpResult> {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const http = require('node:http') as typeof import('node:http');
+  const payload = Buffer.from(body);
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    // keep-alive: the server then reads and discards the rest of a refused body instead of closing
+    // the socket under the writer (which loses its 413 answer to an EPIPE).
+    const headers: Record<string, string | number> = { 'content-type': contentType, 'content-length': payload.length, accept: 'application/json', connection: 'keep-alive' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const req = http.request(`${site.url}${urlPath}`, { method, headers, agent: false, timeout: 60_000 }, (res) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          /* not JSON */
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed === '' ? null : parsed, text });
+        req.destroy();
+      });
+    });
+    req.on('error', (e) => {
+      if (!answered) setTimeout(() => (answered ? undefined : reject(e)), 500);
+    });
+    (async () => {
+      for (let off = 0; off < payload.length && !answered && !req.destroyed; off += 65536) {
+        if (!req.write(payload.subarray(off, off + 65536))) await new Promise((r) => req.once('drain', r));
+      }
+      if (!answered && !req.destroyed) req.end();
+    })().catch(() => undefined);
+  });
+}
