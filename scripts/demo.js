@@ -33,18 +33,7 @@ const WITH_ADMIN = !args.has('--no-admin');
 const PASSWORD = 'Demo12345!';
 const ARRIVAL_TIMEOUT_MS = Number(process.env.DEMO_ARRIVAL_TIMEOUT_MS || 90000);
 
-/**
- * What a consumer needs on the producer's token (mirrors PRODUCER_TOKEN_PERMISSIONS in
- * server/src/constants.ts; plain JS here, so it is repeated).
- */
-const PRODUCER_TOKEN_PERMISSIONS = [
-  'plugin::event-streaming.stream.register',
-  'plugin::event-streaming.stream.deregister',
-  'plugin::event-streaming.stream.pull',
-  'plugin::event-streaming.stream.fetchDocument',
-  'plugin::event-streaming.stream.fetchFile',
-  'plugin::event-streaming.stream.listDocuments',
-];
+const { PRODUCER_TOKEN_PERMISSIONS } = require('../tests/helpers/permissions');
 
 const c = { bold: (s) => `\x1b[1m${s}\x1b[0m`, green: (s) => `\x1b[32m${s}\x1b[0m`, yellow: (s) => `\x1b[33m${s}\x1b[0m`, red: (s) => `\x1b[31m${s}\x1b[0m`, dim: (s) => `\x1b[2m${s}\x1b[0m` };
 const step = (s) => console.log(`\n${c.bold('==>')} ${c.bold(s)}`);

@@ -5,14 +5,8 @@
  */
 import { expectStatus, waitFor, type Site } from './sites';
 
-export const STREAM_PERMISSIONS = [
-  'plugin::event-streaming.stream.register',
-  'plugin::event-streaming.stream.deregister',
-  'plugin::event-streaming.stream.pull',
-  'plugin::event-streaming.stream.fetchDocument',
-  'plugin::event-streaming.stream.fetchFile',
-  'plugin::event-streaming.stream.listDocuments',
-];
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const STREAM_PERMISSIONS: string[] = require('./permissions').PRODUCER_TOKEN_PERMISSIONS;
 
 export interface SubscriptionInput {
   contentType: string;

@@ -133,36 +133,26 @@ export function buildPopulate(uid: string, schema: SchemaLookup, depth = 0): Rec
   return populate;
 }
 
-/** Every document reference inside a snapshot (relations, including inside components / zones). */
-export function collectRefs(uid: string, snap: Snapshot | null, schema: SchemaLookup, out: DocRef[] = []): DocRef[] {
+/** Walks a snapshot by its schema and collects the values of every field of `kind` (relations or media), components and zones included. */
+function collect<T>(kind: 'relation' | 'media', uid: string, snap: Snapshot | null, schema: SchemaLookup, out: T[]): T[] {
   const model = schema.model(uid);
   if (!snap || !model) return out;
   for (const [name, attr] of Object.entries(model.attributes)) {
     if (!(name in snap)) continue;
-    const kind = fieldKind(name, attr);
+    const fk = fieldKind(name, attr);
     const value = snap[name];
     const list = Array.isArray(value) ? value : value == null ? [] : [value];
-    if (kind === 'relation') out.push(...(list as DocRef[]));
-    else if (kind === 'component') list.forEach((v) => collectRefs(attr.component!, v as Snapshot, schema, out));
-    else if (kind === 'dynamiczone')
-      list.forEach((v) => collectRefs(String((v as Snapshot).__component), v as Snapshot, schema, out));
+    if (fk === kind) out.push(...(list as T[]));
+    else if (fk === 'component') list.forEach((v) => collect(kind, attr.component!, v as Snapshot, schema, out));
+    else if (fk === 'dynamiczone') list.forEach((v) => collect(kind, String((v as Snapshot).__component), v as Snapshot, schema, out));
   }
   return out;
 }
 
+/** Every document reference inside a snapshot (relations, including inside components / zones). */
+export const collectRefs = (uid: string, snap: Snapshot | null, schema: SchemaLookup, out: DocRef[] = []): DocRef[] =>
+  collect<DocRef>('relation', uid, snap, schema, out);
+
 /** Every file reference inside a snapshot (media fields, including inside components / zones). */
-export function collectFiles(uid: string, snap: Snapshot | null, schema: SchemaLookup, out: FileRef[] = []): FileRef[] {
-  const model = schema.model(uid);
-  if (!snap || !model) return out;
-  for (const [name, attr] of Object.entries(model.attributes)) {
-    if (!(name in snap)) continue;
-    const kind = fieldKind(name, attr);
-    const value = snap[name];
-    const list = Array.isArray(value) ? value : value == null ? [] : [value];
-    if (kind === 'media') out.push(...(list as FileRef[]));
-    else if (kind === 'component') list.forEach((v) => collectFiles(attr.component!, v as Snapshot, schema, out));
-    else if (kind === 'dynamiczone')
-      list.forEach((v) => collectFiles(String((v as Snapshot).__component), v as Snapshot, schema, out));
-  }
-  return out;
-}
+export const collectFiles = (uid: string, snap: Snapshot | null, schema: SchemaLookup, out: FileRef[] = []): FileRef[] =>
+  collect<FileRef>('media', uid, snap, schema, out);
