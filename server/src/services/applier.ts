@@ -259,6 +259,29 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return out;
   };
 
+  /**
+   * The fields of (unmapped) snapshot data that local model `uid` has, recursively through
+   * components and dynamic zones. Dependencies are looked for in these only: before, a reference
+   * hidden in a field that does not exist here made this site fetch and create a document of any
+   * streamable type (the producer is not trusted). Mapped data has the remote shape: walked whole.
+   */
+  const ownFields = (uid: string, data: unknown): Record<string, unknown> | null => {
+    const model = schema().model(uid);
+    if (!model || !isObject(data)) return null;
+    const out: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(data)) {
+      const attr: AttributeDef | undefined = model.attributes[name];
+      if (!attr) continue;
+      const kind = fieldKind(name, attr);
+      if (kind === 'relation' || kind === 'media') out[name] = value;
+      else if (kind === 'component') out[name] = Array.isArray(value) ? value.map((v) => ownFields(attr.component!, v)) : ownFields(attr.component!, value);
+      else if (kind === 'dynamiczone' && Array.isArray(value)) {
+        out[name] = value.map((v) => (isObject(v) && typeof v.__component === 'string' && (attr.components ?? []).includes(v.__component) ? ownFields(v.__component, v) : null));
+      }
+    }
+    return out;
+  };
+
   const checkLocale = async (uid: string, locale: string | null) => {
     if (!localizedUid(uid) || !locale) return;
     const found = await strapi.plugin('i18n').service('locales').findByCode(locale);
@@ -357,7 +380,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const { data: current, via, parent } = queue.shift()!;
         const found: DocRef[] = [];
         const fileRefs: FileRef[] = [];
-        walkRefs(current, (r) => found.push(r), (f) => fileRefs.push(f));
+        walkRefs(parent.mapping ? current : ownFields(parent.localUid, current), (r) => found.push(r), (f) => fileRefs.push(f));
         for (const f of fileRefs) {
           if (!files.has(f.__file)) files.set(f.__file, await transferFile(producer, f, via));
         }
