@@ -1,0 +1,215 @@
+/**
+ * Issue 6 (hostile / buggy producer), SPEC §8: a real consumer site subscribed to a fake producer
+ * (a Node http server in this test) that registers correctly and then serves garbage pages,
+ * events of types the consumer never subscribed to, ill-typed data, forbidden dynamic-zone
+ * components, injected dependencies and a 25 MB answer. The consumer must write nothing outside
+ * its subscriptions, record garbage pages as the producer's lastError (cursor unchanged), record
+ * events that parse but cannot apply as Failed sync-log entries, and keep its documents intact.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startSite, stopAll, expectStatus, type Site } from '../helpers/sites';
+import { getDoc, list } from '../helpers/streaming';
+import { expectClientError, snapshotCounts } from '../helpers/security';
+
+const CUSTOMER = 'api::customer.customer';
+const ARTICLE = 'api::article.article';
+const SUPPLIER = 'api::supplier.supplier';
+const FAKE_SITE = '0f0f0f0f-dead-beef-0000-000000000001';
+const FAKE_TOKEN = 'fake-producer-token-0123456789abcdef';
+const HEAD0 = 10;
+
+type Ev = { seq: number; updateType: string; contentType: string; documentId: string; locale: string | null; data: unknown; originSiteId?: string | null };
+
+let C: Site;
+let server: http.Server;
+let fakeUrl: string;
+let producerId: number;
+const events: Ev[] = [];
+const docs = new Map<string, unknown>(); // "uid/documentId" -> snapshot served by /documents
+const seen: Array<{ method: string; path: string; auth: string | undefined }> = [];
+/** When set, answers GET /updates instead of the well-formed page. */
+let override: ((res: http.ServerResponse, after: number) => void) | null = null;
+const BIG = Buffer.from(`{"siteId":"${FAKE_SITE}","pad":"${'x'.repeat(25 * 1024 * 1024)}"}`);
+
+const head = () => Math.max(HEAD0, ...events.map((e) => e.seq));
+const json = (res: http.ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+};
+const page = (after: number, extra: Record<string, unknown> = {}) => ({
+  siteId: FAKE_SITE,
+  headSeq: head(),
+  nextCursor: Math.max(head(), after),
+  hasMore: false,
+  subscriptions: [CUSTOMER, ARTICLE].map((contentType) => ({ contentType, status: 'Approved', unsubscribed: false })),
+  events: events.filter((e) => e.seq > after).map((e) => ({ originSiteId: null, ...e })),
+  ...extra,
+});
+
+function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+  res.on('error', () => undefined); // a client that gives up on the 25 MB answer
+  const url = new URL(req.url ?? '/', 'http://fake');
+  seen.push({ method: req.method ?? '', path: url.pathname, auth: req.headers.authorization });
+  req.resume();
+  if (req.headers.authorization !== `Bearer ${FAKE_TOKEN}`) return json(res, 401, { error: { message: 'who are you' } });
+  if (url.pathname === '/api/event-streaming/register') {
+    if (req.method === 'DELETE') return json(res, 200, { deregistered: true });
+    return json(res, 200, { siteId: FAKE_SITE, headSeq: HEAD0, subscriptions: [{ contentType: CUSTOMER, status: 'Approved' }, { contentType: ARTICLE, status: 'Approved' }] });
+  }
+  if (url.pathname === '/api/event-streaming/updates') {
+    const after = Number(url.searchParams.get('after') ?? 0);
+    if (override) return override(res, after);
+    return json(res, 200, page(after));
+  }
+  const m = url.pathname.match(/^\/api\/event-streaming\/documents\/([^/]+)\/([^/]+)$/);
+  if (m) {
+    const [uid, documentId] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
+    return json(res, 200, { headSeq: head(), contentType: uid, documentId, locale: url.searchParams.get('locale'), data: docs.get(`${uid}/${documentId}`) ?? null });
+  }
+  return json(res, 404, { error: { message: 'not here' } });
+}
+
+const pull = () => C.admin('POST', `/event-streaming/producers/${producerId}/pull`);
+const producer = async () => expectStatus(await C.admin('GET', `/event-streaming/producers/${producerId}`), 'producer').body.data;
+const syncLog = async (seq: number) => {
+  const all = expectStatus(await C.admin('GET', '/event-streaming/sync-logs?pageSize=100'), 'sync logs').body.data as any[];
+  return all.find((e) => e.seq === seq);
+};
+const push = (e: Omit<Ev, 'seq' | 'locale'> & { locale?: string | null }) => {
+  const ev = { locale: null, ...e, seq: head() + 1 } as Ev;
+  events.push(ev);
+  return ev.seq;
+};
+
+beforeAll(async () => {
+  server = http.createServer(handle);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  fakeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // No cron pull: every pull of this file is an explicit "Pull now".
+  C = await startSite({ name: 'hostile-consumer', env: { EVENT_STREAMING_PULL_CRON: '0 0 1 1 *' } });
+  const created = expectStatus(
+    await C.admin('POST', '/event-streaming/producers', { producerUrl: fakeUrl, apiToken: FAKE_TOKEN, subscriptions: [{ contentType: CUSTOMER }, { contentType: ARTICLE }] }),
+    'create Event Producer on the fake',
+    201
+  ).body.data;
+  producerId = created.id;
+  expect(created).toMatchObject({ producerSiteId: FAKE_SITE, lastPulledSeq: HEAD0 });
+  expect(created.subscriptions.map((s: any) => s.status)).toEqual(['Approved', 'Approved']);
+});
+
+afterAll(async () => {
+  await stopAll();
+  await new Promise((r) => server.close(r));
+});
+
+test('baseline: a well-formed event applies', async () => {
+  const seq = push({ updateType: 'Create', contentType: CUSTOMER, documentId: 'goodcustomer000000000001', data: { name: 'Good', email: 'good@example.com' } });
+  expect(expectStatus(await pull(), 'pull').body.data).toMatchObject({ pulled: 1, applied: 1, failed: 0, cursor: seq });
+  expect(await getDoc(C, 'customers', 'goodcustomer000000000001')).toMatchObject({ name: 'Good', email: 'good@example.com' });
+});
+
+describe('garbage pages: a 400 on Pull now, recorded as lastError, cursor and data unchanged', () => {
+  const withPage = (body: (after: number) => unknown) => (res: http.ServerResponse, after: number) => json(res, 200, body(after));
+  const GARBAGE: Array<[string, (res: http.ServerResponse, after: number) => void, RegExp]> = [
+    ['a non-JSON body (HTML)', (res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<html><body>502 Bad Gateway</body></html>'); }, /answered GET \/api\/event-streaming\/updates with something that is not JSON/],
+    ['truncated JSON', (res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"siteId": "x", "events": ['); }, /something that is not JSON/],
+    ['a JSON list', withPage(() => []), /invalid page: no siteId/],
+    ['events not a list', withPage((a) => page(a, { events: { 0: 'x' } })), /invalid page: subscriptions\/events are not lists/],
+    ['seq as strings', withPage((a) => page(a, { nextCursor: a + 1, events: [{ seq: String(a + 1), updateType: 'Create', contentType: CUSTOMER, documentId: 'x1', data: { name: 'S' } }] })), /invalid page: event seq \d+ is outside/],
+    ['a negative nextCursor', withPage((a) => page(a, { nextCursor: -1 })), /invalid page: nextCursor is not a non-negative integer/],
+    ['the cursor moving backwards', withPage((a) => page(a, { nextCursor: a - 3 })), /invalid page: nextCursor moves backwards/],
+    ['an event beyond nextCursor', withPage((a) => page(a, { nextCursor: a, events: [{ seq: a + 5, updateType: 'Create', contentType: CUSTOMER, documentId: 'x2', data: { name: 'B' } }] })), /invalid page: event seq \d+ is outside/],
+    ['an unknown updateType', withPage((a) => page(a, { nextCursor: a + 1, events: [{ seq: a + 1, updateType: 'DropTable', contentType: CUSTOMER, documentId: 'x3', data: {} }] })), /has updateType "DropTable"/],
+    ['a 100-character documentId', withPage((a) => page(a, { nextCursor: a + 1, events: [{ seq: a + 1, updateType: 'Create', contentType: CUSTOMER, documentId: 'd'.repeat(100), data: {} }] })), /lacks contentType\/documentId/],
+    ['data that is a string', withPage((a) => page(a, { nextCursor: a + 1, events: [{ seq: a + 1, updateType: 'Create', contentType: CUSTOMER, documentId: 'x4', data: 'DROP TABLE' }] })), /has bad data/],
+    ['hasMore not a boolean', withPage((a) => page(a, { hasMore: 'yes' })), /hasMore is not a boolean/],
+    ['a 25 MB answer (over maxResponseBytes, 20 MB)', (res) => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': BIG.length }); res.end(BIG); }, /answered with a response larger than the configured limit/],
+    ['a 500 with an error message', (res) => json(res, 500, { error: { message: 'database on fire' } }), /answered GET \/api\/event-streaming\/updates with 500: database on fire/],
+    ['a redirect elsewhere', (res) => { res.writeHead(302, { location: `${fakeUrl}/steal-the-token` }); res.end(); }, /with 302.*it redirects to/],
+  ];
+
+  test.each(GARBAGE)('%s', async (_name, answer, message) => {
+    const before = await producer();
+    const counts = await snapshotCounts(C);
+    const customers = await list(C, 'customers');
+    override = answer;
+    try {
+      expectClientError(await pull(), 400, message, _name);
+    } finally {
+      override = null;
+    }
+    const after = await producer();
+    expect(after.lastError).toMatch(message);
+    expect(after.lastErrorAt).toBeTruthy();
+    expect(after.lastPulledSeq).toBe(before.lastPulledSeq);
+    expect(await snapshotCounts(C)).toEqual(counts);
+    expect(await list(C, 'customers')).toEqual(customers);
+    expect(seen.some((r) => r.path === '/steal-the-token')).toBe(false);
+  });
+
+  test('a good page afterwards clears lastError', async () => {
+    expect(expectStatus(await pull(), 'pull').body.data.failed).toBe(0);
+    expect((await producer()).lastError).toBeNull();
+  });
+});
+
+describe('events that parse but must not apply', () => {
+  test('an event of a type this site did not subscribe to is Failed; nothing of that type is written', async () => {
+    const seq = push({ updateType: 'Create', contentType: SUPPLIER, documentId: 'injectedsupplier00000001', data: { name: 'Injected supplier' } });
+    expect(expectStatus(await pull(), 'pull').body.data).toMatchObject({ pulled: 1, applied: 0, failed: 1 });
+    const entry = await syncLog(seq);
+    expect(entry).toMatchObject({ status: 'Failed', updateType: 'Create' });
+    expect(entry.error).toMatch(/sent an event of api::supplier\.supplier, which this site does not subscribe to/);
+    expect(await list(C, 'suppliers')).toEqual([]);
+  });
+
+  test('unknown fields are dropped; wrong value types are Failed with the validation error', async () => {
+    const extra = push({ updateType: 'Create', contentType: CUSTOMER, documentId: 'extrafields0000000000001', data: { name: 'Extra', isAdmin: true, password: 'x', id: 1, createdBy: 1 } });
+    const badTypes = push({ updateType: 'Create', contentType: CUSTOMER, documentId: 'badtypes0000000000000001', data: { name: { $gt: '' }, email: 12345 } });
+    const badUpdate = push({ updateType: 'Update', contentType: CUSTOMER, documentId: 'goodcustomer000000000001', data: { email: ['not', 'an', 'email'] } });
+    expect(expectStatus(await pull(), 'pull').body.data).toMatchObject({ pulled: 3, applied: 1, failed: 2 });
+    expect((await syncLog(extra)).status).toBe('Synced');
+    const doc = await getDoc(C, 'customers', 'extrafields0000000000001');
+    expect(doc.name).toBe('Extra');
+    expect(doc).not.toHaveProperty('isAdmin');
+    expect(doc).not.toHaveProperty('password');
+    for (const seq of [badTypes, badUpdate]) {
+      const entry = await syncLog(seq);
+      expect(entry.status).toBe('Failed');
+      expect(entry.error).toMatch(/must be|invalid|valid/i);
+    }
+    expect(await getDoc(C, 'customers', 'badtypes0000000000000001')).toBeNull();
+    expect(await getDoc(C, 'customers', 'goodcustomer000000000001')).toMatchObject({ name: 'Good', email: 'good@example.com' });
+  });
+
+  test('a dynamic-zone entry with a component not allowed there is Failed; no article is written', async () => {
+    const wrong = push({ updateType: 'Create', contentType: ARTICLE, documentId: 'dzwrongcomponent00000001', locale: 'en', data: { title: 'DZ', blocks: [{ __component: 'invoice.line', qty: 1 }] } });
+    const unknown = push({ updateType: 'Create', contentType: ARTICLE, documentId: 'dzunknowncomponent000001', locale: 'en', data: { title: 'DZ2', blocks: [{ __component: '../../evil', x: 1 }] } });
+    const notList = push({ updateType: 'Create', contentType: ARTICLE, documentId: 'dznotalist00000000000001', locale: 'en', data: { title: 'DZ3', blocks: { __component: 'content.text', text: 'x' } } });
+    expect(expectStatus(await pull(), 'pull').body.data).toMatchObject({ pulled: 3, applied: 0, failed: 3 });
+    for (const seq of [wrong, unknown]) expect((await syncLog(seq)).error).toMatch(/api::article\.article\.blocks holds a component this site does not allow there/);
+    expect((await syncLog(notList)).error).toMatch(/blocks must be a list of dynamic zone entries/);
+    expect(await list(C, 'articles', '&locale=all')).toEqual([]);
+  });
+
+  test('a reference hidden in a field the local type does not have fetches and writes nothing', async () => {
+    docs.set(`${SUPPLIER}/hiddensupplier0000000001`, { name: 'Smuggled supplier' });
+    const seq = push({ updateType: 'Create', contentType: CUSTOMER, documentId: 'carrier00000000000000001', data: { name: 'Carrier', smuggled: { __ref: SUPPLIER, documentId: 'hiddensupplier0000000001' } } });
+    await pull();
+    expect((await syncLog(seq)).status).toBe('Synced');
+    expect(await getDoc(C, 'customers', 'carrier00000000000000001')).toMatchObject({ name: 'Carrier' });
+    expect(await list(C, 'suppliers')).toEqual([]);
+    expect(seen.some((r) => r.path.includes('hiddensupplier'))).toBe(false);
+  });
+
+  test("the consumer's documents are intact and nothing exists outside the subscribed types", async () => {
+    expect(await getDoc(C, 'customers', 'goodcustomer000000000001')).toMatchObject({ name: 'Good', email: 'good@example.com' });
+    expect((await list(C, 'customers')).map((c) => c.name).sort()).toEqual(['Carrier', 'Extra', 'Good']);
+    for (const plural of ['suppliers', 'items', 'contacts', 'notes']) expect(await list(C, plural)).toEqual([]);
+    expect(await list(C, 'sales-invoices', '&status=draft')).toEqual([]);
+    expect(await list(C, 'articles', '&locale=all')).toEqual([]);
+    // Every request the consumer made went to the producer's API with the producer's token.
+    expect(seen.every((r) => r.auth === `Bearer ${FAKE_TOKEN}` && r.path.startsWith('/api/event-streaming/'))).toBe(true);
+  });
+});
