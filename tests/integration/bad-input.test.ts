@@ -31,6 +31,12 @@ beforeAll(async () => {
   await setStatus(l, { [CUSTOMER]: 'Approved', [ITEM]: 'Approved' });
   customerId = expectStatus(await P.api('POST', '/customers', { data: { name: 'Before the table' } }), 'create').body.data.documentId;
   await eventually(() => getDoc(C, 'customers', customerId), 'customer on the consumer');
+  // Steady state before the table: the consumer's next (cron) pull has acknowledged its cursor.
+  await eventually(async () => {
+    const ec = (await P.admin('GET', `/event-streaming/consumers/${l.consumerId}`)).body.data;
+    const ep = (await C.admin('GET', `/event-streaming/producers/${l.producerId}`)).body.data;
+    return ep.lastPulledSeq > 0 && ec.ackSeq === ep.lastPulledSeq;
+  }, 'the producer has the consumer\'s cursor acknowledged');
   cSiteId = expectStatus(await C.admin('GET', '/event-streaming/site'), 'site').body.data.siteId;
   pSiteId = expectStatus(await P.admin('GET', '/event-streaming/site'), 'site').body.data.siteId;
   const minted = (await apiTokens(C)).find((t) => t.name.startsWith('event-streaming callbacks from'))!;
