@@ -14,6 +14,10 @@ export class HttpStatusError extends Error {
   }
 }
 
+// Make it an http-errors HttpError as far as `instanceof` goes, so Strapi's error middleware
+// renders it as a client error instead of logging it as a crash first.
+Object.setPrototypeOf(HttpStatusError.prototype, (errors as unknown as { HttpError: { prototype: object } }).HttpError.prototype);
+
 export const conflict = (message: string) => new HttpStatusError(409, message, 'ConflictError');
 
 /**
