@@ -220,9 +220,10 @@ export const ProducersPage = () => {
                   {formatNumber(producer.lag)}
                 </Typography>
               </Td>
-              <Td maxWidth="28rem">
+              <Td>
                 {producer.lastError ? (
-                  <Flex direction="column" alignItems="flex-start" gap={1}>
+                  // A fixed width: table cells are nowrap and would otherwise grow with a long error.
+                  <Flex direction="column" alignItems="stretch" gap={1} width="20rem">
                     <Typography textColor="danger600" ellipsis title={producer.lastError}>
                       {producer.lastError}
                     </Typography>

@@ -207,18 +207,23 @@ export const SyncLogPage = () => {
                     ) : null}
                   </Flex>
                 </Td>
-                <Td maxWidth="22rem">
-                  <Typography ellipsis title={entry.eventProducer?.producerUrl}>
-                    {entry.eventProducer?.producerUrl ?? '—'}
-                  </Typography>
+                <Td>
+                  {/* Cells are nowrap and size to their text: bound the content, not the Td, so ellipsis applies. */}
+                  <Box maxWidth="22rem">
+                    <Typography ellipsis title={entry.eventProducer?.producerUrl}>
+                      {entry.eventProducer?.producerUrl ?? '—'}
+                    </Typography>
+                  </Box>
                 </Td>
-                <Td maxWidth="30rem">
+                <Td>
+                  {/* A fixed width: the cell neither grows with a long error nor shrinks under the table's squeeze. */}
                   {entry.error ? (
-                    <Flex direction="column" alignItems="flex-start" gap={1}>
-                      <Typography textColor="danger600" ellipsis title={entry.error}>
+                    <Flex direction="column" alignItems="stretch" gap={1} width="16rem">
+                      {/* On a Synced entry the text is a note (e.g. "resynced from ..."), not an error. */}
+                      <Typography textColor={entry.status === 'Synced' ? 'neutral600' : 'danger600'} ellipsis title={entry.error}>
                         {entry.error}
                       </Typography>
-                      <Typography variant="pi" textColor="neutral600">
+                      <Typography variant="pi" textColor="neutral600" ellipsis>
                         {formatMessage(
                           {
                             id: getTrad('syncLog.attempts'),
@@ -369,8 +374,8 @@ export const SyncLogPage = () => {
             ) : null}
           </Flex>
           {selected.error ? (
-            <Box padding={4} background="danger100" hasRadius>
-              <Typography textColor="danger700">{selected.error}</Typography>
+            <Box padding={4} background={selected.status === 'Synced' ? 'neutral100' : 'danger100'} hasRadius>
+              <Typography textColor={selected.status === 'Synced' ? 'neutral700' : 'danger700'}>{selected.error}</Typography>
             </Box>
           ) : null}
         </JsonModal>
