@@ -1,10 +1,13 @@
 /**
- * Two projects, always run with --runInBand (2 cores: workers bring nothing, pitfall 17):
+ * Three projects, always run with --runInBand (2 cores: workers bring nothing, pitfall 17):
  *   unit         tests/unit/**\/*.test.ts         pure functions, no Strapi
  *   integration  tests/integration/**\/*.test.ts  real playground sites in child processes
  *                                                (tests/helpers/sites.js), built once by
  *                                                tests/helpers/global-setup.js
- * `npm test` (scripts/test.js) runs both on SQLite, then integration again on PostgreSQL.
+ *   e2e          tests/e2e/**\/*.test.ts          headless Chromium on two playground sites serving
+ *                                                the built admin; tests/e2e/global-setup.js builds
+ *                                                plugin, playground and admin (only when stale)
+ * `npm test` (scripts/test.js) runs all three on SQLite, then integration again on PostgreSQL.
  */
 const swc = [
   '@swc/jest',
@@ -35,6 +38,18 @@ module.exports = {
       globalSetup: '<rootDir>/tests/helpers/global-setup.js',
       setupFilesAfterEnv: ['<rootDir>/tests/helpers/jest-integration-setup.js'],
       slowTestThreshold: 60,
+      modulePathIgnorePatterns: ['<rootDir>/playground/dist/'],
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
+      transform: { '^.+\\.(t|j)sx?$': swc },
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/playground/'],
+      globalSetup: '<rootDir>/tests/e2e/global-setup.js',
+      setupFilesAfterEnv: ['<rootDir>/tests/e2e/jest-setup.js'],
+      slowTestThreshold: 120,
       modulePathIgnorePatterns: ['<rootDir>/playground/dist/'],
     },
   ],

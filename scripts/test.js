@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm test`: jest (unit + integration) on SQLite, then the integration project again on
- * PostgreSQL. Ends with one line `N passed, N failed` summing both runs; exits non-zero on any
+ * `npm test`: jest (unit + integration + e2e) on SQLite, then the integration project again on
+ * PostgreSQL (e2e runs once: its sites always use SQLite; it needs /usr/bin/chromium and fails
+ * without it). Ends with one line `N passed, N failed` summing both runs; exits non-zero on any
  * failure.
  *
  *   TEST_DB=sqlite|postgres|both   default: both when PostgreSQL is installed, else sqlite
