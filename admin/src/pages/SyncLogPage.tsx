@@ -135,7 +135,7 @@ export const SyncLogPage = () => {
     }
     return (
       <Flex direction="column" alignItems="stretch" gap={4}>
-        <Table colCount={8} rowCount={entries.length + 1}>
+        <Table colCount={7} rowCount={entries.length + 1}>
           <Thead>
             <Tr>
               <Th>
@@ -149,9 +149,6 @@ export const SyncLogPage = () => {
               </Th>
               <Th>
                 <Typography variant="sigma">{formatMessage({ id: getTrad('updateLog.document'), defaultMessage: 'Document' })}</Typography>
-              </Th>
-              <Th>
-                <Typography variant="sigma">{formatMessage({ id: getTrad('syncLog.producer'), defaultMessage: 'Producer' })}</Typography>
               </Th>
               <Th>
                 <Typography variant="sigma">{formatMessage({ id: getTrad('syncLog.error'), defaultMessage: 'Error' })}</Typography>
@@ -205,15 +202,17 @@ export const SyncLogPage = () => {
                         {entry.locale}
                       </Typography>
                     ) : null}
+                    {/* The producer under the document (one column less: the actions stay on screen at 1440 px).
+                        Cells are nowrap and size to their text: bound the content, not the Td, so ellipsis applies. */}
+                    <Box maxWidth="16rem">
+                      <Typography variant="pi" textColor="neutral600" ellipsis title={entry.eventProducer?.producerUrl}>
+                        {formatMessage(
+                          { id: getTrad('syncLog.fromProducer'), defaultMessage: 'from {producer}' },
+                          { producer: entry.eventProducer?.producerUrl ?? '—' }
+                        )}
+                      </Typography>
+                    </Box>
                   </Flex>
-                </Td>
-                <Td>
-                  {/* Cells are nowrap and size to their text: bound the content, not the Td, so ellipsis applies. */}
-                  <Box maxWidth="22rem">
-                    <Typography ellipsis title={entry.eventProducer?.producerUrl}>
-                      {entry.eventProducer?.producerUrl ?? '—'}
-                    </Typography>
-                  </Box>
                 </Td>
                 <Td>
                   {/* A fixed width: the cell neither grows with a long error nor shrinks under the table's squeeze. */}
