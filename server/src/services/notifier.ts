@@ -21,12 +21,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   let stopped = false;
 
   const run = async (): Promise<void> => {
+    // Only consumers that can be poked need a head now. With none (pull-only consumers), skip the
+    // sequencer: its write transaction (a commit, i.e. an fsync on SQLite) per debounce window was
+    // most of the capture overhead; the consumers' pulls sequence the rows (consumers.pull).
+    const consumers = (await repo<ConsumerRow>(strapi, UID.consumer).findMany({})).filter(
+      (c) => c.callbackUrl && c.callbackToken && streamableTypes((c.subscriptions ?? []) as ServedSubscription[]).length > 0 // no call before an approval
+    );
+    if (!consumers.length) return;
     const head = await getService(strapi, 'update-log').sequence();
-    const consumers = await repo<ConsumerRow>(strapi, UID.consumer).findMany({});
     await Promise.all(
       consumers.map(async (c) => {
-        if (!c.callbackUrl || !c.callbackToken) return;
-        if (!streamableTypes((c.subscriptions ?? []) as ServedSubscription[]).length) return; // no call before an approval
         if (Number(c.notifiedSeq ?? 0) >= head) return;
         const { count } = await repo(strapi, UID.consumer).updateMany({
           where: { id: c.id, $or: [{ notifiedSeq: { $lt: head } }, { notifiedSeq: null }] },

@@ -50,6 +50,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const id = col('id');
       const seq = col('seq');
       return strapi.db.transaction(async ({ trx }) => {
+        // Nothing to sequence (the common case of a pull): read the head without a write or the
+        // lock. Rows committed after this read are sequenced by the next run, above this head.
+        if (!(await trx(table).whereNull(seq).first(id))) {
+          const row = await trx(table).max({ head: seq }).first();
+          return Number(row?.head ?? 0);
+        }
         if (isPostgres()) await trx.raw('SELECT pg_advisory_xact_lock(?)', [SEQUENCER_LOCK]);
         for (;;) {
           const result = await trx.raw(
@@ -87,6 +93,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Admin listing, newest first. */
     async list(filters: { contentType?: string; updateType?: string; documentId?: string }, page: number, pageSize: number) {
+      await this.sequence(); // rows of pull-only consumers wait for a pull otherwise (notifier skips them)
       const where: Record<string, unknown> = {};
       if (filters.contentType) where.contentType = filters.contentType;
       if (filters.updateType) where.updateType = filters.updateType;
