@@ -119,10 +119,19 @@ test('writes on both sides at once: every document exactly once on each site, an
     expect([...c.values()].filter((docs) => docs.length !== 1)).toEqual([]);
     expect(c.get(`${tag}-b1`)![0].email).toBe('b1@edited-on-a.example.com');
   }
-  // Per site, the sync log holds only changes that originated on the other site.
+  // Per site, the sync log holds exactly the changes made on the other site, and nothing of its own.
   const all = [...onA, ...onB];
-  const fromA = (await logRows(a, all)).filter((r) => r.origin === siteIdA).length;
-  const fromB = (await logRows(b, all)).filter((r) => r.origin === siteIdB).length;
-  expect((await syncRows(b, all)).length).toBe(fromA);
-  expect((await syncRows(a, all)).length).toBe(fromB);
+  const received = async (site: Site) => (await syncRows(site, all)).map((r) => `${r.ut} ${r.rid} ${r.status}`).sort();
+  expect(await received(b)).toEqual([...onA.map((id) => `Create ${id} Synced`), `Update ${onB[1]} Synced`].sort());
+  expect(await received(a)).toEqual([...onB.map((id) => `Create ${id} Synced`), `Delete ${onA[0]} Synced`].sort());
+  // And every logged change carries the site it was made on.
+  const origins = async (site: Site) => (await logRows(site, all)).map((r) => `${r.ut} ${r.did} ${r.origin === siteIdA ? 'A' : r.origin === siteIdB ? 'B' : r.origin}`).sort();
+  const expectedOrigins = [
+    ...onA.map((id) => `Create ${id} A`),
+    ...onB.map((id) => `Create ${id} B`),
+    `Update ${onB[1]} A`,
+    `Delete ${onA[0]} B`,
+  ].sort();
+  expect(await origins(a)).toEqual(expectedOrigins);
+  expect(await origins(b)).toEqual(expectedOrigins);
 });
