@@ -50,7 +50,7 @@ export const defaultConfig: PluginConfig = {
   requestTimeoutMs: 10_000,
   maxResponseBytes: 20 * 1024 * 1024,
   maxFileBytes: 200 * 1024 * 1024,
-  leaseMs: 60_000,
+  leaseMs: 30_000,
   retry: { baseDelayMs: 5_000, maxDelayMs: 3_600_000, maxAttempts: 8 },
   retention: { updateLogDays: 7, syncLogDays: 30 },
   encryptionKey: null,

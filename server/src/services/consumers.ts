@@ -53,8 +53,9 @@ export function parseRegisterRequest(body: unknown): RegisterRequest {
     throw new InputError('callbackToken must be a string of at most 1024 characters');
   }
   if (url && !callbackToken) throw new InputError('callbackToken is required with a callbackUrl');
-  if (!Array.isArray(subscriptions) || subscriptions.length === 0 || subscriptions.length > 200) {
-    throw new InputError('subscriptions must be a list of 1 to 200 entries');
+  // Empty is allowed: a consumer that unsubscribed from everything stays registered, receiving nothing.
+  if (!Array.isArray(subscriptions) || subscriptions.length > 200) {
+    throw new InputError('subscriptions must be a list of at most 200 entries');
   }
   const types = subscriptions.map((s, i) => {
     if (!isObject(s) || typeof s.contentType !== 'string' || s.contentType.length > 200) {

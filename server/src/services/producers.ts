@@ -24,6 +24,8 @@ export type ProducerRow = {
   lastSuccessAt: string | null;
   lastError: string | null;
   lastErrorAt: string | null;
+  leaseOwner?: string | null;
+  leaseUntil?: string | number | null;
   createdAt: string;
   updatedAt: string;
 };

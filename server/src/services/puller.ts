@@ -11,6 +11,14 @@ import type { ProducerRow } from './producers';
 
 const UPDATE_TYPES = new Set(['Create', 'Update', 'Delete']);
 
+/** This instance's pull lease expired and another instance took the producer over: stop. */
+export class LeaseLostError extends Error {
+  constructor(producerId: number) {
+    super(`The pull lease of producer ${producerId} was lost to another instance; this pull stops`);
+    this.name = 'LeaseLostError';
+  }
+}
+
 /** Checks a pulled page before anything of it is used: the producer is not trusted. */
 export function checkPage(page: unknown, after: number): PullResponse {
   const bad = (why: string) => new RemoteError(`The producer answered the pull with an invalid page: ${why}`, 200);
@@ -58,17 +66,27 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     });
     return count === 1;
   };
-  const renewLease = (id: number) =>
-    producersRepo().updateMany({ where: { id, leaseOwner: instanceId }, data: { leaseUntil: Date.now() + settings().config().leaseMs } });
+  const renewLease = async (id: number): Promise<void> => {
+    const { count } = await producersRepo().updateMany({ where: { id, leaseOwner: instanceId }, data: { leaseUntil: Date.now() + settings().config().leaseMs } });
+    if (!count) throw new LeaseLostError(id);
+  };
   const releaseLease = (id: number) => producersRepo().updateMany({ where: { id, leaseOwner: instanceId }, data: { leaseOwner: null, leaseUntil: null } });
 
   const ports = (producer: ProducerRow): PullPorts => {
     const applier = getService(strapi, 'applier');
     const cfg = settings().config();
+    let renewedAt = Date.now();
+    /** Renews the lease when a third of it has passed (per event: a slow page must not outlive it). */
+    const keepLease = async () => {
+      if (Date.now() - renewedAt < cfg.leaseMs / 3) return;
+      await renewLease(producer.id);
+      renewedAt = Date.now();
+    };
     return {
       loadCursor: async () => Number((await producersRepo().findOne({ where: { id: producer.id }, select: ['lastPulledSeq'] }))?.lastPulledSeq ?? 0),
       fetchPage: async (after) => {
         await renewLease(producer.id);
+        renewedAt = Date.now();
         const page = await getService(strapi, 'http').call<unknown>({
           method: 'GET',
           baseUrl: producer.producerUrl,
@@ -83,7 +101,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const fresh = await producersRepo().findOne({ where: { id: producer.id } });
         if (fresh) producer.subscriptions = fresh.subscriptions;
       },
-      prepare: (event) => applier.prepare(producer, producer.subscriptions ?? [], event),
+      prepare: async (event) => {
+        await keepLease();
+        return applier.prepare(producer, producer.subscriptions ?? [], event);
+      },
       transaction: <T>(fn: () => Promise<T>) => strapi.db.transaction(() => fn()) as unknown as Promise<T>,
       alreadyProcessed: async (seq) => (await syncLogs().count({ where: { producerId: producer.id, seq } })) > 0,
       blockingFailure: async (event) => {
@@ -103,7 +124,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       apply: (event, prepared) => applier.apply(producer, event, prepared as Prepared),
       record: (event, outcome) => getService(strapi, 'sync-log').record(producer, event, outcome),
       saveCursor: async (seq) => {
-        await producersRepo().updateMany({ where: { id: producer.id, lastPulledSeq: { $lt: seq } }, data: { lastPulledSeq: seq } });
+        // Only while this instance holds the lease: if it expired and another instance took over,
+        // the update matches nothing and the event's transaction rolls back (no double apply).
+        const { count } = await producersRepo().updateMany({
+          where: { id: producer.id, leaseOwner: instanceId, lastPulledSeq: { $lt: seq } },
+          data: { lastPulledSeq: seq },
+        });
+        if (!count) {
+          const row = await producersRepo().findOne({ where: { id: producer.id }, select: ['leaseOwner'] });
+          if (row?.leaseOwner !== instanceId) throw new LeaseLostError(producer.id);
+        }
       },
     };
   };
