@@ -14,6 +14,7 @@ export interface Repo<Row = Record<string, any>> {
   findMany(params?: object): Promise<Row[]>;
   findPage(params: object): Promise<{ results: Row[]; pagination: { page: number; pageSize: number; pageCount: number; total: number } }>;
   create(params: object): Promise<Row>;
+  createMany(params: { data: object[] }): Promise<{ count: number; ids: number[] }>;
   update(params: object): Promise<Row | null>;
   updateMany(params: object): Promise<{ count: number }>;
   delete(params: object): Promise<Row | null>;
