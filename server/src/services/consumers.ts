@@ -36,6 +36,7 @@ export type ConsumerRow = {
 const STATUSES: SubscriptionStatus[] = ['Pending', 'Approved', 'Rejected'];
 const SITE_ID = /^[A-Za-z0-9-]{8,64}$/;
 export const MAX_VIA_HOPS = 16;
+const SUBSCRIPTIONS_RANGE = 'subscriptions must be a list of 1 to 200 entries (an empty list only for a registered consumer that unsubscribes from everything)';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -53,9 +54,9 @@ export function parseRegisterRequest(body: unknown): RegisterRequest {
     throw new InputError('callbackToken must be a string of at most 1024 characters');
   }
   if (url && !callbackToken) throw new InputError('callbackToken is required with a callbackUrl');
-  // Empty is allowed: a consumer that unsubscribed from everything stays registered, receiving nothing.
+  // Empty only re-registers a consumer that unsubscribed from everything (checked in register()).
   if (!Array.isArray(subscriptions) || subscriptions.length > 200) {
-    throw new InputError('subscriptions must be a list of at most 200 entries');
+    throw new InputError(SUBSCRIPTIONS_RANGE);
   }
   const types = subscriptions.map((s, i) => {
     if (!isObject(s) || typeof s.contentType !== 'string' || s.contentType.length > 200) {
@@ -134,6 +135,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (byToken && byToken.consumerSiteId !== req.siteId) {
         throw conflict(`This API token is already used by consumer "${byToken.consumerName}"; create one API token per consumer site`);
       }
+      if (!bySite && req.subscriptions.length === 0) throw new InputError(SUBSCRIPTIONS_RANGE);
       const previous = new Map((bySite?.subscriptions ?? []).map((s) => [s.contentType, s]));
       const subscriptions: ConsumerSubscription[] = req.subscriptions.map(({ contentType }) => {
         const old = previous.get(contentType);
