@@ -31,6 +31,11 @@ async function boot() {
 async function direct(app, [nc, ni, nv]) {
   const customers = [];
   const items = [];
+  let queries = 0;
+  app.db.connection.on('query', () => {
+    queries += 1;
+  });
+  const c0 = process.cpuUsage();
   const t0 = now();
   for (let i = 0; i < Number(nc); i += 1) {
     customers.push((await app.documents(CUSTOMER).create({ data: { name: `Customer ${i}`, email: `c${i}@bench.test` } })).documentId);
@@ -51,8 +56,17 @@ async function direct(app, [nc, ni, nv]) {
     });
   }
   const t2 = now();
+  const cpu = process.cpuUsage(c0);
   const docs = Number(nc) + Number(ni) + Number(nv);
-  return { docs, ms: t2 - t0, docsPerSec: (docs * 1000) / (t2 - t0), invoicesMs: t2 - t1, invoicesPerSec: (Number(nv) * 1000) / (t2 - t1) };
+  return {
+    docs,
+    ms: t2 - t0,
+    docsPerSec: (docs * 1000) / (t2 - t0),
+    invoicesMs: t2 - t1,
+    invoicesPerSec: (Number(nv) * 1000) / (t2 - t1),
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    sqlStatements: queries,
+  };
 }
 
 async function overhead(app, [pairsPerMode, batchSize]) {
@@ -134,9 +148,11 @@ async function overhead(app, [pairsPerMode, batchSize]) {
   else throw new Error(`unknown mode ${mode}`);
   const { readFileSync } = require('fs');
   const hwm = Number((readFileSync('/proc/self/status', 'utf8').match(/^VmHWM:\s+(\d+)/m) || [])[1] || 0);
-  process.stdout.write(`RESULT ${JSON.stringify({ mode, bootMs, peakRssMb: Math.round(hwm / 1024), ...result })}\n`);
-  await app.destroy().catch(() => {});
-  process.exit(0);
+  process.stdout.write(`RESULT ${JSON.stringify({ mode, bootMs, peakRssMb: Math.round(hwm / 1024), ...result })}\n`, () => {
+    // No app.destroy(): on PostgreSQL it can abort a pending pool acquisition (an unhandled
+    // 'aborted' rejection, exit 1). The database is thrown away by the caller anyway.
+    process.exit(0);
+  });
 })().catch((e) => {
   console.error(e && e.stack ? e.stack : e);
   process.exit(1);
