@@ -23,6 +23,12 @@ interface Route {
   mapping: string | null;
 }
 
+/** Memoised "local documentId of this remote document" lookups (see memoLocalIds). */
+interface LocalIds {
+  get(route: Route, uid: string, documentId: string, locale: string | null): Promise<string | null>;
+  set(route: Route, uid: string, documentId: string, locale: string | null, id: string | null): void;
+}
+
 interface Dependency {
   ref: DocRef;
   route: Route;
@@ -45,6 +51,8 @@ export type Prepared =
       deps: Dependency[];
       /** Remote file key -> local file id, uploaded during preparation. */
       files: Map<string, number>;
+      /** The dependency lookups made while preparing, reused by apply (the root is looked up again). */
+      lookups: LocalIds;
     };
 
 type RefRow = {
@@ -120,6 +128,30 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (route.useSameName) return (await localExists(route.localUid, remoteDocumentId, null)) ? remoteDocumentId : null;
     const any = await refs().findOne({ where: { producerSiteId: producer.producerSiteId, remoteContentType: remoteUid, remoteDocumentId, deleted: false } });
     return any && (await localExists(route.localUid, any.localDocumentId, null)) ? any.localDocumentId : null;
+  };
+
+  /**
+   * Local-id lookups memoised for one phase of one event: an invoice names the same customer and
+   * items in its relations, its lines and its dependency walk (each lookup is two queries).
+   */
+  const memoLocalIds = (producer: ProducerRow): LocalIds => {
+    const memo = new Map<string, Promise<string | null>>();
+    const key = (route: Route, uid: string, documentId: string, locale: string | null) =>
+      `${route.localUid}|${route.useSameName ? 1 : 0}|${docKey(uid, documentId, locale)}`;
+    return {
+      get(route: Route, uid: string, documentId: string, locale: string | null): Promise<string | null> {
+        const k = key(route, uid, documentId, locale);
+        let hit = memo.get(k);
+        if (!hit) {
+          hit = localIdOf(producer, route, uid, documentId, locale);
+          memo.set(k, hit);
+        }
+        return hit;
+      },
+      set(route: Route, uid: string, documentId: string, locale: string | null, id: string | null): void {
+        memo.set(key(route, uid, documentId, locale), Promise.resolve(id));
+      },
+    };
   };
 
   const fetchDocument = (producer: ProducerRow, uid: string, documentId: string, locale: string | null, via: DocRef[]) =>
@@ -326,9 +358,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     remote: { uid: string; documentId: string; locale: string | null },
     localDocumentId: string,
     seq: number,
-    deleted: boolean
+    deleted: boolean,
+    known?: RefRow | null
   ) => {
-    const existing = await findRef(producer, remote.uid, remote.documentId, remote.locale);
+    const existing = known !== undefined ? known : await findRef(producer, remote.uid, remote.documentId, remote.locale);
     const data = {
       localContentType: route.localUid,
       localDocumentId,
@@ -342,8 +375,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       lastAppliedSeq: Math.max(seq, Number(existing?.lastAppliedSeq ?? 0)),
       deleted,
     };
-    if (existing) await refs().update({ where: { id: existing.id }, data });
-    else await refs().create({ data });
+    if (existing) await refs().updateMany({ where: { id: existing.id }, data });
+    else await refs().createMany({ data: [data] });
   };
 
   const service = {
@@ -363,7 +396,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       let full = event.updateType === 'Create';
       let reflectsSeq = 0;
       const root: DocRef = { __ref: event.contentType, documentId: event.documentId, locale: event.locale };
-      if (!full && !(await localIdOf(producer, route, event.contentType, event.documentId, event.locale))) {
+      const lookups = memoLocalIds(producer);
+      if (!full && !(await lookups.get(route, event.contentType, event.documentId, event.locale))) {
         // An update for a document this site does not have: fetch its whole current state.
         const fetched = checkFetched(await fetchDocument(producer, event.contentType, event.documentId, event.locale, []), event.contentType, event.documentId);
         if (!fetched.data) return { kind: 'gone', route };
@@ -390,7 +424,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           visited.add(key);
           const depRoute = routeFor(subs, ref.__ref, parent);
           if (!depRoute) throw new ApplyError(`${event.contentType} ${event.documentId} refers to ${ref.__ref}, which does not exist on this site`);
-          if (await localIdOf(producer, depRoute, ref.__ref, ref.documentId, ref.locale ?? null)) continue;
+          if (await lookups.get(depRoute, ref.__ref, ref.documentId, ref.locale ?? null)) continue;
           if (via.length >= MAX_VIA) throw new ApplyError(`Dependencies of ${event.contentType} ${event.documentId} nest deeper than ${MAX_VIA} levels`);
           if (deps.length >= MAX_DEPENDENCIES) throw new ApplyError(`${event.contentType} ${event.documentId} has more than ${MAX_DEPENDENCIES} missing dependencies`);
           const fetched = checkFetched(await fetchDocument(producer, ref.__ref, ref.documentId, ref.locale ?? null, via), ref.__ref, ref.documentId);
@@ -399,7 +433,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           queue.push({ data: fetched.data, via: [...via, ref], parent: depRoute });
         }
       }
-      return { kind: 'upsert', route, data, full, reflectsSeq, deps, files };
+      return { kind: 'upsert', route, data, full, reflectsSeq, deps, files, lookups };
     },
 
     /**
@@ -415,7 +449,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       return withOrigin(producer.producerSiteId ?? 'unknown', async () => {
         const { route } = prepared;
+        // Dependencies: what preparing found (a moment ago, under this pull's lease). The document
+        // itself: looked up again inside this transaction.
+        const lookups = prepared.kind === 'upsert' ? prepared.lookups : memoLocalIds(producer);
         const localId = await localIdOf(producer, route, remote.uid, remote.documentId, remote.locale);
+        lookups.set(route, remote.uid, remote.documentId, remote.locale, localId);
         if (prepared.kind === 'delete' || prepared.kind === 'gone') {
           if (prepared.kind === 'gone') {
             return { localDocumentId: localId, data: null, skipped: true, note: 'the document no longer exists on the producer; its Delete event follows' };
@@ -424,7 +462,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             const model = schema().model(route.localUid)!;
             await strapi.documents(route.localUid as never).delete({ documentId: localId, ...(model.localized && remote.locale ? { locale: remote.locale } : {}) } as never);
           }
-          await saveRef(producer, route, remote, localId ?? ref?.localDocumentId ?? remote.documentId, event.seq, true);
+          await saveRef(producer, route, remote, localId ?? ref?.localDocumentId ?? remote.documentId, event.seq, true, ref);
           return { localDocumentId: localId, data: null, note: localId ? undefined : 'already absent here' };
         }
 
@@ -440,7 +478,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           const hit = created.get(key);
           const route2 = routeFor(producer.subscriptions ?? [], r.__ref, route);
           if (!route2) return null;
-          const id = hit ?? (await localIdOf(producer, route2, r.__ref, r.documentId, r.locale ?? null));
+          const id = hit ?? (await lookups.get(route2, r.__ref, r.documentId, r.locale ?? null));
           if (!id) return null;
           return localizedUid(route2.localUid) && r.locale ? { uid: route2.localUid, documentId: id, locale: r.locale } : { uid: route2.localUid, documentId: id };
         };
@@ -448,7 +486,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         // 1. Missing dependencies first, without relations (they may point at each other or at the root).
         for (const dep of deps) {
           const depRemote = { uid: dep.ref.__ref, documentId: dep.ref.documentId, locale: dep.ref.locale ?? null };
-          const existing = await localIdOf(producer, dep.route, depRemote.uid, depRemote.documentId, depRemote.locale);
+          const existing = await lookups.get(dep.route, depRemote.uid, depRemote.documentId, depRemote.locale);
           const data = await translate(dep.route.localUid, await mapped(dep.route.localUid, dep.route, dep.data, false), resolve, files, { relations: false });
           const id = await write(producer, dep.route, depRemote, data, existing);
           created.set(docKey(depRemote.uid, depRemote.documentId, depRemote.locale), id);
@@ -457,7 +495,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const rootData = await translate(route.localUid, await mapped(route.localUid, route, prepared.data, !prepared.full), resolve, files, { relations: true });
         const rootId = await write(producer, route, remote, rootData, localId);
         created.set(docKey(remote.uid, remote.documentId, remote.locale), rootId);
-        await saveRef(producer, route, remote, rootId, Math.max(event.seq, prepared.reflectsSeq), false);
+        await saveRef(producer, route, remote, rootId, Math.max(event.seq, prepared.reflectsSeq), false, ref);
         // 3. The dependencies' relations, now that every document exists.
         for (const dep of deps) {
           const depRemote = { uid: dep.ref.__ref, documentId: dep.ref.documentId, locale: dep.ref.locale ?? null };

@@ -78,29 +78,30 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
       if (failed) {
         const error = (outcome as { error: string }).error;
-        await logs().create({
-          data: {
+        await logs().createMany({
+          data: [{
             ...base,
             localDocumentId: null,
             data: event.data,
             error: error.slice(0, 4000),
             attempts: 1,
             nextRetryAt: outcome.status === 'Failed' ? getService(strapi, 'puller').nextRetryAt(1) : null,
-          },
+          }],
         });
         if (outcome.status === 'Failed') strapi.log.warn(`event-streaming: event #${event.seq} (${event.updateType} ${event.contentType} ${event.documentId}) failed: ${error}`);
         return;
       }
       const ok = outcome as Extract<Outcome, { status: 'Synced' }>;
-      await logs().create({
-        data: {
+      // createMany: an insert without the read-back `create` does (one statement less per event).
+      await logs().createMany({
+        data: [{
           ...base,
           localDocumentId: ok.localDocumentId,
           data: ok.data ?? event.data,
           error: ok.note ?? null,
           attempts: 1,
           nextRetryAt: null,
-        },
+        }],
       });
     },
 
