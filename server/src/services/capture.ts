@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { changeFor } from '../streaming/diff';
-import type { Snapshot } from '../streaming/snapshot';
+import { toSnapshot, type Snapshot } from '../streaming/snapshot';
 import { streamableTypes, type ServedSubscription } from '../streaming/cursor';
 import { getService, repo } from '../utils';
 import { currentOrigin } from './origin';
@@ -59,6 +59,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return out;
   };
 
+  /**
+   * The streamed version of a (non-localized) document after the write, saving the read where
+   * the write's own answer already is that version: nothing after a delete; the returned entry
+   * after a create/update of a scalar-only model when no `fields` selection trimmed it.
+   */
+  const afterWrite = async (ctx: MiddlewareContext, uid: string, documentId: string, result: unknown) => {
+    const entry = result as Record<string, unknown> | null;
+    if (ctx.action === 'delete') return new Map<string | null, Snapshot | null>([[null, null]]);
+    if ((ctx.action === 'create' || ctx.action === 'update') && ctx.params?.fields === undefined && entry?.documentId === documentId && getService(strapi, 'schema').scalarOnly(uid)) {
+      return new Map<string | null, Snapshot | null>([[null, toSnapshot(uid, entry, getService(strapi, 'schema').lookup)]]);
+    }
+    return readAll(uid, documentId, [null]);
+  };
+
   const service = {
     /** The Document Service middleware (registered in `register`). */
     middleware() {
@@ -94,7 +108,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           for (const l of await localesOf(uid, documentId)) if (!requested || requested === '*' || l === requested) after.add(l);
           locales = [...after];
         }
-        const after = await readAll(uid, documentId, locales);
+        const after = localized ? await readAll(uid, documentId, locales) : await afterWrite(ctx, uid, documentId, result);
 
         const origin = currentOrigin() ?? getService(strapi, 'settings').siteId();
         const rows = [];

@@ -9,6 +9,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const schema = getService(strapi, 'schema');
     const model = schema.model(uid);
     if (!model) return null;
+    if (schema.scalarOnly(uid) && (!model.localized || locale)) {
+      // Nothing to populate: one plain query instead of the Document Service pipeline (capture
+      // reads before and after every write, so this is on the producer's write path).
+      const where: Record<string, unknown> = { documentId };
+      if (model.localized && locale) where.locale = locale;
+      if (model.draftAndPublish) where.publishedAt = { $notNull: true };
+      const row = await repo(strapi, uid).findOne({ where });
+      return toSnapshot(uid, row, schema.lookup);
+    }
     const entry = await strapi.documents(uid as never).findOne({
       documentId,
       ...(locale && model.localized ? { locale } : {}),

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { SYSTEM_FIELDS, type AttributeDef, type ModelDef, type SchemaLookup } from '../streaming/schema';
+import { fieldKind, SYSTEM_FIELDS, type AttributeDef, type ModelDef, type SchemaLookup } from '../streaming/schema';
 import type { StreamableContentType } from '../contracts';
 
 /** Strapi's schemas as the engine's plain `SchemaLookup`, and the list of streamable types. */
@@ -22,10 +22,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return Boolean(ct && uid.startsWith('api::') && ct.kind === 'collectionType');
   };
 
+  const scalarOnlyCache = new Map<string, boolean>();
+  /** Streamed fields all scalars (no relation, media, component or zone): a plain row is the snapshot. */
+  const scalarOnly = (uid: string): boolean => {
+    let hit = scalarOnlyCache.get(uid);
+    if (hit === undefined) {
+      const m = model(uid);
+      hit = Boolean(m && Object.entries(m.attributes).every(([n, a]) => ['scalar', 'skip'].includes(fieldKind(n, a))));
+      scalarOnlyCache.set(uid, hit);
+    }
+    return hit;
+  };
+
   return {
     lookup,
     model,
     isStreamable,
+    scalarOnly,
     list(): StreamableContentType[] {
       return Object.keys(strapi.contentTypes)
         .filter(isStreamable)
