@@ -76,6 +76,62 @@ test('a mapped subscription streams customers into differently shaped contacts',
   expect(await list(consumer, 'customers')).toHaveLength(0);
 });
 
+test('a component field goes through its inner mapping row by row, on create and on update', async () => {
+  expectStatus(
+    await consumer.admin('POST', '/event-streaming/mappings', {
+      mappingName: 'tag-to-tag',
+      localContentType: 'contact.tag',
+      remoteContentType: 'contact.tag',
+      fieldMappings: [{ localField: 'label', remoteField: 'label', defaultValue: 'untitled' }],
+    }),
+    'inner mapping',
+    201
+  );
+  expectStatus(
+    await consumer.admin('POST', '/event-streaming/mappings', {
+      mappingName: 'contact-import',
+      localContentType: CONTACT,
+      remoteContentType: 'api::contact.contact',
+      fieldMappings: [
+        { localField: 'fullName', remoteField: 'fullName' },
+        { localField: 'source', remoteField: null, defaultValue: 'imported' },
+        { localField: 'tags', remoteField: 'tags', mappingType: 'component', mapping: 'tag-to-tag' },
+      ],
+    }),
+    'outer mapping',
+    201
+  );
+  // A second producer link would be a second Event Producer for the same URL (409): add the
+  // subscription to the existing one. Its remote type is contact, mapped into contact.
+  const ep = expectStatus(await consumer.admin('GET', `/event-streaming/producers/${l.producerId}`), 'producer').body.data;
+  expectStatus(
+    await consumer.admin('PUT', `/event-streaming/producers/${l.producerId}`, {
+      producerUrl: ep.producerUrl,
+      subscriptions: [
+        ...ep.subscriptions.map(({ status, ...s }: any) => s),
+        { contentType: CONTACT, remoteContentType: 'api::contact.contact', useSameName: true, mapping: 'contact-import' },
+      ],
+    }),
+    'subscribe contacts'
+  );
+  await setStatus(l, { 'api::contact.contact': 'Approved' });
+  const remote = expectStatus(
+    await producer.api('POST', '/contacts', { data: { fullName: 'Tagged Tom', contactEmail: 'tom@example.com', source: 'web', tags: [{ label: 'vip' }, { label: '' }] } }),
+    'contact'
+  ).body.data;
+  const local = await eventually(() => getDoc(consumer, 'contacts', remote.documentId, '?populate=tags'), 'mapped contact');
+  expect(local).toMatchObject({ fullName: 'Tagged Tom', source: 'imported', contactEmail: null });
+  expect(local.tags.map((t: any) => t.label)).toEqual(['vip', 'untitled']);
+
+  expectStatus(await producer.api('PUT', `/contacts/${remote.documentId}`, { data: { tags: [{ label: 'gold' }] } }), 'update tags');
+  const updated = await eventually(async () => {
+    const d = await getDoc(consumer, 'contacts', remote.documentId, '?populate=tags');
+    return d?.tags?.length === 1 ? d : null;
+  }, 'tags replaced');
+  expect(updated.tags.map((t: any) => t.label)).toEqual(['gold']);
+  expect(updated).toMatchObject({ fullName: 'Tagged Tom', source: 'imported' });
+});
+
 test('articles in two locales, with a dynamic zone and a relation cycle A -> B -> A, arrive whole', async () => {
   // Written before anything of them streams: the consumer meets them through one update.
   const author = expectStatus(await producer.api('POST', '/suppliers', { data: { name: 'not used' } }), 'noise').body.data;

@@ -75,6 +75,24 @@ test('a published sales invoice arrives complete: customer, items, their supplie
   expect(entry).toMatchObject({ status: 'Synced', updateType: 'Create' });
 });
 
+test('a file already transferred is reused, not copied again, when another document refers to it', async () => {
+  const files = async () => expectStatus(await consumer.request('GET', '/api/upload/files', undefined, { token: consumer.fullAccessToken }), 'files').body as any[];
+  const before = (await files()).filter((f) => f.name === 'bolt.png');
+  expect(before).toHaveLength(1);
+  const remoteImage = expectStatus(await producer.request('GET', '/api/upload/files', undefined, { token: producer.fullAccessToken }), 'files').body.find((f: any) => f.name === 'bolt.png');
+  const item = expectStatus(await producer.api('POST', '/items', { data: { name: 'Bolt XL', sku: 'B-2', image: remoteImage.id } }), 'item').body.data;
+  const invoice = expectStatus(
+    await producer.api('POST', '/sales-invoices', { data: { number: 'INV-003', lines: [{ item: item.documentId, qty: 2, rate: 3 }] } }),
+    'invoice'
+  ).body.data;
+  const local = await eventually(
+    () => getDoc(consumer, 'sales-invoices', invoice.documentId, '?populate[lines][populate][item][populate][image]=true'),
+    'second invoice'
+  );
+  expect(local.lines[0].item.image.id).toBe(before[0].id);
+  expect((await files()).filter((f) => f.name === 'bolt.png')).toHaveLength(1);
+});
+
 test('a draft never leaves the producer; publishing streams it; unpublishing removes it', async () => {
   const draft = expectStatus(await producer.api('POST', '/sales-invoices?status=draft', { data: { number: 'INV-DRAFT' } }), 'draft').body.data;
   await pullNow(l);
