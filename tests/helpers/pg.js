@@ -32,8 +32,29 @@ async function createDatabase(name) {
   return name;
 }
 
+/**
+ * Drop a test database. Not `WITH (FORCE)`: that also tries to terminate an autovacuum worker
+ * busy in the database, which a non-superuser may not ("must be a member of the role whose
+ * process is being terminated"). Instead end our own role's client connections, then DROP (which
+ * stops autovacuum workers itself), retrying while a connection is still closing.
+ */
 async function dropDatabase(name) {
-  await withClient((c) => c.query(`DROP DATABASE IF EXISTS "${safeName(name)}" WITH (FORCE)`));
+  const db = safeName(name);
+  await withClient(async (c) => {
+    for (let attempt = 0; ; attempt += 1) {
+      await c.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND usename = current_user AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+        [db]
+      );
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${db}"`);
+        return;
+      } catch (e) {
+        if (e.code !== '55006' || attempt >= 20) throw e; // 55006: database is being accessed by other users
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  });
 }
 
 /** Drop leftovers of earlier runs whose owning process is gone (names carry the pid). */
@@ -53,11 +74,13 @@ async function dropStaleDatabases(prefix = 'es_test_') {
         }
       }
       if (!alive) {
-        await c.query(`DROP DATABASE IF EXISTS "${safeName(datname)}" WITH (FORCE)`);
         dropped.push(datname);
       }
     }
     return dropped;
+  }).then(async (stale) => {
+    for (const datname of stale) await dropDatabase(datname);
+    return stale;
   });
 }
 
