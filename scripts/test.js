@@ -148,6 +148,19 @@ function runJest(label, args, env) {
       warn('PostgreSQL is not installed: running on SQLite only. Install it with `bash scripts/install-system-deps.sh` (or set TEST_DB=sqlite to silence this).');
     }
   }
+  // Type errors fail the run first (the plugin build does not type-check: strapi-plugin build
+  // only transpiles when the exports carry no `types`).
+  if (!extraArgs.length) {
+    log('--- typecheck: tsc -p server/tsconfig.json && tsc -p admin/tsconfig.json');
+    for (const project of ['server/tsconfig.json', 'admin/tsconfig.json']) {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project, '--noEmit'], { cwd: ROOT, stdio: 'inherit' });
+      if (r.status !== 0) {
+        console.error(`[test] type errors in ${project}`);
+        console.log('0 passed, 1 failed');
+        process.exit(1);
+      }
+    }
+  }
   const results = [];
   if (mode === 'postgres' || mode === 'both') {
     try {

@@ -1,11 +1,12 @@
 import type { Core } from '@strapi/strapi';
-import { ACTIONS, CRON_MAINTENANCE_JOB, CRON_PULL_JOB, PLUGIN_ID } from './constants';
+import { CRON_MAINTENANCE_JOB, CRON_PULL_JOB, PLUGIN_ID } from './constants';
 import { errorMessage } from './streaming/errors';
 import { getService } from './utils';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'settings').init();
 
+  // The admin RBAC actions (ACTIONS in constants.ts): plugin::event-streaming.<uid>.
   await strapi.service('admin::permission').actionProvider.registerMany([
     { section: 'plugins', displayName: 'Read streams, logs and mappings', uid: 'read', pluginName: PLUGIN_ID },
     { section: 'plugins', displayName: 'Approve or reject consumers', uid: 'approve', pluginName: PLUGIN_ID },
@@ -13,7 +14,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
     { section: 'plugins', displayName: 'Pull, back-fill and resync', uid: 'resync', pluginName: PLUGIN_ID },
     { section: 'plugins', displayName: 'Configure Document Type Mappings', uid: 'configure-mappings', pluginName: PLUGIN_ID },
   ]);
-  void ACTIONS;
 
   const cfg = getService(strapi, 'settings').config();
   strapi.cron.add({

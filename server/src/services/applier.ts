@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID, UID } from '../constants';
 import type { FetchDocumentResponse, ProducerSubscription, StreamEvent } from '../contracts';
-import { ApplyError, errorMessage } from '../streaming/errors';
+import { ApplyError } from '../streaming/errors';
 import { applyMapping, type MappingDef } from '../streaming/mapping';
 import { docKey, isDocRef, isFileRef, walkRefs } from '../streaming/refs';
 import { fieldKind, isToMany, type AttributeDef } from '../streaming/schema';
@@ -527,7 +527,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { event, prepared: await service.prepare(producer, producer.subscriptions ?? [], event) };
     },
 
-    errorMessage,
   };
   return service;
 };

@@ -10,7 +10,7 @@ import type {
   RegisterResponse,
   SubscriptionStatus,
 } from '../contracts';
-import { cutPage, MAX_CURSOR, streamableTypes, type ServedSubscription } from '../streaming/cursor';
+import { cutPage, streamableTypes, type ServedSubscription } from '../streaming/cursor';
 import { errorMessage, InputError } from '../streaming/errors';
 import { collectRefs, type DocRef } from '../streaming/snapshot';
 import { normalizeSiteUrl } from '../streaming/url';
@@ -304,4 +304,3 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return service;
 };
 
-export { MAX_CURSOR };

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { CALLBACK_TOKEN_PERMISSIONS, PLUGIN_ID, UID } from '../constants';
-import type { EventProducer, ProducerInput, ProducerSubscription, PullResponse, RegisterResponse, SubscriptionStatus } from '../contracts';
+import type { EventProducer, ProducerSubscription, PullResponse, RegisterResponse, SubscriptionStatus } from '../contracts';
 import { errorMessage, InputError, RemoteError } from '../streaming/errors';
 import { normalizeSiteUrl } from '../streaming/url';
 import { conflict } from '../errors';

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID, UID } from '../constants';
-import type { PullResponse, StreamEvent } from '../contracts';
+import type { PullResponse } from '../contracts';
 import { nextRetryDelay } from '../streaming/backoff';
-import { ApplyError, errorMessage, RemoteError } from '../streaming/errors';
+import { errorMessage, RemoteError } from '../streaming/errors';
 import { pullOnce, type PullPorts, type PullResult } from '../streaming/pull-loop';
 import { getService, repo } from '../utils';
 import type { Prepared } from './applier';
@@ -217,9 +217,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     ports,
-    ApplyError,
   };
   return service;
 };
 
-export type { StreamEvent };
