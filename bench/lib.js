@@ -17,14 +17,7 @@ const LOG_TABLE = 'event_streaming_update_logs';
 /** A cron rule that never fires during a run (1 January, 00:00). */
 const NEVER = '0 0 1 1 *';
 
-const STREAM_PERMISSIONS = [
-  'plugin::event-streaming.stream.register',
-  'plugin::event-streaming.stream.deregister',
-  'plugin::event-streaming.stream.pull',
-  'plugin::event-streaming.stream.fetchDocument',
-  'plugin::event-streaming.stream.fetchFile',
-  'plugin::event-streaming.stream.listDocuments',
-];
+const { PRODUCER_TOKEN_PERMISSIONS: STREAM_PERMISSIONS } = require('../tests/helpers/permissions');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const LONG = { timeoutMs: 60 * 60 * 1000 };
