@@ -500,8 +500,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         for (const dep of deps) {
           const depRemote = { uid: dep.ref.__ref, documentId: dep.ref.documentId, locale: dep.ref.locale ?? null };
           const id = created.get(docKey(depRemote.uid, depRemote.documentId, depRemote.locale))!;
-          const data = await translate(dep.route.localUid, await mapped(dep.route.localUid, dep.route, dep.data, false), resolve, files, { relations: true });
-          if (Object.keys(data).length) await write(producer, dep.route, depRemote, data, id);
+          let hasRefs = false;
+          walkRefs(dep.data, () => (hasRefs = true), () => undefined);
+          if (hasRefs) {
+            // Written whole again: components holding relations are replaced as a unit.
+            const data = await translate(dep.route.localUid, await mapped(dep.route.localUid, dep.route, dep.data, false), resolve, files, { relations: true });
+            await write(producer, dep.route, depRemote, data, id);
+          }
           await saveRef(producer, dep.route, depRemote, id, dep.headSeq, false);
         }
         const note = deps.length ? `with ${deps.length} dependenc${deps.length === 1 ? 'y' : 'ies'}` : undefined;
