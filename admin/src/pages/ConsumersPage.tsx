@@ -15,7 +15,7 @@ import {
   Tr,
   Typography,
 } from '@strapi/design-system';
-import { ArrowClockwise, Check, Cross, Trash, WarningCircle } from '@strapi/icons';
+import { Check, Cross, Trash, WarningCircle } from '@strapi/icons';
 import { ConfirmDialog, Layouts, Page } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
@@ -31,6 +31,7 @@ import { useRequest } from '../hooks/useRequest';
 import { getTrad } from '../utils/getTrad';
 
 import type { StreamableContentType } from '../api';
+import { ListHeader } from '../components/ListHeader';
 
 interface ConsumerCardProps {
   consumer: EventConsumer;
@@ -334,18 +335,14 @@ export const ConsumersPage = () => {
 
   return (
     <Page.Main>
-      <Page.Title>{title}</Page.Title>
-      <Layouts.Header
+      <ListHeader
         title={title}
         subtitle={formatMessage({
           id: getTrad('consumers.subtitle'),
           defaultMessage: 'Sites that receive documents from this one. Nothing of a content type leaves until it is approved.',
         })}
-        secondaryAction={
-          <Button variant="tertiary" startIcon={<ArrowClockwise />} loading={isFetching} onClick={refetch}>
-            {formatMessage({ id: getTrad('common.refresh'), defaultMessage: 'Refresh' })}
-          </Button>
-        }
+        isFetching={isFetching}
+        onRefresh={refetch}
       />
       <Layouts.Content>{renderBody()}</Layouts.Content>
       <Dialog.Root open={toDelete !== null} onOpenChange={(open: boolean) => !open && setToDelete(null)}>

@@ -1,7 +1,6 @@
 import * as React from 'react';
 import {
   Badge,
-  Button,
   Flex,
   IconButton,
   LinkButton,
@@ -28,6 +27,7 @@ import { useNotify } from '../hooks/useNotify';
 import { usePluginPermissions } from '../hooks/usePluginPermissions';
 import { useRequest } from '../hooks/useRequest';
 import { getTrad } from '../utils/getTrad';
+import { ListHeader } from '../components/ListHeader';
 
 const STATUSES: SubscriptionStatus[] = ['Approved', 'Pending', 'Rejected'];
 
@@ -282,19 +282,15 @@ export const ProducersPage = () => {
 
   return (
     <Page.Main>
-      <Page.Title>{title}</Page.Title>
-      <Layouts.Header
+      <ListHeader
         title={title}
         subtitle={formatMessage({
           id: getTrad('producers.subtitle'),
           defaultMessage: 'Sites this site receives documents from, and how far behind it is.',
         })}
         primaryAction={createButton}
-        secondaryAction={
-          <Button variant="tertiary" startIcon={<ArrowClockwise />} loading={isFetching} onClick={refetch}>
-            {formatMessage({ id: getTrad('common.refresh'), defaultMessage: 'Refresh' })}
-          </Button>
-        }
+        isFetching={isFetching}
+        onRefresh={refetch}
       />
       <Layouts.Content>{renderBody()}</Layouts.Content>
       <DeleteProducerDialog producer={toDelete} onClose={() => setToDelete(null)} onDeleted={refetch} />

@@ -13,7 +13,7 @@ import {
   Tr,
   Typography,
 } from '@strapi/design-system';
-import { ArrowClockwise, ArrowsCounterClockwise, Eye, WarningCircle } from '@strapi/icons';
+import { ArrowsCounterClockwise, Eye, WarningCircle } from '@strapi/icons';
 import { ConfirmDialog, Layouts, Page, Pagination } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
@@ -31,6 +31,7 @@ import { useNotify } from '../hooks/useNotify';
 import { usePluginPermissions } from '../hooks/usePluginPermissions';
 import { useRequest } from '../hooks/useRequest';
 import { getTrad } from '../utils/getTrad';
+import { ListHeader } from '../components/ListHeader';
 
 const STATUSES: SyncStatus[] = ['Synced', 'Failed', 'Blocked'];
 
@@ -284,8 +285,7 @@ export const SyncLogPage = () => {
 
   return (
     <Page.Main>
-      <Page.Title>{title}</Page.Title>
-      <Layouts.Header
+      <ListHeader
         title={title}
         subtitle={
           pagination
@@ -305,11 +305,8 @@ export const SyncLogPage = () => {
             </Button>
           ) : undefined
         }
-        secondaryAction={
-          <Button variant="tertiary" startIcon={<ArrowClockwise />} loading={isFetching} onClick={refetch}>
-            {formatMessage({ id: getTrad('common.refresh'), defaultMessage: 'Refresh' })}
-          </Button>
-        }
+        isFetching={isFetching}
+        onRefresh={refetch}
       />
       <Layouts.Action
         startActions={

@@ -1,6 +1,5 @@
 import * as React from 'react';
 import {
-  Button,
   Flex,
   IconButton,
   Table,
@@ -12,7 +11,7 @@ import {
   Tr,
   Typography,
 } from '@strapi/design-system';
-import { ArrowClockwise, Eye } from '@strapi/icons';
+import { Eye } from '@strapi/icons';
 import { Layouts, Page, Pagination } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
@@ -28,6 +27,7 @@ import { useContentTypes } from '../hooks/useContentTypes';
 import { useListQuery } from '../hooks/useListQuery';
 import { useRequest } from '../hooks/useRequest';
 import { getTrad } from '../utils/getTrad';
+import { ListHeader } from '../components/ListHeader';
 
 const UPDATE_TYPES: UpdateType[] = ['Create', 'Update', 'Delete'];
 
@@ -172,8 +172,7 @@ export const UpdateLogPage = () => {
 
   return (
     <Page.Main>
-      <Page.Title>{title}</Page.Title>
-      <Layouts.Header
+      <ListHeader
         title={title}
         subtitle={
           pagination
@@ -186,11 +185,8 @@ export const UpdateLogPage = () => {
               )
             : formatMessage({ id: getTrad('updateLog.subtitleLoading'), defaultMessage: 'What this site sends to its consumers.' })
         }
-        secondaryAction={
-          <Button variant="tertiary" startIcon={<ArrowClockwise />} loading={isFetching} onClick={refetch}>
-            {formatMessage({ id: getTrad('common.refresh'), defaultMessage: 'Refresh' })}
-          </Button>
-        }
+        isFetching={isFetching}
+        onRefresh={refetch}
       />
       <Layouts.Action
         startActions={

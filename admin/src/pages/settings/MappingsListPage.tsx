@@ -1,6 +1,5 @@
 import * as React from 'react';
 import {
-  Button,
   Dialog,
   Flex,
   IconButton,
@@ -13,7 +12,7 @@ import {
   Tr,
   Typography,
 } from '@strapi/design-system';
-import { ArrowClockwise, Pencil, Plus, Trash, WarningCircle } from '@strapi/icons';
+import { Pencil, Plus, Trash, WarningCircle } from '@strapi/icons';
 import { ConfirmDialog, Layouts, Page } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { Link as RouterLink, useNavigate } from 'react-router-dom';
@@ -27,6 +26,7 @@ import { useNotify } from '../../hooks/useNotify';
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { useRequest } from '../../hooks/useRequest';
 import { getTrad } from '../../utils/getTrad';
+import { ListHeader } from '../../components/ListHeader';
 
 /** Settings → Event Streaming → Mappings: the Document Type Mappings of this (consumer) site. */
 export const MappingsListPage = () => {
@@ -124,19 +124,15 @@ export const MappingsListPage = () => {
 
   return (
     <Page.Main>
-      <Page.Title>{title}</Page.Title>
-      <Layouts.Header
+      <ListHeader
         title={title}
         subtitle={formatMessage({
           id: getTrad('mappings.subtitle'),
           defaultMessage: 'How documents of a producer content type become documents of a local one.',
         })}
         primaryAction={createButton}
-        secondaryAction={
-          <Button variant="tertiary" startIcon={<ArrowClockwise />} loading={isFetching} onClick={refetch}>
-            {formatMessage({ id: getTrad('common.refresh'), defaultMessage: 'Refresh' })}
-          </Button>
-        }
+        isFetching={isFetching}
+        onRefresh={refetch}
       />
       <Layouts.Content>{renderBody()}</Layouts.Content>
       <Dialog.Root open={toDelete !== null} onOpenChange={(open: boolean) => !open && setToDelete(null)}>
