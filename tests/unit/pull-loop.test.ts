@@ -1,5 +1,5 @@
 import { processEvent, pullOnce, type ApplyOutcome, type Outcome, type PullPorts } from '../../server/src/streaming/pull-loop';
-import { ApplyError } from '../../server/src/streaming/errors';
+import { ApplyError, LeaseLostError, NeedsNetworkError } from '../../server/src/streaming/errors';
 import type { PullResponse, StreamEvent } from '../../server/src/contracts';
 
 const ev = (seq: number, documentId = `doc${seq}`, extra: Partial<StreamEvent> = {}): StreamEvent => ({
@@ -39,7 +39,8 @@ interface State {
 /**
  * An in-memory consumer store. `transaction` snapshots the state and restores it when fn throws,
  * so anything not committed disappears. Every port that writes asserts it runs inside a
- * transaction; `prepare` asserts it runs outside one.
+ * transaction; `prepare` asserts it runs outside one unless `offline` (batches), and then throws
+ * NeedsNetworkError for the events in `needsNetwork`.
  */
 function fakeStore(opts: { pages?: PullResponse[] | ((after: number) => PullResponse); initialCursor?: number } = {}) {
   let state: State = { cursor: opts.initialCursor ?? 0, log: [], docs: {} };
@@ -47,7 +48,9 @@ function fakeStore(opts: { pages?: PullResponse[] | ((after: number) => PullResp
   const failApply = new Map<number, Error>();
   const failPrepare = new Map<number, Error>();
   const crashOnSave = new Set<number>();
-  const calls = { apply: [] as number[], prepare: [] as number[], fetch: [] as number[], recordPull: [] as number[] };
+  const needsNetwork = new Set<number>();
+  const lease = { lost: false };
+  const calls = { apply: [] as number[], prepare: [] as Array<number | string>, fetch: [] as number[], recordPull: [] as number[], keepLease: 0 };
   const commits: Array<{ cursor: number; logged: number[] }> = [];
   const pages = opts.pages;
 
@@ -69,9 +72,14 @@ function fakeStore(opts: { pages?: PullResponse[] | ((after: number) => PullResp
     async recordPull(p) {
       calls.recordPull.push(p.headSeq);
     },
-    async prepare(event) {
-      if (inTx) throw new Error('prepare inside a transaction');
-      calls.prepare.push(event.seq);
+    async keepLease() {
+      if (inTx) throw new Error('keepLease inside a transaction');
+      calls.keepLease += 1;
+    },
+    async prepare(event, opts) {
+      if (inTx !== (opts?.offline === true)) throw new Error(inTx ? 'prepare with the network inside a transaction' : 'offline prepare outside a transaction');
+      if (opts?.offline && needsNetwork.has(event.seq)) throw new NeedsNetworkError(`event ${event.seq}`);
+      calls.prepare.push(opts?.offline ? `offline ${event.seq}` : event.seq);
       const err = failPrepare.get(event.seq);
       if (err) throw err;
       return { preparedFor: event.seq };
@@ -91,14 +99,10 @@ function fakeStore(opts: { pages?: PullResponse[] | ((after: number) => PullResp
         inTx = false;
       }
     },
-    async alreadyProcessed(seq) {
-      mustBeInTx('alreadyProcessed');
-      return state.log.some((l) => l.seq === seq);
-    },
-    async blockingFailure(event) {
-      mustBeInTx('blockingFailure');
+    async eventState(event) {
+      mustBeInTx('eventState');
       const row = state.log.find((l) => l.doc === event.documentId && (l.status === 'Failed' || l.status === 'Blocked'));
-      return row ? row.seq : null;
+      return { processed: state.log.some((l) => l.seq === event.seq), blocker: row ? row.seq : null };
     },
     async apply(event, prepared): Promise<ApplyOutcome> {
       mustBeInTx('apply');
@@ -121,6 +125,7 @@ function fakeStore(opts: { pages?: PullResponse[] | ((after: number) => PullResp
     },
     async saveCursor(seq) {
       mustBeInTx('saveCursor');
+      if (lease.lost) throw new LeaseLostError(1);
       if (crashOnSave.has(seq)) throw new Error(`crash while saving cursor ${seq}`);
       state.cursor = seq;
     },
@@ -133,6 +138,8 @@ function fakeStore(opts: { pages?: PullResponse[] | ((after: number) => PullResp
     failApply,
     failPrepare,
     crashOnSave,
+    needsNetwork,
+    lease,
     get state() {
       return state;
     },
@@ -381,5 +388,136 @@ describe('pullOnce', () => {
     const s = fakeStore({ initialCursor: 4, pages: [] });
     await expect(pullOnce(s.ports, { maxPages: 0 })).resolves.toStrictEqual({ pulled: 0, applied: 0, failed: 0, cursor: 4, headSeq: 4 });
     expect(s.calls.fetch).toStrictEqual([]);
+  });
+});
+
+describe('pullOnce in batches (several events per transaction)', () => {
+  const opts = (batchSize: number, batchMs = 60_000) => ({ maxPages: 5, batchSize, batchMs });
+  const statuses = (s: ReturnType<typeof fakeStore>) => s.state.log.map((l) => [l.seq, l.status]);
+
+  it('applies a page in one transaction: one commit, the cursor saved with the outcomes', async () => {
+    const s = fakeStore({ pages: [page([ev(1), ev(2), ev(3)], 3)] });
+    await expect(pullOnce(s.ports, opts(10))).resolves.toStrictEqual({ pulled: 3, applied: 3, failed: 0, cursor: 3, headSeq: 3 });
+    expect(s.commits).toStrictEqual([{ cursor: 3, logged: [1, 2, 3] }]);
+    expect(s.calls.prepare).toStrictEqual(['offline 1', 'offline 2', 'offline 3']);
+    expect(s.calls.keepLease).toBe(1);
+  });
+
+  it('a batch holds at most batchSize events; the lease is kept between batches', async () => {
+    const s = fakeStore({ pages: [page([1, 2, 3, 4, 5].map((n) => ev(n)), 5)] });
+    await expect(pullOnce(s.ports, opts(2))).resolves.toMatchObject({ pulled: 5, applied: 5, cursor: 5 });
+    expect(s.commits.map((c) => c.cursor)).toStrictEqual([2, 4, 5]);
+    expect(s.calls.keepLease).toBe(3);
+  });
+
+  it('batchMs 0 takes no event into a batch: each is processed alone', async () => {
+    const s = fakeStore({ pages: [page([ev(1), ev(2)], 2)] });
+    await expect(pullOnce(s.ports, opts(10, 0))).resolves.toMatchObject({ pulled: 2, applied: 2, cursor: 2 });
+    expect(s.calls.prepare).toStrictEqual([1, 2]);
+    expect(s.commits.map((c) => c.cursor)).toStrictEqual([1, 2]);
+  });
+
+  it('an event that needs the network ends the batch, is prepared outside any transaction, and batching resumes', async () => {
+    const s = fakeStore({ pages: [page([ev(1), ev(2), ev(3), ev(4)], 4)] });
+    s.needsNetwork.add(2);
+    await expect(pullOnce(s.ports, opts(10))).resolves.toMatchObject({ pulled: 4, applied: 4, failed: 0, cursor: 4 });
+    expect(s.calls.prepare).toStrictEqual(['offline 1', 2, 'offline 3', 'offline 4']);
+    expect(s.commits).toStrictEqual([
+      { cursor: 1, logged: [1] },
+      { cursor: 2, logged: [1, 2] },
+      { cursor: 4, logged: [1, 2, 3, 4] },
+    ]);
+  });
+
+  it('a failing event rolls the batch back; the events up to it are processed alone, the rest batched again', async () => {
+    const s = fakeStore({ pages: [page([ev(1, 'A'), ev(2, 'A'), ev(3, 'A'), ev(4, 'B'), ev(5, 'B')], 5)] });
+    s.failApply.set(2, new ApplyError('bad line'));
+    await expect(pullOnce(s.ports, opts(10))).resolves.toStrictEqual({ pulled: 5, applied: 3, failed: 2, cursor: 5, headSeq: 5 });
+    // 1, 2 in the batch that rolled back; 1 and 2 alone; then 3.. in a new batch
+    expect(s.calls.apply).toStrictEqual([1, 2, 1, 2, 4, 5]);
+    expect(statuses(s)).toStrictEqual([
+      [1, 'Synced'],
+      [2, 'Failed'],
+      [3, 'Blocked'],
+      [4, 'Synced'],
+      [5, 'Synced'],
+    ]);
+    expect(s.state.log[1].error).toBe('bad line');
+    // the failed event's write was rolled back: doc A is at event 1
+    expect(s.state.docs).toStrictEqual({ A: { n: 1, lastAppliedSeq: 1 }, B: { n: 5, lastAppliedSeq: 5 } });
+    expect(s.commits.map((c) => c.cursor)).toStrictEqual([1, 2, 5]);
+  });
+
+  it('a failing prepare inside a batch is recorded Failed exactly as without batches', async () => {
+    const s = fakeStore({ pages: [page([ev(1), ev(2), ev(3)], 3)] });
+    s.failPrepare.set(2, new ApplyError('refers to a type that does not exist here'));
+    await pullOnce(s.ports, opts(10));
+    expect(statuses(s)).toStrictEqual([
+      [1, 'Synced'],
+      [2, 'Failed'],
+      [3, 'Synced'],
+    ]);
+    const unbatched = fakeStore({ pages: [page([ev(1), ev(2), ev(3)], 3)] });
+    unbatched.failPrepare.set(2, new ApplyError('refers to a type that does not exist here'));
+    await pullOnce(unbatched.ports, { maxPages: 5 });
+    expect(s.state).toStrictEqual(unbatched.state);
+  });
+
+  it('events of a document with an earlier failure are recorded Blocked inside the batch, without applying them', async () => {
+    const s = fakeStore({ initialCursor: 1, pages: [page([ev(2, 'A'), ev(3, 'B'), ev(4, 'A')], 4)] });
+    s.state.log.push({ seq: 1, doc: 'A', status: 'Failed', error: 'earlier' });
+    await expect(pullOnce(s.ports, opts(10))).resolves.toMatchObject({ pulled: 3, applied: 1, failed: 2, cursor: 4 });
+    expect(s.calls.apply).toStrictEqual([3]);
+    expect(s.commits).toStrictEqual([{ cursor: 4, logged: [1, 2, 3, 4] }]);
+    expect(statuses(s).slice(1)).toStrictEqual([
+      [2, 'Blocked'],
+      [3, 'Synced'],
+      [4, 'Blocked'],
+    ]);
+  });
+
+  it('already processed events in a batch are Ignored and not applied again', async () => {
+    const events = [ev(1), ev(2), ev(3)];
+    const s = fakeStore({ pages: [page(events, 3), page(events, 3)] });
+    await pullOnce(s.ports, opts(10));
+    s.state.cursor = 0;
+    await expect(pullOnce(s.ports, opts(10))).resolves.toStrictEqual({ pulled: 3, applied: 0, failed: 0, cursor: 3, headSeq: 3 });
+    expect(s.calls.apply).toStrictEqual([1, 2, 3]);
+  });
+
+  it('a crash saving the batch cursor: the batch rolls back, its events are processed alone and the crash escapes at the same event', async () => {
+    const s = fakeStore({ pages: (after) => page([ev(1), ev(2), ev(3)].filter((e) => e.seq > after), 3) });
+    s.crashOnSave.add(3);
+    await expect(pullOnce(s.ports, opts(10))).rejects.toThrow('crash while saving cursor 3');
+    expect(s.state.cursor).toBe(2);
+    expect(statuses(s)).toStrictEqual([
+      [1, 'Synced'],
+      [2, 'Synced'],
+    ]);
+    expect(Object.keys(s.state.docs)).toStrictEqual(['doc1', 'doc2']);
+    s.crashOnSave.clear();
+    await expect(pullOnce(s.ports, opts(10))).resolves.toMatchObject({ pulled: 1, applied: 1, cursor: 3 });
+  });
+
+  it('a lost lease aborts the pull: the batch commits nothing and nothing is replayed', async () => {
+    const s = fakeStore({ pages: [page([ev(1), ev(2), ev(3)], 3)] });
+    s.lease.lost = true;
+    await expect(pullOnce(s.ports, opts(10))).rejects.toBeInstanceOf(LeaseLostError);
+    expect(s.calls.apply).toStrictEqual([1, 2, 3]);
+    expect(s.state).toStrictEqual({ cursor: 0, log: [], docs: {} });
+  });
+
+  it('a lost lease aborts an unbatched pull too, without recording the event as Failed', async () => {
+    const s = fakeStore({ pages: [page([ev(1), ev(2)], 2)] });
+    s.lease.lost = true;
+    await expect(pullOnce(s.ports, { maxPages: 5 })).rejects.toBeInstanceOf(LeaseLostError);
+    expect(s.state).toStrictEqual({ cursor: 0, log: [], docs: {} });
+  });
+
+  it('out-of-order events: the ones before the break are applied (batched), then the pull throws', async () => {
+    const s = fakeStore({ pages: [page([ev(1), ev(3), ev(2)], 3)] });
+    await expect(pullOnce(s.ports, opts(10))).rejects.toThrow('Producer sent events out of order (#2 after #3)');
+    expect(s.calls.apply).toStrictEqual([1, 3]);
+    expect(s.state.cursor).toBe(3);
   });
 });

@@ -16,6 +16,13 @@ export interface PluginConfig {
   maxPageSize: number;
   /** Pages one pull may process before it yields (the next notification or cron continues). */
   maxPagesPerPull: number;
+  /**
+   * Most events applied in one database transaction (one commit and one cursor save per batch;
+   * 1 = a transaction per event). An event that needs the network, or fails, is applied alone.
+   */
+  applyBatchSize: number;
+  /** A batch stops taking events after this long, ms (bounds how long it holds SQLite's write lock). */
+  applyBatchMs: number;
   /** Timeout of every outbound HTTP call, ms. */
   requestTimeoutMs: number;
   /** Largest response body accepted from another site, bytes (files: `maxFileBytes`). */
@@ -47,6 +54,8 @@ export const defaultConfig: PluginConfig = {
   pageSize: 100,
   maxPageSize: 500,
   maxPagesPerPull: 50,
+  applyBatchSize: 50,
+  applyBatchMs: 250,
   requestTimeoutMs: 10_000,
   maxResponseBytes: 20 * 1024 * 1024,
   maxFileBytes: 200 * 1024 * 1024,
@@ -73,7 +82,7 @@ export function validateConfig(raw: Partial<PluginConfig>): void {
     const fields = typeof cfg[key] === 'string' ? cfg[key].trim().split(/\s+/).length : 0;
     if (fields !== 5 && fields !== 6) fail(key, 'must be a cron rule of 5 or 6 fields');
   }
-  for (const key of ['pageSize', 'maxPageSize', 'maxPagesPerPull', 'requestTimeoutMs', 'maxResponseBytes', 'maxFileBytes', 'leaseMs', 'notifyDebounceMs'] as const) {
+  for (const key of ['pageSize', 'maxPageSize', 'maxPagesPerPull', 'applyBatchSize', 'applyBatchMs', 'requestTimeoutMs', 'maxResponseBytes', 'maxFileBytes', 'leaseMs', 'notifyDebounceMs'] as const) {
     if (!positiveInt(cfg[key])) fail(key, 'must be a positive integer');
   }
   if (cfg.pageSize > cfg.maxPageSize) fail('pageSize', `must not exceed maxPageSize (${cfg.maxPageSize})`);

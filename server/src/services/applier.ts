@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID, UID } from '../constants';
 import type { FetchDocumentResponse, ProducerSubscription, StreamEvent } from '../contracts';
-import { ApplyError } from '../streaming/errors';
+import { ApplyError, NeedsNetworkError } from '../streaming/errors';
 import { applyMapping, type MappingDef } from '../streaming/mapping';
 import { docKey, isDocRef, isFileRef, walkRefs } from '../streaming/refs';
 import { fieldKind, isToMany, type AttributeDef } from '../streaming/schema';
@@ -23,10 +23,20 @@ interface Route {
   mapping: string | null;
 }
 
+/** A remote document, and how it is mirrored here. */
+interface Wanted {
+  route: Route;
+  uid: string;
+  documentId: string;
+  locale: string | null;
+}
+
 /** Memoised "local documentId of this remote document" lookups (see memoLocalIds). */
 interface LocalIds {
   get(route: Route, uid: string, documentId: string, locale: string | null): Promise<string | null>;
   set(route: Route, uid: string, documentId: string, locale: string | null, id: string | null): void;
+  /** Looks up many at once (one query for their references, one per local type): fills the memo. */
+  prefetch(wanted: Wanted[]): Promise<void>;
 }
 
 interface Dependency {
@@ -115,12 +125,62 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return (await repo(strapi, uid).count({ where })) > 0;
   };
 
-  /** The local documentId mirroring a remote document, or null when there is none yet. */
-  const localIdOf = async (producer: ProducerRow, route: Route, remoteUid: string, remoteDocumentId: string, locale: string | null): Promise<string | null> => {
-    const ref = await findRef(producer, remoteUid, remoteDocumentId, locale);
+  /**
+   * The local documentId mirroring a remote document, or null when there is none yet: the one its
+   * remote reference names (`known`: that reference, already read), else — Use Same Name — the
+   * remote documentId itself; either only if that local document exists.
+   */
+  const localIdOf = async (
+    producer: ProducerRow,
+    route: Route,
+    remoteUid: string,
+    remoteDocumentId: string,
+    locale: string | null,
+    known?: RefRow | null
+  ): Promise<string | null> => {
+    const ref = known !== undefined ? known : await findRef(producer, remoteUid, remoteDocumentId, locale);
     if (ref && !ref.deleted && (await localExists(route.localUid, ref.localDocumentId, locale))) return ref.localDocumentId;
     if (route.useSameName && (await localExists(route.localUid, remoteDocumentId, locale))) return remoteDocumentId;
     return null;
+  };
+
+  const IN_CHUNK = 500;
+  const chunks = <T>(list: T[]): T[][] => Array.from({ length: Math.ceil(list.length / IN_CHUNK) }, (_, i) => list.slice(i * IN_CHUNK, (i + 1) * IN_CHUNK));
+
+  /** localIdOf for many remote documents with one query for their references and one per local type. */
+  const localIdsOf = async (producer: ProducerRow, wanted: Wanted[]): Promise<Array<string | null>> => {
+    const refRows: RefRow[] = [];
+    for (const ids of chunks([...new Set(wanted.map((w) => w.documentId))])) {
+      refRows.push(...(await refs().findMany({ where: { producerSiteId: producer.producerSiteId, remoteDocumentId: { $in: ids } } })));
+    }
+    const refOf = (w: Wanted) =>
+      refRows.find((r) => r.remoteContentType === w.uid && r.remoteDocumentId === w.documentId && (r.docLocale ?? null) === w.locale && !r.deleted);
+    // Candidate local documents per local type, then which of them exist (and in which locales).
+    const candidates = new Map<string, Set<string>>();
+    const add = (uid: string, id: string) => candidates.set(uid, (candidates.get(uid) ?? new Set()).add(id));
+    for (const w of wanted) {
+      const ref = refOf(w);
+      if (ref) add(w.route.localUid, ref.localDocumentId);
+      if (w.route.useSameName) add(w.route.localUid, w.documentId);
+    }
+    const present = new Map<string, Map<string, Set<string | null>>>();
+    for (const [uid, ids] of candidates) {
+      const found = new Map<string, Set<string | null>>();
+      for (const chunk of chunks([...ids])) {
+        const rows = await repo(strapi, uid).findMany({ where: { documentId: { $in: chunk } }, select: localizedUid(uid) ? ['documentId', 'locale'] : ['documentId'] });
+        for (const r of rows) found.set(r.documentId, (found.get(r.documentId) ?? new Set()).add(r.locale ?? null));
+      }
+      present.set(uid, found);
+    }
+    const exists = (uid: string, documentId: string, locale: string | null) => {
+      const locales = present.get(uid)?.get(documentId);
+      return !!locales && (!(locale && localizedUid(uid)) || locales.has(locale));
+    };
+    return wanted.map((w) => {
+      const ref = refOf(w);
+      if (ref && exists(w.route.localUid, ref.localDocumentId, w.locale)) return ref.localDocumentId;
+      return w.route.useSameName && exists(w.route.localUid, w.documentId, w.locale) ? w.documentId : null;
+    });
   };
 
   /** documentId of the same remote document in another locale (to add a locale to it). */
@@ -151,6 +211,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       set(route: Route, uid: string, documentId: string, locale: string | null, id: string | null): void {
         memo.set(key(route, uid, documentId, locale), Promise.resolve(id));
       },
+      async prefetch(wanted: Wanted[]): Promise<void> {
+        const todo = wanted.filter((w) => !memo.has(key(w.route, w.uid, w.documentId, w.locale)));
+        if (todo.length < 2) return; // one is as cheap through get()
+        const ids = localIdsOf(producer, todo);
+        todo.forEach((w, i) => memo.set(key(w.route, w.uid, w.documentId, w.locale), ids.then((all) => all[i])));
+        await ids;
+      },
     };
   };
 
@@ -178,12 +245,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** Local file id for a remote file: reuse the one transferred before, or download and upload it. */
-  const transferFile = async (producer: ProducerRow, file: FileRef, via: DocRef[]): Promise<number> => {
+  const transferFile = async (producer: ProducerRow, file: FileRef, via: DocRef[], offline: boolean): Promise<number> => {
     const ref = await findRef(producer, FILE_UID, file.__file, null);
     if (ref && !ref.deleted) {
       const exists = await strapi.db.query(FILE_UID as never).findOne({ where: { id: Number(ref.localDocumentId) } } as never);
       if (exists) return Number(ref.localDocumentId);
     }
+    if (offline) throw new NeedsNetworkError(`file ${file.__file}`);
     const settings = getService(strapi, 'settings');
     const bytes = await getService(strapi, 'http').call<Buffer>({
       method: 'GET',
@@ -382,8 +450,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const service = {
     routeFor,
 
-    /** Network phase. Throws ApplyError / RemoteError; the caller records the failure. */
-    async prepare(producer: ProducerRow, subs: ProducerSubscription[], event: StreamEvent): Promise<Prepared> {
+    /**
+     * Network phase. Throws ApplyError / RemoteError; the caller records the failure. `offline`
+     * (inside a batch's transaction): throws NeedsNetworkError instead of calling the producer.
+     */
+    async prepare(producer: ProducerRow, subs: ProducerSubscription[], event: StreamEvent, opts: { offline?: boolean } = {}): Promise<Prepared> {
+      const offline = opts.offline === true;
       const sub = subs.find((s) => s.remoteContentType === event.contentType);
       if (!sub) throw new ApplyError(`The producer sent an event of ${event.contentType}, which this site does not subscribe to; it was not applied`);
       if (sub.unsubscribed) return { kind: 'ignore', note: `${event.contentType} is unsubscribed` };
@@ -399,6 +471,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const lookups = memoLocalIds(producer);
       if (!full && !(await lookups.get(route, event.contentType, event.documentId, event.locale))) {
         // An update for a document this site does not have: fetch its whole current state.
+        if (offline) throw new NeedsNetworkError(`${event.contentType} ${event.documentId}`);
         const fetched = checkFetched(await fetchDocument(producer, event.contentType, event.documentId, event.locale, []), event.contentType, event.documentId);
         if (!fetched.data) return { kind: 'gone', route };
         data = fetched.data;
@@ -416,15 +489,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const fileRefs: FileRef[] = [];
         walkRefs(parent.mapping ? current : ownFields(parent.localUid, current), (r) => found.push(r), (f) => fileRefs.push(f));
         for (const f of fileRefs) {
-          if (!files.has(f.__file)) files.set(f.__file, await transferFile(producer, f, via));
+          if (!files.has(f.__file)) files.set(f.__file, await transferFile(producer, f, via, offline));
         }
+        const next: Array<{ ref: DocRef; route: Route }> = [];
         for (const ref of found) {
           const key = docKey(ref.__ref, ref.documentId, ref.locale);
           if (visited.has(key)) continue;
           visited.add(key);
           const depRoute = routeFor(subs, ref.__ref, parent);
           if (!depRoute) throw new ApplyError(`${event.contentType} ${event.documentId} refers to ${ref.__ref}, which does not exist on this site`);
+          next.push({ ref, route: depRoute });
+        }
+        await lookups.prefetch(next.map(({ ref, route: r }) => ({ route: r, uid: ref.__ref, documentId: ref.documentId, locale: ref.locale ?? null })));
+        for (const { ref, route: depRoute } of next) {
           if (await lookups.get(depRoute, ref.__ref, ref.documentId, ref.locale ?? null)) continue;
+          if (offline) throw new NeedsNetworkError(`${ref.__ref} ${ref.documentId}`);
           if (via.length >= MAX_VIA) throw new ApplyError(`Dependencies of ${event.contentType} ${event.documentId} nest deeper than ${MAX_VIA} levels`);
           if (deps.length >= MAX_DEPENDENCIES) throw new ApplyError(`${event.contentType} ${event.documentId} has more than ${MAX_DEPENDENCIES} missing dependencies`);
           const fetched = checkFetched(await fetchDocument(producer, ref.__ref, ref.documentId, ref.locale ?? null, via), ref.__ref, ref.documentId);
@@ -452,7 +531,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         // Dependencies: what preparing found (a moment ago, under this pull's lease). The document
         // itself: looked up again inside this transaction.
         const lookups = prepared.kind === 'upsert' ? prepared.lookups : memoLocalIds(producer);
-        const localId = await localIdOf(producer, route, remote.uid, remote.documentId, remote.locale);
+        const localId = await localIdOf(producer, route, remote.uid, remote.documentId, remote.locale, ref);
         lookups.set(route, remote.uid, remote.documentId, remote.locale, localId);
         if (prepared.kind === 'delete' || prepared.kind === 'gone') {
           if (prepared.kind === 'gone') {

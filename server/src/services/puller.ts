@@ -3,7 +3,7 @@ import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID, UID } from '../constants';
 import type { PullResponse } from '../contracts';
 import { nextRetryDelay } from '../streaming/backoff';
-import { errorMessage, RemoteError } from '../streaming/errors';
+import { errorMessage, LeaseLostError, RemoteError } from '../streaming/errors';
 import { pullOnce, type PullPorts, type PullResult } from '../streaming/pull-loop';
 import { getService, repo } from '../utils';
 import type { Prepared } from './applier';
@@ -11,13 +11,7 @@ import type { ProducerRow } from './producers';
 
 const UPDATE_TYPES = new Set(['Create', 'Update', 'Delete']);
 
-/** This instance's pull lease expired and another instance took the producer over: stop. */
-export class LeaseLostError extends Error {
-  constructor(producerId: number) {
-    super(`The pull lease of producer ${producerId} was lost to another instance; this pull stops`);
-    this.name = 'LeaseLostError';
-  }
-}
+export { LeaseLostError };
 
 /** Checks a pulled page before anything of it is used: the producer is not trusted. */
 export function checkPage(page: unknown, after: number): PullResponse {
@@ -76,12 +70,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const applier = getService(strapi, 'applier');
     const cfg = settings().config();
     let renewedAt = Date.now();
-    /** Renews the lease when a third of it has passed (per event: a slow page must not outlive it). */
-    const keepLease = async () => {
-      if (Date.now() - renewedAt < cfg.leaseMs / 3) return;
-      await renewLease(producer.id);
-      renewedAt = Date.now();
-    };
     return {
       loadCursor: async () => Number((await producersRepo().findOne({ where: { id: producer.id }, select: ['lastPulledSeq'] }))?.lastPulledSeq ?? 0),
       fetchPage: async (after) => {
@@ -101,25 +89,41 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const fresh = await producersRepo().findOne({ where: { id: producer.id } });
         if (fresh) producer.subscriptions = fresh.subscriptions;
       },
-      prepare: async (event) => {
-        await keepLease();
-        return applier.prepare(producer, producer.subscriptions ?? [], event);
+      /** Renews the lease when a third of it has passed (per batch or event: a slow page must not outlive it). */
+      keepLease: async () => {
+        if (Date.now() - renewedAt < cfg.leaseMs / 3) return;
+        await renewLease(producer.id);
+        renewedAt = Date.now();
       },
+      prepare: (event, opts) => applier.prepare(producer, producer.subscriptions ?? [], event, opts),
       transaction: <T>(fn: () => Promise<T>) => strapi.db.transaction(() => fn()) as unknown as Promise<T>,
-      alreadyProcessed: async (seq) => (await syncLogs().count({ where: { producerId: producer.id, seq } })) > 0,
-      blockingFailure: async (event) => {
-        const row = await syncLogs().findOne({
+      eventState: async (event) => {
+        // One query for both questions: this seq's row, and the document's unresolved failures.
+        const rows = await syncLogs().findMany({
+          // producerId in both branches, so each is an index lookup (SQLite: OR by union; PG: BitmapOr).
           where: {
-            producerId: producer.id,
-            remoteContentType: event.contentType,
-            remoteDocumentId: event.documentId,
-            docLocale: event.locale,
-            status: { $in: ['Failed', 'Blocked'] },
+            $or: [
+              { producerId: producer.id, seq: event.seq },
+              {
+                producerId: producer.id,
+                remoteContentType: event.contentType,
+                remoteDocumentId: event.documentId,
+                docLocale: event.locale,
+                status: { $in: ['Failed', 'Blocked'] },
+              },
+            ],
           },
           orderBy: { seq: 'asc' },
-          select: ['seq'],
+          select: ['seq', 'status', 'remoteContentType', 'remoteDocumentId', 'docLocale'],
         });
-        return row ? Number(row.seq) : null;
+        const blocking = rows.find(
+          (r) =>
+            (r.status === 'Failed' || r.status === 'Blocked') &&
+            r.remoteContentType === event.contentType &&
+            r.remoteDocumentId === event.documentId &&
+            (r.docLocale ?? null) === event.locale
+        );
+        return { processed: rows.some((r) => Number(r.seq) === event.seq), blocker: blocking ? Number(blocking.seq) : null };
       },
       apply: (event, prepared) => applier.apply(producer, event, prepared as Prepared),
       record: (event, outcome) => getService(strapi, 'sync-log').record(producer, event, outcome),
@@ -143,7 +147,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (!producer) return null;
     if (!(await acquireLease(producerId))) return null; // another instance is pulling it
     try {
-      const result = await pullOnce(ports(producer), { maxPages: settings().config().maxPagesPerPull });
+      const cfg = settings().config();
+      const result = await pullOnce(ports(producer), { maxPages: cfg.maxPagesPerPull, batchSize: cfg.applyBatchSize, batchMs: cfg.applyBatchMs });
       await getService(strapi, 'producers').recordHealth(producerId, { ok: true, cursor: result.cursor, headSeq: result.headSeq });
       return result;
     } catch (error) {

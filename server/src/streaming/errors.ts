@@ -55,3 +55,22 @@ export const errorMessage = (error: unknown): string => {
     : [];
   return fields.length ? `${error.message} (${fields.join('; ')})` : error.message;
 };
+
+/**
+ * Preparing an event inside a batch's transaction found that it needs the network (a missing
+ * dependency, a file, the whole document): the pull loop processes it alone instead.
+ */
+export class NeedsNetworkError extends Error {
+  constructor(what: string) {
+    super(`Needs the network: ${what}`);
+    this.name = 'NeedsNetworkError';
+  }
+}
+
+/** This instance's pull lease expired and another instance took the producer over: the pull stops. */
+export class LeaseLostError extends Error {
+  constructor(producerId: number) {
+    super(`The pull lease of producer ${producerId} was lost to another instance; this pull stops`);
+    this.name = 'LeaseLostError';
+  }
+}

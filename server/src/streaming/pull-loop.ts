@@ -1,38 +1,57 @@
-import { errorMessage } from './errors';
+import { errorMessage, LeaseLostError, NeedsNetworkError } from './errors';
 import type { PullResponse, StreamEvent } from '../contracts';
 
 /**
  * Consumer-side pull loop. Strapi-free: the adapter (services/puller.ts) provides the ports.
  *
  * INVARIANTS
- * 1. Durable progress: the cursor is saved in the same transaction as the outcome of the event it
+ * 1. Durable progress: the cursor is saved in the same transaction as the outcome of the events it
  *    passes (applied + Synced log, or Failed/Blocked log). A crash at any point leaves either both
- *    or neither; on restart the event is pulled again.
+ *    or neither; on restart the events are pulled again.
  * 2. Idempotency key: (producer, seq). An event whose sync log already exists is not applied again;
  *    apply itself is an upsert keyed by the remote reference and skips events at or below the
  *    document's `lastAppliedSeq`, so a replay through any path changes nothing.
  * 3. Per-document order: events are processed in seq order; an event of a document that has an
  *    unresolved Failed/Blocked event is recorded Blocked (not applied on top of a gap) and is
  *    resolved when the document is resynced.
- * 4. One pull per producer at a time: the adapter holds a database lease while `pullOnce` runs.
+ * 4. One pull per producer at a time: the adapter holds a database lease while `pullOnce` runs;
+ *    the cursor save checks it, so a pull that lost its lease commits nothing more.
+ *
+ * BATCHES (throughput). Consecutive events are applied in one transaction — one commit and one
+ * cursor save per batch instead of per event — as long as each one can be prepared without the
+ * network (its dependencies and files are already here, the usual case) and applies cleanly.
+ * When an event needs the network, the batch so far commits and that event is processed alone
+ * (prepare outside any transaction, then its own transaction), as before batching. When an event
+ * fails, the whole batch rolls back and its events up to the failing one are processed alone, so
+ * the failure is recorded exactly as without batching and the others are applied again from
+ * scratch. The invariants above hold for a batch as for one event: the batch's outcomes and its
+ * cursor commit together. A batch is bounded in events and time, so it never holds the database's
+ * write lock (SQLite) for long.
  */
 export interface PullPorts {
   loadCursor(): Promise<number>;
   fetchPage(after: number): Promise<PullResponse>;
   /** Producer-side state seen on a pull: subscription statuses, head. Not part of the cursor. */
   recordPull(page: PullResponse): Promise<void>;
-  /** Network-side preparation (dependencies, files), outside any transaction. */
-  prepare(event: StreamEvent): Promise<unknown>;
+  /** Called outside transactions between batches: keeps the pull's lease alive. */
+  keepLease(): Promise<void>;
+  /**
+   * Preparation: work out what to write; with the network (dependencies, files) outside any
+   * transaction, or — `offline` — inside a batch's transaction, throwing NeedsNetworkError when
+   * the event needs the network.
+   */
+  prepare(event: StreamEvent, opts?: { offline?: boolean }): Promise<unknown>;
   /** Runs `fn` in one database transaction. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
-  alreadyProcessed(seq: number): Promise<boolean>;
-  /** seq of an unresolved Failed/Blocked event of the same document, or null. */
-  blockingFailure(event: StreamEvent): Promise<number | null>;
+  /**
+   * What the sync log knows of the event: whether it was processed already (its seq is logged)
+   * and the seq of an unresolved Failed/Blocked event of the same document, or null.
+   */
+  eventState(event: StreamEvent): Promise<{ processed: boolean; blocker: number | null }>;
   apply(event: StreamEvent, prepared: unknown): Promise<ApplyOutcome>;
   record(event: StreamEvent, outcome: Outcome): Promise<void>;
   saveCursor(seq: number): Promise<void>;
 }
-
 export interface ApplyOutcome {
   localDocumentId: string | null;
   /** The data as applied (after mapping), for the sync log. */
@@ -56,8 +75,22 @@ export interface PullResult {
   headSeq: number;
 }
 
-/** Processes one event: see the invariants above. Never throws for an event's own failure. */
-export async function processEvent(ports: PullPorts, event: StreamEvent): Promise<Outcome['status']> {
+export interface PullOptions {
+  maxPages: number;
+  /** Most events applied in one transaction (1: a transaction per event). */
+  batchSize?: number;
+  /** A batch stops taking events after this long (ms). */
+  batchMs?: number;
+}
+
+type Status = Outcome['status'];
+
+/** Records the Blocked outcome of an event whose document waits for an earlier failure. */
+const recordBlocked = (ports: PullPorts, event: StreamEvent, blocker: number) =>
+  ports.record(event, { status: 'Blocked', error: `Waiting for the failed event #${blocker} of the same document` });
+
+/** Processes one event in its own transaction: see the invariants above. Never throws for an event's own failure. */
+export async function processEvent(ports: PullPorts, event: StreamEvent): Promise<Status> {
   let prepared: unknown;
   let prepareError: unknown = null;
   try {
@@ -67,13 +100,13 @@ export async function processEvent(ports: PullPorts, event: StreamEvent): Promis
   }
   try {
     return await ports.transaction(async () => {
-      if (await ports.alreadyProcessed(event.seq)) {
+      const state = await ports.eventState(event);
+      if (state.processed) {
         await ports.saveCursor(event.seq);
         return 'Ignored' as const;
       }
-      const blocker = await ports.blockingFailure(event);
-      if (blocker !== null) {
-        await ports.record(event, { status: 'Blocked', error: `Waiting for the failed event #${blocker} of the same document` });
+      if (state.blocker !== null) {
+        await recordBlocked(ports, event, state.blocker);
         await ports.saveCursor(event.seq);
         return 'Blocked' as const;
       }
@@ -84,9 +117,10 @@ export async function processEvent(ports: PullPorts, event: StreamEvent): Promis
       return 'Synced' as const;
     });
   } catch (error) {
+    if (error instanceof LeaseLostError) throw error;
     // The apply transaction rolled back: record the failure (and move past it) in a new one.
     await ports.transaction(async () => {
-      if (await ports.alreadyProcessed(event.seq)) return;
+      if ((await ports.eventState(event)).processed) return;
       await ports.record(event, { status: 'Failed', error: errorMessage(error) });
       await ports.saveCursor(event.seq);
     });
@@ -95,28 +129,105 @@ export async function processEvent(ports: PullPorts, event: StreamEvent): Promis
 }
 
 /**
- * Pulls pages until the producer has nothing more (or `maxPages`), applying every event in order.
- * Throws only when the producer cannot be reached or answers garbage; the cursor then stays at
- * the last durably processed event.
+ * Applies events[from..] in one transaction until one needs the network, the batch is full, or
+ * its time is up. Returns the statuses of the events it committed (possibly none) and whether it
+ * stopped at an event that needs the network; or — when an event failed and the batch rolled
+ * back — `failedAt`, the index of that event.
  */
-export async function pullOnce(ports: PullPorts, opts: { maxPages: number }): Promise<PullResult> {
+async function applyBatch(
+  ports: PullPorts,
+  events: StreamEvent[],
+  from: number,
+  limits: { size: number; ms: number }
+): Promise<{ statuses: Status[]; needsNetwork: boolean } | { failedAt: number }> {
+  const statuses: Status[] = [];
+  let needsNetwork = false;
+  let current = from;
+  try {
+    await ports.transaction(async () => {
+      const started = Date.now();
+      for (current = from; current < events.length && current - from < limits.size && Date.now() - started < limits.ms; current += 1) {
+        const event = events[current];
+        const state = await ports.eventState(event);
+        if (state.processed) {
+          statuses.push('Ignored');
+          continue;
+        }
+        if (state.blocker !== null) {
+          await recordBlocked(ports, event, state.blocker);
+          statuses.push('Blocked');
+          continue;
+        }
+        let prepared: unknown;
+        try {
+          prepared = await ports.prepare(event, { offline: true });
+        } catch (error) {
+          if (!(error instanceof NeedsNetworkError)) throw error;
+          needsNetwork = true;
+          break;
+        }
+        await ports.apply(event, prepared).then((outcome) => ports.record(event, { status: 'Synced', ...outcome }));
+        statuses.push('Synced');
+      }
+      current = from + statuses.length - 1; // a failing cursor save belongs to the batch's last event
+      if (statuses.length) await ports.saveCursor(events[current].seq);
+    });
+    return { statuses, needsNetwork };
+  } catch (error) {
+    if (error instanceof LeaseLostError) throw error;
+    return { failedAt: Math.max(current, from) };
+  }
+}
+
+/**
+ * Pulls pages until the producer has nothing more (or `maxPages`), applying every event in order
+ * (in batches, see above). Throws only when the producer cannot be reached or answers garbage, or
+ * the lease is lost; the cursor then stays at the last durably processed event.
+ */
+export async function pullOnce(ports: PullPorts, opts: PullOptions): Promise<PullResult> {
+  const limits = { size: Math.max(1, opts.batchSize ?? 1), ms: opts.batchMs ?? 250 };
   let cursor = await ports.loadCursor();
   const result: PullResult = { pulled: 0, applied: 0, failed: 0, cursor, headSeq: cursor };
+  const count = (status: Status) => {
+    result.pulled += 1;
+    if (status === 'Synced') result.applied += 1;
+    if (status === 'Failed' || status === 'Blocked') result.failed += 1;
+  };
   for (let i = 0; i < opts.maxPages; i += 1) {
     const page = await ports.fetchPage(cursor);
     await ports.recordPull(page);
     result.headSeq = page.headSeq;
-    let last = cursor;
-    for (const event of page.events) {
-      if (event.seq <= last) throw new Error(`Producer sent events out of order (#${event.seq} after #${last})`);
-      last = event.seq;
-      const status = await processEvent(ports, event);
-      result.pulled += 1;
-      if (status === 'Synced') result.applied += 1;
-      if (status === 'Failed' || status === 'Blocked') result.failed += 1;
+    // Validate the order first: nothing of a page that breaks it is applied past the break.
+    let ordered = 0;
+    for (let last = cursor; ordered < page.events.length && page.events[ordered].seq > last; ordered += 1) last = page.events[ordered].seq;
+    const events = page.events.slice(0, ordered);
+    let next = 0;
+    let alone = limits.size === 1 || limits.ms <= 0 ? events.length - 1 : -1; // events up to this index: processed alone
+    while (next < events.length) {
+      await ports.keepLease();
+      if (next <= alone) {
+        count(await processEvent(ports, events[next]));
+        next += 1;
+        continue;
+      }
+      const batch = await applyBatch(ports, events, next, limits);
+      if ('failedAt' in batch) {
+        // Rolled back: every event of the batch up to the failing one goes alone.
+        alone = batch.failedAt;
+        continue;
+      }
+      batch.statuses.forEach(count);
+      next += batch.statuses.length;
+      // Stopped at an event that needs the network (or took none, time being up): that one alone.
+      if (batch.needsNetwork || !batch.statuses.length) alone = next;
     }
+    if (ordered < page.events.length) {
+      const last = ordered ? page.events[ordered - 1].seq : cursor;
+      throw new Error(`Producer sent events out of order (#${page.events[ordered].seq} after #${last})`);
+    }
+    const last = events.length ? events[events.length - 1].seq : cursor;
     if (page.nextCursor < last) throw new Error(`Producer sent a cursor (${page.nextCursor}) behind its own events (${last})`);
-    if (page.nextCursor > cursor) {
+    if (page.nextCursor > last) {
       // Events between the last one served and nextCursor were not meant for us: skip them durably.
       await ports.transaction(() => ports.saveCursor(page.nextCursor));
     }
