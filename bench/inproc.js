@@ -32,8 +32,15 @@ async function direct(app, [nc, ni, nv]) {
   const customers = [];
   const items = [];
   let queries = 0;
-  app.db.connection.on('query', () => {
+  // BENCH_QUERY_STATS_FILE: statement counts by text, to compare with the consumer's (bench/query-stats.js)
+  const byText = new Map();
+  const statsFile = process.env.BENCH_QUERY_STATS_FILE;
+  app.db.connection.on('query', (q) => {
     queries += 1;
+    if (statsFile) {
+      const sql = String(q.sql).replace(/\s+/g, ' ').replace(/'[^']*'/g, "'?'").replace(/\b\d+\b/g, 'N').replace(/(\?, )+\?/g, '?…').slice(0, 220);
+      byText.set(sql, (byText.get(sql) || 0) + 1);
+    }
   });
   const c0 = process.cpuUsage();
   const t0 = now();
@@ -58,6 +65,10 @@ async function direct(app, [nc, ni, nv]) {
   const t2 = now();
   const cpu = process.cpuUsage(c0);
   const docs = Number(nc) + Number(ni) + Number(nv);
+  if (statsFile) {
+    const rows = [...byText.entries()].map(([sql, n]) => ({ sql, n })).sort((a, b) => b.n - a.n);
+    require('fs').writeFileSync(statsFile, JSON.stringify(rows, null, 1));
+  }
   return {
     docs,
     ms: t2 - t0,

@@ -149,9 +149,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** localIdOf for many remote documents with one query for their references and one per local type. */
   const localIdsOf = async (producer: ProducerRow, wanted: Wanted[]): Promise<Array<string | null>> => {
+    // Per remote type, so the lookup uses the (site, type, document) index.
     const refRows: RefRow[] = [];
-    for (const ids of chunks([...new Set(wanted.map((w) => w.documentId))])) {
-      refRows.push(...(await refs().findMany({ where: { producerSiteId: producer.producerSiteId, remoteDocumentId: { $in: ids } } })));
+    for (const uid of new Set(wanted.map((w) => w.uid))) {
+      for (const ids of chunks([...new Set(wanted.filter((w) => w.uid === uid).map((w) => w.documentId))])) {
+        refRows.push(...(await refs().findMany({ where: { producerSiteId: producer.producerSiteId, remoteContentType: uid, remoteDocumentId: { $in: ids } } })));
+      }
     }
     const refOf = (w: Wanted) =>
       refRows.find((r) => r.remoteContentType === w.uid && r.remoteDocumentId === w.documentId && (r.docLocale ?? null) === w.locale && !r.deleted);
