@@ -272,6 +272,10 @@ export interface FetchDocumentResponse {
 export interface ListDocumentsResponse {
   headSeq: number;
   contentType: string;
-  documents: Array<{ documentId: string; locale: string | null }>;
+  /**
+   * `data`: the document's streamed version as of `headSeq` (as GET .../documents/:uid/:id would
+   * answer; null when it vanished meanwhile). Absent from producers before 0.2: fetch each.
+   */
+  documents: Array<{ documentId: string; locale: string | null; data?: Record<string, unknown> | null }>;
   nextCursor: number | null;
 }

@@ -134,3 +134,52 @@ test('back-fill copies the documents that existed before the approval', async ()
   expect(res.copied).toBeGreaterThanOrEqual(1);
   expect(await getDoc(consumer, 'customers', before.documentId)).toMatchObject({ name: 'Old Customer' });
 });
+
+test('back-fill restores invoices with their lines, re-creating missing dependencies; a second run changes nothing', async () => {
+  const customer = expectStatus(await producer.api('POST', '/customers', { data: { name: 'Backfill Bea' } }), 'customer').body.data;
+  const items = [];
+  for (const [name, sku] of [
+    ['Washer', 'BF-W'],
+    ['Spring', 'BF-S'],
+  ]) {
+    items.push(expectStatus(await producer.api('POST', '/items', { data: { name, sku, price: 1 } }), name).body.data);
+  }
+  const invoices = [];
+  for (const [n, item] of items.entries()) {
+    invoices.push(
+      expectStatus(
+        await producer.api('POST', '/sales-invoices', { data: { number: `BF-${n}`, customer: customer.documentId, total: 2, lines: [{ item: item.documentId, qty: 2, rate: 1 }] } }),
+        `invoice ${n}`
+      ).body.data
+    );
+  }
+  for (const inv of invoices) await eventually(() => getDoc(consumer, 'sales-invoices', inv.documentId), `invoice ${inv.number} streamed`);
+  // The consumer loses both invoices, their customer and one item (deleted there directly).
+  for (const [plural, documentId] of [
+    ['sales-invoices', invoices[0].documentId],
+    ['sales-invoices', invoices[1].documentId],
+    ['customers', customer.documentId],
+    ['items', items[1].documentId],
+  ]) {
+    expectStatus(await consumer.api('DELETE', `/${plural}/${documentId}`), `delete ${plural} on the consumer`, 204);
+  }
+  const countAll = async () => (await list(consumer, 'sales-invoices')).length;
+  const before = await countAll();
+
+  const res = expectStatus(await consumer.admin('POST', `/event-streaming/producers/${l.producerId}/backfill`, { contentType: INVOICE }), 'backfill').body.data;
+  expect(res).toMatchObject({ failed: 0, failures: [] });
+  expect(res.copied).toBe(before + 2);
+  const populate = '?populate[customer]=true&populate[lines][populate][item]=true';
+  for (const [n, inv] of invoices.entries()) {
+    const local = await getDoc(consumer, 'sales-invoices', inv.documentId, populate);
+    expect(local).toMatchObject({ number: `BF-${n}`, total: 2, customer: { documentId: customer.documentId, name: 'Backfill Bea' } });
+    expect(local.lines).toHaveLength(1);
+    expect(local.lines[0]).toMatchObject({ qty: 2, rate: 1, item: { documentId: items[n].documentId, sku: items[n].sku } });
+  }
+
+  const again = expectStatus(await consumer.admin('POST', `/event-streaming/producers/${l.producerId}/backfill`, { contentType: INVOICE }), 'backfill again').body.data;
+  expect(again).toMatchObject({ copied: res.copied, failed: 0 });
+  expect(await countAll()).toBe(before + 2);
+  expect((await list(consumer, 'customers')).filter((c: any) => c.name === 'Backfill Bea')).toHaveLength(1);
+  expect((await list(consumer, 'items')).filter((i: any) => i.sku.startsWith('BF-'))).toHaveLength(2);
+});

@@ -30,6 +30,8 @@ const docs = new Map<string, unknown>(); // "uid/documentId" -> snapshot served 
 const seen: Array<{ method: string; path: string; auth: string | undefined }> = [];
 /** When set, answers GET /updates instead of the well-formed page. */
 let override: ((res: http.ServerResponse, after: number) => void) | null = null;
+/** Answers the back-fill listing GET /documents/:uid (none: 404). */
+let listing: ((res: http.ServerResponse, after: number) => void) | null = null;
 const BIG = Buffer.from(`{"siteId":"${FAKE_SITE}","pad":"${'x'.repeat(25 * 1024 * 1024)}"}`);
 
 const head = () => Math.max(HEAD0, ...events.map((e) => e.seq));
@@ -62,6 +64,7 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     if (override) return override(res, after);
     return json(res, 200, page(after));
   }
+  if (/^\/api\/event-streaming\/documents\/[^/]+$/.test(url.pathname) && listing) return listing(res, Number(url.searchParams.get('after') ?? 0));
   const m = url.pathname.match(/^\/api\/event-streaming\/documents\/([^/]+)\/([^/]+)$/);
   if (m) {
     const [uid, documentId] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
@@ -213,3 +216,39 @@ describe('events that parse but must not apply', () => {
     expect(seen.every((r) => r.auth === `Bearer ${FAKE_TOKEN}` && r.path.startsWith('/api/event-streaming/'))).toBe(true);
   });
 });
+
+describe('back-fill from a hostile producer', () => {
+  const backfill = () => C.admin('POST', `/event-streaming/producers/${producerId}/backfill`, { contentType: CUSTOMER });
+
+  test.each([
+    ['a listing whose nextCursor does not move (an endless back-fill)', { headSeq: 1, contentType: CUSTOMER, documents: [], nextCursor: 0 }, /nextCursor does not move forward/],
+    ['a listing with a negative headSeq', { headSeq: -1, contentType: CUSTOMER, documents: [], nextCursor: null }, /headSeq is not a non-negative integer/],
+    ['a document without a valid documentId', { headSeq: 1, contentType: CUSTOMER, documents: [{ documentId: '../../etc' }], nextCursor: null }, /no valid documentId/],
+    ['a document whose data is a list', { headSeq: 1, contentType: CUSTOMER, documents: [{ documentId: 'listdata0000000000000001', data: [1] }], nextCursor: null }, /bad data/],
+  ])('%s: refused with a 4xx naming the fault, nothing written', async (_name, answer, message) => {
+    const before = await list(C, 'customers');
+    listing = (res) => json(res, 200, answer);
+    const res = await backfill();
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(message);
+    expect(await list(C, 'customers')).toEqual(before);
+  });
+
+  test('a listing with data is applied from the listing (no fetch per document); unknown fields are dropped', async () => {
+    const before = seen.length;
+    listing = (res, after) =>
+      json(
+        res,
+        200,
+        after === 0
+          ? { headSeq: head(), contentType: CUSTOMER, documents: [{ documentId: 'listed000000000000000001', locale: null, data: { name: 'Listed', email: 'listed@example.com', ghost: 1 } }], nextCursor: 7 }
+          : { headSeq: head(), contentType: CUSTOMER, documents: [{ documentId: 'listed000000000000000002', locale: null, data: { name: 'Listed 2' } }], nextCursor: null }
+      );
+    const res = expectStatus(await backfill(), 'backfill').body.data;
+    expect(res).toMatchObject({ copied: 2, failed: 0 });
+    expect(await getDoc(C, 'customers', 'listed000000000000000001')).toMatchObject({ name: 'Listed', email: 'listed@example.com' });
+    expect(await getDoc(C, 'customers', 'listed000000000000000002')).toMatchObject({ name: 'Listed 2' });
+    expect(seen.slice(before).map((r) => r.path)).toEqual(Array(2).fill(`/api/event-streaming/documents/${encodeURIComponent(CUSTOMER)}`));
+  });
+});
+

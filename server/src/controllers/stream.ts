@@ -6,14 +6,13 @@ import { errors } from '@strapi/utils';
 import { SITE_HEADER, UID } from '../constants';
 import { parseCursor, parseLimit } from '../streaming/cursor';
 import { InputError } from '../streaming/errors';
-import { isFileRef, walkRefs } from '../streaming/refs';
+import { DOC_ID_RE, isFileRef, walkRefs } from '../streaming/refs';
 import type { DocRef } from '../streaming/snapshot';
 import { httpErrors } from '../errors';
 import { getService, repo } from '../utils';
 import { MAX_VIA_HOPS } from '../services/consumers';
 
 const UID_RE = /^api::[a-z0-9-]{1,80}\.[a-z0-9-]{1,80}$/;
-const DOC_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const LOCALE_RE = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,2}$/;
 
 /**

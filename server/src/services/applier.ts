@@ -527,7 +527,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const remote = { uid: event.contentType, documentId: event.documentId, locale: event.locale };
       const ref = await findRef(producer, remote.uid, remote.documentId, remote.locale);
       if (ref && Number(ref.lastAppliedSeq ?? 0) >= event.seq) {
-        return { localDocumentId: ref.localDocumentId, data: null, skipped: true, note: `already applied (document is at #${ref.lastAppliedSeq})` };
+        // Already reflected — unless this is the whole document (back-fill, resync) and its local
+        // copy is gone (deleted here): then it is restored.
+        const restore = prepared.kind === 'upsert' && prepared.full && !(await localIdOf(producer, prepared.route, remote.uid, remote.documentId, remote.locale, ref));
+        if (!restore) return { localDocumentId: ref.localDocumentId, data: null, skipped: true, note: `already applied (document is at #${ref.lastAppliedSeq})` };
       }
       return withOrigin(producer.producerSiteId ?? 'unknown', async () => {
         const { route } = prepared;

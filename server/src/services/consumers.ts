@@ -293,10 +293,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         orderBy: { id: 'asc' },
         limit,
       });
+      const keys = rows.map((r) => ({ documentId: String(r.documentId), locale: (r.locale as string | undefined) ?? null }));
+      const data = await getService(strapi, 'documents').readMany(uid, keys);
       return {
         headSeq: head,
         contentType: uid,
-        documents: rows.map((r) => ({ documentId: String(r.documentId), locale: (r.locale as string | undefined) ?? null })),
+        documents: keys.map((k, i) => ({ ...k, data: data[i] })),
         nextCursor: rows.length === limit ? Number(rows[rows.length - 1].id) : null,
       };
     },

@@ -27,6 +27,34 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return toSnapshot(uid, entry as Record<string, unknown> | null, schema.lookup);
   },
 
+  /**
+   * `read` for many documents of one type at once (back-fill pages): one Document Service
+   * `findMany` per locale instead of one `findOne` per document. Same snapshots, in `keys` order.
+   */
+  async readMany(uid: string, keys: Array<{ documentId: string; locale: string | null }>): Promise<Array<Snapshot | null>> {
+    const schema = getService(strapi, 'schema');
+    const model = schema.model(uid);
+    if (!model) return keys.map(() => null);
+    const found = new Map<string, Snapshot | null>();
+    const keyOf = (documentId: string, locale: string | null) => `${documentId}\u0000${model.localized ? (locale ?? '') : ''}`;
+    const byLocale = new Map<string | null, string[]>();
+    for (const k of keys) {
+      const locale = model.localized ? k.locale : null;
+      byLocale.set(locale, [...(byLocale.get(locale) ?? []), k.documentId]);
+    }
+    for (const [locale, ids] of byLocale) {
+      const rows = (await strapi.documents(uid as never).findMany({
+        filters: { documentId: { $in: ids } },
+        ...(locale && model.localized ? { locale } : {}),
+        ...(model.draftAndPublish ? { status: 'published' } : {}),
+        populate: buildPopulate(uid, schema.lookup),
+        limit: ids.length,
+      } as never)) as unknown as Array<Record<string, unknown>>;
+      for (const row of rows) found.set(keyOf(String(row.documentId), (row.locale as string | undefined) ?? null), toSnapshot(uid, row, schema.lookup));
+    }
+    return keys.map((k) => found.get(keyOf(k.documentId, k.locale)) ?? null);
+  },
+
   /** Locales in which a document exists (any status). */
   async localesOf(uid: string, documentId: string): Promise<string[]> {
     const rows = await repo(strapi, uid).findMany({ where: { documentId }, select: ['locale'] });

@@ -1,4 +1,5 @@
-import { errorMessage, LeaseLostError, NeedsNetworkError } from './errors';
+import { runInBatches } from './batches';
+import { errorMessage, LeaseLostError } from './errors';
 import type { PullResponse, StreamEvent } from '../contracts';
 
 /**
@@ -17,16 +18,16 @@ import type { PullResponse, StreamEvent } from '../contracts';
  * 4. One pull per producer at a time: the adapter holds a database lease while `pullOnce` runs;
  *    the cursor save checks it, so a pull that lost its lease commits nothing more.
  *
- * BATCHES (throughput). Consecutive events are applied in one transaction — one commit and one
- * cursor save per batch instead of per event — as long as each one can be prepared without the
- * network (its dependencies and files are already here, the usual case) and applies cleanly.
- * When an event needs the network, the batch so far commits and that event is processed alone
- * (prepare outside any transaction, then its own transaction), as before batching. When an event
- * fails, the whole batch rolls back and its events up to the failing one are processed alone, so
- * the failure is recorded exactly as without batching and the others are applied again from
- * scratch. The invariants above hold for a batch as for one event: the batch's outcomes and its
- * cursor commit together. A batch is bounded in events and time, so it never holds the database's
- * write lock (SQLite) for long.
+ * BATCHES (throughput, see batches.ts). Consecutive events are applied in one transaction — one
+ * commit and one cursor save per batch instead of per event — as long as each one can be prepared
+ * without the network (its dependencies and files are already here, the usual case) and applies
+ * cleanly. When an event needs the network, the batch so far commits and that event is processed
+ * alone (prepare outside any transaction, then its own transaction), as before batching. When an
+ * event fails, the whole batch rolls back and its events up to the failing one are processed
+ * alone, so the failure is recorded exactly as without batching and the others are applied again
+ * from scratch. The invariants above hold for a batch as for one event: the batch's outcomes and
+ * its cursor commit together. A batch is bounded in events and time, so it never holds the
+ * database's write lock (SQLite) for long.
  */
 export interface PullPorts {
   loadCursor(): Promise<number>;
@@ -129,57 +130,6 @@ export async function processEvent(ports: PullPorts, event: StreamEvent): Promis
 }
 
 /**
- * Applies events[from..] in one transaction until one needs the network, the batch is full, or
- * its time is up. Returns the statuses of the events it committed (possibly none) and whether it
- * stopped at an event that needs the network; or — when an event failed and the batch rolled
- * back — `failedAt`, the index of that event.
- */
-async function applyBatch(
-  ports: PullPorts,
-  events: StreamEvent[],
-  from: number,
-  limits: { size: number; ms: number }
-): Promise<{ statuses: Status[]; needsNetwork: boolean } | { failedAt: number }> {
-  const statuses: Status[] = [];
-  let needsNetwork = false;
-  let current = from;
-  try {
-    await ports.transaction(async () => {
-      const started = Date.now();
-      for (current = from; current < events.length && current - from < limits.size && Date.now() - started < limits.ms; current += 1) {
-        const event = events[current];
-        const state = await ports.eventState(event);
-        if (state.processed) {
-          statuses.push('Ignored');
-          continue;
-        }
-        if (state.blocker !== null) {
-          await recordBlocked(ports, event, state.blocker);
-          statuses.push('Blocked');
-          continue;
-        }
-        let prepared: unknown;
-        try {
-          prepared = await ports.prepare(event, { offline: true });
-        } catch (error) {
-          if (!(error instanceof NeedsNetworkError)) throw error;
-          needsNetwork = true;
-          break;
-        }
-        await ports.apply(event, prepared).then((outcome) => ports.record(event, { status: 'Synced', ...outcome }));
-        statuses.push('Synced');
-      }
-      current = from + statuses.length - 1; // a failing cursor save belongs to the batch's last event
-      if (statuses.length) await ports.saveCursor(events[current].seq);
-    });
-    return { statuses, needsNetwork };
-  } catch (error) {
-    if (error instanceof LeaseLostError) throw error;
-    return { failedAt: Math.max(current, from) };
-  }
-}
-
-/**
  * Pulls pages until the producer has nothing more (or `maxPages`), applying every event in order
  * (in batches, see above). Throws only when the producer cannot be reached or answers garbage, or
  * the lease is lost; the cursor then stays at the last durably processed event.
@@ -201,26 +151,28 @@ export async function pullOnce(ports: PullPorts, opts: PullOptions): Promise<Pul
     let ordered = 0;
     for (let last = cursor; ordered < page.events.length && page.events[ordered].seq > last; ordered += 1) last = page.events[ordered].seq;
     const events = page.events.slice(0, ordered);
-    let next = 0;
-    let alone = limits.size === 1 || limits.ms <= 0 ? events.length - 1 : -1; // events up to this index: processed alone
-    while (next < events.length) {
-      await ports.keepLease();
-      if (next <= alone) {
-        count(await processEvent(ports, events[next]));
-        next += 1;
-        continue;
-      }
-      const batch = await applyBatch(ports, events, next, limits);
-      if ('failedAt' in batch) {
-        // Rolled back: every event of the batch up to the failing one goes alone.
-        alone = batch.failedAt;
-        continue;
-      }
-      batch.statuses.forEach(count);
-      next += batch.statuses.length;
-      // Stopped at an event that needs the network (or took none, time being up): that one alone.
-      if (batch.needsNetwork || !batch.statuses.length) alone = next;
-    }
+    await runInBatches(
+      events,
+      {
+        transaction: (fn) => ports.transaction(fn),
+        between: () => ports.keepLease(),
+        batched: async (event) => {
+          const state = await ports.eventState(event);
+          if (state.processed) return 'Ignored';
+          if (state.blocker !== null) {
+            await recordBlocked(ports, event, state.blocker);
+            return 'Blocked';
+          }
+          const outcome = await ports.apply(event, await ports.prepare(event, { offline: true }));
+          await ports.record(event, { status: 'Synced', ...outcome });
+          return 'Synced';
+        },
+        finish: (lastIndex) => ports.saveCursor(events[lastIndex].seq),
+        alone: (event) => processEvent(ports, event),
+      },
+      limits,
+      count
+    );
     if (ordered < page.events.length) {
       const last = ordered ? page.events[ordered - 1].seq : cursor;
       throw new Error(`Producer sent events out of order (#${page.events[ordered].seq} after #${last})`);

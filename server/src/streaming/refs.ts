@@ -1,5 +1,8 @@
 import type { DocRef, FileRef } from './snapshot';
 
+/** What a documentId (or a file key) received from another site may look like. */
+export const DOC_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+
 /**
  * References inside a snapshot received from another site, found by their markers (`__ref`,
  * `__file`) rather than by a schema: the consumer does not have the producer's schema.
