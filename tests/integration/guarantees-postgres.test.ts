@@ -8,6 +8,7 @@
  * On SQLite there is neither a shared database between processes nor concurrent commits, so this
  * file then holds a single test that states why it does not apply.
  */
+import fs from 'node:fs';
 import { expectStatus, startSite, startSites, stopAll, type Site } from '../helpers/sites';
 import { eventually, getDoc, link, setStatus, type Link } from '../helpers/streaming';
 import { pgSession, sql, syncLogCounts, updateLogRows } from '../helpers/db';
@@ -167,6 +168,51 @@ if (client !== 'postgres') {
       // The two instances did try to pull at the same time (the lease turned one away), so this
       // run exercised the cross-instance exclusion.
       expect([...busy.values()].reduce((x, y) => x + y, 0)).toBeGreaterThan(0);
+    });
+  });
+
+  describe('6b. several producer instances on one PostgreSQL database', () => {
+    test('writes spread over two producer instances reach a notified consumer exactly once, by notification alone, with a gap-free log', async () => {
+      // A replica of the producer (same database and secrets) and a consumer whose cron never
+      // fires: only the producers' notifications make it pull.
+      const envP = (producer as unknown as { env: Record<string, string> }).env;
+      const p2 = await startSite({
+        name: 'pg-producer-replica',
+        client: 'postgres',
+        dbName: producer.dbName!,
+        keepData: true,
+        admin: { email: producer.adminEmail, password: producer.adminPassword },
+        env: Object.fromEntries(SHARED_ENV.map((k) => [k, envP[k]])),
+      });
+      const c3 = await startSite({ name: 'pg-notified-consumer', client: 'postgres', env: { EVENT_STREAMING_PULL_CRON: '0 0 1 1 *' } });
+      const l3 = await link(producer, c3, [{ contentType: CUSTOMER, useSameName: true }]);
+      await setStatus(l3, { [CUSTOMER]: 'Approved' });
+
+      const tag = `two-producers-${Date.now().toString(36)}`;
+      const ids: string[] = [];
+      const writeOn = async (site: Site, names: string[]) => {
+        for (const name of names) ids.push(expectStatus(await site.api('POST', '/customers', { data: { name } }), `create on ${site.name}`).body.data.documentId);
+      };
+      // Both instances write at once, several writers each, so their commits (and their
+      // sequencer runs, serialised by the advisory lock) interleave.
+      await Promise.all(
+        [producer, p2].flatMap((site, k) =>
+          [0, 1, 2].map((w) =>
+            writeOn(
+              site,
+              Array.from({ length: 8 }, (_, i) => `${tag}-${k}-${w}-${i}`)
+            )
+          )
+        )
+      );
+      await eventually(async () => (await countByPrefix(c3, tag)) === ids.length, `all ${ids.length} documents on the notified consumer`, 30_000);
+      const names = await nameCounts(c3, tag);
+      expect(names.size).toBe(48);
+      expect([...names.values()].every((n) => n === 1)).toBe(true);
+      for (const id of ids.slice(0, 3)) expect(await getDoc(c3, 'customers', id)).not.toBeNull();
+      await expectGapFreeLog();
+      // No instance logged a failed sequencer run or notification.
+      for (const site of [producer, p2]) expect(fs.readFileSync(site.logFile, 'utf8')).not.toMatch(/notifying consumers failed/);
     });
   });
 

@@ -250,5 +250,32 @@ describe('back-fill from a hostile producer', () => {
     expect(await getDoc(C, 'customers', 'listed000000000000000002')).toMatchObject({ name: 'Listed 2' });
     expect(seen.slice(before).map((r) => r.path)).toEqual(Array(2).fill(`/api/event-streaming/documents/${encodeURIComponent(CUSTOMER)}`));
   });
-});
 
+  test('an interrupted back-fill resumes after the last completed page', async () => {
+    const asked: number[] = [];
+    let failSecond = true;
+    const doc = (n: number) => ({ documentId: `resume00000000000000000${n}`, locale: null, data: { name: `Resume ${n}` } });
+    listing = (res, after) => {
+      asked.push(after);
+      if (after === 0) return json(res, 200, { headSeq: head(), contentType: CUSTOMER, documents: [doc(1)], nextCursor: 11 });
+      if (failSecond) return json(res, 503, { error: { message: 'producer restarting' } });
+      return json(res, 200, { headSeq: head(), contentType: CUSTOMER, documents: [doc(2)], nextCursor: null });
+    };
+    const broken = await backfill();
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.message).toMatch(/503|producer restarting/);
+    expect(await getDoc(C, 'customers', doc(1).documentId)).toMatchObject({ name: 'Resume 1' });
+    expect(await getDoc(C, 'customers', doc(2).documentId)).toBeNull();
+
+    failSecond = false;
+    const res = expectStatus(await backfill(), 'backfill resumed').body.data;
+    // The first page is not asked for again: the run starts after its cursor.
+    expect(asked).toEqual([0, 11, 11]);
+    expect(res).toMatchObject({ copied: 1, failed: 0 });
+    expect(await getDoc(C, 'customers', doc(2).documentId)).toMatchObject({ name: 'Resume 2' });
+    // Complete: the next run starts from the beginning again.
+    asked.length = 0;
+    expectStatus(await backfill(), 'backfill from the start');
+    expect(asked).toEqual([0, 11]);
+  });
+});
