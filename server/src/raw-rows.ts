@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { randomBytes } from 'crypto';
 import type { Knex } from 'knex';
 import toNumber from 'lodash/toNumber';
 import toString from 'lodash/toString';
@@ -107,32 +108,113 @@ function toDb(type: string, value: unknown): unknown {
 }
 
 /**
+ * Statement texts, built once per (dialect, shape) and run with `trx.raw`: knex's query builder
+ * costs more CPU than the statement itself here (~15 µs of ~35 µs per statement on SQLite).
+ * Identifiers are quoted by knex (`??`), values are always bound (`?`).
+ */
+const sqlCache = new Map<string, string>();
+const statement = (trx: Trx, key: string, build: (q: (identifier: string) => string) => string): string => {
+  const client = String((trx as unknown as { client?: { config?: { client?: unknown } } }).client?.config?.client ?? '');
+  const k = `${client}\u0000${key}`;
+  let sql = sqlCache.get(k);
+  if (sql === undefined) {
+    sql = build((identifier) => trx.raw('??', [identifier]).toQuery());
+    sqlCache.set(k, sql);
+  }
+  return sql;
+};
+
+/** The rows of a raw SELECT, whatever the driver's raw result shape (SQLite: rows; PostgreSQL: { rows }; MySQL: [rows, fields]). */
+async function selectRaw(trx: Trx, sql: string, bindings: readonly unknown[]): Promise<Array<Record<string, unknown>>> {
+  const res = (await trx.raw(sql, bindings as Knex.RawBinding[])) as unknown;
+  if (Array.isArray(res)) return (Array.isArray(res[0]) ? res[0] : res) as Array<Record<string, unknown>>;
+  return ((res as { rows?: Array<Record<string, unknown>> } | null)?.rows ?? []) as Array<Record<string, unknown>>;
+}
+
+/** One column of every row of a table (e.g. the consumers' subscriptions). */
+export function selectColumn(trx: Trx, table: string, column: string): Promise<Array<Record<string, unknown>>> {
+  return selectRaw(trx, statement(trx, `col|${table}|${column}`, (q) => `select ${q(column)} from ${q(table)}`), []);
+}
+
+/**
+ * The row the Query Engine's `findOne({ where })` reads for one document (`select * ... limit 1`):
+ * by document id, locale when given, only the published row when `publishedOnly`.
+ */
+export async function selectDocumentRow(
+  trx: Trx,
+  table: string,
+  cols: { documentId: string; locale: string; publishedAt: string },
+  documentId: string,
+  locale: string | null,
+  publishedOnly: boolean
+): Promise<Record<string, unknown> | undefined> {
+  const key = `doc|${table}|${cols.documentId}|${locale === null ? '' : cols.locale}|${publishedOnly ? cols.publishedAt : ''}`;
+  const sql = statement(trx, key, (q) => {
+    let text = `select * from ${q(table)} where ${q(cols.documentId)} = ?`;
+    if (locale !== null) text += ` and ${q(cols.locale)} = ?`;
+    if (publishedOnly) text += ` and ${q(cols.publishedAt)} is not null`;
+    return `${text} limit 1`;
+  });
+  const rows = await selectRaw(trx, sql, locale === null ? [documentId] : [documentId, locale]);
+  return rows[0];
+}
+
+/**
+ * A document id like Strapi's (24 characters, [a-z0-9], starting with a letter; the default,
+ * cuid2, hashes with SHA-3 and costs ~15 µs each), for the plugin's own log rows: 122 random
+ * bits, from a pooled random buffer.
+ */
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+export function newDocumentId(): string {
+  if (poolAt + 24 > pool.length) {
+    pool = randomBytes(24 * 256);
+    poolAt = 0;
+  }
+  // 256 % 26 and 256 % 36 leave a bias below 1 % per character; irrelevant for an identifier.
+  let id = ALPHABET[pool[poolAt++] % 26];
+  for (let i = 1; i < 24; i += 1) id += ALPHABET[pool[poolAt++] % 36];
+  return id;
+}
+
+/**
  * Inserts rows of model `uid` with one multi-row `INSERT` on `trx`, as the Query Engine's
  * `createMany` would: scalar attributes only (no relations), every attribute default applied
- * (`documentId`, `publishedAt` of a type without Draft & Publish, ...), `createdAt`/`updatedAt`
- * set to now (Strapi's timestamps lifecycle), JSON serialised. Unlike `createMany` it runs no
- * lifecycle hooks of the model. Only for the plugin's own content types, whose attribute types
- * `toDb` covers (strings, numbers, json, datetimes given as Date).
+ * (`publishedAt` of a type without Draft & Publish, ...; `documentId` from `newDocumentId`),
+ * `createdAt`/`updatedAt` set to now (Strapi's timestamps lifecycle), JSON serialised. Unlike
+ * `createMany` it runs no lifecycle hooks of the model. Only for the plugin's own content types,
+ * whose attribute types `toDb` covers (strings, numbers, json, datetimes given as Date).
  */
 export async function insertRows(strapi: Core.Strapi, trx: Trx, uid: string, data: Array<Record<string, unknown>>): Promise<void> {
   if (!data.length) return;
   const meta = metaOf(strapi, uid);
   const now = new Date();
-  const rows = data.map((datum) => {
-    const row: Record<string, unknown> = {};
+  const columns: string[] = [];
+  const rows = data.map((datum, n) => {
+    const row: unknown[] = [];
     for (const [name, attr] of Object.entries(meta.attributes)) {
       if (!SCALAR_TYPES.has(attr.type) || attr.type === 'increments') continue;
       let value = datum[name];
       if (value === undefined) {
         if (name === 'createdAt' || name === 'updatedAt') value = now;
+        else if (name === 'documentId') value = newDocumentId();
         else if (attr.default !== undefined) value = typeof attr.default === 'function' ? (attr.default as () => unknown)() : attr.default;
         else continue;
       }
-      row[attr.columnName ?? name] = value === null ? null : toDb(attr.type, value);
+      if (n === 0) columns.push(attr.columnName ?? name);
+      else if (columns[row.length] !== (attr.columnName ?? name)) throw new Error(`insertRows: rows of ${uid} must set the same attributes`);
+      row.push(value === null ? null : toDb(attr.type, value));
     }
     return row;
   });
-  const batch = Math.max(1, Number((strapi.db.dialect as unknown as { getBatchInsertSize?: () => number }).getBatchInsertSize?.() ?? 100));
-  for (let i = 0; i < rows.length; i += batch) await trx(meta.tableName).insert(rows.slice(i, i + batch));
+  const batch = Math.max(1, Math.floor(Number((strapi.db.dialect as unknown as { getBatchInsertSize?: () => number }).getBatchInsertSize?.() ?? 100)));
+  for (let i = 0; i < rows.length; i += batch) {
+    const chunk = rows.slice(i, i + batch);
+    const sql = statement(trx, `ins|${meta.tableName}|${columns.join(',')}|${chunk.length}`, (q) => {
+      const tuple = `(${columns.map(() => '?').join(', ')})`;
+      return `insert into ${q(meta.tableName)} (${columns.map(q).join(', ')}) values ${chunk.map(() => tuple).join(', ')}`;
+    });
+    await trx.raw(sql, chunk.flat() as Knex.RawBinding[]);
+  }
 }
-

@@ -4,7 +4,7 @@
  * would report unchanged fields). Checked here against Strapi's own field classes, with the values
  * the SQLite and PostgreSQL drivers hand back.
  */
-import { fromDb } from '../../server/src/raw-rows';
+import { fromDb, newDocumentId } from '../../server/src/raw-rows';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { createField } = require('@strapi/database/dist/fields/index.js') as { createField: (a: { type: string }) => { fromDB(v: unknown): unknown } };
@@ -38,4 +38,10 @@ describe('fromDb matches the Query Engine (fromDB of @strapi/database)', () => {
       for (const value of values) expect([value, fromDb(type, value)]).toEqual([value, createField({ type }).fromDB(value)]);
     });
   }
+});
+
+test('newDocumentId: the shape of a Strapi document id (cuid2), unique', () => {
+  const ids = Array.from({ length: 5000 }, () => newDocumentId());
+  for (const id of ids) expect(id).toMatch(/^[a-z][a-z0-9]{23}$/);
+  expect(new Set(ids).size).toBe(ids.length);
 });

@@ -3,7 +3,7 @@ import { UID } from '../constants';
 import { changeFor } from '../streaming/diff';
 import { toSnapshot, type Snapshot } from '../streaming/snapshot';
 import { streamableTypes, type ServedSubscription } from '../streaming/cursor';
-import { fromDb, insertRows, type Trx } from '../raw-rows';
+import { fromDb, insertRows, selectColumn, type Trx } from '../raw-rows';
 import { getService, tableOf } from '../utils';
 import { currentOrigin } from './origin';
 
@@ -56,7 +56,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const capturedTypes = async (trx: Trx): Promise<Set<string>> => {
     const { table, col } = tableOf(strapi, UID.consumer);
     const column = col('subscriptions');
-    const rows: Array<Record<string, unknown>> = await trx(table).select(column);
+    const rows = await selectColumn(trx, table, column);
     const types = new Set<string>();
     for (const row of rows) {
       const subs = row[column] == null ? [] : fromDb('json', row[column]);

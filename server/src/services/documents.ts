@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { buildPopulate, toSnapshot, type Snapshot } from '../streaming/snapshot';
-import { rowToEntry, type Trx } from '../raw-rows';
+import { rowToEntry, selectDocumentRow, type Trx } from '../raw-rows';
 import { getService, repo, tableOf } from '../utils';
 
 /** Reads documents as the stream sees them: the published version (Draft & Publish), one locale, as a Snapshot. */
@@ -19,10 +19,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         // Capture's before-read, on the producer's write path: the same `SELECT * ... LIMIT 1` the
         // Query Engine's findOne below sends, without its query building and entity mapping.
         const { table, col } = tableOf(strapi, uid);
-        const q = trx(table).where(col('documentId'), documentId);
-        if (model.localized && locale) q.where(col('locale'), locale);
-        if (model.draftAndPublish) q.whereNotNull(col('publishedAt'));
-        return toSnapshot(uid, rowToEntry(strapi, uid, await q.first()), schema.lookup);
+        const cols = { documentId: col('documentId'), locale: col('locale'), publishedAt: col('publishedAt') };
+        const row = await selectDocumentRow(trx, table, cols, documentId, model.localized && locale ? locale : null, model.draftAndPublish === true);
+        return toSnapshot(uid, rowToEntry(strapi, uid, row), schema.lookup);
       }
       // Nothing to populate: one plain query instead of the Document Service pipeline.
       const where: Record<string, unknown> = { documentId };
