@@ -4,6 +4,7 @@
  * failed event in the sync log.
  */
 import { startSites, stopAll, expectStatus, type Site } from '../helpers/sites';
+import { sql } from '../helpers/db';
 import { eventually, getDoc, link, list, pullNow, setStatus, syncLogs, type Link } from '../helpers/streaming';
 
 let producer: Site;
@@ -73,6 +74,45 @@ test('update → only the changed fields travel and change', async () => {
   const logs = expectStatus(await producer.admin('GET', `/event-streaming/update-logs?documentId=${id}`), 'update logs').body.data;
   const update = logs.find((e: any) => e.updateType === 'Update');
   expect(update.data).toEqual({ email: 'bob@new.example.com' });
+});
+
+test('capture writes update-log rows as a Query Engine createMany would, and the admin list reads them back', async () => {
+  // Capture inserts its rows with raw SQL on the write's transaction (server/src/raw-rows.ts):
+  // every column a Strapi 5 row of the content type has must be filled as createMany fills it.
+  const t0 = Date.now();
+  const created = expectStatus(await producer.api('POST', '/customers', { data: { name: 'Rowena', email: 'row@example.com' } }), 'create');
+  const id = created.body.data.documentId;
+  expectStatus(await producer.api('PUT', `/customers/${id}`, { data: { name: 'Rowena R.' } }), 'update');
+  const rows = await sql(producer, `SELECT * FROM event_streaming_update_logs WHERE target_document_id = ? ORDER BY id`, [id]);
+  expect(rows.map((r) => r.update_type)).toEqual(['Create', 'Update']);
+  for (const r of rows) {
+    expect(typeof r.document_id).toBe('string');
+    expect(r.document_id).toMatch(/^[a-z0-9]{20,}$/);
+    expect(r.content_type).toBe(CUSTOMER);
+    expect(r.doc_locale).toBeNull();
+    expect(r.locale).toBeNull();
+    expect(r.created_by_id).toBeNull();
+    expect(r.updated_by_id).toBeNull();
+    expect(typeof r.origin_site_id).toBe('string');
+    for (const c of ['created_at', 'updated_at', 'published_at']) {
+      const ms = new Date(typeof r[c] === 'string' && /^\d+$/.test(r[c]) ? Number(r[c]) : r[c]).getTime();
+      expect(ms).toBeGreaterThanOrEqual(t0 - 1000);
+      expect(ms).toBeLessThanOrEqual(Date.now() + 1000);
+    }
+  }
+  expect(rows[0].document_id).not.toBe(rows[1].document_id);
+  const data = rows.map((r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data));
+  expect(data).toEqual([{ name: 'Rowena', email: 'row@example.com' }, { name: 'Rowena R.' }]);
+
+  const logs = expectStatus(await producer.admin('GET', `/event-streaming/update-logs?documentId=${id}`), 'update logs').body.data;
+  const byType = Object.fromEntries(logs.map((e: any) => [e.updateType, e]));
+  expect(byType.Create).toMatchObject({ contentType: CUSTOMER, documentId: id, locale: null, data: { name: 'Rowena', email: 'row@example.com' } });
+  expect(byType.Update).toMatchObject({ contentType: CUSTOMER, documentId: id, locale: null, data: { name: 'Rowena R.' } });
+  for (const e of logs) {
+    expect(typeof e.seq).toBe('number');
+    expect(e.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(e.originSiteId).toBe(rows[0].origin_site_id);
+  }
 });
 
 test('delete → gone', async () => {

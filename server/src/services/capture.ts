@@ -3,7 +3,8 @@ import { UID } from '../constants';
 import { changeFor } from '../streaming/diff';
 import { toSnapshot, type Snapshot } from '../streaming/snapshot';
 import { streamableTypes, type ServedSubscription } from '../streaming/cursor';
-import { getService, repo } from '../utils';
+import { fromDb, insertRows, selectColumn, type Trx } from '../raw-rows';
+import { getService, tableOf } from '../utils';
 import { currentOrigin } from './origin';
 
 /** Actions of the Document Service that can change what a consumer sees. */
@@ -47,15 +48,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  /** Types with at least one consumer that has them Approved and not unsubscribed (read each write: correct across instances). */
-  const capturedTypes = async (): Promise<Set<string>> => {
-    const consumers = await repo(strapi, UID.consumer).findMany({ select: ['subscriptions'] });
-    return new Set(consumers.flatMap((c) => streamableTypes((c.subscriptions ?? []) as ServedSubscription[])));
+  /**
+   * Types with at least one consumer that has them Approved and not unsubscribed (read each write:
+   * correct across instances). One raw statement on the write's transaction: this runs before
+   * every write to an `api::` type, captured or not.
+   */
+  const capturedTypes = async (trx: Trx): Promise<Set<string>> => {
+    const { table, col } = tableOf(strapi, UID.consumer);
+    const column = col('subscriptions');
+    const rows = await selectColumn(trx, table, column);
+    const types = new Set<string>();
+    for (const row of rows) {
+      const subs = row[column] == null ? [] : fromDb('json', row[column]);
+      if (Array.isArray(subs)) for (const t of streamableTypes(subs as ServedSubscription[])) types.add(t);
+    }
+    return types;
   };
 
-  const readAll = async (uid: string, documentId: string, locales: Array<string | null>) => {
+  const readAll = async (uid: string, documentId: string, locales: Array<string | null>, trx: Trx) => {
     const out = new Map<string | null, Snapshot | null>();
-    for (const locale of locales) out.set(locale, await docs().read(uid, documentId, locale));
+    for (const locale of locales) out.set(locale, await docs().read(uid, documentId, locale, trx));
     return out;
   };
 
@@ -64,13 +76,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * the write's own answer already is that version: nothing after a delete; the returned entry
    * after a create/update of a scalar-only model when no `fields` selection trimmed it.
    */
-  const afterWrite = async (ctx: MiddlewareContext, uid: string, documentId: string, result: unknown) => {
+  const afterWrite = async (ctx: MiddlewareContext, uid: string, documentId: string, result: unknown, trx: Trx) => {
     const entry = result as Record<string, unknown> | null;
     if (ctx.action === 'delete') return new Map<string | null, Snapshot | null>([[null, null]]);
     if ((ctx.action === 'create' || ctx.action === 'update') && ctx.params?.fields === undefined && entry?.documentId === documentId && getService(strapi, 'schema').scalarOnly(uid)) {
       return new Map<string | null, Snapshot | null>([[null, toSnapshot(uid, entry, getService(strapi, 'schema').lookup)]]);
     }
-    return readAll(uid, documentId, [null]);
+    return readAll(uid, documentId, [null], trx);
   };
 
   const service = {
@@ -86,8 +98,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async around(ctx: MiddlewareContext, next: () => Promise<unknown>): Promise<unknown> {
       const { uid } = ctx;
-      return strapi.db.transaction(async ({ onCommit }) => {
-        if (!(await capturedTypes()).has(uid)) return next();
+      return strapi.db.transaction(async ({ trx, onCommit }) => {
+        if (!(await capturedTypes(trx)).has(uid)) return next();
         const localized = ctx.contentType?.pluginOptions?.i18n?.localized === true;
         const requested: string | undefined = typeof ctx.params?.locale === 'string' ? ctx.params.locale : undefined;
         let documentId: string | undefined = ctx.action === 'create' ? undefined : ctx.params?.documentId;
@@ -97,7 +109,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           const existing = documentId ? await localesOf(uid, documentId) : [];
           locales = requested && requested !== '*' ? [requested] : existing;
         }
-        const before = documentId ? await readAll(uid, documentId, locales) : new Map<string | null, Snapshot | null>();
+        const before = documentId ? await readAll(uid, documentId, locales, trx) : new Map<string | null, Snapshot | null>();
 
         const result = (await next()) as { documentId?: string; locale?: string; entries?: Array<{ locale?: string }> } | null;
         documentId = documentId ?? result?.documentId;
@@ -108,7 +120,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           for (const l of await localesOf(uid, documentId)) if (!requested || requested === '*' || l === requested) after.add(l);
           locales = [...after];
         }
-        const after = localized ? await readAll(uid, documentId, locales) : await afterWrite(ctx, uid, documentId, result);
+        const after = localized ? await readAll(uid, documentId, locales, trx) : await afterWrite(ctx, uid, documentId, result, trx);
 
         const origin = currentOrigin() ?? getService(strapi, 'settings').siteId();
         const rows = [];
@@ -125,10 +137,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             originSiteId: origin,
           });
         }
-        // createMany: one INSERT, joins this transaction (nested Strapi transactions reuse the outer
-        // one) and, unlike create, does not read every row back (a SELECT + entity mapping per row).
+        // One multi-row INSERT on this transaction's knex handle: the rows commit or roll back with
+        // the write. The same row contents as the Query Engine's createMany (raw-rows.ts), without
+        // its pipeline.
         if (rows.length) {
-          await repo(strapi, UID.updateLog).createMany({ data: rows });
+          await insertRows(strapi, trx, UID.updateLog, rows);
           onCommit(() => getService(strapi, 'notifier').changed());
         }
         return result;

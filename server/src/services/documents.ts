@@ -1,17 +1,29 @@
 import type { Core } from '@strapi/strapi';
 import { buildPopulate, toSnapshot, type Snapshot } from '../streaming/snapshot';
-import { getService, repo } from '../utils';
+import { rowToEntry, selectDocumentRow, type Trx } from '../raw-rows';
+import { getService, repo, tableOf } from '../utils';
 
 /** Reads documents as the stream sees them: the published version (Draft & Publish), one locale, as a Snapshot. */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** The streamed version of a document in one locale; null when there is none (absent or draft only). */
-  async read(uid: string, documentId: string, locale: string | null): Promise<Snapshot | null> {
+  /**
+   * The streamed version of a document in one locale; null when there is none (absent or draft only).
+   * @param trx the caller's transaction (capture passes it): a scalar-only model is then read with
+   *   one raw statement on it instead of the Query Engine, with the same result (raw-rows.ts).
+   */
+  async read(uid: string, documentId: string, locale: string | null, trx?: Trx): Promise<Snapshot | null> {
     const schema = getService(strapi, 'schema');
     const model = schema.model(uid);
     if (!model) return null;
     if (schema.scalarOnly(uid) && (!model.localized || locale)) {
-      // Nothing to populate: one plain query instead of the Document Service pipeline (capture
-      // reads before and after every write, so this is on the producer's write path).
+      if (trx) {
+        // Capture's before-read, on the producer's write path: the same `SELECT * ... LIMIT 1` the
+        // Query Engine's findOne below sends, without its query building and entity mapping.
+        const { table, col } = tableOf(strapi, uid);
+        const cols = { documentId: col('documentId'), locale: col('locale'), publishedAt: col('publishedAt') };
+        const row = await selectDocumentRow(trx, table, cols, documentId, model.localized && locale ? locale : null, model.draftAndPublish === true);
+        return toSnapshot(uid, rowToEntry(strapi, uid, row), schema.lookup);
+      }
+      // Nothing to populate: one plain query instead of the Document Service pipeline.
       const where: Record<string, unknown> = { documentId };
       if (model.localized && locale) where.locale = locale;
       if (model.draftAndPublish) where.publishedAt = { $notNull: true };

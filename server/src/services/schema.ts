@@ -5,7 +5,9 @@ import type { StreamableContentType } from '../contracts';
 /** Strapi's schemas as the engine's plain `SchemaLookup`, and the list of streamable types. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const model = (uid: string): ModelDef | undefined => {
-    const ct = (strapi.contentTypes as Record<string, any>)[uid] ?? (strapi.components as Record<string, any>)[uid];
+    // strapi.contentType(uid), not strapi.contentTypes[uid]: the getter copies the whole registry
+    // (a pickBy over every content type) on each access, and this runs several times per captured write.
+    const ct = (strapi.contentType(uid as never) as any) ?? (strapi.components as Record<string, any>)[uid];
     if (!ct) return undefined;
     return {
       uid,
@@ -18,7 +20,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** Collection types of the app (`api::`) can stream; plugin and admin types cannot. */
   const isStreamable = (uid: string): boolean => {
-    const ct = (strapi.contentTypes as Record<string, any>)[uid];
+    const ct = strapi.contentType(uid as never) as any;
     return Boolean(ct && uid.startsWith('api::') && ct.kind === 'collectionType');
   };
 
