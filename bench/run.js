@@ -373,6 +373,7 @@ async function queryPlans(site, after) {
   const T = L.LOG_TABLE;
   const stmts = {
     sequencerPendingCheck: `SELECT id FROM ${T} WHERE seq IS NULL LIMIT 1`,
+    sequencerOutboxCheck: `SELECT id FROM event_streaming_outbox LIMIT 1`,
     head: `SELECT MAX(seq) FROM ${T}`,
     page: `SELECT * FROM ${T} WHERE seq > ${after} AND seq <= ${after + 100} AND content_type IN ('${L.CUSTOMER}') ORDER BY seq ASC LIMIT 100`,
   };

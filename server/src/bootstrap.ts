@@ -5,6 +5,8 @@ import { getService } from './utils';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'settings').init();
+  // Before anything can be captured (capture appends to it inside write transactions).
+  await getService(strapi, 'update-log').ensureOutbox();
 
   // The admin RBAC actions (ACTIONS in constants.ts): plugin::event-streaming.<uid>.
   await strapi.service('admin::permission').actionProvider.registerMany([
@@ -43,6 +45,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
     },
   });
 
-  // Rows written before a crash may still lack a seq: sequence them now.
+  // Entries written before a crash or a stop may still wait in the outbox: sequence them now.
   await getService(strapi, 'update-log').sequence();
 };

@@ -10,6 +10,13 @@ export const UID = {
   remoteReference: 'plugin::event-streaming.remote-reference',
 } as const;
 
+/**
+ * The producer's outbox (not a content type: a plain table the plugin creates in bootstrap, one
+ * `entry` JSON column and its primary key). Capture appends to it in the write's transaction; the
+ * sequencer moves committed entries into the update log. See services/update-log.ts.
+ */
+export const OUTBOX_TABLE = 'event_streaming_outbox';
+
 /** Admin RBAC actions (registered in bootstrap, checked by every admin route). */
 export const ACTIONS = {
   read: 'plugin::event-streaming.read',

@@ -218,3 +218,13 @@ export async function insertRows(strapi: Core.Strapi, trx: Trx, uid: string, dat
     await trx.raw(sql, chunk.flat() as Knex.RawBinding[]);
   }
 }
+
+/**
+ * Appends entries (JSON texts) to a one-column outbox table with one multi-row `INSERT` on `trx`.
+ * The table has no index but its primary key, so an append touches the fewest pages a write can.
+ */
+export async function appendEntries(trx: Trx, table: string, entries: string[]): Promise<void> {
+  if (!entries.length) return;
+  const sql = statement(trx, `append|${table}|${entries.length}`, (q) => `insert into ${q(table)} (${q('entry')}) values ${entries.map(() => '(?)').join(', ')}`);
+  await trx.raw(sql, entries);
+}

@@ -68,20 +68,25 @@ export async function syncLogCounts(consumer: Site, producerId: number, remoteDo
   return counts;
 }
 
-/** The producer's update-log rows (seq may be null while unsequenced), oldest id first. */
+/**
+ * The producer's update log, oldest id first. While the producer runs, its sequencer is run first
+ * (the admin Update Log list does that), so every committed write is there with its seq. Entries
+ * still waiting in the outbox (a stopped producer) follow, with seq null and id 0.
+ */
 export async function updateLogRows(producer: Site): Promise<Array<{ id: number; seq: number | null; contentType: string; documentId: string; updateType: string; originSiteId: string | null }>> {
+  if (producer.running) {
+    const res = await producer.admin('GET', '/event-streaming/update-logs?pageSize=1');
+    if (res.status !== 200) throw new Error(`listing the update log of ${producer.name} failed: ${res.status}`);
+  }
   const rows = await sql(
     producer,
     `SELECT id, seq, content_type AS ct, target_document_id AS did, update_type AS ut, origin_site_id AS origin FROM event_streaming_update_logs ORDER BY id`
   );
-  return rows.map((r) => ({
-    id: Number(r.id),
-    seq: r.seq === null ? null : Number(r.seq),
-    contentType: r.ct,
-    documentId: r.did,
-    updateType: r.ut,
-    originSiteId: r.origin ?? null,
-  }));
+  const pending = (await sql(producer, `SELECT entry FROM event_streaming_outbox ORDER BY id`)).map((r) => JSON.parse(r.entry));
+  return [
+    ...rows.map((r) => ({ id: Number(r.id), seq: r.seq === null ? null : Number(r.seq), contentType: r.ct, documentId: r.did, updateType: r.ut, originSiteId: r.origin ?? null })),
+    ...pending.map((e) => ({ id: 0, seq: null, contentType: e.contentType, documentId: e.targetDocumentId, updateType: e.updateType, originSiteId: e.originSiteId ?? null })),
+  ];
 }
 
 /** Number of rows of a table. */

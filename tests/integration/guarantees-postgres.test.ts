@@ -241,31 +241,31 @@ if (client !== 'postgres') {
       const slow = await pgSession(producer);
       let open = false;
       try {
-        // A slow writer: its update-log row takes an id now but commits only at the end.
+        // A slow writer: its outbox entry takes an id now but commits only at the end.
         await slow.query('BEGIN');
         open = true;
         const template = (await slow.query(`SELECT * FROM event_streaming_update_logs WHERE target_document_id = $1`, [seed])).rows[0];
         const slowDocumentId = `slow${Date.now().toString(36)}`.padEnd(24, 'x');
-        const row: Record<string, unknown> = {
-          ...template,
-          document_id: `${template.document_id.slice(0, 12)}${Date.now().toString(36)}`.slice(0, 24),
-          seq: null,
-          target_document_id: slowDocumentId,
-          data: JSON.stringify({ ...template.data, name: `${tag}-slow` }),
+        const entry = {
+          updateType: template.update_type,
+          contentType: template.content_type,
+          targetDocumentId: slowDocumentId,
+          docLocale: null,
+          data: { ...template.data, name: `${tag}-slow` },
+          originSiteId: template.origin_site_id,
+          createdAt: new Date().toISOString(),
         };
-        delete row.id;
-        const cols = Object.keys(row);
-        const inserted = await slow.query(
-          `INSERT INTO event_streaming_update_logs (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
-          cols.map((c) => row[c])
-        );
+        const inserted = await slow.query(`INSERT INTO event_streaming_outbox (entry) VALUES ($1) RETURNING id`, [JSON.stringify(entry)]);
         const slowId = Number(inserted.rows[0].id);
+        const maxOutboxId = async () => Number((await sql(producer, 'SELECT MAX(id) AS m FROM event_streaming_outbox'))[0].m ?? 0);
 
         // Later writers commit first, are sequenced and pulled; the cursor moves past them.
         const fast = await createMany([0, 1, 2, 3, 4].map((i) => `${tag}-fast-${i}`), 5);
         await eventually(async () => (await countByPrefix(c1, `${tag}-fast`)) === 5, 'the later writes on the consumer');
         const fastRows = (await updateLogRows(producer)).filter((r) => fast.includes(r.documentId));
-        expect(fastRows.every((r) => r.id > slowId && r.seq !== null)).toBe(true);
+        expect(fastRows.every((r) => r.seq !== null)).toBe(true);
+        // They took outbox ids after the slow one, and were moved out of it; the slow one waits.
+        expect(await maxOutboxId()).toBeLessThanOrEqual(slowId);
         const fastMax = Math.max(...fastRows.map((r) => r.seq!));
         const cursor = async () => Number((await sql(c1, 'SELECT last_pulled_seq AS s FROM event_streaming_producers WHERE id = ?', [l.producerId]))[0].s);
         await eventually(async () => (await cursor()) >= fastMax, 'the consumer cursor past the later writes');
@@ -275,7 +275,7 @@ if (client !== 'postgres') {
         await slow.query('COMMIT');
         open = false;
         const slowSeq = await eventually(async () => {
-          const r = (await updateLogRows(producer)).find((x) => x.id === slowId);
+          const r = (await updateLogRows(producer)).find((x) => x.documentId === slowDocumentId);
           return r?.seq ?? null;
         }, 'the slow row to be sequenced');
         // No manual pull: the crons of both instances must pick it up.

@@ -76,13 +76,20 @@ test('update → only the changed fields travel and change', async () => {
   expect(update.data).toEqual({ email: 'bob@new.example.com' });
 });
 
-test('capture writes update-log rows as a Query Engine createMany would, and the admin list reads them back', async () => {
-  // Capture inserts its rows with raw SQL on the write's transaction (server/src/raw-rows.ts):
-  // every column a Strapi 5 row of the content type has must be filled as createMany fills it.
+test('capture writes outbox entries in the write; the sequencer moves them into update-log rows as a Query Engine createMany would; the admin list reads them back', async () => {
+  // Capture appends an outbox entry on the write's transaction; the sequencer inserts the log rows
+  // with raw SQL (server/src/raw-rows.ts): every column a Strapi 5 row of the content type has must
+  // be filled as createMany fills it.
   const t0 = Date.now();
   const created = expectStatus(await producer.api('POST', '/customers', { data: { name: 'Rowena', email: 'row@example.com' } }), 'create');
   const id = created.body.data.documentId;
   expectStatus(await producer.api('PUT', `/customers/${id}`, { data: { name: 'Rowena R.' } }), 'update');
+  // Committed with the writes, in order (the notifier may have moved them already).
+  const inOutbox = (await sql(producer, `SELECT entry FROM event_streaming_outbox ORDER BY id`)).map((r) => JSON.parse(r.entry)).filter((e) => e.targetDocumentId === id);
+  const sequenced = await sql(producer, `SELECT update_type FROM event_streaming_update_logs WHERE target_document_id = ? ORDER BY seq`, [id]);
+  expect([...sequenced.map((r) => r.update_type), ...inOutbox.map((e) => e.updateType)]).toEqual(['Create', 'Update']);
+  expectStatus(await producer.admin('GET', '/event-streaming/update-logs?pageSize=1'), 'sequence (the list runs the sequencer)');
+  expect(await sql(producer, `SELECT id FROM event_streaming_outbox`)).toEqual([]);
   const rows = await sql(producer, `SELECT * FROM event_streaming_update_logs WHERE target_document_id = ? ORDER BY id`, [id]);
   expect(rows.map((r) => r.update_type)).toEqual(['Create', 'Update']);
   for (const r of rows) {

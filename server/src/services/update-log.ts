@@ -1,11 +1,15 @@
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID, UID } from '../constants';
+import type { Knex } from 'knex';
+import { OUTBOX_TABLE, PLUGIN_ID, UID } from '../constants';
+import { insertRows } from '../raw-rows';
 import type { StreamEvent, UpdateLogEntry } from '../contracts';
 import { tableOf, repo } from '../utils';
 
 /** Key of the PostgreSQL advisory lock that serialises the sequencer across instances. */
 const SEQUENCER_LOCK = 815_700_101;
-const SEQUENCE_BATCH = 5_000;
+const SEQUENCE_BATCH = 2_000;
+/** Ids per DELETE ... IN (...) (well under SQLite's bound-parameter limit). */
+const DELETE_CHUNK = 500;
 
 type LogRow = {
   id: number;
@@ -29,47 +33,96 @@ export const toStreamEvent = (row: LogRow): StreamEvent => ({
   originSiteId: row.originSiteId ?? null,
 });
 
+/** What capture appends to the outbox per changed (document, locale): an update-log row without its seq. */
+export interface OutboxEntry {
+  updateType: StreamEvent['updateType'];
+  contentType: string;
+  targetDocumentId: string;
+  docLocale: string | null;
+  data: Record<string, unknown> | null;
+  originSiteId: string;
+  /** When the write happened (ISO). */
+  createdAt: string;
+}
+
 /**
  * The producer's update log.
  *
- * Rows are inserted with `seq = NULL` inside the writing transaction (services/capture.ts).
- * The sequencer gives committed rows their `seq` afterwards, in id order, one run at a time
- * (PostgreSQL: an advisory transaction lock; SQLite: the single writer), each run starting above
- * the highest seq so far. Hence the cursor invariant (streaming/cursor.ts): a visible seq N
- * implies every seq < N is visible — concurrent transactions that commit out of id order are
- * simply sequenced by the run after their commit, never skipped.
+ * Capture appends an entry to the outbox (OUTBOX_TABLE, a plain table with only a primary key)
+ * inside the writing transaction (services/capture.ts), so a rolled-back write leaves nothing and
+ * a committed one always has its entry. The sequencer moves committed entries into the update log
+ * afterwards, in outbox id order, giving each its `seq`, one run at a time (PostgreSQL: an
+ * advisory transaction lock; SQLite: the single writer), each run starting above the highest seq
+ * so far, and deletes exactly the entries it moved, in the same transaction. Hence the cursor
+ * invariant (streaming/cursor.ts): a visible seq N implies every seq < N is visible — entries that
+ * commit out of id order (concurrent transactions) are simply moved by the run after their commit,
+ * never skipped. (Rows written by versions before the outbox, with `seq = NULL` in the log itself,
+ * are sequenced first, the same way.)
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const t = () => tableOf(strapi, UID.updateLog);
   const isPostgres = () => strapi.db.dialect.client === 'postgres';
 
+  const headOf = async (trx: Knex.Transaction) => {
+    const { table, col } = t();
+    const row = await trx(table).max({ head: col('seq') }).first();
+    return Number(row?.head ?? 0);
+  };
+
   return {
-    /** Assigns seq to every committed, unsequenced row. Returns the new head. */
+    /** Creates the outbox table when it is missing (bootstrap; idempotent, also across instances). */
+    async ensureOutbox(): Promise<void> {
+      const schema = strapi.db.connection.schema;
+      if (await schema.hasTable(OUTBOX_TABLE)) return;
+      try {
+        await schema.createTable(OUTBOX_TABLE, (table) => {
+          table.bigIncrements('id').primary();
+          table.text('entry').notNullable();
+        });
+      } catch (error) {
+        if (!(await schema.hasTable(OUTBOX_TABLE))) throw error; // else: another instance made it meanwhile
+      }
+    },
+
+    /** Moves every committed outbox entry into the log with its seq. Returns the new head. */
     async sequence(): Promise<number> {
       const { table, col } = t();
       const id = col('id');
       const seq = col('seq');
       return strapi.db.transaction(async ({ trx }) => {
         // Nothing to sequence (the common case of a pull): read the head without a write or the
-        // lock. Rows committed after this read are sequenced by the next run, above this head.
-        if (!(await trx(table).whereNull(seq).first(id))) {
-          const row = await trx(table).max({ head: seq }).first();
-          return Number(row?.head ?? 0);
-        }
+        // lock. Entries committed after this read are sequenced by the next run, above this head.
+        const legacy = await trx(table).whereNull(seq).first(id);
+        if (!legacy && !(await trx(OUTBOX_TABLE).first('id'))) return headOf(trx);
         if (isPostgres()) await trx.raw('SELECT pg_advisory_xact_lock(?)', [SEQUENCER_LOCK]);
-        for (;;) {
-          const result = await trx.raw(
-            `UPDATE ?? SET ?? = s.next_seq FROM (
-               SELECT ??, (SELECT COALESCE(MAX(??), 0) FROM ??) + ROW_NUMBER() OVER (ORDER BY ??) AS next_seq
-               FROM ?? WHERE ?? IS NULL ORDER BY ?? LIMIT ${SEQUENCE_BATCH}
-             ) s WHERE ??.?? = s.??`,
-            [table, seq, id, seq, table, id, table, seq, id, table, id, id]
-          );
-          const changed = isPostgres() ? Number(result.rowCount ?? 0) : Number(result?.changes ?? 0);
-          if (changed < SEQUENCE_BATCH) break;
+        if (legacy) {
+          for (;;) {
+            const result = await trx.raw(
+              `UPDATE ?? SET ?? = s.next_seq FROM (
+                 SELECT ??, (SELECT COALESCE(MAX(??), 0) FROM ??) + ROW_NUMBER() OVER (ORDER BY ??) AS next_seq
+                 FROM ?? WHERE ?? IS NULL ORDER BY ?? LIMIT ${SEQUENCE_BATCH}
+               ) s WHERE ??.?? = s.??`,
+              [table, seq, id, seq, table, id, table, seq, id, table, id, id]
+            );
+            const changed = isPostgres() ? Number(result.rowCount ?? 0) : Number(result?.changes ?? 0);
+            if (changed < SEQUENCE_BATCH) break;
+          }
         }
-        const row = await trx(table).max({ head: seq }).first();
-        return Number(row?.head ?? 0);
+        for (;;) {
+          // After the lock: this sees every entry committed before it (READ COMMITTED).
+          const batch = (await trx(OUTBOX_TABLE).select('id', 'entry').orderBy('id', 'asc').limit(SEQUENCE_BATCH)) as Array<{ id: number | string; entry: string }>;
+          if (!batch.length) break;
+          const head = await headOf(trx);
+          const rows = batch.map((b, i) => {
+            const e = JSON.parse(b.entry) as OutboxEntry;
+            return { ...e, seq: head + i + 1, createdAt: new Date(e.createdAt) };
+          });
+          await insertRows(strapi, trx, UID.updateLog, rows);
+          const ids = batch.map((b) => b.id);
+          for (let i = 0; i < ids.length; i += DELETE_CHUNK) await trx(OUTBOX_TABLE).whereIn('id', ids.slice(i, i + DELETE_CHUNK)).delete();
+          if (batch.length < SEQUENCE_BATCH) break;
+        }
+        return headOf(trx);
       });
     },
 
