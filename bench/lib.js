@@ -14,6 +14,7 @@ const CUSTOMER = 'api::customer.customer';
 const ITEM = 'api::item.item';
 const INVOICE = 'api::sales-invoice.sales-invoice';
 const LOG_TABLE = 'event_streaming_update_logs';
+const OUTBOX_TABLE = 'event_streaming_outbox';
 /** A cron rule that never fires during a run (1 January, 00:00). */
 const NEVER = '0 0 1 1 *';
 
@@ -281,6 +282,7 @@ module.exports = {
   ITEM,
   INVOICE,
   LOG_TABLE,
+  OUTBOX_TABLE,
   NEVER,
   LONG,
   PLAYGROUND,

@@ -305,7 +305,9 @@ async function measurePullCost(client) {
       ins[name] = await L.insertOldLogRows(site, await L.maxSeq(site), n, 'bench-old-origin');
       log(`[3] ${name}: inserted ${n} rows in ${ins[name].ms} ms`);
     }
-    const countRows = (site) => L.withDb(site, async (db) => Number((await db.all(`SELECT COUNT(*) AS n FROM ${L.LOG_TABLE}`))[0].n));
+    // Log rows plus outbox entries (capture appends to the outbox; the sequencer moves them into the log).
+    const countRows = (site) =>
+      L.withDb(site, async (db) => Number((await db.all(`SELECT (SELECT COUNT(*) FROM ${L.LOG_TABLE}) + (SELECT COUNT(*) FROM ${L.OUTBOX_TABLE}) AS n`))[0].n));
     const prepare = async (site, label) => {
       const l = await L.link(site, consumer, [{ contentType: L.CUSTOMER, useSameName: true }], { pullOnly: true });
       await L.setStatus(l, { [L.CUSTOMER]: 'Approved' });
@@ -314,8 +316,8 @@ async function measurePullCost(client) {
       await L.pool(100, 4, async (i) => {
         expectStatus(await site.api('POST', '/customers', { data: { name: `${label} ${i}` } }), 'customer');
       });
-      // Committed with the writes; with only a pull-only consumer they get their seq from the first
-      // pull (the untimed warm-up GETs below).
+      // Committed with the writes (into the outbox); with only a pull-only consumer they are moved
+      // into the log with their seq by the first pull (the untimed warm-up GETs below).
       const rowsAfter = await countRows(site);
       if (rowsAfter !== rowsBefore + 100) throw new Error(`expected 100 new update-log rows, got ${rowsAfter - rowsBefore}`);
       const get = async () => {
