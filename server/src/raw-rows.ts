@@ -228,3 +228,38 @@ export async function appendEntries(trx: Trx, table: string, entries: string[]):
   const sql = statement(trx, `append|${table}|${entries.length}`, (q) => `insert into ${q(table)} (${q('entry')}) values ${entries.map(() => '(?)').join(', ')}`);
   await trx.raw(sql, entries);
 }
+
+/** JSON array aggregate per dialect (the dialects this was measured on; others: null = not offered). */
+const JSON_AGG: Record<string, string> = { sqlite: 'json_group_array', 'better-sqlite3': 'json_group_array', postgres: 'json_agg', pg: 'json_agg' };
+
+/**
+ * One column of every row of `aggTable` AND the row `selectDocumentRow` reads (locale-less), in ONE
+ * statement — one round trip instead of two, which is what a statement costs on PostgreSQL:
+ * `select t.*, (select <json agg>(column) from aggTable) from (select 1) left join table t on ...`.
+ * `values`: the column's values (as stored: JSON text on SQLite, parsed JSON on PostgreSQL);
+ * `row`: undefined when there is no such document. Null when the dialect has no JSON aggregate here.
+ */
+export async function selectColumnAndDocumentRow(
+  trx: Trx,
+  dialect: string,
+  agg: { table: string; column: string },
+  table: string,
+  cols: { documentId: string; publishedAt: string },
+  documentId: string,
+  publishedOnly: boolean
+): Promise<{ values: unknown[]; row: Record<string, unknown> | undefined } | null> {
+  const fn = JSON_AGG[dialect];
+  if (!fn) return null;
+  const key = `colrow|${agg.table}|${agg.column}|${table}|${cols.documentId}|${publishedOnly ? cols.publishedAt : ''}`;
+  const sql = statement(trx, key, (q) => {
+    let on = `${q('t')}.${q(cols.documentId)} = ?`;
+    if (publishedOnly) on += ` and ${q('t')}.${q(cols.publishedAt)} is not null`;
+    return `select ${q('t')}.*, (select ${fn}(${q(agg.column)}) from ${q(agg.table)}) as ${q('__es_agg')} from (select 1 as ${q('__es_one')}) as ${q('__es_x')} left join ${q(table)} as ${q('t')} on ${on} limit 1`;
+  });
+  const [first] = await selectRaw(trx, sql, [documentId]);
+  const raw = first?.__es_agg ?? null;
+  const values = raw === null ? [] : ((typeof raw === 'string' ? JSON.parse(raw) : raw) as unknown[]);
+  if (!first || first[cols.documentId] === null || first[cols.documentId] === undefined) return { values, row: undefined };
+  const { __es_agg: _agg, ...row } = first;
+  return { values, row };
+}

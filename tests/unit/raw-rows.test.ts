@@ -45,3 +45,51 @@ test('newDocumentId: the shape of a Strapi document id (cuid2), unique', () => {
   for (const id of ids) expect(id).toMatch(/^[a-z][a-z0-9]{23}$/);
   expect(new Set(ids).size).toBe(ids.length);
 });
+
+describe('selectColumnAndDocumentRow (captured types + before-read in one statement), on a real SQLite database', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const knex = require('knex')({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { selectColumnAndDocumentRow } = require('../../server/src/raw-rows') as typeof import('../../server/src/raw-rows');
+  const cols = { documentId: 'document_id', publishedAt: 'published_at' };
+  const agg = { table: 'consumers', column: 'subscriptions' };
+  const run = (documentId: string, publishedOnly: boolean) =>
+    knex.transaction((trx: any) => selectColumnAndDocumentRow(trx, 'sqlite', agg, 'docs', cols, documentId, publishedOnly));
+
+  beforeAll(async () => {
+    await knex.schema.createTable('consumers', (t: any) => {
+      t.increments('id');
+      t.json('subscriptions');
+    });
+    await knex.schema.createTable('docs', (t: any) => {
+      t.increments('id');
+      t.string('document_id');
+      t.string('name');
+      t.datetime('published_at');
+    });
+  });
+  afterAll(() => knex.destroy());
+
+  it('no consumers: no values; an absent document: no row', async () => {
+    await expect(run('nope', false)).resolves.toEqual({ values: [], row: undefined });
+  });
+
+  it('every consumer row value, as stored, and the document row by its columns', async () => {
+    await knex('consumers').insert([{ subscriptions: JSON.stringify([{ contentType: 'api::a.a', status: 'Approved' }]) }, { subscriptions: null }]);
+    await knex('docs').insert({ document_id: 'd1', name: 'One', published_at: null });
+    const res = await run('d1', false);
+    expect(res!.values.map((v) => (typeof v === 'string' ? JSON.parse(v) : v))).toEqual([[{ contentType: 'api::a.a', status: 'Approved' }], null]);
+    expect(res!.row).toMatchObject({ document_id: 'd1', name: 'One', published_at: null });
+    expect(res!.row).not.toHaveProperty('__es_agg');
+  });
+
+  it('publishedOnly (Draft & Publish): the published row, or none when only a draft exists', async () => {
+    await expect(run('d1', true)).resolves.toMatchObject({ row: undefined });
+    await knex('docs').insert({ document_id: 'd1', name: 'One (published)', published_at: new Date() });
+    await expect(run('d1', true)).resolves.toMatchObject({ row: { document_id: 'd1', name: 'One (published)' } });
+  });
+
+  it('a dialect without the JSON aggregate here: null (the caller asks separately)', async () => {
+    await expect(knex.transaction((trx: any) => selectColumnAndDocumentRow(trx, 'mysql', agg, 'docs', cols, 'd1', false))).resolves.toBeNull();
+  });
+});

@@ -3,7 +3,7 @@ import { OUTBOX_TABLE, UID } from '../constants';
 import { changeFor } from '../streaming/diff';
 import { toSnapshot, type Snapshot } from '../streaming/snapshot';
 import { streamableTypes, type ServedSubscription } from '../streaming/cursor';
-import { appendEntries, fromDb, selectColumn, type Trx } from '../raw-rows';
+import { appendEntries, fromDb, rowToEntry, selectColumn, selectColumnAndDocumentRow, type Trx } from '../raw-rows';
 import { getService, tableOf } from '../utils';
 import { currentOrigin } from './origin';
 import type { OutboxEntry } from './update-log';
@@ -54,16 +54,38 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * correct across instances). One raw statement on the write's transaction: this runs before
    * every write to an `api::` type, captured or not.
    */
-  const capturedTypes = async (trx: Trx): Promise<Set<string>> => {
-    const { table, col } = tableOf(strapi, UID.consumer);
-    const column = col('subscriptions');
-    const rows = await selectColumn(trx, table, column);
+  const typesOf = (values: unknown[]): Set<string> => {
     const types = new Set<string>();
-    for (const row of rows) {
-      const subs = row[column] == null ? [] : fromDb('json', row[column]);
+    for (const value of values) {
+      const subs = value == null ? [] : fromDb('json', value);
       if (Array.isArray(subs)) for (const t of streamableTypes(subs as ServedSubscription[])) types.add(t);
     }
     return types;
+  };
+  const subscriptionsColumn = () => {
+    const { table, col } = tableOf(strapi, UID.consumer);
+    return { table, column: col('subscriptions') };
+  };
+  const capturedTypes = async (trx: Trx): Promise<Set<string>> => {
+    const { table, column } = subscriptionsColumn();
+    return typesOf((await selectColumn(trx, table, column)).map((row) => row[column]));
+  };
+
+  /**
+   * For an update of a scalar-only, non-localized model: the captured types and the document's
+   * streamed version before the write, in one statement (one round trip, not two). Null: not such
+   * an update (or a dialect without the JSON aggregate): ask separately.
+   */
+  const typesAndBefore = async (ctx: MiddlewareContext, documentId: string | undefined, trx: Trx) => {
+    const schema = getService(strapi, 'schema');
+    const model = schema.model(ctx.uid);
+    if (ctx.action !== 'update' || !documentId || !model || model.localized || !schema.scalarOnly(ctx.uid)) return null;
+    const { table, col } = tableOf(strapi, ctx.uid);
+    const cols = { documentId: col('documentId'), publishedAt: col('publishedAt') };
+    const res = await selectColumnAndDocumentRow(trx, strapi.db.dialect.client, subscriptionsColumn(), table, cols, documentId, model.draftAndPublish === true);
+    if (!res) return null;
+    const before = toSnapshot(ctx.uid, rowToEntry(strapi, ctx.uid, res.row), schema.lookup);
+    return { types: typesOf(res.values), before: new Map<string | null, Snapshot | null>([[null, before]]) };
   };
 
   const readAll = async (uid: string, documentId: string, locales: Array<string | null>, trx: Trx) => {
@@ -100,17 +122,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async around(ctx: MiddlewareContext, next: () => Promise<unknown>): Promise<unknown> {
       const { uid } = ctx;
       return strapi.db.transaction(async ({ trx, onCommit }) => {
-        if (!(await capturedTypes(trx)).has(uid)) return next();
+        let documentId: string | undefined = ctx.action === 'create' ? undefined : ctx.params?.documentId;
+        const combined = await typesAndBefore(ctx, documentId, trx);
+        if (!(combined?.types ?? (await capturedTypes(trx))).has(uid)) return next();
         const localized = ctx.contentType?.pluginOptions?.i18n?.localized === true;
         const requested: string | undefined = typeof ctx.params?.locale === 'string' ? ctx.params.locale : undefined;
-        let documentId: string | undefined = ctx.action === 'create' ? undefined : ctx.params?.documentId;
 
         let locales: Array<string | null> = [null];
         if (localized) {
           const existing = documentId ? await localesOf(uid, documentId) : [];
           locales = requested && requested !== '*' ? [requested] : existing;
         }
-        const before = documentId ? await readAll(uid, documentId, locales, trx) : new Map<string | null, Snapshot | null>();
+        const before = combined?.before ?? (documentId ? await readAll(uid, documentId, locales, trx) : new Map<string | null, Snapshot | null>());
 
         const result = (await next()) as { documentId?: string; locale?: string; entries?: Array<{ locale?: string }> } | null;
         documentId = documentId ?? result?.documentId;
