@@ -17,41 +17,31 @@ const swc = [
   },
 ];
 
+/** A project under tests/<dir>/, with what every project shares. */
+const project = (displayName, dir, extra = {}) => ({
+  displayName,
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  testMatch: [`<rootDir>/tests/${dir}/**/*.test.ts`],
+  transform: { '^.+\\.(t|j)sx?$': swc },
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/playground/'],
+  modulePathIgnorePatterns: ['<rootDir>/playground/dist/'],
+  ...extra,
+});
+
 module.exports = {
   projects: [
-    {
-      displayName: 'unit',
-      testEnvironment: 'node',
-      rootDir: __dirname,
-      testMatch: ['<rootDir>/tests/unit/**/*.test.ts'],
-      transform: { '^.+\\.(t|j)sx?$': swc },
-      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/playground/'],
-      modulePathIgnorePatterns: ['<rootDir>/playground/dist/'],
-    },
-    {
-      displayName: 'integration',
-      testEnvironment: 'node',
-      rootDir: __dirname,
-      testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
-      transform: { '^.+\\.(t|j)sx?$': swc },
-      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/playground/'],
+    project('unit', 'unit'),
+    project('integration', 'integration', {
       globalSetup: '<rootDir>/tests/helpers/global-setup.js',
       setupFilesAfterEnv: ['<rootDir>/tests/helpers/jest-integration-setup.js'],
       slowTestThreshold: 60,
-      modulePathIgnorePatterns: ['<rootDir>/playground/dist/'],
-    },
-    {
-      displayName: 'e2e',
-      testEnvironment: 'node',
-      rootDir: __dirname,
-      testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
-      transform: { '^.+\\.(t|j)sx?$': swc },
-      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/playground/'],
+    }),
+    project('e2e', 'e2e', {
       globalSetup: '<rootDir>/tests/e2e/global-setup.js',
       setupFilesAfterEnv: ['<rootDir>/tests/e2e/jest-setup.js'],
       slowTestThreshold: 120,
-      modulePathIgnorePatterns: ['<rootDir>/playground/dist/'],
-    },
+    }),
   ],
   watchPathIgnorePatterns: ['<rootDir>/tests/artifacts/', '<rootDir>/playground/'],
 };

@@ -11,10 +11,8 @@
  *       (Pending), interleaved batches
  */
 const { PLAYGROUND, PLAYGROUND_DIST } = require('../tests/helpers/paths');
+const { CUSTOMER, INVOICE, ITEM } = require('../tests/helpers/uids');
 
-const CUSTOMER = 'api::customer.customer';
-const ITEM = 'api::item.item';
-const INVOICE = 'api::sales-invoice.sales-invoice';
 const CONSUMER_UID = 'plugin::event-streaming.event-consumer';
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;

@@ -10,15 +10,13 @@ const { spawn } = require('child_process');
 const { expectStatus, waitFor } = require('../tests/helpers/sites');
 const { PLAYGROUND, REPO_ROOT } = require('../tests/helpers/paths');
 
-const CUSTOMER = 'api::customer.customer';
-const ITEM = 'api::item.item';
-const INVOICE = 'api::sales-invoice.sales-invoice';
 const LOG_TABLE = 'event_streaming_update_logs';
 const OUTBOX_TABLE = 'event_streaming_outbox';
 /** A cron rule that never fires during a run (1 January, 00:00). */
 const NEVER = '0 0 1 1 *';
 
 const { PRODUCER_TOKEN_PERMISSIONS: STREAM_PERMISSIONS } = require('../tests/helpers/permissions');
+const { CUSTOMER, INVOICE, ITEM } = require('../tests/helpers/uids');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const LONG = { timeoutMs: 60 * 60 * 1000 };

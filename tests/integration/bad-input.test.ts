@@ -9,9 +9,7 @@ import crypto from 'node:crypto';
 import { startSites, stopAll, expectStatus, type HttpResult, type Site } from '../helpers/sites';
 import { eventually, getDoc, link, setStatus, STREAM_PERMISSIONS, type Link } from '../helpers/streaming';
 import { apiTokens, countLogLines, expectClientError, sendLarge, snapshotCounts, tokenSecret } from '../helpers/security';
-
-const CUSTOMER = 'api::customer.customer';
-const ITEM = 'api::item.item';
+import { CUSTOMER, ITEM } from '../helpers/uids';
 
 let P: Site; // producer
 let C: Site; // consumer

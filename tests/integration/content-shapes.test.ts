@@ -4,14 +4,11 @@
  */
 import { startSites, stopAll, expectStatus, type Site } from '../helpers/sites';
 import { eventually, getDoc, link, list, pullNow, setStatus, syncLogs, type Link } from '../helpers/streaming';
+import { ARTICLE, CONTACT, CUSTOMER, NOTE } from '../helpers/uids';
 
 let producer: Site;
 let consumer: Site;
 let l: Link;
-const ARTICLE = 'api::article.article';
-const NOTE = 'api::note.note';
-const CONTACT = 'api::contact.contact';
-const CUSTOMER = 'api::customer.customer';
 
 beforeAll(async () => {
   [producer, consumer] = await startSites([{ name: 'shapes-producer' }, { name: 'shapes-consumer' }]);

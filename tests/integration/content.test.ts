@@ -7,11 +7,11 @@ import path from 'path';
 import os from 'os';
 import { startSites, stopAll, expectStatus, type Site } from '../helpers/sites';
 import { eventually, getDoc, link, list, pullNow, setStatus, syncLogs, type Link } from '../helpers/streaming';
+import { INVOICE } from '../helpers/uids';
 
 let producer: Site;
 let consumer: Site;
 let l: Link;
-const INVOICE = 'api::sales-invoice.sales-invoice';
 
 // A 1x1 PNG.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');

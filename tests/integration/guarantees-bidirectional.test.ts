@@ -7,8 +7,7 @@
 import { expectStatus, startSites, stopAll, type Site } from '../helpers/sites';
 import { eventually, getDoc, link, pullNow, setStatus, type Link } from '../helpers/streaming';
 import { sql } from '../helpers/db';
-
-const CUSTOMER = 'api::customer.customer';
+import { CUSTOMER } from '../helpers/uids';
 
 let a: Site;
 let b: Site;

@@ -12,8 +12,8 @@ import fs from 'node:fs';
 import { expectStatus, startSite, startSites, stopAll, type Site } from '../helpers/sites';
 import { eventually, getDoc, link, setStatus, type Link } from '../helpers/streaming';
 import { pgSession, sql, syncLogCounts, updateLogRows } from '../helpers/db';
+import { CUSTOMER } from '../helpers/uids';
 
-const CUSTOMER = 'api::customer.customer';
 const client = process.env.DATABASE_CLIENT || 'sqlite';
 
 if (client !== 'postgres') {

@@ -13,9 +13,8 @@
 import { expectStatus, startSites, stopAll, waitFor, type Site } from '../helpers/sites';
 import { eventually, getDoc, link, pullNow, setStatus, type Link } from '../helpers/streaming';
 import { sql, syncLogCounts, updateLogRows } from '../helpers/db';
+import { CUSTOMER, SUPPLIER } from '../helpers/uids';
 
-const CUSTOMER = 'api::customer.customer';
-const SUPPLIER = 'api::supplier.supplier';
 const PLURAL: Record<string, string> = { [CUSTOMER]: 'customers', [SUPPLIER]: 'suppliers' };
 /** A cron rule that does not fire during a test run (1 January, 00:00). */
 const NO_CRON = '0 0 1 1 *';

@@ -11,10 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { startSite, stopAll, expectStatus, type Site } from '../helpers/sites';
 import { getDoc, list } from '../helpers/streaming';
 import { expectClientError, snapshotCounts } from '../helpers/security';
+import { ARTICLE, CUSTOMER, SUPPLIER } from '../helpers/uids';
 
-const CUSTOMER = 'api::customer.customer';
-const ARTICLE = 'api::article.article';
-const SUPPLIER = 'api::supplier.supplier';
 const FAKE_SITE = '0f0f0f0f-dead-beef-0000-000000000001';
 const FAKE_TOKEN = 'fake-producer-token-0123456789abcdef';
 const HEAD0 = 10;

@@ -4,11 +4,11 @@
  */
 import { startSites, stopAll, expectStatus, type Site } from '../helpers/sites';
 import { eventually, getDoc, link, list, setStatus, syncLogs, type Link } from '../helpers/streaming';
+import { ITEM } from '../helpers/uids';
 
 let producer: Site;
 let consumer: Site;
 let l: Link;
-const ITEM = 'api::item.item';
 
 beforeAll(async () => {
   [producer, consumer] = await startSites([

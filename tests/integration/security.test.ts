@@ -13,13 +13,8 @@ import { ACTIONS } from '../../server/src/constants';
 import { startSites, stopAll, expectStatus, freePort, type HttpResult, type Site } from '../helpers/sites';
 import { eventually, getDoc, setStatus, STREAM_PERMISSIONS, type Link } from '../helpers/streaming';
 import { apiTokens, countLogLines, expectClientError, rawRows, snapshotCounts, sqliteBytes, tokenSecret } from '../helpers/security';
+import { ARTICLE, CONTACT, CUSTOMER, INVOICE, ITEM, SUPPLIER } from '../helpers/uids';
 
-const CUSTOMER = 'api::customer.customer';
-const SUPPLIER = 'api::supplier.supplier';
-const ITEM = 'api::item.item';
-const CONTACT = 'api::contact.contact';
-const INVOICE = 'api::sales-invoice.sales-invoice';
-const ARTICLE = 'api::article.article';
 const SITE_HEADER = 'x-event-streaming-site';
 const NOTIFY_LINE = /POST \/api\/event-streaming\/notify /;
 

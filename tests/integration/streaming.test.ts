@@ -6,15 +6,11 @@
 import { startSites, stopAll, expectStatus, type Site } from '../helpers/sites';
 import { sql } from '../helpers/db';
 import { eventually, getDoc, link, list, pullNow, setStatus, syncLogs, type Link } from '../helpers/streaming';
+import { CONTACT, CUSTOMER, ITEM, SUPPLIER } from '../helpers/uids';
 
 let producer: Site;
 let consumer: Site;
 let l: Link;
-
-const CUSTOMER = 'api::customer.customer';
-const SUPPLIER = 'api::supplier.supplier';
-const ITEM = 'api::item.item';
-const CONTACT = 'api::contact.contact';
 
 beforeAll(async () => {
   [producer, consumer] = await startSites([{ name: 'producer' }, { name: 'consumer' }]);
@@ -85,9 +81,16 @@ test('capture writes outbox entries in the write; the sequencer moves them into 
   const id = created.body.data.documentId;
   expectStatus(await producer.api('PUT', `/customers/${id}`, { data: { name: 'Rowena R.' } }), 'update');
   // Committed with the writes, in order (the notifier may have moved them already).
-  const inOutbox = (await sql(producer, `SELECT entry FROM event_streaming_outbox ORDER BY id`)).map((r) => JSON.parse(r.entry)).filter((e) => e.targetDocumentId === id);
-  const sequenced = await sql(producer, `SELECT update_type FROM event_streaming_update_logs WHERE target_document_id = ? ORDER BY seq`, [id]);
-  expect([...sequenced.map((r) => r.update_type), ...inOutbox.map((e) => e.updateType)]).toEqual(['Create', 'Update']);
+  // One statement, so the notifier's sequencer cannot move an entry between two reads.
+  const both = await sql(
+    producer,
+    `SELECT 0 AS moved, id, NULL AS ut, entry FROM event_streaming_outbox
+     UNION ALL SELECT 1 AS moved, seq AS id, update_type AS ut, NULL AS entry FROM event_streaming_update_logs WHERE target_document_id = ?`,
+    [id]
+  );
+  const ordered = [...both].sort((a, b) => Number(b.moved) - Number(a.moved) || Number(a.id) - Number(b.id));
+  const types = ordered.map((r) => (Number(r.moved) ? r.ut : JSON.parse(r.entry))).map((x) => (typeof x === 'string' ? x : x.targetDocumentId === id ? x.updateType : null));
+  expect(types.filter(Boolean)).toEqual(['Create', 'Update']);
   expectStatus(await producer.admin('GET', '/event-streaming/update-logs?pageSize=1'), 'sequence (the list runs the sequencer)');
   expect(await sql(producer, `SELECT id FROM event_streaming_outbox`)).toEqual([]);
   const rows = await sql(producer, `SELECT * FROM event_streaming_update_logs WHERE target_document_id = ? ORDER BY id`, [id]);

@@ -81,24 +81,7 @@ export const ProducersPage = () => {
   const handlePull = async (producer: EventProducer) => {
     setPulling(producer.id);
     try {
-      const result = await api.pullProducer(producer.id);
-      const message = formatMessage(
-        {
-          id: getTrad('producers.pull.result'),
-          defaultMessage:
-            '{pulled, plural, =0 {No new events} one {# event pulled} other {# events pulled}}: {applied} applied, {failed} failed.',
-        },
-        { pulled: result.pulled, applied: result.applied, failed: result.failed }
-      );
-      if (result.busy) {
-        notify.warning(
-          formatMessage({
-            id: getTrad('producers.pull.busy'),
-            defaultMessage: 'A pull from this producer is already running; try again in a moment.',
-          })
-        );
-      } else if (result.failed > 0) notify.warning(message);
-      else notify.success(message);
+      notify.pullResult(await api.pullProducer(producer.id));
     } catch (err) {
       notify.error(err);
     } finally {

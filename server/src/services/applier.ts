@@ -156,13 +156,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         refRows.push(...(await refs().findMany({ where: { producerSiteId: producer.producerSiteId, remoteContentType: uid, remoteDocumentId: { $in: ids } } })));
       }
     }
-    const refOf = (w: Wanted) =>
-      refRows.find((r) => r.remoteContentType === w.uid && r.remoteDocumentId === w.documentId && (r.docLocale ?? null) === w.locale && !r.deleted);
+    const live = new Map(refRows.filter((r) => !r.deleted).map((r) => [docKey(r.remoteContentType, r.remoteDocumentId, r.docLocale ?? null), r]));
+    const refOf = wanted.map((w) => live.get(docKey(w.uid, w.documentId, w.locale)));
     // Candidate local documents per local type, then which of them exist (and in which locales).
     const candidates = new Map<string, Set<string>>();
     const add = (uid: string, id: string) => candidates.set(uid, (candidates.get(uid) ?? new Set()).add(id));
-    for (const w of wanted) {
-      const ref = refOf(w);
+    for (const [i, w] of wanted.entries()) {
+      const ref = refOf[i];
       if (ref) add(w.route.localUid, ref.localDocumentId);
       if (w.route.useSameName) add(w.route.localUid, w.documentId);
     }
@@ -179,8 +179,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const locales = present.get(uid)?.get(documentId);
       return !!locales && (!(locale && localizedUid(uid)) || locales.has(locale));
     };
-    return wanted.map((w) => {
-      const ref = refOf(w);
+    return wanted.map((w, i) => {
+      const ref = refOf[i];
       if (ref && exists(w.route.localUid, ref.localDocumentId, w.locale)) return ref.localDocumentId;
       return w.route.useSameName && exists(w.route.localUid, w.documentId, w.locale) ? w.documentId : null;
     });
@@ -526,18 +526,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (prepared.kind === 'ignore') return { localDocumentId: null, data: null, skipped: true, note: prepared.note };
       const remote = { uid: event.contentType, documentId: event.documentId, locale: event.locale };
       const ref = await findRef(producer, remote.uid, remote.documentId, remote.locale);
+      let localIdKnown: string | null | undefined; // looked up once, here or below
       if (ref && Number(ref.lastAppliedSeq ?? 0) >= event.seq) {
         // Already reflected — unless this is the whole document (back-fill, resync) and its local
         // copy is gone (deleted here): then it is restored.
-        const restore = prepared.kind === 'upsert' && prepared.full && !(await localIdOf(producer, prepared.route, remote.uid, remote.documentId, remote.locale, ref));
-        if (!restore) return { localDocumentId: ref.localDocumentId, data: null, skipped: true, note: `already applied (document is at #${ref.lastAppliedSeq})` };
+        const skipped = { localDocumentId: ref.localDocumentId, data: null, skipped: true, note: `already applied (document is at #${ref.lastAppliedSeq})` };
+        if (!(prepared.kind === 'upsert' && prepared.full)) return skipped;
+        localIdKnown = await localIdOf(producer, prepared.route, remote.uid, remote.documentId, remote.locale, ref);
+        if (localIdKnown) return skipped;
       }
       return withOrigin(producer.producerSiteId ?? 'unknown', async () => {
         const { route } = prepared;
         // Dependencies: what preparing found (a moment ago, under this pull's lease). The document
         // itself: looked up again inside this transaction.
         const lookups = prepared.kind === 'upsert' ? prepared.lookups : memoLocalIds(producer);
-        const localId = await localIdOf(producer, route, remote.uid, remote.documentId, remote.locale, ref);
+        const localId = localIdKnown !== undefined ? localIdKnown : await localIdOf(producer, route, remote.uid, remote.documentId, remote.locale, ref);
         lookups.set(route, remote.uid, remote.documentId, remote.locale, localId);
         if (prepared.kind === 'delete' || prepared.kind === 'gone') {
           if (prepared.kind === 'gone') {
