@@ -36,7 +36,12 @@ async function direct(app, [nc, ni, nv]) {
   app.db.connection.on('query', (q) => {
     queries += 1;
     if (statsFile) {
-      const sql = String(q.sql).replace(/\s+/g, ' ').replace(/'[^']*'/g, "'?'").replace(/\b\d+\b/g, 'N').replace(/(\?, )+\?/g, '?…').slice(0, 220);
+      const sql = String(q.sql)
+        .replace(/\s+/g, ' ')
+        .replace(/'[^']*'/g, "'?'")
+        .replace(/\b\d+\b/g, 'N')
+        .replace(/(\?, )+\?/g, '?…')
+        .slice(0, 220);
       byText.set(sql, (byText.get(sql) || 0) + 1);
     }
   });
@@ -83,9 +88,17 @@ async function overhead(app, [pairsPerMode, batchSize]) {
   const batch = Number(batchSize);
   const sub = (status) => [{ contentType: CUSTOMER, status, unsubscribed: false, approvedAtSeq: 0, condition: null }];
   const consumer = await app.db.query(CONSUMER_UID).create({
-    data: { consumerSiteId: 'bench-consumer-0001', consumerName: 'bench', apiTokenId: 999999, subscriptions: sub('Pending'), ackSeq: 0, notifiedSeq: 0 },
+    data: {
+      consumerSiteId: 'bench-consumer-0001',
+      consumerName: 'bench',
+      apiTokenId: 999999,
+      subscriptions: sub('Pending'),
+      ackSeq: 0,
+      notifiedSeq: 0,
+    },
   });
-  const setMode = (on) => app.db.query(CONSUMER_UID).update({ where: { id: consumer.id }, data: { subscriptions: sub(on ? 'Approved' : 'Pending') } });
+  const setMode = (on) =>
+    app.db.query(CONSUMER_UID).update({ where: { id: consumer.id }, data: { subscriptions: sub(on ? 'Approved' : 'Pending') } });
   const notifier = app.plugin('event-streaming').service('notifier');
   let queries = 0;
   app.db.connection.on('query', () => {
@@ -115,7 +128,11 @@ async function overhead(app, [pairsPerMode, batchSize]) {
     if (!legacyOn || legacyTimer) return;
     legacyTimer = setTimeout(() => {
       legacyTimer = null;
-      app.plugin('event-streaming').service('update-log').sequence().catch(() => {});
+      app
+        .plugin('event-streaming')
+        .service('update-log')
+        .sequence()
+        .catch(() => {});
     }, 25);
   };
   // Warm-up in both modes (JIT, statement caches).
@@ -123,7 +140,23 @@ async function overhead(app, [pairsPerMode, batchSize]) {
     await setMode(on);
     for (let i = 0; i < Math.min(20, batch); i += 1) await pair();
   }
-  const res = { on: [], off: [], onCreate: [], offCreate: [], onUpdate: [], offUpdate: [], legacy: [], legacyCreate: [], legacyUpdate: [], onCpu: [], offCpu: [], legacyCpu: [], onQueries: [], offQueries: [], legacyQueries: [] };
+  const res = {
+    on: [],
+    off: [],
+    onCreate: [],
+    offCreate: [],
+    onUpdate: [],
+    offUpdate: [],
+    legacy: [],
+    legacyCreate: [],
+    legacyUpdate: [],
+    onCpu: [],
+    offCpu: [],
+    legacyCpu: [],
+    onQueries: [],
+    offQueries: [],
+    legacyQueries: [],
+  };
   const batches = Math.ceil(total / batch);
   // ABBA (or ABCCBA) order cancels drift within each group of batches.
   const order = legacy ? ['on', 'off', 'legacy', 'legacy', 'off', 'on'] : ['on', 'off', 'off', 'on'];

@@ -25,9 +25,18 @@ let tokenCounter = 0;
 /** Registers `consumer` on `producer` (README §Setup): scoped token, Event Producer, Event Consumer id. */
 async function link(producer, consumer, subscriptions, extra = {}) {
   tokenCounter += 1;
-  const token = await producer.createApiToken({ name: `bench-${consumer.name}-${tokenCounter}-${Date.now()}`, type: 'custom', permissions: STREAM_PERMISSIONS });
+  const token = await producer.createApiToken({
+    name: `bench-${consumer.name}-${tokenCounter}-${Date.now()}`,
+    type: 'custom',
+    permissions: STREAM_PERMISSIONS,
+  });
   const created = expectStatus(
-    await consumer.admin('POST', '/event-streaming/producers', { producerUrl: producer.url, apiToken: token.accessKey, subscriptions, ...extra }),
+    await consumer.admin('POST', '/event-streaming/producers', {
+      producerUrl: producer.url,
+      apiToken: token.accessKey,
+      subscriptions,
+      ...extra,
+    }),
     'create Event Producer',
     201
   );
@@ -48,7 +57,8 @@ async function setStatus(l, statuses) {
 }
 
 async function pullNow(l) {
-  return expectStatus(await l.consumer.admin('POST', `/event-streaming/producers/${l.producerId}/pull`, undefined, LONG), 'pull now').body.data;
+  return expectStatus(await l.consumer.admin('POST', `/event-streaming/producers/${l.producerId}/pull`, undefined, LONG), 'pull now').body
+    .data;
 }
 
 /** Total of a REST collection (any status for D&P types: `status=published` is the REST default). */
@@ -96,10 +106,16 @@ async function writeDataset(site, counts, { concurrency = 4, log = () => {} } = 
   const customers = new Array(counts.customers);
   const items = new Array(counts.items);
   await pool(counts.customers, concurrency, async (i) => {
-    customers[i] = expectStatus(await site.api('POST', '/customers', { data: { name: `Customer ${i}`, email: `c${i}@bench.test` } }), 'customer').body.data.documentId;
+    customers[i] = expectStatus(
+      await site.api('POST', '/customers', { data: { name: `Customer ${i}`, email: `c${i}@bench.test` } }),
+      'customer'
+    ).body.data.documentId;
   });
   await pool(counts.items, concurrency, async (i) => {
-    items[i] = expectStatus(await site.api('POST', '/items', { data: { name: `Item ${i}`, sku: `SKU-${i}`, price: 1 + (i % 50) } }), 'item').body.data.documentId;
+    items[i] = expectStatus(
+      await site.api('POST', '/items', { data: { name: `Item ${i}`, sku: `SKU-${i}`, price: 1 + (i % 50) } }),
+      'item'
+    ).body.data.documentId;
   });
   let done = 0;
   await pool(counts.invoices, concurrency, async (i) => {
@@ -120,7 +136,15 @@ function stats(values) {
   const s = [...values].sort((a, b) => a - b);
   const mean = s.reduce((a, b) => a + b, 0) / (s.length || 1);
   const r = (v) => (v === null ? null : Math.round(v * 100) / 100);
-  return { n: s.length, mean: r(mean), p50: r(percentile(s, 50)), p90: r(percentile(s, 90)), p99: r(percentile(s, 99)), min: r(s[0] ?? null), max: r(s[s.length - 1] ?? null) };
+  return {
+    n: s.length,
+    mean: r(mean),
+    p50: r(percentile(s, 50)),
+    p90: r(percentile(s, 90)),
+    p99: r(percentile(s, 99)),
+    min: r(s[0] ?? null),
+    max: r(s[s.length - 1] ?? null),
+  };
 }
 
 /** VmHWM / VmRSS (MB) of a process, or null when it is gone. */
@@ -185,7 +209,9 @@ async function withDb(site, fn) {
 /** Column names of a table. */
 async function columnsOf(db, table) {
   if (db.client === 'sqlite') return (await db.all(`PRAGMA table_info(${table})`)).map((r) => r.name);
-  return (await db.all('SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema()', [table])).map((r) => r.column_name);
+  return (
+    await db.all('SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema()', [table])
+  ).map((r) => r.column_name);
 }
 
 /**
@@ -195,7 +221,18 @@ async function columnsOf(db, table) {
 async function insertOldLogRows(site, fromSeq, count, originSiteId) {
   return withDb(site, async (db) => {
     const cols = await columnsOf(db, LOG_TABLE);
-    const wanted = ['document_id', 'seq', 'update_type', 'content_type', 'target_document_id', 'doc_locale', 'data', 'origin_site_id', 'created_at', 'updated_at'];
+    const wanted = [
+      'document_id',
+      'seq',
+      'update_type',
+      'content_type',
+      'target_document_id',
+      'doc_locale',
+      'data',
+      'origin_site_id',
+      'created_at',
+      'updated_at',
+    ];
     const missing = wanted.filter((c) => !cols.includes(c));
     if (missing.length) throw new Error(`${LOG_TABLE} lacks columns ${missing.join(', ')} (has ${cols.join(', ')})`);
     const t0 = Date.now();

@@ -17,7 +17,12 @@ if (!target) {
   console.error('usage: node bench/profile-summary.js <file-or-dir> [--top N] [--match REGEX]');
   process.exit(2);
 }
-const files = fs.statSync(target).isDirectory() ? fs.readdirSync(target).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(target, f)) : [target];
+const files = fs.statSync(target).isDirectory()
+  ? fs
+      .readdirSync(target)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => path.join(target, f))
+  : [target];
 
 for (const file of files) {
   const prof = JSON.parse(fs.readFileSync(file, 'utf8'));

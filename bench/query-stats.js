@@ -14,7 +14,13 @@ if (dir) {
   const stats = new Map();
   const started = new Map();
   let attached = false;
-  const norm = (sql) => String(sql).replace(/\s+/g, ' ').replace(/'[^']*'/g, "'?'").replace(/\b\d+\b/g, 'N').replace(/(\?, )+\?/g, '?…').slice(0, 220);
+  const norm = (sql) =>
+    String(sql)
+      .replace(/\s+/g, ' ')
+      .replace(/'[^']*'/g, "'?'")
+      .replace(/\b\d+\b/g, 'N')
+      .replace(/(\?, )+\?/g, '?…')
+      .slice(0, 220);
   const timer = setInterval(() => {
     const knex = global.strapi && global.strapi.db && global.strapi.db.connection;
     if (!attached && knex && typeof knex.on === 'function') {
@@ -34,7 +40,9 @@ if (dir) {
     }
     if (!fs.existsSync(path.join(dir, 'stop'))) return;
     clearInterval(timer);
-    const rows = [...stats.entries()].map(([sql, e]) => ({ sql, n: e.n, ms: Math.round(e.ms), avgMs: Math.round((e.ms / e.n) * 100) / 100 })).sort((a, b) => b.ms - a.ms);
+    const rows = [...stats.entries()]
+      .map(([sql, e]) => ({ sql, n: e.n, ms: Math.round(e.ms), avgMs: Math.round((e.ms / e.n) * 100) / 100 }))
+      .sort((a, b) => b.ms - a.ms);
     fs.writeFileSync(path.join(dir, `${process.pid}.queries.json`), JSON.stringify(rows, null, 1));
   }, 200);
   timer.unref();

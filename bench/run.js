@@ -72,7 +72,10 @@ function ensureBuilt() {
 async function freshDb(client, label) {
   if (client === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `es-bench-${label}-`));
-    return { env: { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: path.join(dir, 'data.db') }, cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+    return {
+      env: { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: path.join(dir, 'data.db') },
+      cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const pg = require('../tests/helpers/pg');
   const name = `es_test_bench_${label}_p${process.pid}_${Date.now().toString(36)}`;
@@ -83,7 +86,9 @@ async function freshDb(client, label) {
 async function inproc(client, label, args, extraEnv = {}) {
   const db = await freshDb(client, label);
   try {
-    const res = await L.runChild(process.execPath, [path.join(__dirname, 'inproc.js'), ...args], { env: L.appEnv({ PORT: '0', ...db.env, ...extraEnv }) });
+    const res = await L.runChild(process.execPath, [path.join(__dirname, 'inproc.js'), ...args], {
+      env: L.appEnv({ PORT: '0', ...db.env, ...extraEnv }),
+    });
     const m = res.stdout.match(/^RESULT (\{.*\})$/m);
     if (res.code !== 0 || !m) throw new Error(`bench/inproc.js ${args.join(' ')} failed (exit ${res.code}):\n${res.stderr.slice(-3000)}`);
     return JSON.parse(m[1]);
@@ -97,7 +102,8 @@ const profiling = (role) => PROFILE === role || PROFILE === 'both';
 const profileEnv = (role) =>
   profiling(role)
     ? {
-        NODE_OPTIONS: `${process.env.NODE_OPTIONS || ''} --require ${path.join(__dirname, 'cpu-prof.js')} --require ${path.join(__dirname, 'query-stats.js')}`.trim(),
+        NODE_OPTIONS:
+          `${process.env.NODE_OPTIONS || ''} --require ${path.join(__dirname, 'cpu-prof.js')} --require ${path.join(__dirname, 'query-stats.js')}`.trim(),
         BENCH_CPU_PROF_DIR: path.join(PROFILE_DIR, role),
         BENCH_QUERY_STATS_DIR: path.join(PROFILE_DIR, role),
       }
@@ -110,7 +116,10 @@ async function collectProfiles(sites) {
     fs.writeFileSync(path.join(dir, 'stop'), '');
     const file = path.join(dir, `${site.child.pid}.cpuprofile`);
     const queries = path.join(dir, `${site.child.pid}.queries.json`);
-    await L.waitFor(() => fs.existsSync(file) && fs.statSync(file).size > 0 && fs.existsSync(queries), { timeoutMs: 60000, what: `${file}` }).catch(() => {});
+    await L.waitFor(() => fs.existsSync(file) && fs.statSync(file).size > 0 && fs.existsSync(queries), {
+      timeoutMs: 60000,
+      what: `${file}`,
+    }).catch(() => {});
     await L.sleep(500);
     fs.rmSync(path.join(dir, 'stop'), { force: true });
     log(`[profile] ${role}: ${path.relative(REPO_ROOT, file)} (node bench/profile-summary.js ${path.relative(REPO_ROOT, file)})`);
@@ -155,7 +164,9 @@ async function measureOverhead(client) {
 
 async function measureDirect(client) {
   const c = L.datasetCounts(SCALE);
-  log(`[1] ceiling: ${c.customers} customers + ${c.items} items + ${c.invoices} invoices via strapi.documents().create (in-process, ${client})`);
+  log(
+    `[1] ceiling: ${c.customers} customers + ${c.items} items + ${c.invoices} invoices via strapi.documents().create (in-process, ${client})`
+  );
   const r = await inproc(client, 'direct', ['direct', String(c.customers), String(c.items), String(c.invoices)]);
   return {
     ...c,
@@ -203,7 +214,13 @@ async function measureThroughput(client) {
     const sampler = (async () => {
       while (sampling) {
         try {
-          samples.push({ t: Date.now() - T0, phase, logRows: await L.updateLogCount(producer), producer: L.memOf(producer.child.pid), consumer: L.memOf(consumer.child.pid) });
+          samples.push({
+            t: Date.now() - T0,
+            phase,
+            logRows: await L.updateLogCount(producer),
+            producer: L.memOf(producer.child.pid),
+            consumer: L.memOf(consumer.child.pid),
+          });
         } catch (e) {
           samples.push({ t: Date.now() - T0, phase, error: e.message });
         }
@@ -301,13 +318,18 @@ async function measurePullCost(client) {
   );
   try {
     const ins = {};
-    for (const [name, site, n] of [['small', ps, small], ['big', pb, big]]) {
+    for (const [name, site, n] of [
+      ['small', ps, small],
+      ['big', pb, big],
+    ]) {
       ins[name] = await L.insertOldLogRows(site, await L.maxSeq(site), n, 'bench-old-origin');
       log(`[3] ${name}: inserted ${n} rows in ${ins[name].ms} ms`);
     }
     // Log rows plus outbox entries (capture appends to the outbox; the sequencer moves them into the log).
     const countRows = (site) =>
-      L.withDb(site, async (db) => Number((await db.all(`SELECT (SELECT COUNT(*) FROM ${L.LOG_TABLE}) + (SELECT COUNT(*) FROM ${L.OUTBOX_TABLE}) AS n`))[0].n));
+      L.withDb(site, async (db) =>
+        Number((await db.all(`SELECT (SELECT COUNT(*) FROM ${L.LOG_TABLE}) + (SELECT COUNT(*) FROM ${L.OUTBOX_TABLE}) AS n`))[0].n)
+      );
     const prepare = async (site, label) => {
       const l = await L.link(site, consumer, [{ contentType: L.CUSTOMER, useSameName: true }], { pullOnly: true });
       await L.setStatus(l, { [L.CUSTOMER]: 'Approved' });
@@ -394,7 +416,12 @@ async function queryPlans(site, after) {
 
 async function createTransferToken(site) {
   const res = expectStatus(
-    await site.admin('POST', '/admin/transfer/tokens', { name: `bench-push-${Date.now()}`, description: 'bench', permissions: ['push'], lifespan: null }),
+    await site.admin('POST', '/admin/transfer/tokens', {
+      name: `bench-push-${Date.now()}`,
+      description: 'bench',
+      permissions: ['push'],
+      lifespan: null,
+    }),
     'create transfer token'
   );
   return res.body.data.accessKey;
@@ -402,7 +429,10 @@ async function createTransferToken(site) {
 
 async function measureLatencyAndTransfer(client, { latency, transfer }) {
   log(`[4/5] booting producer + consumer${transfer ? ' + back-fill target' : ''} (${client})`);
-  const specs = [siteOpts(client, 'bench-lat-producer', { EVENT_STREAMING_PULL_CRON: L.NEVER }), siteOpts(client, 'bench-lat-consumer', { EVENT_STREAMING_PULL_CRON: L.NEVER })];
+  const specs = [
+    siteOpts(client, 'bench-lat-producer', { EVENT_STREAMING_PULL_CRON: L.NEVER }),
+    siteOpts(client, 'bench-lat-consumer', { EVENT_STREAMING_PULL_CRON: L.NEVER }),
+  ];
   if (transfer) specs.push(siteOpts(client, 'bench-backfill-target', { EVENT_STREAMING_PULL_CRON: L.NEVER }));
   const [producer, consumer, target] = await startSites(specs, { client });
   const out = {};
@@ -413,7 +443,10 @@ async function measureLatencyAndTransfer(client, { latency, transfer }) {
       const edits = sc(500, 30);
       log(`[4] latency: ${edits} single edits, consumer polled every 5 ms`);
       const doc = expectStatus(await producer.api('POST', '/customers', { data: { name: 'latency v-1' } }), 'customer').body.data;
-      await L.waitFor(async () => (await consumer.api('GET', `/customers/${doc.documentId}`)).status === 200, { timeoutMs: 30000, what: 'first customer on the consumer' });
+      await L.waitFor(async () => (await consumer.api('GET', `/customers/${doc.documentId}`)).status === 200, {
+        timeoutMs: 30000,
+        what: 'first customer on the consumer',
+      });
       const lat = [];
       const writeMs = [];
       let timeouts = 0;
@@ -443,7 +476,10 @@ async function measureLatencyAndTransfer(client, { latency, transfer }) {
       const counts = { customers: sc(2000, 100), items: sc(1000, 50) };
       log(`[5] seeding ${counts.customers} customers + ${counts.items} items on the producer`);
       await L.pool(counts.customers, 4, async (i) => {
-        expectStatus(await producer.api('POST', '/customers', { data: { name: `Seed customer ${i}`, email: `s${i}@bench.test` } }), 'customer');
+        expectStatus(
+          await producer.api('POST', '/customers', { data: { name: `Seed customer ${i}`, email: `s${i}@bench.test` } }),
+          'customer'
+        );
       });
       await L.pool(counts.items, 4, async (i) => {
         expectStatus(await producer.api('POST', '/items', { data: { name: `Seed item ${i}`, sku: `S-${i}`, price: 2 } }), 'item');
@@ -452,16 +488,27 @@ async function measureLatencyAndTransfer(client, { latency, transfer }) {
       out.transfer = { ...counts, docsOnProducer: expected };
 
       // Back-fill into a fresh site.
-      const lb = await L.link(producer, target, [L.CUSTOMER, L.ITEM].map((contentType) => ({ contentType, useSameName: true })), { pullOnly: true });
+      const lb = await L.link(
+        producer,
+        target,
+        [L.CUSTOMER, L.ITEM].map((contentType) => ({ contentType, useSameName: true })),
+        { pullOnly: true }
+      );
       await L.setStatus(lb, { [L.CUSTOMER]: 'Approved', [L.ITEM]: 'Approved' });
       // A pull-only consumer learns its statuses on a pull (no poke reaches it); back-fill copies Approved types only.
       await L.pullNow(lb);
       log('[5] back-fill');
       const tb = Date.now();
-      const bf = expectStatus(await target.admin('POST', `/event-streaming/producers/${lb.producerId}/backfill`, {}, L.LONG), 'backfill').body.data;
+      const bf = expectStatus(await target.admin('POST', `/event-streaming/producers/${lb.producerId}/backfill`, {}, L.LONG), 'backfill')
+        .body.data;
       const backfillMs = Date.now() - tb;
       const gotB = { customers: await L.restCount(target, 'customers'), items: await L.restCount(target, 'items') };
-      out.transfer.backfill = { ms: backfillMs, docsPerSec: round(((gotB.customers + gotB.items) * 1000) / backfillMs), result: { copied: bf.copied, failed: bf.failed }, onTarget: gotB };
+      out.transfer.backfill = {
+        ms: backfillMs,
+        docsPerSec: round(((gotB.customers + gotB.items) * 1000) / backfillMs),
+        result: { copied: bf.copied, failed: bf.failed },
+        onTarget: gotB,
+      };
       log(`[5] back-fill: ${backfillMs} ms (${bf.copied} copied, ${bf.failed} failed)`);
 
       // strapi transfer into the latency consumer (it holds one customer; transfer replaces the types' content).
@@ -474,7 +521,9 @@ async function measureLatencyAndTransfer(client, { latency, transfer }) {
 }
 
 async function runTransfer(producer, dest, expected) {
-  const bin = [path.join(PLAYGROUND, 'node_modules', '.bin', 'strapi'), path.join(REPO_ROOT, 'node_modules', '.bin', 'strapi')].find((p) => fs.existsSync(p));
+  const bin = [path.join(PLAYGROUND, 'node_modules', '.bin', 'strapi'), path.join(REPO_ROOT, 'node_modules', '.bin', 'strapi')].find((p) =>
+    fs.existsSync(p)
+  );
   let token;
   try {
     token = await createTransferToken(dest);
@@ -496,11 +545,25 @@ async function runTransfer(producer, dest, expected) {
     const output = `${r.stdout}\n${r.stderr}`.replace(/\u001b\[[0-9;]*m/g, '');
     const got = { customers: await L.restCount(dest, 'customers'), items: await L.restCount(dest, 'items') };
     const ok = r.code === 0 && got.customers === expected.customers && got.items === expected.items;
-    const attempt = { args: args.map((a) => (a === token ? '<token>' : a)), exitCode: r.code, ms: r.ms, onTarget: got, outputTail: output.split('\n').filter(Boolean).slice(-25) };
+    const attempt = {
+      args: args.map((a) => (a === token ? '<token>' : a)),
+      exitCode: r.code,
+      ms: r.ms,
+      onTarget: got,
+      outputTail: output.split('\n').filter(Boolean).slice(-25),
+    };
     tried.push(attempt);
     if (ok) {
       const m = output.match(/Transfer process has been completed successfully/);
-      return { ok: true, ms: r.ms, docsPerSec: round(((got.customers + got.items) * 1000) / r.ms), completedMessage: !!m, onTarget: got, note: 'wall time of the CLI, including its own boot (compileStrapi + load of the producer app)', attempts: tried };
+      return {
+        ok: true,
+        ms: r.ms,
+        docsPerSec: round(((got.customers + got.items) * 1000) / r.ms),
+        completedMessage: !!m,
+        onTarget: got,
+        note: 'wall time of the CLI, including its own boot (compileStrapi + load of the producer app)',
+        attempts: tried,
+      };
     }
   }
   const last = tried[tried.length - 1];
@@ -537,22 +600,56 @@ async function phase(r, name, fn, onDone) {
 }
 
 async function runFor(client, r, onDone) {
-  if (want('overhead')) await phase(r, 'overhead', async () => { r.writeOverhead = await measureOverhead(client); }, onDone);
-  if (want('direct') || want('throughput')) await phase(r, 'direct', async () => { r.direct = await measureDirect(client); }, onDone);
+  if (want('overhead'))
+    await phase(
+      r,
+      'overhead',
+      async () => {
+        r.writeOverhead = await measureOverhead(client);
+      },
+      onDone
+    );
+  if (want('direct') || want('throughput'))
+    await phase(
+      r,
+      'direct',
+      async () => {
+        r.direct = await measureDirect(client);
+      },
+      onDone
+    );
   if (want('throughput')) {
-    await phase(r, 'throughput', async () => {
-      const t = await measureThroughput(client);
-      Object.assign(r, t);
-      r.throughput.directDocsPerSec = r.direct ? r.direct.docsPerSec : null;
-      r.throughputRatio = r.direct ? round(r.throughput.streamedDocsPerSec / r.direct.docsPerSec, 3) : null;
-      // Load on the shared machine changes between the two phases; CPU per document does not (much).
-      r.throughput.consumerCpuMsPerDoc = round((r.throughput.cpuSecondsDuringCatchUp.consumer * 1000) / r.throughput.docs);
-      r.throughputRatioCpu = r.direct ? round(r.direct.cpuMsPerDoc / r.throughput.consumerCpuMsPerDoc, 3) : null;
-    }, onDone);
+    await phase(
+      r,
+      'throughput',
+      async () => {
+        const t = await measureThroughput(client);
+        Object.assign(r, t);
+        r.throughput.directDocsPerSec = r.direct ? r.direct.docsPerSec : null;
+        r.throughputRatio = r.direct ? round(r.throughput.streamedDocsPerSec / r.direct.docsPerSec, 3) : null;
+        // Load on the shared machine changes between the two phases; CPU per document does not (much).
+        r.throughput.consumerCpuMsPerDoc = round((r.throughput.cpuSecondsDuringCatchUp.consumer * 1000) / r.throughput.docs);
+        r.throughputRatioCpu = r.direct ? round(r.direct.cpuMsPerDoc / r.throughput.consumerCpuMsPerDoc, 3) : null;
+      },
+      onDone
+    );
   }
-  if (want('pullcost')) await phase(r, 'pullcost', async () => { r.pullCost = await measurePullCost(client); }, onDone);
+  if (want('pullcost'))
+    await phase(
+      r,
+      'pullcost',
+      async () => {
+        r.pullCost = await measurePullCost(client);
+      },
+      onDone
+    );
   if (want('latency') || want('transfer')) {
-    await phase(r, 'latency+transfer', async () => Object.assign(r, await measureLatencyAndTransfer(client, { latency: want('latency'), transfer: want('transfer') })), onDone);
+    await phase(
+      r,
+      'latency+transfer',
+      async () => Object.assign(r, await measureLatencyAndTransfer(client, { latency: want('latency'), transfer: want('transfer') })),
+      onDone
+    );
   }
   r.writeOverheadRatio = r.writeOverhead?.writeOverheadRatio ?? null;
   r.throughputRatio = r.throughputRatio ?? null;
@@ -569,21 +666,56 @@ function table(r) {
   const f = (v, unit = '') => (v === null || v === undefined ? 'n/a' : `${v}${unit}`);
   const mark = (k) => (r.targetsMet[k] === null ? '' : r.targetsMet[k] ? 'met' : 'MISSED');
   if (r.throughput && r.direct) {
-    rows.push(['1 throughput: streamed', `${f(r.throughput.streamedDocsPerSec)} docs/s (${r.throughput.docs} docs in ${f(round(r.throughput.catchUpMs / 1000, 1))} s)`, '', '']);
+    rows.push([
+      '1 throughput: streamed',
+      `${f(r.throughput.streamedDocsPerSec)} docs/s (${r.throughput.docs} docs in ${f(round(r.throughput.catchUpMs / 1000, 1))} s)`,
+      '',
+      '',
+    ]);
     rows.push(['1 throughput: direct create (ceiling)', `${f(r.direct.docsPerSec)} docs/s`, '', '']);
     rows.push(['1 throughputRatio', f(r.throughputRatio), '>= 0.6', mark('throughputRatio')]);
-    rows.push(['1   CPU ms per doc: direct / consumer (ratio)', `${f(r.direct.cpuMsPerDoc)} / ${f(r.throughput.consumerCpuMsPerDoc)} (${f(r.throughputRatioCpu)})`, '', '']);
+    rows.push([
+      '1   CPU ms per doc: direct / consumer (ratio)',
+      `${f(r.direct.cpuMsPerDoc)} / ${f(r.throughput.consumerCpuMsPerDoc)} (${f(r.throughputRatioCpu)})`,
+      '',
+      '',
+    ]);
   }
   if (r.writeOverhead) {
     const w = r.writeOverhead;
-    rows.push(['2 create+update, capture on / off', `mean ${w.captureOnMs.mean} / ${w.captureOffMs.mean} ms, p50 ${w.captureOnMs.p50} / ${w.captureOffMs.p50} ms`, '', '']);
-    rows.push(['2 writeOverheadRatio (mean; p50)', `${f(w.writeOverheadRatio)}; ${f(w.writeOverheadRatioP50)}`, '<= 1.10', mark('writeOverheadRatio')]);
-    rows.push(['2   same, notifier before 1ae0cb5 (mean; p50)', `${f(w.legacyWriteOverheadRatio)}; ${f(w.legacyWriteOverheadRatioP50)}`, '', '']);
-    rows.push(['2   CPU ratio on/off; SQL statements per pair', `${f(w.cpuOverheadRatio)}; ${w.sqlStatementsPerPair.on} vs ${w.sqlStatementsPerPair.off}`, '', '']);
+    rows.push([
+      '2 create+update, capture on / off',
+      `mean ${w.captureOnMs.mean} / ${w.captureOffMs.mean} ms, p50 ${w.captureOnMs.p50} / ${w.captureOffMs.p50} ms`,
+      '',
+      '',
+    ]);
+    rows.push([
+      '2 writeOverheadRatio (mean; p50)',
+      `${f(w.writeOverheadRatio)}; ${f(w.writeOverheadRatioP50)}`,
+      '<= 1.10',
+      mark('writeOverheadRatio'),
+    ]);
+    rows.push([
+      '2   same, notifier before 1ae0cb5 (mean; p50)',
+      `${f(w.legacyWriteOverheadRatio)}; ${f(w.legacyWriteOverheadRatioP50)}`,
+      '',
+      '',
+    ]);
+    rows.push([
+      '2   CPU ratio on/off; SQL statements per pair',
+      `${f(w.cpuOverheadRatio)}; ${w.sqlStatementsPerPair.on} vs ${w.sqlStatementsPerPair.off}`,
+      '',
+      '',
+    ]);
   }
   if (r.pullCost) {
     const p = r.pullCost;
-    rows.push([`3 GET /updates (100 events), ${p.small.logRows} vs ${p.big.logRows} log rows`, `p50 ${p.small.ms.p50} vs ${p.big.ms.p50} ms (median of pair ratios ${p.pullCostRatioMedianOfPairs})`, '', '']);
+    rows.push([
+      `3 GET /updates (100 events), ${p.small.logRows} vs ${p.big.logRows} log rows`,
+      `p50 ${p.small.ms.p50} vs ${p.big.ms.p50} ms (median of pair ratios ${p.pullCostRatioMedianOfPairs})`,
+      '',
+      '',
+    ]);
     rows.push(['3 pullCostRatio (p50)', f(p.pullCostRatio), '<= 1.5', mark('pullCostRatio')]);
   }
   if (r.latency) {
@@ -592,11 +724,29 @@ function table(r) {
   }
   if (r.transfer) {
     const t = r.transfer;
-    rows.push([`5 back-fill (${t.customers} customers + ${t.items} items)`, `${f(round(t.backfill.ms / 1000, 1))} s (${f(t.backfill.docsPerSec)} docs/s)`, '', '']);
-    rows.push(['5 strapi transfer (same docs)', t.strapiTransfer.ok ? `${f(round(t.strapiTransfer.ms / 1000, 1))} s wall incl. CLI boot` : `failed: ${t.strapiTransfer.reason.slice(0, 100)}`, '', '']);
+    rows.push([
+      `5 back-fill (${t.customers} customers + ${t.items} items)`,
+      `${f(round(t.backfill.ms / 1000, 1))} s (${f(t.backfill.docsPerSec)} docs/s)`,
+      '',
+      '',
+    ]);
+    rows.push([
+      '5 strapi transfer (same docs)',
+      t.strapiTransfer.ok
+        ? `${f(round(t.strapiTransfer.ms / 1000, 1))} s wall incl. CLI boot`
+        : `failed: ${t.strapiTransfer.reason.slice(0, 100)}`,
+      '',
+      '',
+    ]);
   }
   if (r.memory) rows.push(['6 peak RSS producer / consumer', `${f(r.memory.producer?.hwmMb)} / ${f(r.memory.consumer?.hwmMb)} MB`, '', '']);
-  if (r.retention) rows.push(['7 update-log rows max (write / catch-up / final)', `${r.retention.maxLogRowsDuringWrite} / ${r.retention.maxLogRowsDuringCatchUp} / ${r.retention.finalLogRows}`, 'bounded', r.retention.bounded ? 'met' : 'MISSED']);
+  if (r.retention)
+    rows.push([
+      '7 update-log rows max (write / catch-up / final)',
+      `${r.retention.maxLogRowsDuringWrite} / ${r.retention.maxLogRowsDuringCatchUp} / ${r.retention.finalLogRows}`,
+      'bounded',
+      r.retention.bounded ? 'met' : 'MISSED',
+    ]);
   const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((x) => String(x[i]).length), 6));
   const line = (x) => `| ${x.map((c, i) => String(c).padEnd(w[i])).join(' | ')} |`;
   return [line(['measurement', 'result', 'target', '']), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...rows.map(line)].join('\n');

@@ -35,7 +35,13 @@ const ARRIVAL_TIMEOUT_MS = Number(process.env.DEMO_ARRIVAL_TIMEOUT_MS || 90000);
 
 const { PRODUCER_TOKEN_PERMISSIONS } = require('../tests/helpers/permissions');
 
-const c = { bold: (s) => `\x1b[1m${s}\x1b[0m`, green: (s) => `\x1b[32m${s}\x1b[0m`, yellow: (s) => `\x1b[33m${s}\x1b[0m`, red: (s) => `\x1b[31m${s}\x1b[0m`, dim: (s) => `\x1b[2m${s}\x1b[0m` };
+const c = {
+  bold: (s) => `\x1b[1m${s}\x1b[0m`,
+  green: (s) => `\x1b[32m${s}\x1b[0m`,
+  yellow: (s) => `\x1b[33m${s}\x1b[0m`,
+  red: (s) => `\x1b[31m${s}\x1b[0m`,
+  dim: (s) => `\x1b[2m${s}\x1b[0m`,
+};
 const step = (s) => console.log(`\n${c.bold('==>')} ${c.bold(s)}`);
 const info = (s) => console.log(`    ${s}`);
 const warn = (s) => console.log(`    ${c.yellow('!')} ${s}`);
@@ -63,7 +69,12 @@ const dataOf = (res) => (res.body && Object.prototype.hasOwnProperty.call(res.bo
 async function producerTokenFor(site, consumerName) {
   const name = `event-streaming: ${consumerName}`;
   try {
-    const t = await site.createApiToken({ name, type: 'custom', permissions: PRODUCER_TOKEN_PERMISSIONS, description: `used by ${consumerName} to stream from ${site.name}` });
+    const t = await site.createApiToken({
+      name,
+      type: 'custom',
+      permissions: PRODUCER_TOKEN_PERMISSIONS,
+      description: `used by ${consumerName} to stream from ${site.name}`,
+    });
     info(`${site.name}: API token "${name}" (custom: the plugin's stream actions)`);
     return t.accessKey;
   } catch (e) {
@@ -80,23 +91,29 @@ async function subscribe(consumer, producer, contentTypes) {
     apiToken: token,
     subscriptions: contentTypes.map((contentType) => ({ contentType, useSameName: true })),
   };
-  const res = must(await consumer.admin('POST', '/event-streaming/producers', body), `${consumer.name}: POST /event-streaming/producers (${producer.url})`);
+  const res = must(
+    await consumer.admin('POST', '/event-streaming/producers', body),
+    `${consumer.name}: POST /event-streaming/producers (${producer.url})`
+  );
   const p = dataOf(res);
   info(`${consumer.name}: Event Producer ${producer.url} created (id ${p && p.id}), subscribed to ${contentTypes.join(', ')}`);
   return p;
 }
 
 async function approve(producer, consumer, contentTypes) {
-  const list = dataOf(must(await producer.admin('GET', '/event-streaming/consumers'), `${producer.name}: GET /event-streaming/consumers`)) || [];
+  const list =
+    dataOf(must(await producer.admin('GET', '/event-streaming/consumers'), `${producer.name}: GET /event-streaming/consumers`)) || [];
   const found = list.find((x) => x.consumerName === consumer.name || (x.callbackUrl || '').startsWith(consumer.url));
   if (!found) {
-    throw new DemoError(`${producer.name}: no Event Consumer for ${consumer.name} after registration; got ${JSON.stringify(list).slice(0, 800)}`);
+    throw new DemoError(
+      `${producer.name}: no Event Consumer for ${consumer.name} after registration; got ${JSON.stringify(list).slice(0, 800)}`
+    );
   }
   must(
     await producer.admin('PUT', `/event-streaming/consumers/${found.id}/subscriptions`, {
       subscriptions: contentTypes.map((contentType) => ({ contentType, status: 'Approved' })),
     }),
-    `${producer.name}: PUT /event-streaming/consumers/${found.id}/subscriptions`,
+    `${producer.name}: PUT /event-streaming/consumers/${found.id}/subscriptions`
   );
   info(`${producer.name}: approved ${contentTypes.join(', ')} for ${consumer.name} (Event Consumer ${found.id})`);
   return found;
@@ -118,12 +135,14 @@ async function arrival(site, plural, docs, label) {
           const r = await site.api('GET', `/${plural}/${id}`);
           if (r.status === 200) {
             missing.delete(id);
-            info(`${c.green('✓')} ${label} ${c.bold(r.body.data.name || r.body.data.number)} arrived on ${site.name} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+            info(
+              `${c.green('✓')} ${label} ${c.bold(r.body.data.name || r.body.data.number)} arrived on ${site.name} after ${((Date.now() - t0) / 1000).toFixed(1)} s`
+            );
           }
         }
         return missing.size === 0;
       },
-      { timeoutMs: ARRIVAL_TIMEOUT_MS, intervalMs: 500, what: `${label}s on ${site.name}` },
+      { timeoutMs: ARRIVAL_TIMEOUT_MS, intervalMs: 500, what: `${label}s on ${site.name}` }
     );
     return [];
   } catch {
@@ -169,11 +188,17 @@ async function main() {
     env: { NODE_ENV: 'production', EVENT_STREAMING_PULL_CRON: pullCron, SITE_NAME: name, ...(previous ? previous.secrets[name] : {}) },
   });
   const ports = { 'head-office': Number(process.env.HEAD_OFFICE_PORT || 1337), branch: Number(process.env.BRANCH_PORT || 1338) };
-  const [ho, br] = await startSites([siteOpts('head-office', ports['head-office']), siteOpts('branch', ports.branch)], common).catch((e) => {
-    if (/EADDRINUSE/.test(e.message)) throw new DemoError(`port ${ports['head-office']} or ${ports.branch} is in use (set HEAD_OFFICE_PORT / BRANCH_PORT): ${e.message.split('\n')[0]}`);
-    throw e;
-  });
-  for (const s of [ho, br]) info(`${c.green('✓')} ${s.name} is up at ${s.url} (boot ${(s.bootMs / 1000).toFixed(1)} s, log ${path.relative(ROOT, s.logFile)})`);
+  const [ho, br] = await startSites([siteOpts('head-office', ports['head-office']), siteOpts('branch', ports.branch)], common).catch(
+    (e) => {
+      if (/EADDRINUSE/.test(e.message))
+        throw new DemoError(
+          `port ${ports['head-office']} or ${ports.branch} is in use (set HEAD_OFFICE_PORT / BRANCH_PORT): ${e.message.split('\n')[0]}`
+        );
+      throw e;
+    }
+  );
+  for (const s of [ho, br])
+    info(`${c.green('✓')} ${s.name} is up at ${s.url} (boot ${(s.bootMs / 1000).toFixed(1)} s, log ${path.relative(ROOT, s.logFile)})`);
   // Secrets must stay the same for --keep (tokens and sessions are signed/hashed with them).
   const secretKeys = ['APP_KEYS', 'ADMIN_JWT_SECRET', 'API_TOKEN_SALT', 'TRANSFER_TOKEN_SALT', 'ENCRYPTION_KEY', 'JWT_SECRET'];
   const secrets = Object.fromEntries([ho, br].map((s) => [s.name, Object.fromEntries(secretKeys.map((k) => [k, s.env[k]]))]));
@@ -240,7 +265,9 @@ async function main() {
     } else {
       const inv = await ho.api('GET', `/sales-invoices/${invoice.documentId}?populate[customer]=true&populate[lines][populate]=item`);
       const d = inv.body.data;
-      info(`head-office's ${d.number}: customer ${d.customer ? d.customer.name : '(missing)'}, ${(d.lines || []).length} lines, total ${d.total}`);
+      info(
+        `head-office's ${d.number}: customer ${d.customer ? d.customer.name : '(missing)'}, ${(d.lines || []).length} lines, total ${d.total}`
+      );
     }
   } else {
     info('--keep: the streams were set up on an earlier run');

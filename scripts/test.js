@@ -98,7 +98,7 @@ async function ensurePostgres() {
   }
   throw new Error(
     `cannot use PostgreSQL as ${process.env.DATABASE_USERNAME || 'strapi'}@${process.env.DATABASE_HOST || '127.0.0.1'}: ${last}` +
-      (isRoot ? '' : ' (not root: create the role yourself: CREATE ROLE strapi LOGIN PASSWORD \'strapi\' CREATEDB)'),
+      (isRoot ? '' : " (not root: create the role yourself: CREATE ROLE strapi LOGIN PASSWORD 'strapi' CREATEDB)")
   );
 }
 
@@ -120,7 +120,9 @@ function runJest(label, args, env) {
     passed = j.numPassedTests;
     failed = j.numFailedTests;
     // A suite that failed outside a test (e.g. beforeAll threw, syntax error) has no failed test: count it.
-    const brokenSuites = (j.testResults || []).filter((s) => s.status === 'failed' && !(s.assertionResults || []).some((a) => a.status === 'failed'));
+    const brokenSuites = (j.testResults || []).filter(
+      (s) => s.status === 'failed' && !(s.assertionResults || []).some((a) => a.status === 'failed')
+    );
     failed += brokenSuites.length;
     if (j.numRuntimeErrorTestSuites && !brokenSuites.length) failed += j.numRuntimeErrorTestSuites;
   } else {
@@ -145,7 +147,9 @@ function runJest(label, args, env) {
     if (pgInstalled()) mode = 'both';
     else {
       mode = 'sqlite';
-      warn('PostgreSQL is not installed: running on SQLite only. Install it with `bash scripts/install-system-deps.sh` (or set TEST_DB=sqlite to silence this).');
+      warn(
+        'PostgreSQL is not installed: running on SQLite only. Install it with `bash scripts/install-system-deps.sh` (or set TEST_DB=sqlite to silence this).'
+      );
     }
   }
   // Type errors fail the run first (the plugin build does not type-check: strapi-plugin build
@@ -153,7 +157,10 @@ function runJest(label, args, env) {
   if (!extraArgs.length) {
     log('--- typecheck: tsc -p server/tsconfig.json && tsc -p admin/tsconfig.json');
     for (const project of ['server/tsconfig.json', 'admin/tsconfig.json']) {
-      const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project, '--noEmit'], { cwd: ROOT, stdio: 'inherit' });
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project, '--noEmit'], {
+        cwd: ROOT,
+        stdio: 'inherit',
+      });
       if (r.status !== 0) {
         console.error(`[test] type errors in ${project}`);
         console.log('0 passed, 1 failed');

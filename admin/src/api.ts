@@ -103,15 +103,13 @@ const compact = <T extends object>(query: T): Partial<T> => {
   return out;
 };
 
-const path = (...parts: Array<string | number>) =>
-  [API_PREFIX, ...parts.map((part) => encodeURIComponent(String(part)))].join('/');
+const path = (...parts: Array<string | number>) => [API_PREFIX, ...parts.map((part) => encodeURIComponent(String(part)))].join('/');
 
 /** The admin API bound to one fetch client. */
 export const createApi = ({ get, post, put, del }: FetchClient) => ({
   /* Producers (on the consumer) */
   listProducers: async () => (await get<DataResponse<EventProducer[]>>(path('producers'))).data.data,
-  getProducer: async (id: number | string) =>
-    (await get<DataResponse<EventProducer>>(path('producers', id))).data.data,
+  getProducer: async (id: number | string) => (await get<DataResponse<EventProducer>>(path('producers', id))).data.data,
   createProducer: async (body: ProducerInput) =>
     (await post<DataResponse<EventProducer>, ProducerInput>(path('producers'), body)).data.data,
   updateProducer: async (id: number | string, body: ProducerInput) =>
@@ -120,8 +118,7 @@ export const createApi = ({ get, post, put, del }: FetchClient) => ({
   deleteProducer: async (id: number | string, force = false) => {
     await del(path('producers', id), force ? { params: { force: 'true' } } : undefined);
   },
-  pullProducer: async (id: number | string) =>
-    (await post<DataResponse<PullResult>>(path('producers', id, 'pull'))).data.data,
+  pullProducer: async (id: number | string) => (await post<DataResponse<PullResult>>(path('producers', id, 'pull'))).data.data,
   backfillProducer: async (id: number | string, contentType?: string) =>
     (
       await post<DataResponse<BackfillResult>, { contentType?: string }>(
@@ -132,28 +129,18 @@ export const createApi = ({ get, post, put, del }: FetchClient) => ({
 
   /* Consumers (on the producer) */
   listConsumers: async () => (await get<DataResponse<EventConsumer[]>>(path('consumers'))).data.data,
-  getConsumer: async (id: number | string) =>
-    (await get<DataResponse<EventConsumer>>(path('consumers', id))).data.data,
+  getConsumer: async (id: number | string) => (await get<DataResponse<EventConsumer>>(path('consumers', id))).data.data,
   setConsumerSubscriptions: async (id: number | string, body: ConsumerSubscriptionsInput) =>
-    (
-      await put<DataResponse<EventConsumer>, ConsumerSubscriptionsInput>(
-        path('consumers', id, 'subscriptions'),
-        body
-      )
-    ).data.data,
+    (await put<DataResponse<EventConsumer>, ConsumerSubscriptionsInput>(path('consumers', id, 'subscriptions'), body)).data.data,
   deleteConsumer: async (id: number | string) => {
     await del(path('consumers', id));
   },
 
   /* Logs */
-  listUpdateLogs: async (query: UpdateLogQuery) =>
-    (await get<Paged<UpdateLogEntry>>(path('update-logs'), { params: compact(query) })).data,
-  listSyncLogs: async (query: SyncLogQuery) =>
-    (await get<Paged<SyncLogEntry>>(path('sync-logs'), { params: compact(query) })).data,
-  getSyncLog: async (id: number | string) =>
-    (await get<DataResponse<SyncLogEntry>>(path('sync-logs', id))).data.data,
-  resyncSyncLog: async (id: number | string) =>
-    (await post<DataResponse<SyncLogEntry>>(path('sync-logs', id, 'resync'))).data.data,
+  listUpdateLogs: async (query: UpdateLogQuery) => (await get<Paged<UpdateLogEntry>>(path('update-logs'), { params: compact(query) })).data,
+  listSyncLogs: async (query: SyncLogQuery) => (await get<Paged<SyncLogEntry>>(path('sync-logs'), { params: compact(query) })).data,
+  getSyncLog: async (id: number | string) => (await get<DataResponse<SyncLogEntry>>(path('sync-logs', id))).data.data,
+  resyncSyncLog: async (id: number | string) => (await post<DataResponse<SyncLogEntry>>(path('sync-logs', id, 'resync'))).data.data,
   resyncFailed: async (producerId?: number | string) =>
     (
       await post<DataResponse<ResyncFailedResult>, { producerId?: number }>(
@@ -163,22 +150,18 @@ export const createApi = ({ get, post, put, del }: FetchClient) => ({
     ).data.data,
 
   /* Mappings (on the consumer) */
-  listMappings: async () =>
-    (await get<DataResponse<DocumentTypeMapping[]>>(path('mappings'))).data.data,
-  getMapping: async (id: number | string) =>
-    (await get<DataResponse<DocumentTypeMapping>>(path('mappings', id))).data.data,
+  listMappings: async () => (await get<DataResponse<DocumentTypeMapping[]>>(path('mappings'))).data.data,
+  getMapping: async (id: number | string) => (await get<DataResponse<DocumentTypeMapping>>(path('mappings', id))).data.data,
   createMapping: async (body: MappingInput) =>
     (await post<DataResponse<DocumentTypeMapping>, MappingInput>(path('mappings'), body)).data.data,
   updateMapping: async (id: number | string, body: MappingInput) =>
-    (await put<DataResponse<DocumentTypeMapping>, MappingInput>(path('mappings', id), body)).data
-      .data,
+    (await put<DataResponse<DocumentTypeMapping>, MappingInput>(path('mappings', id), body)).data.data,
   deleteMapping: async (id: number | string) => {
     await del(path('mappings', id));
   },
 
   /* Pickers and context */
-  listContentTypes: async () =>
-    (await get<DataResponse<StreamableContentType[]>>(path('content-types'))).data.data,
+  listContentTypes: async () => (await get<DataResponse<StreamableContentType[]>>(path('content-types'))).data.data,
   getDocumentOrigin: async (contentType: string, documentId: string) =>
     (
       await get<DataResponse<DocumentOrigin>>(path('documents', 'origin'), {

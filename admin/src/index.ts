@@ -18,9 +18,7 @@ interface ContentManagerApis {
 }
 
 const hasSidePanelApi = (apis: unknown): apis is ContentManagerApis =>
-  typeof apis === 'object' &&
-  apis !== null &&
-  typeof (apis as Partial<ContentManagerApis>).addEditViewSidePanel === 'function';
+  typeof apis === 'object' && apis !== null && typeof (apis as Partial<ContentManagerApis>).addEditViewSidePanel === 'function';
 
 export default {
   register(app: StrapiApp) {

@@ -18,8 +18,25 @@ export type Trx = Knex.Transaction;
 
 /** Attribute types the Query Engine maps column by column (`SCALAR_TYPES` of @strapi/database). */
 const SCALAR_TYPES = new Set([
-  'increments', 'password', 'email', 'string', 'uid', 'richtext', 'text', 'json', 'enumeration', 'integer',
-  'biginteger', 'float', 'decimal', 'date', 'time', 'datetime', 'timestamp', 'boolean', 'blocks',
+  'increments',
+  'password',
+  'email',
+  'string',
+  'uid',
+  'richtext',
+  'text',
+  'json',
+  'enumeration',
+  'integer',
+  'biginteger',
+  'float',
+  'decimal',
+  'date',
+  'time',
+  'datetime',
+  'timestamp',
+  'boolean',
+  'blocks',
 ]);
 const STRING_TYPES = new Set(['password', 'email', 'string', 'uid', 'richtext', 'text', 'enumeration']);
 const BIG_INTEGER = /^[+-]?\d+$/;
@@ -87,7 +104,11 @@ const metaOf = (strapi: Core.Strapi, uid: string): ScalarMeta => strapi.db.metad
  * every scalar column under its attribute name, converted by `fromDb`. Relation columns are left
  * out (callers read scalar-only models).
  */
-export function rowToEntry(strapi: Core.Strapi, uid: string, row: Record<string, unknown> | undefined | null): Record<string, unknown> | null {
+export function rowToEntry(
+  strapi: Core.Strapi,
+  uid: string,
+  row: Record<string, unknown> | undefined | null
+): Record<string, unknown> | null {
   if (!row) return null;
   const out: Record<string, unknown> = {};
   for (const [name, attr] of Object.entries(metaOf(strapi, uid).attributes)) {
@@ -133,7 +154,11 @@ async function selectRaw(trx: Trx, sql: string, bindings: readonly unknown[]): P
 
 /** One column of every row of a table (e.g. the consumers' subscriptions). */
 export function selectColumn(trx: Trx, table: string, column: string): Promise<Array<Record<string, unknown>>> {
-  return selectRaw(trx, statement(trx, `col|${table}|${column}`, (q) => `select ${q(column)} from ${q(table)}`), []);
+  return selectRaw(
+    trx,
+    statement(trx, `col|${table}|${column}`, (q) => `select ${q(column)} from ${q(table)}`),
+    []
+  );
 }
 
 /**
@@ -203,12 +228,16 @@ export async function insertRows(strapi: Core.Strapi, trx: Trx, uid: string, dat
         else continue;
       }
       if (n === 0) columns.push(attr.columnName ?? name);
-      else if (columns[row.length] !== (attr.columnName ?? name)) throw new Error(`insertRows: rows of ${uid} must set the same attributes`);
+      else if (columns[row.length] !== (attr.columnName ?? name))
+        throw new Error(`insertRows: rows of ${uid} must set the same attributes`);
       row.push(value === null ? null : toDb(attr.type, value));
     }
     return row;
   });
-  const batch = Math.max(1, Math.floor(Number((strapi.db.dialect as unknown as { getBatchInsertSize?: () => number }).getBatchInsertSize?.() ?? 100)));
+  const batch = Math.max(
+    1,
+    Math.floor(Number((strapi.db.dialect as unknown as { getBatchInsertSize?: () => number }).getBatchInsertSize?.() ?? 100))
+  );
   for (let i = 0; i < rows.length; i += batch) {
     const chunk = rows.slice(i, i + batch);
     const sql = statement(trx, `ins|${meta.tableName}|${columns.join(',')}|${chunk.length}`, (q) => {
@@ -225,12 +254,21 @@ export async function insertRows(strapi: Core.Strapi, trx: Trx, uid: string, dat
  */
 export async function appendEntries(trx: Trx, table: string, entries: string[]): Promise<void> {
   if (!entries.length) return;
-  const sql = statement(trx, `append|${table}|${entries.length}`, (q) => `insert into ${q(table)} (${q('entry')}) values ${entries.map(() => '(?)').join(', ')}`);
+  const sql = statement(
+    trx,
+    `append|${table}|${entries.length}`,
+    (q) => `insert into ${q(table)} (${q('entry')}) values ${entries.map(() => '(?)').join(', ')}`
+  );
   await trx.raw(sql, entries);
 }
 
 /** JSON array aggregate per dialect (the dialects this was measured on; others: null = not offered). */
-const JSON_AGG: Record<string, string> = { sqlite: 'json_group_array', 'better-sqlite3': 'json_group_array', postgres: 'json_agg', pg: 'json_agg' };
+const JSON_AGG: Record<string, string> = {
+  sqlite: 'json_group_array',
+  'better-sqlite3': 'json_group_array',
+  postgres: 'json_agg',
+  pg: 'json_agg',
+};
 
 /**
  * One column of every row of `aggTable` AND the row `selectDocumentRow` reads (locale-less), in ONE

@@ -9,7 +9,18 @@ import type { Browser, Page } from 'playwright-core';
 
 import { expectStatus, startSites, stopAll, type Site } from '../helpers/sites';
 import { eventually, getDoc, link, type Link } from '../helpers/streaming';
-import { CUSTOMER, dismissNotification, errorsOf, launchBrowser, openAdmin, openPluginPage, rowWith, screenshot, visible, waitForLoaded } from './helpers';
+import {
+  CUSTOMER,
+  dismissNotification,
+  errorsOf,
+  launchBrowser,
+  openAdmin,
+  openPluginPage,
+  rowWith,
+  screenshot,
+  visible,
+  waitForLoaded,
+} from './helpers';
 
 let browser: Browser;
 let producer: Site;

@@ -61,7 +61,10 @@ export async function openAdmin(browser: Browser, site: Site): Promise<Page> {
   await page.getByLabel('Password').fill(site.adminPassword);
   await page.getByRole('button', { name: 'Login' }).click();
   await page.waitForURL(/\/admin\/?$/);
-  await page.getByRole('heading', { name: /Hello|Welcome/ }).first().waitFor();
+  await page
+    .getByRole('heading', { name: /Hello|Welcome/ })
+    .first()
+    .waitFor();
   await dismissBanner(page);
   return page;
 }
@@ -85,7 +88,11 @@ export async function openPluginPage(page: Page, item: 'Producers' | 'Consumers'
 
 /** Wait until the plugin's loading state is gone. */
 export async function waitForLoaded(page: Page) {
-  await page.getByText('Loading content…').first().waitFor({ state: 'hidden' }).catch(() => {});
+  await page
+    .getByText('Loading content…')
+    .first()
+    .waitFor({ state: 'hidden' })
+    .catch(() => {});
 }
 
 /**
@@ -98,7 +105,10 @@ export async function visible(locator: Locator, timeout = 20_000): Promise<Locat
   } catch (e) {
     const file = path.join(SCREENSHOTS, 'failures', `${Date.now()}.png`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    await locator.page().screenshot({ path: file, fullPage: true }).catch(() => {});
+    await locator
+      .page()
+      .screenshot({ path: file, fullPage: true })
+      .catch(() => {});
     (e as Error).message += `\n(page at the time: ${path.relative(process.cwd(), file)})`;
     throw e;
   }

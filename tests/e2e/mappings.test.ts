@@ -8,7 +8,19 @@
 import type { Browser, Page } from 'playwright-core';
 
 import { expectStatus, startSite, stopAll, type Site } from '../helpers/sites';
-import { CONTACT, CUSTOMER, dismissNotification, errorsOf, launchBrowser, openAdmin, rowWith, screenshot, selectOption, visible, waitForLoaded } from './helpers';
+import {
+  CONTACT,
+  CUSTOMER,
+  dismissNotification,
+  errorsOf,
+  launchBrowser,
+  openAdmin,
+  rowWith,
+  screenshot,
+  selectOption,
+  visible,
+  waitForLoaded,
+} from './helpers';
 
 const NAME = 'customer-to-contact';
 
@@ -96,7 +108,11 @@ test('customer-to-contact is created through the form, listed, and returned by t
     expect.objectContaining({ localField: 'source', remoteField: null, defaultValue: 'head office', mappingType: 'none' }),
   ]);
 
-  await page.getByRole('link', { name: 'Back' }).or(page.getByRole('button', { name: 'Back' })).first().click();
+  await page
+    .getByRole('link', { name: 'Back' })
+    .or(page.getByRole('button', { name: 'Back' }))
+    .first()
+    .click();
   await visible(page.getByRole('heading', { name: 'Mappings', level: 1 }));
   const row = rowWith(page, NAME);
   await visible(row);

@@ -71,7 +71,9 @@ test('Sync Log → filter Failed → Resync: the UI shows it Synced and the item
   const overflowing = await row.getByTitle(/unique/i).evaluate((el) => {
     const td = el.closest('td')!;
     const right = td.getBoundingClientRect().right + 0.5;
-    return Array.from(td.querySelectorAll('*')).filter((e) => e.getBoundingClientRect().right > right).map((e) => e.textContent);
+    return Array.from(td.querySelectorAll('*'))
+      .filter((e) => e.getBoundingClientRect().right > right)
+      .map((e) => e.textContent);
   });
   expect(overflowing).toEqual([]);
   await screenshot(page, 'branch-sync-log-failed');

@@ -57,7 +57,11 @@ function hashTree(hash, dir) {
     for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else hash.update(`${path.relative(REPO_ROOT, p)}\0`).update(fs.readFileSync(p)).update('\0');
+      else
+        hash
+          .update(`${path.relative(REPO_ROOT, p)}\0`)
+          .update(fs.readFileSync(p))
+          .update('\0');
     }
   };
   walk(dir);

@@ -54,11 +54,9 @@ export async function pgSession(site: Site): Promise<Client> {
 
 /** seq -> number of sync-log rows of that seq, for one Event Producer on the consumer. */
 export async function syncLogCounts(consumer: Site, producerId: number, remoteDocumentIds?: string[]): Promise<Map<number, number>> {
-  const rows = await sql(
-    consumer,
-    `SELECT seq, remote_document_id AS rid FROM event_streaming_sync_logs WHERE producer_id = ?`,
-    [producerId]
-  );
+  const rows = await sql(consumer, `SELECT seq, remote_document_id AS rid FROM event_streaming_sync_logs WHERE producer_id = ?`, [
+    producerId,
+  ]);
   const only = remoteDocumentIds ? new Set(remoteDocumentIds) : null;
   const counts = new Map<number, number>();
   for (const r of rows) {
@@ -73,7 +71,11 @@ export async function syncLogCounts(consumer: Site, producerId: number, remoteDo
  * (the admin Update Log list does that), so every committed write is there with its seq. Entries
  * still waiting in the outbox (a stopped producer) follow, with seq null and id 0.
  */
-export async function updateLogRows(producer: Site): Promise<Array<{ id: number; seq: number | null; contentType: string; documentId: string; updateType: string; originSiteId: string | null }>> {
+export async function updateLogRows(
+  producer: Site
+): Promise<
+  Array<{ id: number; seq: number | null; contentType: string; documentId: string; updateType: string; originSiteId: string | null }>
+> {
   if (producer.running) {
     const res = await producer.admin('GET', '/event-streaming/update-logs?pageSize=1');
     if (res.status !== 200) throw new Error(`listing the update log of ${producer.name} failed: ${res.status}`);
@@ -84,8 +86,22 @@ export async function updateLogRows(producer: Site): Promise<Array<{ id: number;
   );
   const pending = (await sql(producer, `SELECT entry FROM event_streaming_outbox ORDER BY id`)).map((r) => JSON.parse(r.entry));
   return [
-    ...rows.map((r) => ({ id: Number(r.id), seq: r.seq === null ? null : Number(r.seq), contentType: r.ct, documentId: r.did, updateType: r.ut, originSiteId: r.origin ?? null })),
-    ...pending.map((e) => ({ id: 0, seq: null, contentType: e.contentType, documentId: e.targetDocumentId, updateType: e.updateType, originSiteId: e.originSiteId ?? null })),
+    ...rows.map((r) => ({
+      id: Number(r.id),
+      seq: r.seq === null ? null : Number(r.seq),
+      contentType: r.ct,
+      documentId: r.did,
+      updateType: r.ut,
+      originSiteId: r.origin ?? null,
+    })),
+    ...pending.map((e) => ({
+      id: 0,
+      seq: null,
+      contentType: e.contentType,
+      documentId: e.targetDocumentId,
+      updateType: e.updateType,
+      originSiteId: e.originSiteId ?? null,
+    })),
   ];
 }
 

@@ -42,7 +42,10 @@ export async function pluginTables(site: Site): Promise<string[]> {
   const rows =
     site.client === 'sqlite'
       ? await query(site, `SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'event_streaming%' ORDER BY name`)
-      : await query(site, `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'event_streaming%' ORDER BY table_name`);
+      : await query(
+          site,
+          `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'event_streaming%' ORDER BY table_name`
+        );
   return rows.map((r) => String(r.name));
 }
 
@@ -76,7 +79,8 @@ export async function apiTokens(site: Site): Promise<Array<{ id: number; name: s
 /** The clear text of an API token (Strapi 5 keeps it encrypted and shows it to admins). */
 export async function tokenSecret(site: Site, id: number): Promise<string> {
   const res = await site.admin('GET', `/admin/api-tokens/${id}`);
-  if (res.status !== 200 || typeof res.body.data.accessKey !== 'string') throw new Error(`GET /admin/api-tokens/${id}: ${res.status} ${res.text.slice(0, 300)}`);
+  if (res.status !== 200 || typeof res.body.data.accessKey !== 'string')
+    throw new Error(`GET /admin/api-tokens/${id}: ${res.status} ${res.text.slice(0, 300)}`);
   return res.body.data.accessKey;
 }
 
@@ -107,7 +111,14 @@ export function countLogLines(site: Site, pattern: RegExp): number {
  * refuses an oversized body answers 413 early and closes the socket; the harness's one-shot
  * request would then fail with EPIPE before reading that answer).
  */
-export function sendLarge(site: Site, method: string, urlPath: string, body: string, token: string | null, contentType = 'application/json'): Promise<HttpResult> {
+export function sendLarge(
+  site: Site,
+  method: string,
+  urlPath: string,
+  body: string,
+  token: string | null,
+  contentType = 'application/json'
+): Promise<HttpResult> {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const http = require('node:http') as typeof import('node:http');
   const payload = Buffer.from(body);
@@ -115,7 +126,12 @@ export function sendLarge(site: Site, method: string, urlPath: string, body: str
     let answered = false;
     // keep-alive: the server then reads and discards the rest of a refused body instead of closing
     // the socket under the writer (which loses its 413 answer to an EPIPE).
-    const headers: Record<string, string | number> = { 'content-type': contentType, 'content-length': payload.length, accept: 'application/json', connection: 'keep-alive' };
+    const headers: Record<string, string | number> = {
+      'content-type': contentType,
+      'content-length': payload.length,
+      accept: 'application/json',
+      connection: 'keep-alive',
+    };
     if (token) headers.authorization = `Bearer ${token}`;
     const req = http.request(`${site.url}${urlPath}`, { method, headers, agent: false, timeout: 60_000 }, (res) => {
       answered = true;

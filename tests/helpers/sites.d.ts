@@ -99,13 +99,10 @@ export declare class Site {
 export declare function startSite(opts?: SiteOptions): Promise<Site>;
 export declare function startSites(nOrOpts: number | SiteOptions[], common?: SiteOptions): Promise<Site[]>;
 export declare function stopAll(): Promise<void>;
-export declare function waitFor<T>(
-  fn: () => T | Promise<T>,
-  opts?: { timeoutMs?: number; intervalMs?: number; what?: string },
-): Promise<T>;
+export declare function waitFor<T>(fn: () => T | Promise<T>, opts?: { timeoutMs?: number; intervalMs?: number; what?: string }): Promise<T>;
 export declare function httpRequest<T = any>(
   url: string,
-  opts?: { method?: string; headers?: Record<string, string>; body?: Body; timeoutMs?: number },
+  opts?: { method?: string; headers?: Record<string, string>; body?: Body; timeoutMs?: number }
 ): Promise<HttpResult<T>>;
 export declare function expectStatus<T extends HttpResult>(res: T, what: string, expected?: number | number[]): T;
 export declare function freePort(): Promise<number>;

@@ -158,7 +158,9 @@ class Site {
   async _boot() {
     fs.mkdirSync(path.dirname(this.logFile), { recursive: true });
     const log = fs.createWriteStream(this.logFile, { flags: 'a' });
-    log.write(`\n===== ${new Date().toISOString()} boot ${this.name} on ${this.url} (${this.client}${this.dbFile ? ` ${this.dbFile}` : ''}${this.dbName ? ` ${this.dbName}` : ''})\n`);
+    log.write(
+      `\n===== ${new Date().toISOString()} boot ${this.name} on ${this.url} (${this.client}${this.dbFile ? ` ${this.dbFile}` : ''}${this.dbName ? ` ${this.dbName}` : ''})\n`
+    );
     const t0 = Date.now();
     const child = spawn(process.execPath, [SERVE], { cwd: PLAYGROUND, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
@@ -189,7 +191,10 @@ class Site {
     });
     try {
       const info = await Promise.race([ready, timeout]);
-      await waitFor(async () => (await httpRequest(`${this.url}/_health`)).status === 204, { timeoutMs: 15000, what: `${this.url}/_health` });
+      await waitFor(async () => (await httpRequest(`${this.url}/_health`)).status === 204, {
+        timeoutMs: 15000,
+        what: `${this.url}/_health`,
+      });
       this.bootMs = Date.now() - t0;
       this.boots.push({ at: new Date().toISOString(), ms: this.bootMs, inProcessMs: info.bootMs });
     } catch (e) {
@@ -198,7 +203,9 @@ class Site {
         await exited;
       }
       await sleep(50);
-      throw new Error(`site "${this.name}" (${this.url}) failed to boot: ${e.message}\n--- ${this.logFile} (tail) ---\n${tail(this.logFile)}`);
+      throw new Error(
+        `site "${this.name}" (${this.url}) failed to boot: ${e.message}\n--- ${this.logFile} (tail) ---\n${tail(this.logFile)}`
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -251,7 +258,7 @@ class Site {
         email: this.adminEmail,
         password: this.adminPassword,
       }),
-      `${this.name}: POST /admin/register-admin`,
+      `${this.name}: POST /admin/register-admin`
     );
     this.adminJwt = res.body.data.token;
     return this.adminJwt;
@@ -260,7 +267,7 @@ class Site {
   async login() {
     const res = expectStatus(
       await this.request('POST', '/admin/login', { email: this.adminEmail, password: this.adminPassword }),
-      `${this.name}: POST /admin/login as ${this.adminEmail}`,
+      `${this.name}: POST /admin/login as ${this.adminEmail}`
     );
     this.adminJwt = res.body.data.token;
     return this.adminJwt;
@@ -279,7 +286,10 @@ class Site {
     if (existing) expectStatus(await this.admin('DELETE', `/admin/api-tokens/${existing.id}`), `${this.name}: DELETE api token ${name}`);
     const body = { name, description, type, lifespan, kind: 'content-api' };
     if (type === 'custom') body.permissions = permissions || [];
-    const res = expectStatus(await this.admin('POST', '/admin/api-tokens', body), `${this.name}: POST /admin/api-tokens (${name}, ${type})`);
+    const res = expectStatus(
+      await this.admin('POST', '/admin/api-tokens', body),
+      `${this.name}: POST /admin/api-tokens (${name}, ${type})`
+    );
     return res.body.data;
   }
 
@@ -288,7 +298,10 @@ class Site {
     const list = expectStatus(await this.admin('GET', '/i18n/locales'), `${this.name}: GET /i18n/locales`);
     const found = list.body.find((l) => l.code === code);
     if (found) return found;
-    const res = expectStatus(await this.admin('POST', '/i18n/locales', { name, code, isDefault: false }), `${this.name}: POST /i18n/locales ${code}`);
+    const res = expectStatus(
+      await this.admin('POST', '/i18n/locales', { name, code, isDefault: false }),
+      `${this.name}: POST /i18n/locales ${code}`
+    );
     return res.body;
   }
 
@@ -352,12 +365,24 @@ class Site {
   }
 
   toJSON() {
-    return { name: this.name, url: this.url, client: this.client, dbFile: this.dbFile, dbName: this.dbName, logFile: this.logFile, bootMs: this.bootMs };
+    return {
+      name: this.name,
+      url: this.url,
+      client: this.client,
+      dbFile: this.dbFile,
+      dbName: this.dbName,
+      logFile: this.logFile,
+      bootMs: this.bootMs,
+    };
   }
 }
 
 let counter = 0;
-const slug = (s) => String(s).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'site';
+const slug = (s) =>
+  String(s)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '') || 'site';
 
 /**
  * Boot one playground site in a child process and return a ready Site: admin registered
@@ -461,7 +486,9 @@ async function startSites(nOrOpts, common = {}) {
   const list = Array.isArray(nOrOpts)
     ? nOrOpts
     : Array.from({ length: nOrOpts }, (_, i) => ({ name: `site-${String.fromCharCode(97 + i)}` }));
-  const results = await Promise.allSettled(list.map((o) => startSite({ ...common, ...o, env: { ...(common.env || {}), ...(o.env || {}) } })));
+  const results = await Promise.allSettled(
+    list.map((o) => startSite({ ...common, ...o, env: { ...(common.env || {}), ...(o.env || {}) } }))
+  );
   const failed = results.filter((r) => r.status === 'rejected');
   if (failed.length) {
     await Promise.all(results.filter((r) => r.status === 'fulfilled').map((r) => r.value.destroy().catch(() => {})));

@@ -29,7 +29,12 @@ export interface Link {
 let tokenCounter = 0;
 
 /** Registers `consumer` on `producer` for `subscriptions`; returns ids. Nothing is approved yet. */
-export async function link(producer: Site, consumer: Site, subscriptions: SubscriptionInput[], extra: Record<string, unknown> = {}): Promise<Link> {
+export async function link(
+  producer: Site,
+  consumer: Site,
+  subscriptions: SubscriptionInput[],
+  extra: Record<string, unknown> = {}
+): Promise<Link> {
   tokenCounter += 1;
   const token = await producer.createApiToken({
     name: `stream-to-${consumer.name}-${tokenCounter}-${Date.now()}`,
@@ -37,7 +42,12 @@ export async function link(producer: Site, consumer: Site, subscriptions: Subscr
     permissions: STREAM_PERMISSIONS,
   });
   const created = expectStatus(
-    await consumer.admin('POST', '/event-streaming/producers', { producerUrl: producer.url, apiToken: token.accessKey, subscriptions, ...extra }),
+    await consumer.admin('POST', '/event-streaming/producers', {
+      producerUrl: producer.url,
+      apiToken: token.accessKey,
+      subscriptions,
+      ...extra,
+    }),
     'create Event Producer',
     201
   );

@@ -61,8 +61,14 @@ test('invalid mappings are refused with a message naming the problem', async () 
 
 test('a mapped subscription streams customers into differently shaped contacts', async () => {
   await setStatus(l, { [ARTICLE]: 'Approved', [NOTE]: 'Approved', [CUSTOMER]: 'Approved' });
-  const customer = expectStatus(await producer.api('POST', '/customers', { data: { name: 'Mapped Mia', email: 'mia@example.com' } }), 'customer').body.data;
-  const contact = await eventually(async () => (await list(consumer, 'contacts')).find((c) => c.fullName === 'Mapped Mia'), 'contact on consumer');
+  const customer = expectStatus(
+    await producer.api('POST', '/customers', { data: { name: 'Mapped Mia', email: 'mia@example.com' } }),
+    'customer'
+  ).body.data;
+  const contact = await eventually(
+    async () => (await list(consumer, 'contacts')).find((c) => c.fullName === 'Mapped Mia'),
+    'contact on consumer'
+  );
   expect(contact).toMatchObject({ fullName: 'Mapped Mia', contactEmail: 'mia@example.com', source: 'head office' });
   expectStatus(await producer.api('PUT', `/customers/${customer.documentId}`, { data: { email: 'mia@new.example.com' } }), 'update');
   const updated = await eventually(async () => {
@@ -113,7 +119,9 @@ test('a component field goes through its inner mapping row by row, on create and
   );
   await setStatus(l, { 'api::contact.contact': 'Approved' });
   const remote = expectStatus(
-    await producer.api('POST', '/contacts', { data: { fullName: 'Tagged Tom', contactEmail: 'tom@example.com', source: 'web', tags: [{ label: 'vip' }, { label: '' }] } }),
+    await producer.api('POST', '/contacts', {
+      data: { fullName: 'Tagged Tom', contactEmail: 'tom@example.com', source: 'web', tags: [{ label: 'vip' }, { label: '' }] },
+    }),
     'contact'
   ).body.data;
   const local = await eventually(() => getDoc(consumer, 'contacts', remote.documentId, '?populate=tags'), 'mapped contact');
@@ -148,7 +156,8 @@ test('articles in two locales, with a dynamic zone and a relation cycle A -> B -
     }),
     'link A -> B'
   );
-  const populate = '?populate[related]=true&populate[blocks][on][content.text]=true&populate[blocks][on][content.quote][populate][author]=true';
+  const populate =
+    '?populate[related]=true&populate[blocks][on][content.text]=true&populate[blocks][on][content.quote][populate][author]=true';
   const localA = await eventually(async () => {
     const d = await getDoc(consumer, 'articles', a.documentId, populate);
     return d?.related?.length ? d : null;
@@ -168,7 +177,10 @@ test('articles in two locales, with a dynamic zone and a relation cycle A -> B -
   expect(localB.related.map((r: any) => r.documentId)).toEqual([a.documentId]);
 
   // A French version streams as its own item and lands in the same locale.
-  expectStatus(await producer.api('PUT', `/articles/${a.documentId}?locale=fr`, { data: { title: 'A (fr)', body: 'premier' } }), 'fr version');
+  expectStatus(
+    await producer.api('PUT', `/articles/${a.documentId}?locale=fr`, { data: { title: 'A (fr)', body: 'premier' } }),
+    'fr version'
+  );
   const fr = await eventually(() => getDoc(consumer, 'articles', a.documentId, '?locale=fr'), 'fr article');
   expect(fr).toMatchObject({ title: 'A (fr)', body: 'premier', locale: 'fr' });
   expect(await getDoc(consumer, 'articles', a.documentId, '?locale=en')).toMatchObject({ title: 'A' });
@@ -176,7 +188,10 @@ test('articles in two locales, with a dynamic zone and a relation cycle A -> B -
 
 test('a locale the consumer lacks is a Failed sync-log entry naming it', async () => {
   const a = expectStatus(await producer.api('POST', '/articles?locale=de', { data: { title: 'Hallo' } }), 'de article').body.data;
-  const failed = await eventually(async () => (await syncLogs(consumer, '&status=Failed')).data.find((e: any) => e.remoteDocumentId === a.documentId), 'Failed de');
+  const failed = await eventually(
+    async () => (await syncLogs(consumer, '&status=Failed')).data.find((e: any) => e.remoteDocumentId === a.documentId),
+    'Failed de'
+  );
   expect(failed.error).toMatch(/Locale "de" does not exist on this site/);
   expect(failed.locale).toBe('de');
 });
@@ -184,11 +199,16 @@ test('a locale the consumer lacks is a Failed sync-log entry naming it', async (
 test('a polymorphic relation is followed and re-pointed at the local document', async () => {
   const supplier = expectStatus(await producer.api('POST', '/suppliers', { data: { name: 'Morph Target' } }), 'supplier').body.data;
   const note = expectStatus(
-    await producer.api('POST', '/notes', { data: { text: 'about a supplier', subject: { connect: [{ documentId: supplier.documentId, __type: 'api::supplier.supplier' }] } } }),
+    await producer.api('POST', '/notes', {
+      data: { text: 'about a supplier', subject: { connect: [{ documentId: supplier.documentId, __type: 'api::supplier.supplier' }] } },
+    }),
     'note'
   ).body.data;
   await pullNow(l);
-  const localNote = await eventually(async () => (await list(consumer, 'notes', '&populate=subject')).find((n) => n.text === 'about a supplier'), 'note');
+  const localNote = await eventually(
+    async () => (await list(consumer, 'notes', '&populate=subject')).find((n) => n.text === 'about a supplier'),
+    'note'
+  );
   expect(localNote.documentId).not.toBe(note.documentId);
   expect(localNote.subject).toEqual([expect.objectContaining({ __type: 'api::supplier.supplier', name: 'Morph Target' })]);
   const localSupplier = (await list(consumer, 'suppliers')).find((s) => s.name === 'Morph Target');

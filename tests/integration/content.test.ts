@@ -39,7 +39,10 @@ test('a published sales invoice arrives complete: customer, items, their supplie
     'item'
   ).body.data;
   const item2 = expectStatus(await producer.api('POST', '/items', { data: { name: 'Nut', sku: 'N-1', price: 0.5 } }), 'item2').body.data;
-  const customer = expectStatus(await producer.api('POST', '/customers', { data: { name: 'Invoice Ivy', email: 'ivy@example.com' } }), 'customer').body.data;
+  const customer = expectStatus(
+    await producer.api('POST', '/customers', { data: { name: 'Invoice Ivy', email: 'ivy@example.com' } }),
+    'customer'
+  ).body.data;
   const invoice = expectStatus(
     await producer.api('POST', '/sales-invoices', {
       data: {
@@ -55,7 +58,8 @@ test('a published sales invoice arrives complete: customer, items, their supplie
     'invoice'
   ).body.data;
 
-  const populate = '?populate[customer]=true&populate[lines][populate][item][populate][supplier]=true&populate[lines][populate][item][populate][image]=true';
+  const populate =
+    '?populate[customer]=true&populate[lines][populate][item][populate][supplier]=true&populate[lines][populate][item][populate][image]=true';
   const local = await eventually(() => getDoc(consumer, 'sales-invoices', invoice.documentId, populate), 'invoice on consumer');
   expect(local).toMatchObject({ number: 'INV-001', total: 3 });
   expect(local.customer).toMatchObject({ documentId: customer.documentId, name: 'Invoice Ivy', email: 'ivy@example.com' });
@@ -76,11 +80,16 @@ test('a published sales invoice arrives complete: customer, items, their supplie
 });
 
 test('a file already transferred is reused, not copied again, when another document refers to it', async () => {
-  const files = async () => expectStatus(await consumer.request('GET', '/api/upload/files', undefined, { token: consumer.fullAccessToken }), 'files').body as any[];
+  const files = async () =>
+    expectStatus(await consumer.request('GET', '/api/upload/files', undefined, { token: consumer.fullAccessToken }), 'files').body as any[];
   const before = (await files()).filter((f) => f.name === 'bolt.png');
   expect(before).toHaveLength(1);
-  const remoteImage = expectStatus(await producer.request('GET', '/api/upload/files', undefined, { token: producer.fullAccessToken }), 'files').body.find((f: any) => f.name === 'bolt.png');
-  const item = expectStatus(await producer.api('POST', '/items', { data: { name: 'Bolt XL', sku: 'B-2', image: remoteImage.id } }), 'item').body.data;
+  const remoteImage = expectStatus(
+    await producer.request('GET', '/api/upload/files', undefined, { token: producer.fullAccessToken }),
+    'files'
+  ).body.find((f: any) => f.name === 'bolt.png');
+  const item = expectStatus(await producer.api('POST', '/items', { data: { name: 'Bolt XL', sku: 'B-2', image: remoteImage.id } }), 'item')
+    .body.data;
   const invoice = expectStatus(
     await producer.api('POST', '/sales-invoices', { data: { number: 'INV-003', lines: [{ item: item.documentId, qty: 2, rate: 3 }] } }),
     'invoice'
@@ -94,13 +103,17 @@ test('a file already transferred is reused, not copied again, when another docum
 });
 
 test('a draft never leaves the producer; publishing streams it; unpublishing removes it', async () => {
-  const draft = expectStatus(await producer.api('POST', '/sales-invoices?status=draft', { data: { number: 'INV-DRAFT' } }), 'draft').body.data;
+  const draft = expectStatus(await producer.api('POST', '/sales-invoices?status=draft', { data: { number: 'INV-DRAFT' } }), 'draft').body
+    .data;
   await pullNow(l);
   expect(await getDoc(consumer, 'sales-invoices', draft.documentId)).toBeNull();
   const logs = expectStatus(await producer.admin('GET', `/event-streaming/update-logs?documentId=${draft.documentId}`), 'logs').body.data;
   expect(logs).toHaveLength(0);
 
-  expectStatus(await producer.api('PUT', `/sales-invoices/${draft.documentId}`, { data: { number: 'INV-002' } }), 'publish via REST update');
+  expectStatus(
+    await producer.api('PUT', `/sales-invoices/${draft.documentId}`, { data: { number: 'INV-002' } }),
+    'publish via REST update'
+  );
   const local = await eventually(() => getDoc(consumer, 'sales-invoices', draft.documentId), 'published invoice on consumer');
   expect(local.number).toBe('INV-002');
 
@@ -129,7 +142,10 @@ test('back-fill copies the documents that existed before the approval', async ()
   await setStatus(l, { 'api::customer.customer': 'Approved' });
   await pullNow(l);
   expect(await getDoc(consumer, 'customers', before.documentId)).toBeNull();
-  const res = expectStatus(await consumer.admin('POST', `/event-streaming/producers/${l.producerId}/backfill`, { contentType: 'api::customer.customer' }), 'backfill').body.data;
+  const res = expectStatus(
+    await consumer.admin('POST', `/event-streaming/producers/${l.producerId}/backfill`, { contentType: 'api::customer.customer' }),
+    'backfill'
+  ).body.data;
   expect(res.failed).toBe(0);
   expect(res.copied).toBeGreaterThanOrEqual(1);
   expect(await getDoc(consumer, 'customers', before.documentId)).toMatchObject({ name: 'Old Customer' });
@@ -148,7 +164,9 @@ test('back-fill restores invoices with their lines, re-creating missing dependen
   for (const [n, item] of items.entries()) {
     invoices.push(
       expectStatus(
-        await producer.api('POST', '/sales-invoices', { data: { number: `BF-${n}`, customer: customer.documentId, total: 2, lines: [{ item: item.documentId, qty: 2, rate: 1 }] } }),
+        await producer.api('POST', '/sales-invoices', {
+          data: { number: `BF-${n}`, customer: customer.documentId, total: 2, lines: [{ item: item.documentId, qty: 2, rate: 1 }] },
+        }),
         `invoice ${n}`
       ).body.data
     );
@@ -166,7 +184,10 @@ test('back-fill restores invoices with their lines, re-creating missing dependen
   const countAll = async () => (await list(consumer, 'sales-invoices')).length;
   const before = await countAll();
 
-  const res = expectStatus(await consumer.admin('POST', `/event-streaming/producers/${l.producerId}/backfill`, { contentType: INVOICE }), 'backfill').body.data;
+  const res = expectStatus(
+    await consumer.admin('POST', `/event-streaming/producers/${l.producerId}/backfill`, { contentType: INVOICE }),
+    'backfill'
+  ).body.data;
   expect(res).toMatchObject({ failed: 0, failures: [] });
   expect(res.copied).toBe(before + 2);
   const populate = '?populate[customer]=true&populate[lines][populate][item]=true';
@@ -177,7 +198,10 @@ test('back-fill restores invoices with their lines, re-creating missing dependen
     expect(local.lines[0]).toMatchObject({ qty: 2, rate: 1, item: { documentId: items[n].documentId, sku: items[n].sku } });
   }
 
-  const again = expectStatus(await consumer.admin('POST', `/event-streaming/producers/${l.producerId}/backfill`, { contentType: INVOICE }), 'backfill again').body.data;
+  const again = expectStatus(
+    await consumer.admin('POST', `/event-streaming/producers/${l.producerId}/backfill`, { contentType: INVOICE }),
+    'backfill again'
+  ).body.data;
   expect(again).toMatchObject({ copied: res.copied, failed: 0 });
   expect(await countAll()).toBe(before + 2);
   expect((await list(consumer, 'customers')).filter((c: any) => c.name === 'Backfill Bea')).toHaveLength(1);

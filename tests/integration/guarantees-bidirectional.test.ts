@@ -33,12 +33,16 @@ afterAll(() => stopAll());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function create(site: Site, name: string, email?: string): Promise<string> {
-  return expectStatus(await site.api('POST', '/customers', { data: { name, ...(email ? { email } : {}) } }), `create on ${site.name}`).body.data.documentId;
+  return expectStatus(await site.api('POST', '/customers', { data: { name, ...(email ? { email } : {}) } }), `create on ${site.name}`).body
+    .data.documentId;
 }
 
 /** name -> copies, for customers whose name starts with `prefix`. */
 async function copies(site: Site, prefix: string): Promise<Map<string, any[]>> {
-  const res = expectStatus(await site.api('GET', `/customers?filters[name][$startsWith]=${encodeURIComponent(prefix)}&pagination[pageSize]=100`), 'list');
+  const res = expectStatus(
+    await site.api('GET', `/customers?filters[name][$startsWith]=${encodeURIComponent(prefix)}&pagination[pageSize]=100`),
+    'list'
+  );
   const out = new Map<string, any[]>();
   for (const d of res.body.data) out.set(d.name, [...(out.get(d.name) ?? []), d]);
   return out;
@@ -46,13 +50,19 @@ async function copies(site: Site, prefix: string): Promise<Map<string, any[]>> {
 
 /** Update-log rows of a site for the given documents (origin included). */
 async function logRows(site: Site, documentIds: string[]) {
-  const rows = await sql(site, `SELECT seq, update_type AS ut, target_document_id AS did, origin_site_id AS origin FROM event_streaming_update_logs ORDER BY id`);
+  const rows = await sql(
+    site,
+    `SELECT seq, update_type AS ut, target_document_id AS did, origin_site_id AS origin FROM event_streaming_update_logs ORDER BY id`
+  );
   return rows.filter((r) => documentIds.includes(r.did));
 }
 
 /** Sync-log rows a site recorded for the given remote documents. */
 async function syncRows(site: Site, documentIds: string[]) {
-  const rows = await sql(site, `SELECT seq, update_type AS ut, remote_document_id AS rid, status FROM event_streaming_sync_logs ORDER BY id`);
+  const rows = await sql(
+    site,
+    `SELECT seq, update_type AS ut, remote_document_id AS rid, status FROM event_streaming_sync_logs ORDER BY id`
+  );
   return rows.filter((r) => documentIds.includes(r.rid));
 }
 
@@ -95,7 +105,10 @@ test('writes on both sides at once: every document exactly once on each site, an
   const onA = await Promise.all([0, 1, 2, 3, 4].map((i) => create(a, `${tag}-a${i}`)));
   const onB = await Promise.all([0, 1, 2, 3, 4].map((i) => create(b, `${tag}-b${i}`)));
   await eventually(async () => (await copies(a, tag)).size === 10 && (await copies(b, tag)).size === 10, 'all ten on both sites');
-  expectStatus(await a.api('PUT', `/customers/${onB[1]}`, { data: { email: 'b1@edited-on-a.example.com' } }), 'A edits a document made on B');
+  expectStatus(
+    await a.api('PUT', `/customers/${onB[1]}`, { data: { email: 'b1@edited-on-a.example.com' } }),
+    'A edits a document made on B'
+  );
   expectStatus(await b.api('DELETE', `/customers/${onA[0]}`), 'B deletes a document made on A', [200, 204]);
   await eventually(async () => (await getDoc(b, 'customers', onB[1]))?.email === 'b1@edited-on-a.example.com', 'A’s edit on B');
   await eventually(async () => (await getDoc(a, 'customers', onA[0])) === null, 'B’s delete on A');
@@ -114,7 +127,9 @@ test('writes on both sides at once: every document exactly once on each site, an
 
   for (const site of [a, b]) {
     const c = await copies(site, tag);
-    expect([...c.keys()].sort()).toEqual([...[1, 2, 3, 4].map((i) => `${tag}-a${i}`), ...[0, 1, 2, 3, 4].map((i) => `${tag}-b${i}`)].sort());
+    expect([...c.keys()].sort()).toEqual(
+      [...[1, 2, 3, 4].map((i) => `${tag}-a${i}`), ...[0, 1, 2, 3, 4].map((i) => `${tag}-b${i}`)].sort()
+    );
     expect([...c.values()].filter((docs) => docs.length !== 1)).toEqual([]);
     expect(c.get(`${tag}-b1`)![0].email).toBe('b1@edited-on-a.example.com');
   }
@@ -124,7 +139,8 @@ test('writes on both sides at once: every document exactly once on each site, an
   expect(await received(b)).toEqual([...onA.map((id) => `Create ${id} Synced`), `Update ${onB[1]} Synced`].sort());
   expect(await received(a)).toEqual([...onB.map((id) => `Create ${id} Synced`), `Delete ${onA[0]} Synced`].sort());
   // And every logged change carries the site it was made on.
-  const origins = async (site: Site) => (await logRows(site, all)).map((r) => `${r.ut} ${r.did} ${r.origin === siteIdA ? 'A' : r.origin === siteIdB ? 'B' : r.origin}`).sort();
+  const origins = async (site: Site) =>
+    (await logRows(site, all)).map((r) => `${r.ut} ${r.did} ${r.origin === siteIdA ? 'A' : r.origin === siteIdB ? 'B' : r.origin}`).sort();
   const expectedOrigins = [
     ...onA.map((id) => `Create ${id} A`),
     ...onB.map((id) => `Create ${id} B`),

@@ -28,7 +28,16 @@ if (client !== 'postgres') {
   let l: Link;
 
   /** Secrets both instances of one deployment share (API token hashes, stored-token encryption, admin JWTs). */
-  const SHARED_ENV = ['APP_KEYS', 'ADMIN_JWT_SECRET', 'API_TOKEN_SALT', 'TRANSFER_TOKEN_SALT', 'ENCRYPTION_KEY', 'JWT_SECRET', 'SITE_NAME', 'PUBLIC_URL'];
+  const SHARED_ENV = [
+    'APP_KEYS',
+    'ADMIN_JWT_SECRET',
+    'API_TOKEN_SALT',
+    'TRANSFER_TOKEN_SALT',
+    'ENCRYPTION_KEY',
+    'JWT_SECRET',
+    'SITE_NAME',
+    'PUBLIC_URL',
+  ];
   const CONSUMER_ENV = { EVENT_STREAMING_PULL_CRON: '*/1 * * * * *', EVENT_STREAMING_PAGE_SIZE: '5' };
 
   beforeAll(async () => {
@@ -59,7 +68,10 @@ if (client !== 'postgres') {
     };
 
   async function countByPrefix(site: Site, prefix: string): Promise<number> {
-    const res = expectStatus(await site.api('GET', `/customers?filters[name][$startsWith]=${encodeURIComponent(prefix)}&pagination[pageSize]=1`), 'count');
+    const res = expectStatus(
+      await site.api('GET', `/customers?filters[name][$startsWith]=${encodeURIComponent(prefix)}&pagination[pageSize]=1`),
+      'count'
+    );
     return res.body.meta.pagination.total;
   }
 
@@ -89,7 +101,11 @@ if (client !== 'postgres') {
    * 5 ms behind it) until `stop()` says so. Counts, per instance, the pulls turned away because
    * the other instance held the lease.
    */
-  async function hammer(sites: Site[], stop: () => boolean | Promise<boolean>, busy = new Map<string, number>()): Promise<Map<string, number>> {
+  async function hammer(
+    sites: Site[],
+    stop: () => boolean | Promise<boolean>,
+    busy = new Map<string, number>()
+  ): Promise<Map<string, number>> {
     for (let round = 0; !(await stop()); round += 1) {
       await Promise.all(
         sites.map(async (s, i) => {
@@ -160,7 +176,9 @@ if (client !== 'postgres') {
       }
       sampling = false;
       await sampler;
-      console.log(`[multi-instance] lease holders seen: ${owners.size}; pulls turned away by the other instance's lease: ${JSON.stringify(Object.fromEntries(busy))}`);
+      console.log(
+        `[multi-instance] lease holders seen: ${owners.size}; pulls turned away by the other instance's lease: ${JSON.stringify(Object.fromEntries(busy))}`
+      );
       const names = await nameCounts(c1, tag);
       expect(names.size).toBe(N);
       expect([...names.entries()].filter(([, n]) => n !== 1)).toEqual([]);
@@ -191,7 +209,8 @@ if (client !== 'postgres') {
       const tag = `two-producers-${Date.now().toString(36)}`;
       const ids: string[] = [];
       const writeOn = async (site: Site, names: string[]) => {
-        for (const name of names) ids.push(expectStatus(await site.api('POST', '/customers', { data: { name } }), `create on ${site.name}`).body.data.documentId);
+        for (const name of names)
+          ids.push(expectStatus(await site.api('POST', '/customers', { data: { name } }), `create on ${site.name}`).body.data.documentId);
       };
       // Both instances write at once, several writers each, so their commits (and their
       // sequencer runs, serialised by the advisory lock) interleave.
@@ -205,7 +224,11 @@ if (client !== 'postgres') {
           )
         )
       );
-      await eventually(async () => (await countByPrefix(c3, tag)) === ids.length, `all ${ids.length} documents on the notified consumer`, 30_000);
+      await eventually(
+        async () => (await countByPrefix(c3, tag)) === ids.length,
+        `all ${ids.length} documents on the notified consumer`,
+        30_000
+      );
       const names = await nameCounts(c3, tag);
       expect(names.size).toBe(48);
       expect([...names.values()].every((n) => n === 1)).toBe(true);
@@ -260,14 +283,18 @@ if (client !== 'postgres') {
         const maxOutboxId = async () => Number((await sql(producer, 'SELECT MAX(id) AS m FROM event_streaming_outbox'))[0].m ?? 0);
 
         // Later writers commit first, are sequenced and pulled; the cursor moves past them.
-        const fast = await createMany([0, 1, 2, 3, 4].map((i) => `${tag}-fast-${i}`), 5);
+        const fast = await createMany(
+          [0, 1, 2, 3, 4].map((i) => `${tag}-fast-${i}`),
+          5
+        );
         await eventually(async () => (await countByPrefix(c1, `${tag}-fast`)) === 5, 'the later writes on the consumer');
         const fastRows = (await updateLogRows(producer)).filter((r) => fast.includes(r.documentId));
         expect(fastRows.every((r) => r.seq !== null)).toBe(true);
         // They took outbox ids after the slow one, and were moved out of it; the slow one waits.
         expect(await maxOutboxId()).toBeLessThanOrEqual(slowId);
         const fastMax = Math.max(...fastRows.map((r) => r.seq!));
-        const cursor = async () => Number((await sql(c1, 'SELECT last_pulled_seq AS s FROM event_streaming_producers WHERE id = ?', [l.producerId]))[0].s);
+        const cursor = async () =>
+          Number((await sql(c1, 'SELECT last_pulled_seq AS s FROM event_streaming_producers WHERE id = ?', [l.producerId]))[0].s);
         await eventually(async () => (await cursor()) >= fastMax, 'the consumer cursor past the later writes');
         expect(await countByPrefix(c1, `${tag}-slow`)).toBe(0);
 

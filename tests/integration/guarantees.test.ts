@@ -79,7 +79,10 @@ async function docsByPrefix(site: Site, uid: string, prefix: string): Promise<an
   const all: any[] = [];
   for (let page = 1; ; page += 1) {
     const res = expectStatus(
-      await site.api('GET', `/${PLURAL[uid]}?${prefix ? `filters[name][$startsWith]=${encodeURIComponent(prefix)}&` : ''}pagination[pageSize]=100&pagination[page]=${page}&sort=id`),
+      await site.api(
+        'GET',
+        `/${PLURAL[uid]}?${prefix ? `filters[name][$startsWith]=${encodeURIComponent(prefix)}&` : ''}pagination[pageSize]=100&pagination[page]=${page}&sort=id`
+      ),
       `list ${uid}`
     );
     all.push(...res.body.data);
@@ -88,14 +91,18 @@ async function docsByPrefix(site: Site, uid: string, prefix: string): Promise<an
 }
 
 const countByPrefix = async (site: Site, uid: string, prefix: string): Promise<number> => {
-  const res = expectStatus(await site.api('GET', `/${PLURAL[uid]}?filters[name][$startsWith]=${encodeURIComponent(prefix)}&pagination[pageSize]=1`), 'count');
+  const res = expectStatus(
+    await site.api('GET', `/${PLURAL[uid]}?filters[name][$startsWith]=${encodeURIComponent(prefix)}&pagination[pageSize]=1`),
+    'count'
+  );
   return res.body.meta.pagination.total;
 };
 
 /** name -> how many documents carry it, over both types. */
 async function nameCounts(site: Site, prefix: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const uid of [CUSTOMER, SUPPLIER]) for (const d of await docsByPrefix(site, uid, prefix)) counts.set(d.name, (counts.get(d.name) ?? 0) + 1);
+  for (const uid of [CUSTOMER, SUPPLIER])
+    for (const d of await docsByPrefix(site, uid, prefix)) counts.set(d.name, (counts.get(d.name) ?? 0) + 1);
   return counts;
 }
 
@@ -144,7 +151,11 @@ async function expectExactlyOnce(remoteIds: string[]) {
  * another instance holding it looks like), so events can pile up on the producer unpulled.
  */
 async function holdLease(): Promise<void> {
-  await sql(consumer, `UPDATE event_streaming_producers SET lease_owner = ?, lease_until = ? WHERE id = ?`, ['held-by-test', Date.now() + 600_000, l.producerId]);
+  await sql(consumer, `UPDATE event_streaming_producers SET lease_owner = ?, lease_until = ? WHERE id = ?`, [
+    'held-by-test',
+    Date.now() + 600_000,
+    l.producerId,
+  ]);
   const r = await pullNow(l);
   expect(r.busy).toBe(true);
 }
@@ -155,7 +166,11 @@ async function releaseLease(): Promise<void> {
 
 /** Documents of both types named `prefix...` on the consumer, read from its database (works while it is down). */
 async function appliedOf(prefix: string): Promise<number> {
-  const [{ n }] = await sql(consumer, `SELECT (SELECT COUNT(*) FROM customers WHERE name LIKE ?) + (SELECT COUNT(*) FROM suppliers WHERE name LIKE ?) AS n`, [`${prefix}%`, `${prefix}%`]);
+  const [{ n }] = await sql(
+    consumer,
+    `SELECT (SELECT COUNT(*) FROM customers WHERE name LIKE ?) + (SELECT COUNT(*) FROM suppliers WHERE name LIKE ?) AS n`,
+    [`${prefix}%`, `${prefix}%`]
+  );
   return Number(n);
 }
 
@@ -173,7 +188,11 @@ describe('1. crash mid-stream', () => {
     // The burst piles up on the producer while the consumer is held back, so that the consumer
     // then applies it in one long stretch, which the kill interrupts.
     await holdLease();
-    const remoteIds = await pool(4, Array.from({ length: N }, (_, i) => i), (i) => create(i % 2 ? SUPPLIER : CUSTOMER, { name: `${tag}-${i}` }));
+    const remoteIds = await pool(
+      4,
+      Array.from({ length: N }, (_, i) => i),
+      (i) => create(i % 2 ? SUPPLIER : CUSTOMER, { name: `${tag}-${i}` })
+    );
     await releaseLease();
     const pulling = consumer.admin('POST', `/event-streaming/producers/${l.producerId}/pull`).then(
       (res) => res.status,
@@ -181,13 +200,23 @@ describe('1. crash mid-stream', () => {
     );
     // Once it is under way, kill it at a random moment: the database read that tells us so (like
     // any answer of the site) comes between two of its transactions, the jitter decorrelates.
-    await waitFor(async () => (await appliedOf(tag)) >= 5, { intervalMs: 5, timeoutMs: 30_000, what: 'the consumer to start applying the burst' });
+    await waitFor(async () => (await appliedOf(tag)) >= 5, {
+      intervalMs: 5,
+      timeoutMs: 30_000,
+      what: 'the consumer to start applying the burst',
+    });
     await new Promise((r) => setTimeout(r, Math.random() * 100));
     await consumer.kill9();
     console.log(`[crash] the pull request ended with: ${await pulling}`);
-    const [lease] = await sql(consumer, `SELECT lease_owner AS owner, last_pulled_seq AS cursor FROM event_streaming_producers WHERE id = ?`, [l.producerId]);
+    const [lease] = await sql(
+      consumer,
+      `SELECT lease_owner AS owner, last_pulled_seq AS cursor FROM event_streaming_producers WHERE id = ?`,
+      [l.producerId]
+    );
     const n = await appliedOf(tag);
-    console.log(`[crash] killed with ${n}/${N} documents applied; cursor ${lease.cursor}; ${lease.owner ? 'inside a pull' : 'between pulls'}`);
+    console.log(
+      `[crash] killed with ${n}/${N} documents applied; cursor ${lease.cursor}; ${lease.owner ? 'inside a pull' : 'between pulls'}`
+    );
     // The kill did interrupt the stream: part of the burst is applied, part is not.
     expect(n).toBeGreaterThan(0);
     expect(n).toBeLessThan(N);
@@ -206,7 +235,10 @@ describe('1. crash mid-stream', () => {
     expect([...names.entries()].filter(([, n]) => n !== 1)).toEqual([]);
     await expectExactlyOnce(remoteIds);
     // One remote reference per remote document (Use Same Name off relies on it to find its copy).
-    const refs = await sql(consumer, `SELECT remote_document_id AS rid, COUNT(*) AS n FROM event_streaming_remote_refs GROUP BY remote_document_id`);
+    const refs = await sql(
+      consumer,
+      `SELECT remote_document_id AS rid, COUNT(*) AS n FROM event_streaming_remote_refs GROUP BY remote_document_id`
+    );
     const refCount = new Map(refs.map((r) => [r.rid, Number(r.n)]));
     expect(remoteIds.map((id) => refCount.get(id))).toEqual(remoteIds.map(() => 1));
   });
@@ -225,15 +257,24 @@ describe('2. idempotent replay', () => {
     await remove(CUSTOMER, c2);
     await remove(SUPPLIER, s2);
     await eventually(async () => (await getDoc(consumer, 'customers', c1))?.email === 'c1@new.example.com', 'customer update applied');
-    await eventually(async () => (await docsByPrefix(consumer, SUPPLIER, tag)).map((d) => d.name).join() === `${tag}-s1-renamed`, 'supplier rename and delete applied');
+    await eventually(
+      async () => (await docsByPrefix(consumer, SUPPLIER, tag)).map((d) => d.name).join() === `${tag}-s1-renamed`,
+      'supplier rename and delete applied'
+    );
     await eventually(async () => (await getDoc(consumer, 'customers', c2)) === null, 'customer delete applied');
     await settle();
 
     const snapshot = async () => ({
       customers: await docsByPrefix(consumer, CUSTOMER, ''),
       suppliers: await docsByPrefix(consumer, SUPPLIER, ''),
-      syncLogs: await sql(consumer, `SELECT id, seq, status, local_document_id, error, attempts FROM event_streaming_sync_logs ORDER BY id`),
-      refs: await sql(consumer, `SELECT id, local_document_id, remote_document_id, last_applied_seq, deleted FROM event_streaming_remote_refs ORDER BY id`),
+      syncLogs: await sql(
+        consumer,
+        `SELECT id, seq, status, local_document_id, error, attempts FROM event_streaming_sync_logs ORDER BY id`
+      ),
+      refs: await sql(
+        consumer,
+        `SELECT id, local_document_id, remote_document_id, last_applied_seq, deleted FROM event_streaming_remote_refs ORDER BY id`
+      ),
       consumerUpdateLog: await sql(consumer, `SELECT COUNT(*) AS n FROM event_streaming_update_logs`),
       producerUpdateLog: (await updateLogRows(producer)).length,
     });
@@ -257,7 +298,11 @@ describe('2. idempotent replay', () => {
     // Another replay path: a manual resync of old Synced entries re-applies the producer's
     // current state onto the copy it already has: no second copy, same field values.
     for (const remoteId of [c1, s1]) {
-      const [entry] = await sql(consumer, `SELECT id FROM event_streaming_sync_logs WHERE producer_id = ? AND remote_document_id = ? ORDER BY seq LIMIT 1`, [l.producerId, remoteId]);
+      const [entry] = await sql(
+        consumer,
+        `SELECT id FROM event_streaming_sync_logs WHERE producer_id = ? AND remote_document_id = ? ORDER BY seq LIMIT 1`,
+        [l.producerId, remoteId]
+      );
       const resynced = expectStatus(await consumer.admin('POST', `/event-streaming/sync-logs/${entry.id}/resync`), 'resync').body.data;
       expect(resynced.status).toBe('Synced');
     }
@@ -286,10 +331,14 @@ describe('3. outages', () => {
 
     await consumer.restart();
     // No pullNow: only the periodic pull can bring these.
-    await eventually(async () => {
-      const names = [...(await nameCounts(consumer, tag)).keys()].sort();
-      return names.join() === [`${tag}-c0`, `${tag}-c2`, `${tag}-c3`, `${tag}-s0-changed`, `${tag}-s2`, `${tag}-s3`].join();
-    }, 'the offline changes on the consumer', 30_000);
+    await eventually(
+      async () => {
+        const names = [...(await nameCounts(consumer, tag)).keys()].sort();
+        return names.join() === [`${tag}-c0`, `${tag}-c2`, `${tag}-c3`, `${tag}-s0-changed`, `${tag}-s2`, `${tag}-s3`].join();
+      },
+      'the offline changes on the consumer',
+      30_000
+    );
     expect((await getDoc(consumer, 'customers', customers[0]))?.email).toBe('c0@changed.example.com');
     const names = await nameCounts(consumer, tag);
     expect([...names.values()].every((n) => n === 1)).toBe(true);
@@ -317,10 +366,14 @@ describe('3. outages', () => {
     await producer.restart();
     const back = Date.now();
     // No manual action from here: the cron finds the producer again and catches up.
-    const healthy = await eventually(async () => {
-      const p = await eventProducer();
-      return p.lastError === null && Date.parse(p.lastSuccessAt) >= back - 1000 ? p : null;
-    }, 'the health to recover by itself', 30_000);
+    const healthy = await eventually(
+      async () => {
+        const p = await eventProducer();
+        return p.lastError === null && Date.parse(p.lastSuccessAt) >= back - 1000 ? p : null;
+      },
+      'the health to recover by itself',
+      30_000
+    );
     expect(healthy.lag).toBe(0);
     await eventually(async () => (await countByPrefix(consumer, CUSTOMER, tag)) === ids.length, 'the documents written before the crash');
     await expectExactlyOnce(ids);
@@ -337,7 +390,9 @@ describe('4. reject, unsubscribe, delete', () => {
     await settle();
     const remote = await create(SUPPLIER, { name: tagOf('keeper') });
     const local = await eventually(async () => {
-      const [ref] = await sql(consumer, `SELECT local_document_id AS id FROM event_streaming_remote_refs WHERE remote_document_id = ?`, [remote]);
+      const [ref] = await sql(consumer, `SELECT local_document_id AS id FROM event_streaming_remote_refs WHERE remote_document_id = ?`, [
+        remote,
+      ]);
       return ref?.id as string | undefined;
     }, 'the keeper supplier on the consumer');
     keeper = { remote, local };
@@ -407,7 +462,9 @@ describe('4. reject, unsubscribe, delete', () => {
     const tag = tagOf('recreate');
     const siteId = expectStatus(await consumer.admin('GET', '/event-streaming/site'), 'site').body.data.siteId;
     const callbackTokens = async () =>
-      (expectStatus(await consumer.admin('GET', '/admin/api-tokens'), 'api tokens').body.data as any[]).filter((t) => t.name.startsWith(`event-streaming callbacks from ${producer.url}`));
+      (expectStatus(await consumer.admin('GET', '/admin/api-tokens'), 'api tokens').body.data as any[]).filter((t) =>
+        t.name.startsWith(`event-streaming callbacks from ${producer.url}`)
+      );
     expect(await callbackTokens()).toHaveLength(1);
 
     expectStatus(await consumer.admin('DELETE', `/event-streaming/producers/${l.producerId}`), 'delete Event Producer');
@@ -418,11 +475,17 @@ describe('4. reject, unsubscribe, delete', () => {
 
     // Same URL, same API token, no clean-up anywhere: a fresh, Pending registration.
     const created = expectStatus(
-      await consumer.admin('POST', '/event-streaming/producers', { producerUrl: producer.url, apiToken: l.token, subscriptions: subscriptions() }),
+      await consumer.admin('POST', '/event-streaming/producers', {
+        producerUrl: producer.url,
+        apiToken: l.token,
+        subscriptions: subscriptions(),
+      }),
       're-create Event Producer',
       201
     ).body.data;
-    const ec = (expectStatus(await producer.admin('GET', '/event-streaming/consumers'), 'consumers').body.data as any[]).find((c) => c.consumerSiteId === siteId);
+    const ec = (expectStatus(await producer.admin('GET', '/event-streaming/consumers'), 'consumers').body.data as any[]).find(
+      (c) => c.consumerSiteId === siteId
+    );
     expect(ec.subscriptions.map((s: any) => [s.contentType, s.status])).toEqual([
       [CUSTOMER, 'Pending'],
       [SUPPLIER, 'Pending'],

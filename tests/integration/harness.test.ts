@@ -26,7 +26,7 @@ test('both sites boot on their own port and answer /_health', async () => {
 test('a customer created over REST on A is readable on A and absent on B', async () => {
   const created = expectStatus(
     await a.api('POST', '/customers', { data: { name: 'Ada Lovelace', email: 'ada@example.com' } }),
-    'create customer',
+    'create customer'
   );
   const { documentId } = created.body.data;
   const read = expectStatus(await a.api('GET', `/customers/${documentId}`), 'read customer');
@@ -48,7 +48,7 @@ test('the event-streaming plugin is loaded with its content types', async () => 
       'api::sales-invoice.sales-invoice',
       'api::article.article',
       'api::note.note',
-    ]),
+    ])
   );
 });
 
@@ -57,7 +57,7 @@ test('a second locale can be created (i18n) and a custom token can be minted', a
   expect(fr.code).toBe('fr');
   const article = expectStatus(
     await a.api('POST', '/articles?locale=fr', { data: { title: 'Bonjour', body: 'Texte' } }),
-    'create fr article',
+    'create fr article'
   );
   expect(article.body.data.locale).toBe('fr');
 

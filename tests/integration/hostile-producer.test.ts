@@ -17,7 +17,15 @@ const FAKE_SITE = '0f0f0f0f-dead-beef-0000-000000000001';
 const FAKE_TOKEN = 'fake-producer-token-0123456789abcdef';
 const HEAD0 = 10;
 
-type Ev = { seq: number; updateType: string; contentType: string; documentId: string; locale: string | null; data: unknown; originSiteId?: string | null };
+type Ev = {
+  seq: number;
+  updateType: string;
+  contentType: string;
+  documentId: string;
+  locale: string | null;
+  data: unknown;
+  originSiteId?: string | null;
+};
 
 let C: Site;
 let server: http.Server;
@@ -55,18 +63,32 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse) {
   if (req.headers.authorization !== `Bearer ${FAKE_TOKEN}`) return json(res, 401, { error: { message: 'who are you' } });
   if (url.pathname === '/api/event-streaming/register') {
     if (req.method === 'DELETE') return json(res, 200, { deregistered: true });
-    return json(res, 200, { siteId: FAKE_SITE, headSeq: HEAD0, subscriptions: [{ contentType: CUSTOMER, status: 'Approved' }, { contentType: ARTICLE, status: 'Approved' }] });
+    return json(res, 200, {
+      siteId: FAKE_SITE,
+      headSeq: HEAD0,
+      subscriptions: [
+        { contentType: CUSTOMER, status: 'Approved' },
+        { contentType: ARTICLE, status: 'Approved' },
+      ],
+    });
   }
   if (url.pathname === '/api/event-streaming/updates') {
     const after = Number(url.searchParams.get('after') ?? 0);
     if (override) return override(res, after);
     return json(res, 200, page(after));
   }
-  if (/^\/api\/event-streaming\/documents\/[^/]+$/.test(url.pathname) && listing) return listing(res, Number(url.searchParams.get('after') ?? 0));
+  if (/^\/api\/event-streaming\/documents\/[^/]+$/.test(url.pathname) && listing)
+    return listing(res, Number(url.searchParams.get('after') ?? 0));
   const m = url.pathname.match(/^\/api\/event-streaming\/documents\/([^/]+)\/([^/]+)$/);
   if (m) {
     const [uid, documentId] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
-    return json(res, 200, { headSeq: head(), contentType: uid, documentId, locale: url.searchParams.get('locale'), data: docs.get(`${uid}/${documentId}`) ?? null });
+    return json(res, 200, {
+      headSeq: head(),
+      contentType: uid,
+      documentId,
+      locale: url.searchParams.get('locale'),
+      data: docs.get(`${uid}/${documentId}`) ?? null,
+    });
   }
   return json(res, 404, { error: { message: 'not here' } });
 }
@@ -90,7 +112,11 @@ beforeAll(async () => {
   // No cron pull: every pull of this file is an explicit "Pull now".
   C = await startSite({ name: 'hostile-consumer', env: { EVENT_STREAMING_PULL_CRON: '0 0 1 1 *' } });
   const created = expectStatus(
-    await C.admin('POST', '/event-streaming/producers', { producerUrl: fakeUrl, apiToken: FAKE_TOKEN, subscriptions: [{ contentType: CUSTOMER }, { contentType: ARTICLE }] }),
+    await C.admin('POST', '/event-streaming/producers', {
+      producerUrl: fakeUrl,
+      apiToken: FAKE_TOKEN,
+      subscriptions: [{ contentType: CUSTOMER }, { contentType: ARTICLE }],
+    }),
     'create Event Producer on the fake',
     201
   ).body.data;
@@ -105,7 +131,12 @@ afterAll(async () => {
 });
 
 test('baseline: a well-formed event applies', async () => {
-  const seq = push({ updateType: 'Create', contentType: CUSTOMER, documentId: 'goodcustomer000000000001', data: { name: 'Good', email: 'good@example.com' } });
+  const seq = push({
+    updateType: 'Create',
+    contentType: CUSTOMER,
+    documentId: 'goodcustomer000000000001',
+    data: { name: 'Good', email: 'good@example.com' },
+  });
   expect(expectStatus(await pull(), 'pull').body.data).toMatchObject({ pulled: 1, applied: 1, failed: 0, cursor: seq });
   expect(await getDoc(C, 'customers', 'goodcustomer000000000001')).toMatchObject({ name: 'Good', email: 'good@example.com' });
 });
@@ -113,21 +144,95 @@ test('baseline: a well-formed event applies', async () => {
 describe('garbage pages: a 400 on Pull now, recorded as lastError, cursor and data unchanged', () => {
   const withPage = (body: (after: number) => unknown) => (res: http.ServerResponse, after: number) => json(res, 200, body(after));
   const GARBAGE: Array<[string, (res: http.ServerResponse, after: number) => void, RegExp]> = [
-    ['a non-JSON body (HTML)', (res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<html><body>502 Bad Gateway</body></html>'); }, /answered GET \/api\/event-streaming\/updates with something that is not JSON/],
-    ['truncated JSON', (res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"siteId": "x", "events": ['); }, /something that is not JSON/],
+    [
+      'a non-JSON body (HTML)',
+      (res) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html><body>502 Bad Gateway</body></html>');
+      },
+      /answered GET \/api\/event-streaming\/updates with something that is not JSON/,
+    ],
+    [
+      'truncated JSON',
+      (res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"siteId": "x", "events": [');
+      },
+      /something that is not JSON/,
+    ],
     ['a JSON list', withPage(() => []), /invalid page: no siteId/],
     ['events not a list', withPage((a) => page(a, { events: { 0: 'x' } })), /invalid page: subscriptions\/events are not lists/],
-    ['seq as strings', withPage((a) => page(a, { nextCursor: a + 1, events: [{ seq: String(a + 1), updateType: 'Create', contentType: CUSTOMER, documentId: 'x1', data: { name: 'S' } }] })), /invalid page: event seq \d+ is outside/],
+    [
+      'seq as strings',
+      withPage((a) =>
+        page(a, {
+          nextCursor: a + 1,
+          events: [{ seq: String(a + 1), updateType: 'Create', contentType: CUSTOMER, documentId: 'x1', data: { name: 'S' } }],
+        })
+      ),
+      /invalid page: event seq \d+ is outside/,
+    ],
     ['a negative nextCursor', withPage((a) => page(a, { nextCursor: -1 })), /invalid page: nextCursor is not a non-negative integer/],
     ['the cursor moving backwards', withPage((a) => page(a, { nextCursor: a - 3 })), /invalid page: nextCursor moves backwards/],
-    ['an event beyond nextCursor', withPage((a) => page(a, { nextCursor: a, events: [{ seq: a + 5, updateType: 'Create', contentType: CUSTOMER, documentId: 'x2', data: { name: 'B' } }] })), /invalid page: event seq \d+ is outside/],
-    ['an unknown updateType', withPage((a) => page(a, { nextCursor: a + 1, events: [{ seq: a + 1, updateType: 'DropTable', contentType: CUSTOMER, documentId: 'x3', data: {} }] })), /has updateType "DropTable"/],
-    ['a 100-character documentId', withPage((a) => page(a, { nextCursor: a + 1, events: [{ seq: a + 1, updateType: 'Create', contentType: CUSTOMER, documentId: 'd'.repeat(100), data: {} }] })), /lacks contentType\/documentId/],
-    ['data that is a string', withPage((a) => page(a, { nextCursor: a + 1, events: [{ seq: a + 1, updateType: 'Create', contentType: CUSTOMER, documentId: 'x4', data: 'DROP TABLE' }] })), /has bad data/],
+    [
+      'an event beyond nextCursor',
+      withPage((a) =>
+        page(a, {
+          nextCursor: a,
+          events: [{ seq: a + 5, updateType: 'Create', contentType: CUSTOMER, documentId: 'x2', data: { name: 'B' } }],
+        })
+      ),
+      /invalid page: event seq \d+ is outside/,
+    ],
+    [
+      'an unknown updateType',
+      withPage((a) =>
+        page(a, { nextCursor: a + 1, events: [{ seq: a + 1, updateType: 'DropTable', contentType: CUSTOMER, documentId: 'x3', data: {} }] })
+      ),
+      /has updateType "DropTable"/,
+    ],
+    [
+      'a 100-character documentId',
+      withPage((a) =>
+        page(a, {
+          nextCursor: a + 1,
+          events: [{ seq: a + 1, updateType: 'Create', contentType: CUSTOMER, documentId: 'd'.repeat(100), data: {} }],
+        })
+      ),
+      /lacks contentType\/documentId/,
+    ],
+    [
+      'data that is a string',
+      withPage((a) =>
+        page(a, {
+          nextCursor: a + 1,
+          events: [{ seq: a + 1, updateType: 'Create', contentType: CUSTOMER, documentId: 'x4', data: 'DROP TABLE' }],
+        })
+      ),
+      /has bad data/,
+    ],
     ['hasMore not a boolean', withPage((a) => page(a, { hasMore: 'yes' })), /hasMore is not a boolean/],
-    ['a 25 MB answer (over maxResponseBytes, 20 MB)', (res) => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': BIG.length }); res.end(BIG); }, /answered with a response larger than the configured limit/],
-    ['a 500 with an error message', (res) => json(res, 500, { error: { message: 'database on fire' } }), /answered GET \/api\/event-streaming\/updates with 500: database on fire/],
-    ['a redirect elsewhere', (res) => { res.writeHead(302, { location: `${fakeUrl}/steal-the-token` }); res.end(); }, /with 302.*it redirects to/],
+    [
+      'a 25 MB answer (over maxResponseBytes, 20 MB)',
+      (res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': BIG.length });
+        res.end(BIG);
+      },
+      /answered with a response larger than the configured limit/,
+    ],
+    [
+      'a 500 with an error message',
+      (res) => json(res, 500, { error: { message: 'database on fire' } }),
+      /answered GET \/api\/event-streaming\/updates with 500: database on fire/,
+    ],
+    [
+      'a redirect elsewhere',
+      (res) => {
+        res.writeHead(302, { location: `${fakeUrl}/steal-the-token` });
+        res.end();
+      },
+      /with 302.*it redirects to/,
+    ],
   ];
 
   test.each(GARBAGE)('%s', async (_name, answer, message) => {
@@ -157,7 +262,12 @@ describe('garbage pages: a 400 on Pull now, recorded as lastError, cursor and da
 
 describe('events that parse but must not apply', () => {
   test('an event of a type this site did not subscribe to is Failed; nothing of that type is written', async () => {
-    const seq = push({ updateType: 'Create', contentType: SUPPLIER, documentId: 'injectedsupplier00000001', data: { name: 'Injected supplier' } });
+    const seq = push({
+      updateType: 'Create',
+      contentType: SUPPLIER,
+      documentId: 'injectedsupplier00000001',
+      data: { name: 'Injected supplier' },
+    });
     expect(expectStatus(await pull(), 'pull').body.data).toMatchObject({ pulled: 1, applied: 0, failed: 1 });
     const entry = await syncLog(seq);
     expect(entry).toMatchObject({ status: 'Failed', updateType: 'Create' });
@@ -166,9 +276,24 @@ describe('events that parse but must not apply', () => {
   });
 
   test('unknown fields are dropped; wrong value types are Failed with the validation error', async () => {
-    const extra = push({ updateType: 'Create', contentType: CUSTOMER, documentId: 'extrafields0000000000001', data: { name: 'Extra', isAdmin: true, password: 'x', id: 1, createdBy: 1 } });
-    const badTypes = push({ updateType: 'Create', contentType: CUSTOMER, documentId: 'badtypes0000000000000001', data: { name: { $gt: '' }, email: 12345 } });
-    const badUpdate = push({ updateType: 'Update', contentType: CUSTOMER, documentId: 'goodcustomer000000000001', data: { email: ['not', 'an', 'email'] } });
+    const extra = push({
+      updateType: 'Create',
+      contentType: CUSTOMER,
+      documentId: 'extrafields0000000000001',
+      data: { name: 'Extra', isAdmin: true, password: 'x', id: 1, createdBy: 1 },
+    });
+    const badTypes = push({
+      updateType: 'Create',
+      contentType: CUSTOMER,
+      documentId: 'badtypes0000000000000001',
+      data: { name: { $gt: '' }, email: 12345 },
+    });
+    const badUpdate = push({
+      updateType: 'Update',
+      contentType: CUSTOMER,
+      documentId: 'goodcustomer000000000001',
+      data: { email: ['not', 'an', 'email'] },
+    });
     expect(expectStatus(await pull(), 'pull').body.data).toMatchObject({ pulled: 3, applied: 1, failed: 2 });
     expect((await syncLog(extra)).status).toBe('Synced');
     const doc = await getDoc(C, 'customers', 'extrafields0000000000001');
@@ -185,18 +310,42 @@ describe('events that parse but must not apply', () => {
   });
 
   test('a dynamic-zone entry with a component not allowed there is Failed; no article is written', async () => {
-    const wrong = push({ updateType: 'Create', contentType: ARTICLE, documentId: 'dzwrongcomponent00000001', locale: 'en', data: { title: 'DZ', blocks: [{ __component: 'invoice.line', qty: 1 }] } });
-    const unknown = push({ updateType: 'Create', contentType: ARTICLE, documentId: 'dzunknowncomponent000001', locale: 'en', data: { title: 'DZ2', blocks: [{ __component: '../../evil', x: 1 }] } });
-    const notList = push({ updateType: 'Create', contentType: ARTICLE, documentId: 'dznotalist00000000000001', locale: 'en', data: { title: 'DZ3', blocks: { __component: 'content.text', text: 'x' } } });
+    const wrong = push({
+      updateType: 'Create',
+      contentType: ARTICLE,
+      documentId: 'dzwrongcomponent00000001',
+      locale: 'en',
+      data: { title: 'DZ', blocks: [{ __component: 'invoice.line', qty: 1 }] },
+    });
+    const unknown = push({
+      updateType: 'Create',
+      contentType: ARTICLE,
+      documentId: 'dzunknowncomponent000001',
+      locale: 'en',
+      data: { title: 'DZ2', blocks: [{ __component: '../../evil', x: 1 }] },
+    });
+    const notList = push({
+      updateType: 'Create',
+      contentType: ARTICLE,
+      documentId: 'dznotalist00000000000001',
+      locale: 'en',
+      data: { title: 'DZ3', blocks: { __component: 'content.text', text: 'x' } },
+    });
     expect(expectStatus(await pull(), 'pull').body.data).toMatchObject({ pulled: 3, applied: 0, failed: 3 });
-    for (const seq of [wrong, unknown]) expect((await syncLog(seq)).error).toMatch(/api::article\.article\.blocks holds a component this site does not allow there/);
+    for (const seq of [wrong, unknown])
+      expect((await syncLog(seq)).error).toMatch(/api::article\.article\.blocks holds a component this site does not allow there/);
     expect((await syncLog(notList)).error).toMatch(/blocks must be a list of dynamic zone entries/);
     expect(await list(C, 'articles', '&locale=all')).toEqual([]);
   });
 
   test('a reference hidden in a field the local type does not have fetches and writes nothing', async () => {
     docs.set(`${SUPPLIER}/hiddensupplier0000000001`, { name: 'Smuggled supplier' });
-    const seq = push({ updateType: 'Create', contentType: CUSTOMER, documentId: 'carrier00000000000000001', data: { name: 'Carrier', smuggled: { __ref: SUPPLIER, documentId: 'hiddensupplier0000000001' } } });
+    const seq = push({
+      updateType: 'Create',
+      contentType: CUSTOMER,
+      documentId: 'carrier00000000000000001',
+      data: { name: 'Carrier', smuggled: { __ref: SUPPLIER, documentId: 'hiddensupplier0000000001' } },
+    });
     await pull();
     expect((await syncLog(seq)).status).toBe('Synced');
     expect(await getDoc(C, 'customers', 'carrier00000000000000001')).toMatchObject({ name: 'Carrier' });
@@ -219,10 +368,26 @@ describe('back-fill from a hostile producer', () => {
   const backfill = () => C.admin('POST', `/event-streaming/producers/${producerId}/backfill`, { contentType: CUSTOMER });
 
   test.each([
-    ['a listing whose nextCursor does not move (an endless back-fill)', { headSeq: 1, contentType: CUSTOMER, documents: [], nextCursor: 0 }, /nextCursor does not move forward/],
-    ['a listing with a negative headSeq', { headSeq: -1, contentType: CUSTOMER, documents: [], nextCursor: null }, /headSeq is not a non-negative integer/],
-    ['a document without a valid documentId', { headSeq: 1, contentType: CUSTOMER, documents: [{ documentId: '../../etc' }], nextCursor: null }, /no valid documentId/],
-    ['a document whose data is a list', { headSeq: 1, contentType: CUSTOMER, documents: [{ documentId: 'listdata0000000000000001', data: [1] }], nextCursor: null }, /bad data/],
+    [
+      'a listing whose nextCursor does not move (an endless back-fill)',
+      { headSeq: 1, contentType: CUSTOMER, documents: [], nextCursor: 0 },
+      /nextCursor does not move forward/,
+    ],
+    [
+      'a listing with a negative headSeq',
+      { headSeq: -1, contentType: CUSTOMER, documents: [], nextCursor: null },
+      /headSeq is not a non-negative integer/,
+    ],
+    [
+      'a document without a valid documentId',
+      { headSeq: 1, contentType: CUSTOMER, documents: [{ documentId: '../../etc' }], nextCursor: null },
+      /no valid documentId/,
+    ],
+    [
+      'a document whose data is a list',
+      { headSeq: 1, contentType: CUSTOMER, documents: [{ documentId: 'listdata0000000000000001', data: [1] }], nextCursor: null },
+      /bad data/,
+    ],
   ])('%s: refused with a 4xx naming the fault, nothing written', async (_name, answer, message) => {
     const before = await list(C, 'customers');
     listing = (res) => json(res, 200, answer);
@@ -239,8 +404,20 @@ describe('back-fill from a hostile producer', () => {
         res,
         200,
         after === 0
-          ? { headSeq: head(), contentType: CUSTOMER, documents: [{ documentId: 'listed000000000000000001', locale: null, data: { name: 'Listed', email: 'listed@example.com', ghost: 1 } }], nextCursor: 7 }
-          : { headSeq: head(), contentType: CUSTOMER, documents: [{ documentId: 'listed000000000000000002', locale: null, data: { name: 'Listed 2' } }], nextCursor: null }
+          ? {
+              headSeq: head(),
+              contentType: CUSTOMER,
+              documents: [
+                { documentId: 'listed000000000000000001', locale: null, data: { name: 'Listed', email: 'listed@example.com', ghost: 1 } },
+              ],
+              nextCursor: 7,
+            }
+          : {
+              headSeq: head(),
+              contentType: CUSTOMER,
+              documents: [{ documentId: 'listed000000000000000002', locale: null, data: { name: 'Listed 2' } }],
+              nextCursor: null,
+            }
       );
     const res = expectStatus(await backfill(), 'backfill').body.data;
     expect(res).toMatchObject({ copied: 2, failed: 0 });

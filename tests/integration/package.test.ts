@@ -23,7 +23,10 @@ let outDir: string;
 
 beforeAll(() => {
   const out = (outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'es-pack-')));
-  const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+  const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd: ROOT, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop()!;
   tarball = path.join(out, name);
 
   appDir = path.join(out, 'fresh-app');
@@ -58,21 +61,36 @@ beforeAll(() => {
     'config/database.js',
     `module.exports = () => ({ connection: { client: 'sqlite', connection: { filename: ${JSON.stringify(path.join(appDir, 'data.db'))} }, useNullAsDefault: true } });`
   );
-  write('config/server.js', `module.exports = ({ env }) => ({ host: '127.0.0.1', port: env.int('PORT'), app: { keys: ['a', 'b'] }, logger: { updates: { enabled: false }, startup: { enabled: false } } });`);
+  write(
+    'config/server.js',
+    `module.exports = ({ env }) => ({ host: '127.0.0.1', port: env.int('PORT'), app: { keys: ['a', 'b'] }, logger: { updates: { enabled: false }, startup: { enabled: false } } });`
+  );
   write(
     'config/admin.js',
     `module.exports = () => ({ auth: { secret: 'fresh-admin' }, apiToken: { salt: 'fresh-salt' }, transfer: { token: { salt: 'fresh-transfer' } }, secrets: { encryptionKey: 'fresh-app-encryption-key-0123456789' } });`
   );
   write('config/plugins.js', `module.exports = () => ({ 'event-streaming': { config: { siteName: 'Fresh app' } } });`);
-  write('config/middlewares.js', `module.exports = ['strapi::logger','strapi::errors','strapi::security','strapi::cors','strapi::poweredBy','strapi::query','strapi::body','strapi::session','strapi::favicon','strapi::public'];`);
+  write(
+    'config/middlewares.js',
+    `module.exports = ['strapi::logger','strapi::errors','strapi::security','strapi::cors','strapi::poweredBy','strapi::query','strapi::body','strapi::session','strapi::favicon','strapi::public'];`
+  );
   write('src/index.js', 'module.exports = { register() {}, bootstrap() {} };');
   write('public/uploads/.gitkeep', '');
   write(
     'src/api/thing/content-types/thing/schema.json',
-    JSON.stringify({ kind: 'collectionType', collectionName: 'things', info: { singularName: 'thing', pluralName: 'things', displayName: 'Thing' }, options: {}, attributes: { name: { type: 'string' } } })
+    JSON.stringify({
+      kind: 'collectionType',
+      collectionName: 'things',
+      info: { singularName: 'thing', pluralName: 'things', displayName: 'Thing' },
+      options: {},
+      attributes: { name: { type: 'string' } },
+    })
   );
   write('src/api/thing/routes/thing.js', "module.exports = require('@strapi/strapi').factories.createCoreRouter('api::thing.thing');");
-  write('src/api/thing/controllers/thing.js', "module.exports = require('@strapi/strapi').factories.createCoreController('api::thing.thing');");
+  write(
+    'src/api/thing/controllers/thing.js',
+    "module.exports = require('@strapi/strapi').factories.createCoreController('api::thing.thing');"
+  );
   write('src/api/thing/services/thing.js', "module.exports = require('@strapi/strapi').factories.createCoreService('api::thing.thing');");
 });
 
@@ -86,8 +104,12 @@ test('strapi-plugin verify passes', () => {
 
 test('the tarball holds the built plugin and nothing of the sources', () => {
   const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  expect(files).toEqual(expect.arrayContaining(['package/package.json', 'package/README.md', 'package/dist/server/index.js', 'package/dist/admin/index.mjs']));
-  expect(files.filter((f) => f.startsWith('package/server/') || f.startsWith('package/tests/') || f.startsWith('package/playground/'))).toEqual([]);
+  expect(files).toEqual(
+    expect.arrayContaining(['package/package.json', 'package/README.md', 'package/dist/server/index.js', 'package/dist/admin/index.mjs'])
+  );
+  expect(
+    files.filter((f) => f.startsWith('package/server/') || f.startsWith('package/tests/') || f.startsWith('package/playground/'))
+  ).toEqual([]);
 });
 
 test('installed from the tarball into a fresh Strapi 5 app, it boots and serves its routes', async () => {
@@ -104,12 +126,18 @@ test('installed from the tarball into a fresh Strapi 5 app, it boots and serves 
       await app.listen();
       process.stdout.write('READY\\n');
     })().catch((e) => { console.error(e); process.exit(1); });`;
-  const child = spawn(process.execPath, ['--preserve-symlinks', '-e', script], { cwd: appDir, env: { ...process.env, PORT: String(port), NODE_ENV: 'development', STRAPI_TELEMETRY_DISABLED: 'true' } });
+  const child = spawn(process.execPath, ['--preserve-symlinks', '-e', script], {
+    cwd: appDir,
+    env: { ...process.env, PORT: String(port), NODE_ENV: 'development', STRAPI_TELEMETRY_DISABLED: 'true' },
+  });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   try {
-    await waitFor(() => output.includes('READY') || (child.exitCode !== null ? Promise.reject(new Error(output)) : false), { timeoutMs: 90_000, what: 'fresh app boot' });
+    await waitFor(() => output.includes('READY') || (child.exitCode !== null ? Promise.reject(new Error(output)) : false), {
+      timeoutMs: 90_000,
+      what: 'fresh app boot',
+    });
     // The site-to-site API is mounted: without a token it is refused, not missing.
     const res = await httpRequest(`http://127.0.0.1:${port}/api/event-streaming/updates`);
     expect(res.status).toBe(403);

@@ -37,13 +37,17 @@ test('a failed event is retried with growing delays, stops at the bound, and suc
 
   // Attempts grow by themselves (cron retries), with the next retry further away each time.
   const seen: Array<{ attempts: number; delay: number }> = [];
-  await eventually(async () => {
-    const e = await failedEntry(remote.documentId);
-    if (e?.nextRetryAt && !seen.some((s) => s.attempts === e.attempts)) {
-      seen.push({ attempts: e.attempts, delay: Date.parse(e.nextRetryAt) - Date.parse(e.updatedAt) });
-    }
-    return e && e.attempts >= 4 ? e : null;
-  }, 'four attempts', 40_000);
+  await eventually(
+    async () => {
+      const e = await failedEntry(remote.documentId);
+      if (e?.nextRetryAt && !seen.some((s) => s.attempts === e.attempts)) {
+        seen.push({ attempts: e.attempts, delay: Date.parse(e.nextRetryAt) - Date.parse(e.updatedAt) });
+      }
+      return e && e.attempts >= 4 ? e : null;
+    },
+    'four attempts',
+    40_000
+  );
   const last = await failedEntry(remote.documentId);
   expect(last).toMatchObject({ status: 'Failed', attempts: 4, nextRetryAt: null }); // bound reached: no more automatic retries
   expect(last.error).toMatch(/sku/);

@@ -53,7 +53,9 @@ beforeAll(async () => {
     201
   );
   createBody = created.body;
-  const ec = expectStatus(await P.admin('GET', '/event-streaming/consumers'), 'consumers').body.data.find((c: any) => c.consumerSiteId === xSiteId);
+  const ec = expectStatus(await P.admin('GET', '/event-streaming/consumers'), 'consumers').body.data.find(
+    (c: any) => c.consumerSiteId === xSiteId
+  );
   l = { producer: P, consumer: X, producerId: created.body.data.id, consumerId: ec.id, token: token.accessKey };
   const minted = (await apiTokens(X)).find((t) => t.name.startsWith('event-streaming callbacks from'));
   if (!minted) throw new Error('X minted no callback token');
@@ -63,10 +65,17 @@ beforeAll(async () => {
   yToken = (await P.createApiToken({ name: 'stream-to-Y', type: 'custom', permissions: STREAM_PERMISSIONS })).accessKey;
   ySiteId = crypto.randomUUID();
   expectStatus(
-    await P.request('POST', '/api/event-streaming/register', { siteId: ySiteId, name: 'Site Y', callbackUrl: null, subscriptions: [{ contentType: SUPPLIER }, { contentType: ITEM }] }, { token: yToken }),
+    await P.request(
+      'POST',
+      '/api/event-streaming/register',
+      { siteId: ySiteId, name: 'Site Y', callbackUrl: null, subscriptions: [{ contentType: SUPPLIER }, { contentType: ITEM }] },
+      { token: yToken }
+    ),
     'register Y'
   );
-  yConsumerId = expectStatus(await P.admin('GET', '/event-streaming/consumers'), 'consumers').body.data.find((c: any) => c.consumerSiteId === ySiteId).id;
+  yConsumerId = expectStatus(await P.admin('GET', '/event-streaming/consumers'), 'consumers').body.data.find(
+    (c: any) => c.consumerSiteId === ySiteId
+  ).id;
 
   // Documents on P, created before any approval.
   docs.s1 = await create('suppliers', { name: 'Supplier One' });
@@ -81,7 +90,7 @@ beforeAll(async () => {
 afterAll(() => stopAll());
 
 describe('4. outbound calls', () => {
-  test('no request reaches the consumer\'s /notify before the producer\'s admin approved one of its types', async () => {
+  test("no request reaches the consumer's /notify before the producer's admin approved one of its types", async () => {
     // Rejecting (nothing Approved) must not poke X either; changes of Pending types are not even logged.
     await setStatus(l, { [CUSTOMER]: 'Rejected' });
     expectStatus(await P.api('PUT', `/items/${docs.i2}`, { data: { name: 'Item Two (edited while Pending)' } }), 'edit');
@@ -94,7 +103,12 @@ describe('4. outbound calls', () => {
     await setStatus(l, { [ITEM]: 'Approved', [INVOICE]: 'Approved' });
     await eventually(async () => countLogLines(X, NOTIFY_LINE) >= 1, 'a notification after approval');
     // Y is pull-only: approving its type calls nobody.
-    expectStatus(await P.admin('PUT', `/event-streaming/consumers/${yConsumerId}/subscriptions`, { subscriptions: [{ contentType: SUPPLIER, status: 'Approved' }] }), 'approve Y');
+    expectStatus(
+      await P.admin('PUT', `/event-streaming/consumers/${yConsumerId}/subscriptions`, {
+        subscriptions: [{ contentType: SUPPLIER, status: 'Approved' }],
+      }),
+      'approve Y'
+    );
     await eventually(async () => {
       const ep = (await X.admin('GET', `/event-streaming/producers/${l.producerId}`)).body.data;
       return ep.subscriptions.find((s: any) => s.contentType === ITEM).status === 'Approved';
@@ -113,7 +127,11 @@ describe('4. outbound calls', () => {
   test.each(BAD_URLS)('producer URL %j → 400 with a message, nothing left behind on either site', async (url, message) => {
     const beforeX = await snapshotCounts(X);
     const beforeP = await snapshotCounts(P);
-    const res = await X.admin('POST', '/event-streaming/producers', { producerUrl: url, apiToken: l.token, subscriptions: [{ contentType: CUSTOMER }] });
+    const res = await X.admin('POST', '/event-streaming/producers', {
+      producerUrl: url,
+      apiToken: l.token,
+      subscriptions: [{ contentType: CUSTOMER }],
+    });
     expectClientError(res, 400, message, url);
     expect(await snapshotCounts(X)).toEqual(beforeX);
     expect(await snapshotCounts(P)).toEqual(beforeP);
@@ -125,14 +143,22 @@ describe('4. outbound calls', () => {
     const tokenIds = (await apiTokens(X)).map((t) => t.id).sort();
     const closed = `http://127.0.0.1:${await freePort()}`;
     expectClientError(
-      await X.admin('POST', '/event-streaming/producers', { producerUrl: closed, apiToken: 'a'.repeat(64), subscriptions: [{ contentType: CUSTOMER }] }),
+      await X.admin('POST', '/event-streaming/producers', {
+        producerUrl: closed,
+        apiToken: 'a'.repeat(64),
+        subscriptions: [{ contentType: CUSTOMER }],
+      }),
       400,
       /Could not reach http:\/\/127\.0\.0\.1:\d+ .*ECONNREFUSED/
     );
     // The same producer under another spelling of its URL, with a token P does not know.
     const alias = P.url.replace('127.0.0.1', 'localhost');
     expectClientError(
-      await X.admin('POST', '/event-streaming/producers', { producerUrl: alias, apiToken: 'b'.repeat(64), subscriptions: [{ contentType: CUSTOMER }] }),
+      await X.admin('POST', '/event-streaming/producers', {
+        producerUrl: alias,
+        apiToken: 'b'.repeat(64),
+        subscriptions: [{ contentType: CUSTOMER }],
+      }),
       400,
       /answered POST \/api\/event-streaming\/register with 401.*the API token is not valid on that site/
     );
@@ -151,12 +177,20 @@ describe('4. outbound calls', () => {
   ];
 
   test.each(BAD_CALLBACKS)('callback URL %j at registration → 400 with a message, no Event Consumer', async (url, message) => {
-    const token = (await P.createApiToken({ name: `cb-test-${crypto.randomBytes(3).toString('hex')}`, type: 'custom', permissions: STREAM_PERMISSIONS })).accessKey;
+    const token = (
+      await P.createApiToken({ name: `cb-test-${crypto.randomBytes(3).toString('hex')}`, type: 'custom', permissions: STREAM_PERMISSIONS })
+    ).accessKey;
     const before = await snapshotCounts(P);
     const res = await P.request(
       'POST',
       '/api/event-streaming/register',
-      { siteId: crypto.randomUUID(), name: 'Z', callbackUrl: url, callbackToken: 'x'.repeat(40), subscriptions: [{ contentType: CUSTOMER }] },
+      {
+        siteId: crypto.randomUUID(),
+        name: 'Z',
+        callbackUrl: url,
+        callbackToken: 'x'.repeat(40),
+        subscriptions: [{ contentType: CUSTOMER }],
+      },
       { token }
     );
     expectClientError(res, 400, message, String(url));
@@ -192,7 +226,9 @@ describe('1. token scoping on the producer', () => {
     expectClientError(await stream(P, `/documents/${CUSTOMER}/${docs.c1}`, l.token), 403, denied, 'Rejected');
     expectClientError(await stream(P, `/documents/${ARTICLE}/${docs.a1}`, l.token), 403, denied, 'never subscribed');
     expectClientError(await stream(P, `/documents/${SUPPLIER}/${docs.s1}`, l.token), 403, denied, "Y's type");
-    expect(expectStatus(await stream(P, `/documents/${SUPPLIER}/${docs.s1}`, yToken), 'Y reads its own').body.data.name).toBe('Supplier One');
+    expect(expectStatus(await stream(P, `/documents/${SUPPLIER}/${docs.s1}`, yToken), 'Y reads its own').body.data.name).toBe(
+      'Supplier One'
+    );
     expectClientError(await stream(P, `/documents/${ITEM}/${docs.i1}`, yToken), 403, denied, "X's type with Y's token (Pending for Y)");
     // Listing (back-fill) follows the same rule.
     expect(expectStatus(await stream(P, `/documents/${ITEM}`, l.token), 'list approved').body.documents.length).toBeGreaterThanOrEqual(2);
@@ -202,11 +238,18 @@ describe('1. token scoping on the producer', () => {
   });
 
   test('an unsubscribed type stops at once: 200 before, 403 after', async () => {
-    expect(expectStatus(await stream(P, `/documents/${INVOICE}/${docs.inv1}`, l.token), 'invoice while subscribed').body.data.number).toBe('INV-SEC-1');
+    expect(expectStatus(await stream(P, `/documents/${INVOICE}/${docs.inv1}`, l.token), 'invoice while subscribed').body.data.number).toBe(
+      'INV-SEC-1'
+    );
     expectStatus(
       await X.admin('PUT', `/event-streaming/producers/${l.producerId}`, {
         producerUrl: P.url,
-        subscriptions: [{ contentType: ITEM }, { contentType: CUSTOMER }, { contentType: CONTACT }, { contentType: INVOICE, unsubscribed: true }],
+        subscriptions: [
+          { contentType: ITEM },
+          { contentType: CUSTOMER },
+          { contentType: CONTACT },
+          { contentType: INVOICE, unsubscribed: true },
+        ],
       }),
       'unsubscribe'
     );
@@ -222,20 +265,65 @@ describe('1. token scoping on the producer', () => {
     expect(dep).toMatchObject({ contentType: SUPPLIER, documentId: docs.s1, data: expect.objectContaining({ name: 'Supplier One' }) });
     const denied = /neither of a type approved for this consumer nor reachable from one/;
     // Forged: i2 does not reference s1.
-    expectClientError(await stream(P, `/documents/${SUPPLIER}/${docs.s1}?${via([ITEM, docs.i2, null])}`, l.token), 403, denied, 'forged hop');
+    expectClientError(
+      await stream(P, `/documents/${SUPPLIER}/${docs.s1}?${via([ITEM, docs.i2, null])}`, l.token),
+      403,
+      denied,
+      'forged hop'
+    );
     // A chain starting at a type X may not read (Pending contact, Y's supplier).
-    expectClientError(await stream(P, `/documents/${SUPPLIER}/${docs.s1}?${via([CONTACT, docs.k1, null])}`, l.token), 403, denied, 'unapproved start');
-    expectClientError(await stream(P, `/documents/${CUSTOMER}/${docs.c1}?${via([SUPPLIER, docs.s1, null])}`, l.token), 403, denied, "Y's start");
+    expectClientError(
+      await stream(P, `/documents/${SUPPLIER}/${docs.s1}?${via([CONTACT, docs.k1, null])}`, l.token),
+      403,
+      denied,
+      'unapproved start'
+    );
+    expectClientError(
+      await stream(P, `/documents/${CUSTOMER}/${docs.c1}?${via([SUPPLIER, docs.s1, null])}`, l.token),
+      403,
+      denied,
+      "Y's start"
+    );
     // A real chain that does not end at the requested document.
-    expectClientError(await stream(P, `/documents/${CUSTOMER}/${docs.c1}?${via([ITEM, docs.i1, null], [SUPPLIER, docs.s1, null])}`, l.token), 403, denied, 'chain to elsewhere');
+    expectClientError(
+      await stream(P, `/documents/${CUSTOMER}/${docs.c1}?${via([ITEM, docs.i1, null], [SUPPLIER, docs.s1, null])}`, l.token),
+      403,
+      denied,
+      'chain to elsewhere'
+    );
     // Not a chain at all.
-    expectClientError(await stream(P, `/documents/${SUPPLIER}/${docs.s1}?via=not-json`, l.token), 400, /via must be a JSON list/, 'via not JSON');
+    expectClientError(
+      await stream(P, `/documents/${SUPPLIER}/${docs.s1}?via=not-json`, l.token),
+      400,
+      /via must be a JSON list/,
+      'via not JSON'
+    );
     const long = Array.from({ length: 17 }, () => [ITEM, docs.i1, null] as [string, string, null]);
-    expectClientError(await stream(P, `/documents/${SUPPLIER}/${docs.s1}?${via(...long)}`, l.token), 400, /at most 16 hops/, 'via too long');
-    expectClientError(await stream(P, `/documents/${SUPPLIER}/${docs.s1}?${via(['api::../x', docs.i1, null])}`, l.token), 400, /via\[0\] must be/, 'via bad uid');
+    expectClientError(
+      await stream(P, `/documents/${SUPPLIER}/${docs.s1}?${via(...long)}`, l.token),
+      400,
+      /at most 16 hops/,
+      'via too long'
+    );
+    expectClientError(
+      await stream(P, `/documents/${SUPPLIER}/${docs.s1}?${via(['api::../x', docs.i1, null])}`, l.token),
+      400,
+      /via\[0\] must be/,
+      'via bad uid'
+    );
     // Files: only through the document that references them.
-    expectClientError(await stream(P, '/files/abc123', l.token), 403, /served only through the document that references it/, 'file without via');
-    expectClientError(await stream(P, `/files/abc123?${via([ITEM, docs.i1, null])}`, l.token), 403, /does not reference this file/, 'file not referenced');
+    expectClientError(
+      await stream(P, '/files/abc123', l.token),
+      403,
+      /served only through the document that references it/,
+      'file without via'
+    );
+    expectClientError(
+      await stream(P, `/files/abc123?${via([ITEM, docs.i1, null])}`, l.token),
+      403,
+      /does not reference this file/,
+      'file not referenced'
+    );
   });
 
   test('read-only, unregistered full-access, anonymous and foreign tokens get nothing', async () => {
@@ -249,18 +337,43 @@ describe('1. token scoping on the producer', () => {
       expectClientError(await stream(P, p, X.fullAccessToken), 401, /Missing or invalid credentials/, `X's token ${p}`);
       expectClientError(await stream(P, p, callbackToken), 401, /Missing or invalid credentials/, `X's callback token ${p}`);
     }
-    expectClientError(await P.request('POST', '/api/event-streaming/register', { siteId: crypto.randomUUID(), name: 'RO', subscriptions: [{ contentType: ITEM }] }, { token: readOnly }), 403, /^Forbidden$/);
-    expectClientError(await P.request('DELETE', '/api/event-streaming/register', undefined, { token: fullUnregistered }), 404, /No consumer is registered with this API token/);
+    expectClientError(
+      await P.request(
+        'POST',
+        '/api/event-streaming/register',
+        { siteId: crypto.randomUUID(), name: 'RO', subscriptions: [{ contentType: ITEM }] },
+        { token: readOnly }
+      ),
+      403,
+      /^Forbidden$/
+    );
+    expectClientError(
+      await P.request('DELETE', '/api/event-streaming/register', undefined, { token: fullUnregistered }),
+      404,
+      /No consumer is registered with this API token/
+    );
     expectClientError(await P.request('DELETE', '/api/event-streaming/register', undefined, { token: null }), 403, /^Forbidden$/);
     // X's token claiming to be Y.
     expectClientError(await stream(P, '/updates?after=0', l.token, { [SITE_HEADER]: ySiteId }), 403, /belongs to another consumer site/);
     // The callback token P holds lets it poke X and do nothing else on X.
-    expectClientError(await X.api('GET', '/customers', undefined, { token: callbackToken }), 403, /^Forbidden$/, 'callback token reads content');
-    expectClientError(await X.api('GET', '/event-streaming/updates', undefined, { token: callbackToken }), 403, /^Forbidden$/, 'callback token pulls');
+    expectClientError(
+      await X.api('GET', '/customers', undefined, { token: callbackToken }),
+      403,
+      /^Forbidden$/,
+      'callback token reads content'
+    );
+    expectClientError(
+      await X.api('GET', '/event-streaming/updates', undefined, { token: callbackToken }),
+      403,
+      /^Forbidden$/,
+      'callback token pulls'
+    );
     // X's full-access token is not the callback token of P's Event Producer.
     const pSiteId = expectStatus(await P.admin('GET', '/event-streaming/site'), 'site').body.data.siteId;
     expectClientError(await X.api('POST', '/event-streaming/notify', { siteId: pSiteId }), 403, /not the callback token of that producer/);
-    expect(expectStatus(await X.api('POST', '/event-streaming/notify', { siteId: pSiteId }, { token: callbackToken }), 'real poke', 202).body).toEqual({ accepted: true });
+    expect(
+      expectStatus(await X.api('POST', '/event-streaming/notify', { siteId: pSiteId }, { token: callbackToken }), 'real poke', 202).body
+    ).toEqual({ accepted: true });
   });
 });
 
@@ -278,7 +391,12 @@ describe('2. secrets', () => {
     expect(String(xRow.api_token).length).toBeGreaterThan(40);
     expect(String(xRow.callback_token).length).toBeGreaterThan(40);
     expect(String(pRow.callback_token).length).toBeGreaterThan(40);
-    for (const rows of [producerRows, consumerRows, await rawRows(X, 'event_streaming_sync_logs'), await rawRows(P, 'event_streaming_update_logs')]) {
+    for (const rows of [
+      producerRows,
+      consumerRows,
+      await rawRows(X, 'event_streaming_sync_logs'),
+      await rawRows(P, 'event_streaming_update_logs'),
+    ]) {
       const text = JSON.stringify(rows);
       for (const f of forms) expect(text.includes(f)).toBe(false);
     }
@@ -297,11 +415,18 @@ describe('2. secrets', () => {
       await X.admin('GET', `/event-streaming/producers/${l.producerId}`),
       await X.admin('PUT', `/event-streaming/producers/${l.producerId}`, {
         producerUrl: P.url,
-        subscriptions: [{ contentType: ITEM }, { contentType: CUSTOMER }, { contentType: CONTACT }, { contentType: INVOICE, unsubscribed: true }],
+        subscriptions: [
+          { contentType: ITEM },
+          { contentType: CUSTOMER },
+          { contentType: CONTACT },
+          { contentType: INVOICE, unsubscribed: true },
+        ],
       }),
       await P.admin('GET', '/event-streaming/consumers'),
       await P.admin('GET', `/event-streaming/consumers/${l.consumerId}`),
-      await P.admin('PUT', `/event-streaming/consumers/${l.consumerId}/subscriptions`, { subscriptions: [{ contentType: ITEM, status: 'Approved' }] }),
+      await P.admin('PUT', `/event-streaming/consumers/${l.consumerId}/subscriptions`, {
+        subscriptions: [{ contentType: ITEM, status: 'Approved' }],
+      }),
     ];
     const bodies = [JSON.stringify(createBody), ...responses.map((r) => expectStatus(r, 'admin call').text)];
     for (const text of bodies) {
@@ -329,22 +454,35 @@ describe('2. secrets', () => {
 describe('3. admin RBAC', () => {
   type Route = { method: string; path: string; handler: string; config: { policies: any[] } };
   const routes = adminRoutes.routes as Route[];
-  const actionOf = (r: Route) => r.config.policies.find((p: any) => typeof p === 'object' && p.name === 'admin::hasPermissions').config.actions[0] as string;
+  const actionOf = (r: Route) =>
+    r.config.policies.find((p: any) => typeof p === 'object' && p.name === 'admin::hasPermissions').config.actions[0] as string;
 
   /** A limited admin on `site`: role without plugin permissions, user invited and registered. */
   async function limitedAdmin(site: Site) {
-    const role = expectStatus(await site.admin('POST', '/admin/roles', { name: `No streaming ${crypto.randomBytes(3).toString('hex')}`, description: 'test' }), 'create role').body.data;
+    const role = expectStatus(
+      await site.admin('POST', '/admin/roles', { name: `No streaming ${crypto.randomBytes(3).toString('hex')}`, description: 'test' }),
+      'create role'
+    ).body.data;
     const email = `limited-${crypto.randomBytes(3).toString('hex')}@${site.name}.test`;
-    const user = expectStatus(await site.admin('POST', '/admin/users', { firstname: 'Lim', lastname: 'Ited', email, roles: [role.id] }), 'create user', 201).body.data;
+    const user = expectStatus(
+      await site.admin('POST', '/admin/users', { firstname: 'Lim', lastname: 'Ited', email, roles: [role.id] }),
+      'create user',
+      201
+    ).body.data;
     expect(typeof user.registrationToken).toBe('string');
     const reg = expectStatus(
-      await site.request('POST', '/admin/register', { registrationToken: user.registrationToken, userInfo: { firstname: 'Lim', lastname: 'Ited', password: 'Limited12345!' } }),
+      await site.request('POST', '/admin/register', {
+        registrationToken: user.registrationToken,
+        userInfo: { firstname: 'Lim', lastname: 'Ited', password: 'Limited12345!' },
+      }),
       'register'
     );
     const jwt = reg.body.data.token as string;
     const grant = async (actions: string[]) =>
       expectStatus(
-        await site.admin('PUT', `/admin/roles/${role.id}/permissions`, { permissions: actions.map((action) => ({ action, subject: null, properties: {}, conditions: [] })) }),
+        await site.admin('PUT', `/admin/roles/${role.id}/permissions`, {
+          permissions: actions.map((action) => ({ action, subject: null, properties: {}, conditions: [] })),
+        }),
         `grant ${actions.join(',')}`
       );
     return { jwt, grant };
@@ -360,11 +498,17 @@ describe('3. admin RBAC', () => {
     return `/event-streaming${p}`;
   };
   const siteFor = (r: Route) => (r.path.startsWith('/consumers') || r.path.startsWith('/update-logs') ? P : X);
-  const bodyFor = (r: Route) => (r.method === 'GET' || r.method === 'DELETE' ? undefined : r.path === '/sync-logs/resync-failed' ? { producerId: 999999 } : {});
+  const bodyFor = (r: Route) =>
+    r.method === 'GET' || r.method === 'DELETE' ? undefined : r.path === '/sync-logs/resync-failed' ? { producerId: 999999 } : {};
 
   test('every admin route: 401 without a JWT, 403 for an admin without the plugin permission, and nothing changes', async () => {
     const mapping = expectStatus(
-      await X.admin('POST', '/event-streaming/mappings', { mappingName: 'rbac-map', localContentType: CUSTOMER, remoteContentType: CUSTOMER, fieldMappings: [{ localField: 'name', remoteField: 'name' }] }),
+      await X.admin('POST', '/event-streaming/mappings', {
+        mappingName: 'rbac-map',
+        localContentType: CUSTOMER,
+        remoteContentType: CUSTOMER,
+        fieldMappings: [{ localField: 'name', remoteField: 'name' }],
+      }),
       'mapping',
       201
     ).body.data;
@@ -378,9 +522,20 @@ describe('3. admin RBAC', () => {
       const site = siteFor(r);
       const write = r.method !== 'GET';
       const jwt = site === P ? limited.P.jwt : limited.X.jwt;
-      expectClientError(await site.request(r.method, pathFor(r, false), bodyFor(r)), 401, /Missing or invalid credentials/, `${r.method} ${r.path} anonymous`);
-      expectClientError(await site.request(r.method, pathFor(r, false), bodyFor(r), { token: jwt }), 403, /Policy Failed|Forbidden/, `${r.method} ${r.path} no permission`);
-      if (write) expectClientError(await site.request(r.method, pathFor(r, true), bodyFor(r), { token: jwt }), 403, /Policy Failed|Forbidden/);
+      expectClientError(
+        await site.request(r.method, pathFor(r, false), bodyFor(r)),
+        401,
+        /Missing or invalid credentials/,
+        `${r.method} ${r.path} anonymous`
+      );
+      expectClientError(
+        await site.request(r.method, pathFor(r, false), bodyFor(r), { token: jwt }),
+        403,
+        /Policy Failed|Forbidden/,
+        `${r.method} ${r.path} no permission`
+      );
+      if (write)
+        expectClientError(await site.request(r.method, pathFor(r, true), bodyFor(r), { token: jwt }), 403, /Policy Failed|Forbidden/);
     }
     expect(await snapshotCounts(P)).toEqual(before.P);
     expect(await snapshotCounts(X)).toEqual(before.X);

@@ -89,7 +89,9 @@ test('capture writes outbox entries in the write; the sequencer moves them into 
     [id]
   );
   const ordered = [...both].sort((a, b) => Number(b.moved) - Number(a.moved) || Number(a.id) - Number(b.id));
-  const types = ordered.map((r) => (Number(r.moved) ? r.ut : JSON.parse(r.entry))).map((x) => (typeof x === 'string' ? x : x.targetDocumentId === id ? x.updateType : null));
+  const types = ordered
+    .map((r) => (Number(r.moved) ? r.ut : JSON.parse(r.entry)))
+    .map((x) => (typeof x === 'string' ? x : x.targetDocumentId === id ? x.updateType : null));
   expect(types.filter(Boolean)).toEqual(['Create', 'Update']);
   expectStatus(await producer.admin('GET', '/event-streaming/update-logs?pageSize=1'), 'sequence (the list runs the sequencer)');
   expect(await sql(producer, `SELECT id FROM event_streaming_outbox`)).toEqual([]);
@@ -116,7 +118,12 @@ test('capture writes outbox entries in the write; the sequencer moves them into 
 
   const logs = expectStatus(await producer.admin('GET', `/event-streaming/update-logs?documentId=${id}`), 'update logs').body.data;
   const byType = Object.fromEntries(logs.map((e: any) => [e.updateType, e]));
-  expect(byType.Create).toMatchObject({ contentType: CUSTOMER, documentId: id, locale: null, data: { name: 'Rowena', email: 'row@example.com' } });
+  expect(byType.Create).toMatchObject({
+    contentType: CUSTOMER,
+    documentId: id,
+    locale: null,
+    data: { name: 'Rowena', email: 'row@example.com' },
+  });
   expect(byType.Update).toMatchObject({ contentType: CUSTOMER, documentId: id, locale: null, data: { name: 'Rowena R.' } });
   for (const e of logs) {
     expect(typeof e.seq).toBe('number');
@@ -136,16 +143,24 @@ test('delete → gone', async () => {
 test('Use Same Name off: a local documentId and a remote reference', async () => {
   const created = expectStatus(await producer.api('POST', '/suppliers', { data: { name: 'Acme Supplies' } }), 'create');
   const remoteId = created.body.data.documentId;
-  const local = await eventually(async () => (await list(consumer, 'suppliers')).find((s) => s.name === 'Acme Supplies'), 'supplier on consumer');
+  const local = await eventually(
+    async () => (await list(consumer, 'suppliers')).find((s) => s.name === 'Acme Supplies'),
+    'supplier on consumer'
+  );
   expect(local.documentId).not.toBe(remoteId);
   const origin = expectStatus(
     await consumer.admin('GET', `/event-streaming/documents/origin?contentType=${SUPPLIER}&documentId=${local.documentId}`),
     'origin'
   ).body.data;
-  expect(origin.references).toEqual([expect.objectContaining({ producerUrl: producer.url, remoteDocumentId: remoteId, remoteContentType: SUPPLIER })]);
+  expect(origin.references).toEqual([
+    expect.objectContaining({ producerUrl: producer.url, remoteDocumentId: remoteId, remoteContentType: SUPPLIER }),
+  ]);
 
   expectStatus(await producer.api('PUT', `/suppliers/${remoteId}`, { data: { name: 'Acme Supplies Ltd' } }), 'update');
-  await eventually(async () => (await getDoc(consumer, 'suppliers', local.documentId))?.name === 'Acme Supplies Ltd', 'renamed on consumer');
+  await eventually(
+    async () => (await getDoc(consumer, 'suppliers', local.documentId))?.name === 'Acme Supplies Ltd',
+    'renamed on consumer'
+  );
   expect((await list(consumer, 'suppliers')).filter((s) => s.name.startsWith('Acme'))).toHaveLength(1);
 
   expectStatus(await producer.api('DELETE', `/suppliers/${remoteId}`), 'delete', [200, 204]);

@@ -48,7 +48,12 @@ describe('applyMapping: scalar fields', () => {
   });
 
   it('uses defaultValue when the remote field is unmapped, absent, null or empty', () => {
-    expect(applyMapping({ name: 'Ada' }, m, noInner, false)).toStrictEqual({ fullName: 'Ada', city: 'Paris', kind: 'imported', note: null });
+    expect(applyMapping({ name: 'Ada' }, m, noInner, false)).toStrictEqual({
+      fullName: 'Ada',
+      city: 'Paris',
+      kind: 'imported',
+      note: null,
+    });
     expect(applyMapping({ name: 'Ada', town: null, comment: '' }, m, noInner, false)).toStrictEqual({
       fullName: 'Ada',
       city: 'Paris',

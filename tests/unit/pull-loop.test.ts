@@ -50,7 +50,13 @@ function fakeStore(opts: { pages?: PullResponse[] | ((after: number) => PullResp
   const crashOnSave = new Set<number>();
   const needsNetwork = new Set<number>();
   const lease = { lost: false };
-  const calls = { apply: [] as number[], prepare: [] as Array<number | string>, fetch: [] as number[], recordPull: [] as number[], keepLease: 0 };
+  const calls = {
+    apply: [] as number[],
+    prepare: [] as Array<number | string>,
+    fetch: [] as number[],
+    recordPull: [] as number[],
+    keepLease: 0,
+  };
   const commits: Array<{ cursor: number; logged: number[] }> = [];
   const pages = opts.pages;
 
@@ -77,7 +83,8 @@ function fakeStore(opts: { pages?: PullResponse[] | ((after: number) => PullResp
       calls.keepLease += 1;
     },
     async prepare(event, opts) {
-      if (inTx !== (opts?.offline === true)) throw new Error(inTx ? 'prepare with the network inside a transaction' : 'offline prepare outside a transaction');
+      if (inTx !== (opts?.offline === true))
+        throw new Error(inTx ? 'prepare with the network inside a transaction' : 'offline prepare outside a transaction');
       if (opts?.offline && needsNetwork.has(event.seq)) throw new NeedsNetworkError(`event ${event.seq}`);
       calls.prepare.push(opts?.offline ? `offline ${event.seq}` : event.seq);
       const err = failPrepare.get(event.seq);
@@ -217,7 +224,12 @@ describe('processEvent', () => {
     s.failPrepare.set(2, new Error('unreachable'));
     await processEvent(s.ports, ev(1, 'docA'));
     await expect(processEvent(s.ports, ev(2, 'docA'))).resolves.toBe('Blocked');
-    expect(s.state.log[1]).toStrictEqual({ seq: 2, doc: 'docA', status: 'Blocked', error: 'Waiting for the failed event #1 of the same document' });
+    expect(s.state.log[1]).toStrictEqual({
+      seq: 2,
+      doc: 'docA',
+      status: 'Blocked',
+      error: 'Waiting for the failed event #1 of the same document',
+    });
   });
 
   it('an already processed event is Ignored: nothing applied or recorded twice, cursor saved', async () => {
@@ -361,7 +373,13 @@ describe('pullOnce', () => {
   });
 
   it('a crash mid-page keeps the cursor at the last durably processed event; the next pull resumes there', async () => {
-    const s = fakeStore({ pages: (after) => page([ev(1), ev(2), ev(3)].filter((e) => e.seq > after), 3) });
+    const s = fakeStore({
+      pages: (after) =>
+        page(
+          [ev(1), ev(2), ev(3)].filter((e) => e.seq > after),
+          3
+        ),
+    });
     s.crashOnSave.add(2);
     await expect(pullOnce(s.ports, { maxPages: 5 })).rejects.toThrow('crash while saving cursor 2');
     expect(s.state.cursor).toBe(1);
@@ -404,7 +422,14 @@ describe('pullOnce in batches (several events per transaction)', () => {
   });
 
   it('a batch holds at most batchSize events; the lease is kept between batches', async () => {
-    const s = fakeStore({ pages: [page([1, 2, 3, 4, 5].map((n) => ev(n)), 5)] });
+    const s = fakeStore({
+      pages: [
+        page(
+          [1, 2, 3, 4, 5].map((n) => ev(n)),
+          5
+        ),
+      ],
+    });
     await expect(pullOnce(s.ports, opts(2))).resolves.toMatchObject({ pulled: 5, applied: 5, cursor: 5 });
     expect(s.commits.map((c) => c.cursor)).toStrictEqual([2, 4, 5]);
     expect(s.calls.keepLease).toBe(3);
@@ -486,7 +511,13 @@ describe('pullOnce in batches (several events per transaction)', () => {
   });
 
   it('a crash saving the batch cursor: the batch rolls back, its events are processed alone and the crash escapes at the same event', async () => {
-    const s = fakeStore({ pages: (after) => page([ev(1), ev(2), ev(3)].filter((e) => e.seq > after), 3) });
+    const s = fakeStore({
+      pages: (after) =>
+        page(
+          [ev(1), ev(2), ev(3)].filter((e) => e.seq > after),
+          3
+        ),
+    });
     s.crashOnSave.add(3);
     await expect(pullOnce(s.ports, opts(10))).rejects.toThrow('crash while saving cursor 3');
     expect(s.state.cursor).toBe(2);

@@ -7,7 +7,9 @@
 import { fromDb, newDocumentId } from '../../server/src/raw-rows';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { createField } = require('@strapi/database/dist/fields/index.js') as { createField: (a: { type: string }) => { fromDB(v: unknown): unknown } };
+const { createField } = require('@strapi/database/dist/fields/index.js') as {
+  createField: (a: { type: string }) => { fromDB(v: unknown): unknown };
+};
 
 const when = new Date('2024-05-06T07:08:09.123Z');
 const samples: Record<string, unknown[]> = {
@@ -75,10 +77,16 @@ describe('selectColumnAndDocumentRow (captured types + before-read in one statem
   });
 
   it('every consumer row value, as stored, and the document row by its columns', async () => {
-    await knex('consumers').insert([{ subscriptions: JSON.stringify([{ contentType: 'api::a.a', status: 'Approved' }]) }, { subscriptions: null }]);
+    await knex('consumers').insert([
+      { subscriptions: JSON.stringify([{ contentType: 'api::a.a', status: 'Approved' }]) },
+      { subscriptions: null },
+    ]);
     await knex('docs').insert({ document_id: 'd1', name: 'One', published_at: null });
     const res = await run('d1', false);
-    expect(res!.values.map((v) => (typeof v === 'string' ? JSON.parse(v) : v))).toEqual([[{ contentType: 'api::a.a', status: 'Approved' }], null]);
+    expect(res!.values.map((v) => (typeof v === 'string' ? JSON.parse(v) : v))).toEqual([
+      [{ contentType: 'api::a.a', status: 'Approved' }],
+      null,
+    ]);
     expect(res!.row).toMatchObject({ document_id: 'd1', name: 'One', published_at: null });
     expect(res!.row).not.toHaveProperty('__es_agg');
   });
@@ -90,6 +98,8 @@ describe('selectColumnAndDocumentRow (captured types + before-read in one statem
   });
 
   it('a dialect without the JSON aggregate here: null (the caller asks separately)', async () => {
-    await expect(knex.transaction((trx: any) => selectColumnAndDocumentRow(trx, 'mysql', agg, 'docs', cols, 'd1', false))).resolves.toBeNull();
+    await expect(
+      knex.transaction((trx: any) => selectColumnAndDocumentRow(trx, 'mysql', agg, 'docs', cols, 'd1', false))
+    ).resolves.toBeNull();
   });
 });

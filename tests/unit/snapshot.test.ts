@@ -193,7 +193,11 @@ describe('toSnapshot', () => {
 
   it('leaves out attributes the entry does not hold, and maps empty relations / media / components', () => {
     expect(
-      toSnapshot(ARTICLE, { title: 'T', views: undefined, author: null, tags: null, cover: null, gallery: undefined, seo: null, links: null, body: null }, schema)
+      toSnapshot(
+        ARTICLE,
+        { title: 'T', views: undefined, author: null, tags: null, cover: null, gallery: undefined, seo: null, links: null, body: null },
+        schema
+      )
     ).toStrictEqual({ title: 'T', views: null, author: null, tags: [], cover: null, gallery: [], seo: null, links: [], body: [] });
   });
 
@@ -298,7 +302,9 @@ describe('collectRefs / collectFiles', () => {
   });
 
   it('ignores values of skipped fields even when present', () => {
-    expect(collectRefs(ARTICLE, { reviewer: { __ref: 'admin::user', documentId: 'a' }, comments: [{ __ref: 'x', documentId: 'c' }] }, schema)).toStrictEqual([]);
+    expect(
+      collectRefs(ARTICLE, { reviewer: { __ref: 'admin::user', documentId: 'a' }, comments: [{ __ref: 'x', documentId: 'c' }] }, schema)
+    ).toStrictEqual([]);
   });
 
   it('appends to the given accumulator', () => {

@@ -201,7 +201,11 @@ describe('refs', () => {
       blocks: [{ label: 'l', target: r2, nested: { deep: [[f2]] } }, null, 'str'],
       weird: { __ref: 'api::c.c', documentId: 'c1', inner: { __ref: 'api::d.d', documentId: 'd1' } },
     };
-    walkRefs(snapshot, (r) => refs.push(r), (f) => files.push(f));
+    walkRefs(
+      snapshot,
+      (r) => refs.push(r),
+      (f) => files.push(f)
+    );
     expect(refs).toStrictEqual([r1, r2, snapshot.weird]);
     expect(files).toStrictEqual([f1, f2]);
   });
@@ -210,11 +214,19 @@ describe('refs', () => {
     const found: unknown[] = [];
     let deep: unknown = r1;
     for (let i = 0; i < 33; i += 1) deep = [deep];
-    walkRefs(deep, (r) => found.push(r), () => undefined);
+    walkRefs(
+      deep,
+      (r) => found.push(r),
+      () => undefined
+    );
     expect(found).toStrictEqual([]);
     deep = r1;
     for (let i = 0; i < 32; i += 1) deep = [deep];
-    walkRefs(deep, (r) => found.push(r), () => undefined);
+    walkRefs(
+      deep,
+      (r) => found.push(r),
+      () => undefined
+    );
     expect(found).toStrictEqual([r1]);
   });
 

@@ -67,9 +67,7 @@ export const BackfillModal = ({ producer, onClose, onDone }: BackfillModalProps)
     <Modal.Root open={producer !== null} onOpenChange={(open: boolean) => !open && onClose()}>
       <Modal.Content>
         <Modal.Header closeLabel={formatMessage({ id: getTrad('common.close'), defaultMessage: 'Close' })}>
-          <Modal.Title>
-            {formatMessage({ id: getTrad('producers.backfill.title'), defaultMessage: 'Back-fill' })}
-          </Modal.Title>
+          <Modal.Title>{formatMessage({ id: getTrad('producers.backfill.title'), defaultMessage: 'Back-fill' })}</Modal.Title>
         </Modal.Header>
         <Modal.Body>
           <Flex direction="column" alignItems="stretch" gap={4}>
@@ -126,9 +124,7 @@ export const BackfillModal = ({ producer, onClose, onDone }: BackfillModalProps)
         </Modal.Body>
         <Modal.Footer>
           <Modal.Close>
-            <Button variant="tertiary">
-              {formatMessage({ id: getTrad('common.cancel'), defaultMessage: 'Cancel' })}
-            </Button>
+            <Button variant="tertiary">{formatMessage({ id: getTrad('common.cancel'), defaultMessage: 'Cancel' })}</Button>
           </Modal.Close>
           <Button onClick={handleSubmit} loading={isSubmitting} disabled={approved.length === 0}>
             {formatMessage({ id: getTrad('producers.backfill.start'), defaultMessage: 'Start back-fill' })}

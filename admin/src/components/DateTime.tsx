@@ -14,14 +14,8 @@ export const DateTime = ({ value, emptyLabel }: DateTimeProps) => {
   const { formatDate, formatMessage } = useIntl();
   if (!value) {
     return (
-      <Typography textColor="neutral500">
-        {emptyLabel ?? formatMessage({ id: getTrad('common.none'), defaultMessage: '—' })}
-      </Typography>
+      <Typography textColor="neutral500">{emptyLabel ?? formatMessage({ id: getTrad('common.none'), defaultMessage: '—' })}</Typography>
     );
   }
-  return (
-    <Typography title={value}>
-      {formatDate(value, { dateStyle: 'medium', timeStyle: 'medium' })}
-    </Typography>
-  );
+  return <Typography title={value}>{formatDate(value, { dateStyle: 'medium', timeStyle: 'medium' })}</Typography>;
 };

@@ -67,12 +67,7 @@ export const DeleteProducerDialog = ({ producer, onClose, onDeleted }: DeletePro
         title={formatMessage({ id: getTrad('producers.delete.title'), defaultMessage: 'Delete producer' })}
         icon={<WarningCircle fill="danger600" />}
         endAction={
-          <Button
-            fullWidth
-            variant={failure ? 'danger' : 'danger-light'}
-            loading={isDeleting}
-            onClick={handleDelete}
-          >
+          <Button fullWidth variant={failure ? 'danger' : 'danger-light'} loading={isDeleting} onClick={handleDelete}>
             {failure
               ? formatMessage({ id: getTrad('producers.delete.force'), defaultMessage: 'Delete anyway' })
               : formatMessage({ id: getTrad('common.delete'), defaultMessage: 'Delete' })}

@@ -110,14 +110,7 @@ interface FieldMappingsEditorProps {
 }
 
 /** The field mappings of a Document Type Mapping: local field ← remote field, default, type, inner mapping, filters. */
-export const FieldMappingsEditor = ({
-  rows,
-  onChange,
-  attributes,
-  mappings,
-  errors,
-  disabled = false,
-}: FieldMappingsEditorProps) => {
+export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, errors, disabled = false }: FieldMappingsEditorProps) => {
   const { formatMessage } = useIntl();
   const t = (key: string, defaultMessage: string) => formatMessage({ id: getTrad(key), defaultMessage });
 
@@ -169,13 +162,27 @@ export const FieldMappingsEditor = ({
         <Table colCount={7} rowCount={rows.length + 1}>
           <Thead>
             <Tr>
-              <Th><Typography variant="sigma">{t('mappings.form.fields.localField', 'Local field')}</Typography></Th>
-              <Th><Typography variant="sigma">{t('mappings.form.fields.remoteField', 'Remote field')}</Typography></Th>
-              <Th><Typography variant="sigma">{t('mappings.form.fields.defaultValue', 'Default value')}</Typography></Th>
-              <Th><Typography variant="sigma">{t('mappings.form.fields.mappingType', 'Mapping type')}</Typography></Th>
-              <Th><Typography variant="sigma">{t('mappings.form.fields.innerMapping', 'Inner mapping')}</Typography></Th>
-              <Th><Typography variant="sigma">{t('mappings.form.fields.remoteValueFilters', 'Remote value filters')}</Typography></Th>
-              <Th><Typography variant="sigma">{t('common.actions', 'Actions')}</Typography></Th>
+              <Th>
+                <Typography variant="sigma">{t('mappings.form.fields.localField', 'Local field')}</Typography>
+              </Th>
+              <Th>
+                <Typography variant="sigma">{t('mappings.form.fields.remoteField', 'Remote field')}</Typography>
+              </Th>
+              <Th>
+                <Typography variant="sigma">{t('mappings.form.fields.defaultValue', 'Default value')}</Typography>
+              </Th>
+              <Th>
+                <Typography variant="sigma">{t('mappings.form.fields.mappingType', 'Mapping type')}</Typography>
+              </Th>
+              <Th>
+                <Typography variant="sigma">{t('mappings.form.fields.innerMapping', 'Inner mapping')}</Typography>
+              </Th>
+              <Th>
+                <Typography variant="sigma">{t('mappings.form.fields.remoteValueFilters', 'Remote value filters')}</Typography>
+              </Th>
+              <Th>
+                <Typography variant="sigma">{t('common.actions', 'Actions')}</Typography>
+              </Th>
             </Tr>
           </Thead>
           <Tbody>
@@ -261,9 +268,7 @@ export const FieldMappingsEditor = ({
                         aria-label={t('mappings.form.fields.innerMapping', 'Inner mapping')}
                         value={row.mapping ?? NO_MAPPING}
                         disabled={disabled || !nested}
-                        onChange={(value: string | number) =>
-                          update(index, { mapping: value === NO_MAPPING ? null : String(value) })
-                        }
+                        onChange={(value: string | number) => update(index, { mapping: value === NO_MAPPING ? null : String(value) })}
                       >
                         <SingleSelectOption value={NO_MAPPING}>{t('mappings.form.fields.noInnerMapping', 'None')}</SingleSelectOption>
                         {row.mapping && !innerOptions.some((m) => m.mappingName === row.mapping) ? (
@@ -294,9 +299,7 @@ export const FieldMappingsEditor = ({
                           placeholder='{"type": "customer"}'
                           value={row.remoteValueFilters}
                           disabled={disabled}
-                          onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) =>
-                            update(index, { remoteValueFilters: e.target.value })
-                          }
+                          onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => update(index, { remoteValueFilters: e.target.value })}
                         />
                         <Field.Error />
                       </Field.Root>

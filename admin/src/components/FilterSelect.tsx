@@ -20,15 +20,7 @@ interface FilterSelectProps {
 }
 
 /** A compact select for a list filter; choosing the "all" option clears the filter. */
-export const FilterSelect = ({
-  label,
-  allLabel,
-  value,
-  options,
-  onChange,
-  disabled,
-  width = '24rem',
-}: FilterSelectProps) => (
+export const FilterSelect = ({ label, allLabel, value, options, onChange, disabled, width = '24rem' }: FilterSelectProps) => (
   <Box minWidth={width}>
     <SingleSelect
       aria-label={label}

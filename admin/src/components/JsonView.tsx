@@ -16,13 +16,7 @@ const Pre = styled.pre`
 
 /** Pretty-printed JSON in a scrollable, monospaced box. */
 export const JsonBlock = ({ value, maxHeight = '48rem' }: { value: unknown; maxHeight?: string }) => (
-  <Box
-    background="neutral100"
-    hasRadius
-    padding={4}
-    borderColor="neutral200"
-    style={{ maxHeight, overflow: 'auto' }}
-  >
+  <Box background="neutral100" hasRadius padding={4} borderColor="neutral200" style={{ maxHeight, overflow: 'auto' }}>
     <Pre>{JSON.stringify(value, null, 2) ?? 'null'}</Pre>
   </Box>
 );
@@ -46,9 +40,7 @@ export const JsonModal = ({ title, children, sections, onClose }: JsonModalProps
   return (
     <Modal.Root open onOpenChange={(open: boolean) => !open && onClose()}>
       <Modal.Content>
-        <Modal.Header
-          closeLabel={formatMessage({ id: getTrad('common.close'), defaultMessage: 'Close' })}
-        >
+        <Modal.Header closeLabel={formatMessage({ id: getTrad('common.close'), defaultMessage: 'Close' })}>
           <Modal.Title>{title}</Modal.Title>
         </Modal.Header>
         <Modal.Body>
@@ -66,9 +58,7 @@ export const JsonModal = ({ title, children, sections, onClose }: JsonModalProps
         </Modal.Body>
         <Modal.Footer>
           <Modal.Close>
-            <Button variant="tertiary">
-              {formatMessage({ id: getTrad('common.close'), defaultMessage: 'Close' })}
-            </Button>
+            <Button variant="tertiary">{formatMessage({ id: getTrad('common.close'), defaultMessage: 'Close' })}</Button>
           </Modal.Close>
         </Modal.Footer>
       </Modal.Content>

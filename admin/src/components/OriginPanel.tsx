@@ -48,15 +48,9 @@ const ReferenceDetails = ({ reference }: { reference: RemoteReference }) => {
         ) : null}
       </Row>
       <Row label={formatMessage({ id: getTrad('origin.lastSynced'), defaultMessage: 'Last synced' })}>
-        <DateTime
-          value={reference.lastSyncedAt}
-          emptyLabel={formatMessage({ id: getTrad('common.never'), defaultMessage: 'Never' })}
-        />
+        <DateTime value={reference.lastSyncedAt} emptyLabel={formatMessage({ id: getTrad('common.never'), defaultMessage: 'Never' })} />
         <Typography variant="pi" textColor="neutral600">
-          {formatMessage(
-            { id: getTrad('origin.lastSeq'), defaultMessage: 'Event #{seq}' },
-            { seq: reference.lastAppliedSeq }
-          )}
+          {formatMessage({ id: getTrad('origin.lastSeq'), defaultMessage: 'Event #{seq}' }, { seq: reference.lastAppliedSeq })}
         </Typography>
       </Row>
       {reference.deleted ? (
@@ -119,11 +113,7 @@ export const OriginPanel: PanelComponent = ({ model, documentId }: PanelComponen
   const api = useApi();
   const { canRead, isLoading: isLoadingPermissions } = usePluginPermissions();
   const enabled = !isLoadingPermissions && canRead && Boolean(documentId) && isStreamableModel(model);
-  const { data } = useRequest(
-    () => api.getDocumentOrigin(model, documentId ?? ''),
-    [api, model, documentId],
-    enabled
-  );
+  const { data } = useRequest(() => api.getDocumentOrigin(model, documentId ?? ''), [api, model, documentId], enabled);
 
   if (!enabled || !data || !documentId) return null;
   if (data.references.length === 0 && data.consumers.length === 0) return null;

@@ -12,9 +12,7 @@ export const LoadingState = ({ label }: { label?: string }) => {
   const { formatMessage } = useIntl();
   return (
     <Flex justifyContent="center" padding={8} aria-busy>
-      <Loader>
-        {label ?? formatMessage({ id: getTrad('common.loading'), defaultMessage: 'Loading content…' })}
-      </Loader>
+      <Loader>{label ?? formatMessage({ id: getTrad('common.loading'), defaultMessage: 'Loading content…' })}</Loader>
     </Flex>
   );
 };

@@ -54,10 +54,7 @@ export const UpdateTypeBadge = ({ updateType }: { updateType: UpdateType }) => {
   const { formatMessage } = useIntl();
   const variant = UPDATE_TYPE_VARIANTS[updateType] ?? 'neutral';
   return (
-    <Badge
-      textColor={`${variant}600`}
-      backgroundColor={`${variant}100`}
-    >
+    <Badge textColor={`${variant}600`} backgroundColor={`${variant}100`}>
       {formatMessage({ id: getTrad(`updateType.${updateType}`), defaultMessage: updateType })}
     </Badge>
   );

@@ -60,14 +60,7 @@ interface SubscriptionsEditorProps {
  * remote content type (defaults to the same UID), Use Same Name, Unsubscribe, mapping, and the
  * approval status mirrored from the producer (read-only).
  */
-export const SubscriptionsEditor = ({
-  rows,
-  onChange,
-  contentTypes,
-  mappings,
-  errors,
-  disabled = false,
-}: SubscriptionsEditorProps) => {
+export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, errors, disabled = false }: SubscriptionsEditorProps) => {
   const { formatMessage } = useIntl();
 
   const update = (index: number, patch: Partial<SubscriptionRow>) =>
@@ -149,9 +142,7 @@ export const SubscriptionsEditor = ({
                 </Typography>
               </Th>
               <Th>
-                <Typography variant="sigma">
-                  {formatMessage({ id: getTrad('common.actions'), defaultMessage: 'Actions' })}
-                </Typography>
+                <Typography variant="sigma">{formatMessage({ id: getTrad('common.actions'), defaultMessage: 'Actions' })}</Typography>
               </Th>
             </Tr>
           </Thead>
@@ -165,8 +156,14 @@ export const SubscriptionsEditor = ({
                   <Td minWidth="22rem">
                     <Field.Root name={`subscriptions.${index}.contentType`} error={error('contentType')} required>
                       <SingleSelect
-                        aria-label={formatMessage({ id: getTrad('producers.form.subscriptions.contentType'), defaultMessage: 'Content type (here)' })}
-                        placeholder={formatMessage({ id: getTrad('producers.form.subscriptions.pickType'), defaultMessage: 'Pick a content type' })}
+                        aria-label={formatMessage({
+                          id: getTrad('producers.form.subscriptions.contentType'),
+                          defaultMessage: 'Content type (here)',
+                        })}
+                        placeholder={formatMessage({
+                          id: getTrad('producers.form.subscriptions.pickType'),
+                          defaultMessage: 'Pick a content type',
+                        })}
                         value={row.contentType || null}
                         disabled={disabled}
                         onChange={(value: string | number) => handleContentTypeChange(index, String(value))}
@@ -175,11 +172,7 @@ export const SubscriptionsEditor = ({
                           <SingleSelectOption value={row.contentType}>{row.contentType}</SingleSelectOption>
                         ) : null}
                         {contentTypes.map((ct) => (
-                          <SingleSelectOption
-                            key={ct.uid}
-                            value={ct.uid}
-                            disabled={ct.uid !== row.contentType && taken.has(ct.uid)}
-                          >
+                          <SingleSelectOption key={ct.uid} value={ct.uid} disabled={ct.uid !== row.contentType && taken.has(ct.uid)}>
                             {`${ct.displayName} (${ct.uid})`}
                           </SingleSelectOption>
                         ))}
@@ -190,7 +183,10 @@ export const SubscriptionsEditor = ({
                   <Td minWidth="24rem">
                     <Field.Root name={`subscriptions.${index}.remoteContentType`} error={error('remoteContentType')}>
                       <TextInput
-                        aria-label={formatMessage({ id: getTrad('producers.form.subscriptions.remoteContentType'), defaultMessage: 'Remote content type' })}
+                        aria-label={formatMessage({
+                          id: getTrad('producers.form.subscriptions.remoteContentType'),
+                          defaultMessage: 'Remote content type',
+                        })}
                         placeholder={row.contentType || 'api::customer.customer'}
                         value={row.remoteContentType}
                         disabled={disabled}
@@ -203,7 +199,10 @@ export const SubscriptionsEditor = ({
                     <Checkbox
                       checked={row.useSameName}
                       disabled={disabled}
-                      aria-label={formatMessage({ id: getTrad('producers.form.subscriptions.useSameName'), defaultMessage: 'Use same name' })}
+                      aria-label={formatMessage({
+                        id: getTrad('producers.form.subscriptions.useSameName'),
+                        defaultMessage: 'Use same name',
+                      })}
                       onCheckedChange={(checked: boolean | 'indeterminate') => update(index, { useSameName: checked === true })}
                     />
                   </Td>
@@ -211,7 +210,10 @@ export const SubscriptionsEditor = ({
                     <Checkbox
                       checked={row.unsubscribed}
                       disabled={disabled}
-                      aria-label={formatMessage({ id: getTrad('producers.form.subscriptions.unsubscribed'), defaultMessage: 'Unsubscribe' })}
+                      aria-label={formatMessage({
+                        id: getTrad('producers.form.subscriptions.unsubscribed'),
+                        defaultMessage: 'Unsubscribe',
+                      })}
                       onCheckedChange={(checked: boolean | 'indeterminate') => update(index, { unsubscribed: checked === true })}
                     />
                   </Td>
@@ -221,9 +223,7 @@ export const SubscriptionsEditor = ({
                         aria-label={formatMessage({ id: getTrad('producers.form.subscriptions.mapping'), defaultMessage: 'Mapping' })}
                         value={row.mapping ?? NO_MAPPING}
                         disabled={disabled}
-                        onChange={(value: string | number) =>
-                          update(index, { mapping: value === NO_MAPPING ? null : String(value) })
-                        }
+                        onChange={(value: string | number) => update(index, { mapping: value === NO_MAPPING ? null : String(value) })}
                       >
                         <SingleSelectOption value={NO_MAPPING}>
                           {formatMessage({ id: getTrad('producers.form.subscriptions.noMapping'), defaultMessage: 'None (same fields)' })}

@@ -42,9 +42,6 @@ export const useContentTypes = (enabled = true): ContentTypesState => {
         .sort((a, b) => a.displayName.localeCompare(b.displayName)),
     [data]
   );
-  const byUid = React.useMemo(
-    () => new Map(contentTypes.map((contentType) => [contentType.uid, contentType])),
-    [contentTypes]
-  );
+  const byUid = React.useMemo(() => new Map(contentTypes.map((contentType) => [contentType.uid, contentType])), [contentTypes]);
   return { contentTypes, byUid, isLoading, error, refetch };
 };

@@ -20,11 +20,7 @@ export interface RequestState<T> {
  *
  * @param enabled false: do not request (e.g. the user lacks the permission); stays not loading.
  */
-export const useRequest = <T>(
-  fetcher: () => Promise<T>,
-  deps: React.DependencyList,
-  enabled = true
-): RequestState<T> => {
+export const useRequest = <T>(fetcher: () => Promise<T>, deps: React.DependencyList, enabled = true): RequestState<T> => {
   const [data, setData] = React.useState<T>();
   const [error, setError] = React.useState<unknown>();
   const [isLoading, setIsLoading] = React.useState(enabled);

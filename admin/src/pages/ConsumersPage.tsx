@@ -1,20 +1,5 @@
 import * as React from 'react';
-import {
-  Badge,
-  Box,
-  Button,
-  Dialog,
-  Flex,
-  Grid,
-  IconButton,
-  Table,
-  Tbody,
-  Td,
-  Th,
-  Thead,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
+import { Badge, Box, Button, Dialog, Flex, Grid, IconButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Check, Cross, Trash, WarningCircle } from '@strapi/icons';
 import { ConfirmDialog, Layouts, Page } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
@@ -65,7 +50,8 @@ const ConsumerCard = ({ consumer, byUid, canApprove, onChanged, onDelete }: Cons
         formatMessage(
           {
             id: getTrad('consumers.statusChanged'),
-            defaultMessage: '{count, plural, one {# content type} other {# content types}} {status, select, Approved {approved} Rejected {rejected} other {updated}} for {name}.',
+            defaultMessage:
+              '{count, plural, one {# content type} other {# content types}} {status, select, Approved {approved} Rejected {rejected} other {updated}} for {name}.',
           },
           { count: contentTypes.length, status, name: consumer.consumerName }
         )
@@ -89,18 +75,12 @@ const ConsumerCard = ({ consumer, byUid, canApprove, onChanged, onDelete }: Cons
               </Typography>
               {pending.length > 0 ? (
                 <Badge textColor="warning600" backgroundColor="warning100">
-                  {formatMessage(
-                    { id: getTrad('consumers.pendingCount'), defaultMessage: '{count} pending' },
-                    { count: pending.length }
-                  )}
+                  {formatMessage({ id: getTrad('consumers.pendingCount'), defaultMessage: '{count} pending' }, { count: pending.length })}
                 </Badge>
               ) : null}
             </Flex>
             <Typography variant="pi" textColor="neutral600">
-              {formatMessage(
-                { id: getTrad('consumers.siteId'), defaultMessage: 'Site id {siteId}' },
-                { siteId: consumer.consumerSiteId }
-              )}
+              {formatMessage({ id: getTrad('consumers.siteId'), defaultMessage: 'Site id {siteId}' }, { siteId: consumer.consumerSiteId })}
             </Typography>
           </Flex>
           <Flex gap={2}>
@@ -110,7 +90,13 @@ const ConsumerCard = ({ consumer, byUid, canApprove, onChanged, onDelete }: Cons
                 startIcon={<Check />}
                 loading={busy === 'all'}
                 disabled={busy !== null}
-                onClick={() => setStatus(pending.map((s) => s.contentType), 'Approved', 'all')}
+                onClick={() =>
+                  setStatus(
+                    pending.map((s) => s.contentType),
+                    'Approved',
+                    'all'
+                  )
+                }
               >
                 {formatMessage({ id: getTrad('consumers.approveAll'), defaultMessage: 'Approve all pending' })}
               </Button>
@@ -133,18 +119,14 @@ const ConsumerCard = ({ consumer, byUid, canApprove, onChanged, onDelete }: Cons
               {formatMessage({ id: getTrad('consumers.callback'), defaultMessage: 'Notifications' })}
             </Typography>
             <Typography ellipsis title={consumer.callbackUrl ?? undefined}>
-              {consumer.callbackUrl ??
-                formatMessage({ id: getTrad('consumers.pullOnly'), defaultMessage: 'None (pull only)' })}
+              {consumer.callbackUrl ?? formatMessage({ id: getTrad('consumers.pullOnly'), defaultMessage: 'None (pull only)' })}
             </Typography>
           </Grid.Item>
           <Grid.Item col={3} s={6} xs={12} direction="column" alignItems="flex-start" gap={1}>
             <Typography variant="sigma" textColor="neutral600">
               {formatMessage({ id: getTrad('consumers.lastSeen'), defaultMessage: 'Last seen' })}
             </Typography>
-            <DateTime
-              value={consumer.lastSeenAt}
-              emptyLabel={formatMessage({ id: getTrad('common.never'), defaultMessage: 'Never' })}
-            />
+            <DateTime value={consumer.lastSeenAt} emptyLabel={formatMessage({ id: getTrad('common.never'), defaultMessage: 'Never' })} />
           </Grid.Item>
           <Grid.Item col={3} s={6} xs={12} direction="column" alignItems="flex-start" gap={1}>
             <Typography variant="sigma" textColor="neutral600">
@@ -194,9 +176,7 @@ const ConsumerCard = ({ consumer, byUid, canApprove, onChanged, onDelete }: Cons
                   </Typography>
                 </Th>
                 <Th>
-                  <Typography variant="sigma">
-                    {formatMessage({ id: getTrad('common.actions'), defaultMessage: 'Actions' })}
-                  </Typography>
+                  <Typography variant="sigma">{formatMessage({ id: getTrad('common.actions'), defaultMessage: 'Actions' })}</Typography>
                 </Th>
               </Tr>
             </Thead>
@@ -210,9 +190,7 @@ const ConsumerCard = ({ consumer, byUid, canApprove, onChanged, onDelete }: Cons
                     <Flex gap={2}>
                       <SubscriptionStatusBadge status={subscription.status} />
                       {subscription.unsubscribed ? (
-                        <Badge>
-                          {formatMessage({ id: getTrad('consumers.unsubscribed'), defaultMessage: 'Unsubscribed' })}
-                        </Badge>
+                        <Badge>{formatMessage({ id: getTrad('consumers.unsubscribed'), defaultMessage: 'Unsubscribed' })}</Badge>
                       ) : null}
                     </Flex>
                   </Td>
@@ -293,9 +271,7 @@ export const ConsumersPage = () => {
     if (!toDelete) return;
     try {
       await api.deleteConsumer(toDelete.id);
-      notify.success(
-        formatMessage({ id: getTrad('consumers.delete.success'), defaultMessage: 'The consumer was removed.' })
-      );
+      notify.success(formatMessage({ id: getTrad('consumers.delete.success'), defaultMessage: 'The consumer was removed.' }));
       setToDelete(null);
       await refetch();
     } catch (err) {
@@ -311,8 +287,7 @@ export const ConsumersPage = () => {
         <EmptyState
           content={formatMessage({
             id: getTrad('consumers.empty'),
-            defaultMessage:
-              'No site consumes from this one yet. A consumer appears here when another site adds this one as a producer.',
+            defaultMessage: 'No site consumes from this one yet. A consumer appears here when another site adds this one as a producer.',
           })}
         />
       );
@@ -355,8 +330,7 @@ export const ConsumersPage = () => {
           {formatMessage(
             {
               id: getTrad('consumers.delete.body'),
-              defaultMessage:
-                '{name} is removed and stops receiving documents. It can register again by saving its producer on that site.',
+              defaultMessage: '{name} is removed and stops receiving documents. It can register again by saving its producer on that site.',
             },
             { name: toDelete?.consumerName ?? '' }
           )}

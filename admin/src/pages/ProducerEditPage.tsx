@@ -1,15 +1,5 @@
 import * as React from 'react';
-import {
-  Alert,
-  Box,
-  Button,
-  Field,
-  Flex,
-  Grid,
-  Toggle,
-  TextInput,
-  Typography,
-} from '@strapi/design-system';
+import { Alert, Box, Button, Field, Flex, Grid, Toggle, TextInput, Typography } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
 import { BackButton, Layouts, Page } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
@@ -187,7 +177,7 @@ export const ProducerEditPage = () => {
 
   const title = isCreate
     ? t('producers.form.createTitle', 'Add a producer')
-    : producer?.producerUrl ?? t('producers.form.editTitle', 'Edit producer');
+    : (producer?.producerUrl ?? t('producers.form.editTitle', 'Edit producer'));
   const readOnly = !canConfigureProducers;
 
   const renderBody = () => {
@@ -208,7 +198,11 @@ export const ProducerEditPage = () => {
           </Alert>
         ) : null}
         {typesError ? (
-          <Alert variant="warning" closeLabel={t('common.close', 'Close')} title={t('producers.form.typesFailed', 'Content types unavailable')}>
+          <Alert
+            variant="warning"
+            closeLabel={t('common.close', 'Close')}
+            title={t('producers.form.typesFailed', 'Content types unavailable')}
+          >
             {getErrorMessage(typesError, t('common.error', 'Whoops! Something went wrong. Please, try again.'))}
           </Alert>
         ) : null}
@@ -253,8 +247,13 @@ export const ProducerEditPage = () => {
                   error={errors.apiToken}
                   hint={
                     isCreate
-                      ? t('producers.form.apiToken.hint', "An API token created on the producer (Settings → API Tokens) with this plugin's stream permissions.")
-                      : t('producers.form.apiToken.keepHint', 'Stored: {hint}. Leave empty to keep it.', { hint: producer?.apiTokenHint ?? '••••' })
+                      ? t(
+                          'producers.form.apiToken.hint',
+                          "An API token created on the producer (Settings → API Tokens) with this plugin's stream permissions."
+                        )
+                      : t('producers.form.apiToken.keepHint', 'Stored: {hint}. Leave empty to keep it.', {
+                          hint: producer?.apiTokenHint ?? '••••',
+                        })
                   }
                 >
                   <Field.Label>{t('producers.form.apiToken', "Producer's API token")}</Field.Label>
@@ -275,8 +274,13 @@ export const ProducerEditPage = () => {
                   error={errors.callbackToken}
                   hint={
                     producer?.callbackTokenHint
-                      ? t('producers.form.callbackToken.keepHint', 'Stored: {hint}. Leave empty to keep it.', { hint: producer.callbackTokenHint })
-                      : t('producers.form.callbackToken.hint', 'Optional: a token of this site the producer uses to notify it. Left empty, a token limited to notifications is created.')
+                      ? t('producers.form.callbackToken.keepHint', 'Stored: {hint}. Leave empty to keep it.', {
+                          hint: producer.callbackTokenHint,
+                        })
+                      : t(
+                          'producers.form.callbackToken.hint',
+                          'Optional: a token of this site the producer uses to notify it. Left empty, a token limited to notifications is created.'
+                        )
                   }
                 >
                   <Field.Label>{t('producers.form.callbackToken', 'Callback token (this site)')}</Field.Label>
@@ -294,7 +298,10 @@ export const ProducerEditPage = () => {
               <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
                 <Field.Root
                   name="pullOnly"
-                  hint={t('producers.form.pullOnly.hint', 'For a site the producer cannot reach (behind NAT, offline): no notifications, this site pulls on its schedule.')}
+                  hint={t(
+                    'producers.form.pullOnly.hint',
+                    'For a site the producer cannot reach (behind NAT, offline): no notifications, this site pulls on its schedule.'
+                  )}
                 >
                   <Field.Label>{t('producers.form.pullOnly', 'Pull only')}</Field.Label>
                   <Toggle
@@ -358,11 +365,7 @@ export const ProducerEditPage = () => {
       />
       <Layouts.Content>{renderBody()}</Layouts.Content>
       {producer ? (
-        <BackfillModal
-          producer={backfillOpen ? producer : null}
-          onClose={() => setBackfillOpen(false)}
-          onDone={producerRequest.refetch}
-        />
+        <BackfillModal producer={backfillOpen ? producer : null} onClose={() => setBackfillOpen(false)} onDone={producerRequest.refetch} />
       ) : null}
     </Page.Main>
   );

@@ -1,17 +1,5 @@
 import * as React from 'react';
-import {
-  Badge,
-  Flex,
-  IconButton,
-  LinkButton,
-  Table,
-  Tbody,
-  Td,
-  Th,
-  Thead,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
+import { Badge, Flex, IconButton, LinkButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { ArrowClockwise, Download, Pencil, Plus, Trash } from '@strapi/icons';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
@@ -105,8 +93,7 @@ export const ProducersPage = () => {
         <EmptyState
           content={formatMessage({
             id: getTrad('producers.empty'),
-            defaultMessage:
-              'This site receives nothing yet. Add a producer: another Strapi site whose content types you want here.',
+            defaultMessage: 'This site receives nothing yet. Add a producer: another Strapi site whose content types you want here.',
           })}
           action={createButton}
         />
@@ -137,9 +124,7 @@ export const ProducersPage = () => {
               </Typography>
             </Th>
             <Th>
-              <Typography variant="sigma">
-                {formatMessage({ id: getTrad('producers.list.lag'), defaultMessage: 'Lag' })}
-              </Typography>
+              <Typography variant="sigma">{formatMessage({ id: getTrad('producers.list.lag'), defaultMessage: 'Lag' })}</Typography>
             </Th>
             <Th>
               <Typography variant="sigma">
@@ -147,9 +132,7 @@ export const ProducersPage = () => {
               </Typography>
             </Th>
             <Th>
-              <Typography variant="sigma">
-                {formatMessage({ id: getTrad('common.actions'), defaultMessage: 'Actions' })}
-              </Typography>
+              <Typography variant="sigma">{formatMessage({ id: getTrad('common.actions'), defaultMessage: 'Actions' })}</Typography>
             </Th>
           </Tr>
         </Thead>
@@ -215,9 +198,7 @@ export const ProducersPage = () => {
                     </Typography>
                   </Flex>
                 ) : (
-                  <Typography textColor="neutral500">
-                    {formatMessage({ id: getTrad('common.none'), defaultMessage: '—' })}
-                  </Typography>
+                  <Typography textColor="neutral500">{formatMessage({ id: getTrad('common.none'), defaultMessage: '—' })}</Typography>
                 )}
               </Td>
               <Td>

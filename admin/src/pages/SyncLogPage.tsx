@@ -1,18 +1,5 @@
 import * as React from 'react';
-import {
-  Box,
-  Button,
-  Dialog,
-  Flex,
-  IconButton,
-  Table,
-  Tbody,
-  Td,
-  Th,
-  Thead,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
+import { Box, Button, Dialog, Flex, IconButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { ArrowsCounterClockwise, Eye, WarningCircle } from '@strapi/icons';
 import { ConfirmDialog, Layouts, Page, Pagination } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
@@ -35,8 +22,7 @@ import { ListHeader } from '../components/ListHeader';
 
 const STATUSES: SyncStatus[] = ['Synced', 'Failed', 'Blocked'];
 
-const isSyncStatus = (value: string | undefined): value is SyncStatus =>
-  STATUSES.includes(value as SyncStatus);
+const isSyncStatus = (value: string | undefined): value is SyncStatus => STATUSES.includes(value as SyncStatus);
 
 /** Failed and Blocked entries can be retried; a Synced one has nothing to retry. */
 const canBeResynced = (entry: SyncLogEntry) => entry.status !== 'Synced';
@@ -103,7 +89,8 @@ export const SyncLogPage = () => {
       const message = formatMessage(
         {
           id: getTrad('syncLog.resyncAll.result'),
-          defaultMessage: '{resynced, plural, =0 {Nothing resynced} one {# event resynced} other {# events resynced}}, {failed} still failing.',
+          defaultMessage:
+            '{resynced, plural, =0 {Nothing resynced} one {# event resynced} other {# events resynced}}, {failed} still failing.',
         },
         { resynced: result.resynced, failed: result.failed }
       );
@@ -146,7 +133,9 @@ export const SyncLogPage = () => {
                 <Typography variant="sigma">{formatMessage({ id: getTrad('syncLog.status'), defaultMessage: 'Status' })}</Typography>
               </Th>
               <Th>
-                <Typography variant="sigma">{formatMessage({ id: getTrad('consumers.contentType'), defaultMessage: 'Content type' })}</Typography>
+                <Typography variant="sigma">
+                  {formatMessage({ id: getTrad('consumers.contentType'), defaultMessage: 'Content type' })}
+                </Typography>
               </Th>
               <Th>
                 <Typography variant="sigma">{formatMessage({ id: getTrad('updateLog.document'), defaultMessage: 'Document' })}</Typography>
@@ -155,7 +144,9 @@ export const SyncLogPage = () => {
                 <Typography variant="sigma">{formatMessage({ id: getTrad('syncLog.error'), defaultMessage: 'Error' })}</Typography>
               </Th>
               <Th>
-                <Typography variant="sigma">{formatMessage({ id: getTrad('syncLog.updatedAt'), defaultMessage: 'Last attempt' })}</Typography>
+                <Typography variant="sigma">
+                  {formatMessage({ id: getTrad('syncLog.updatedAt'), defaultMessage: 'Last attempt' })}
+                </Typography>
               </Th>
               <Th>
                 <Typography variant="sigma">{formatMessage({ id: getTrad('common.actions'), defaultMessage: 'Actions' })}</Typography>
@@ -343,10 +334,7 @@ export const SyncLogPage = () => {
       <Layouts.Content>{renderBody()}</Layouts.Content>
       {selected ? (
         <JsonModal
-          title={formatMessage(
-            { id: getTrad('syncLog.entryTitle'), defaultMessage: 'Sync of event #{seq}' },
-            { seq: selected.seq }
-          )}
+          title={formatMessage({ id: getTrad('syncLog.entryTitle'), defaultMessage: 'Sync of event #{seq}' }, { seq: selected.seq })}
           sections={[
             { label: formatMessage({ id: getTrad('syncLog.data'), defaultMessage: 'Data (as applied)' }), value: selected.data },
             { label: formatMessage({ id: getTrad('updateLog.entry'), defaultMessage: 'Entry' }), value: selected },

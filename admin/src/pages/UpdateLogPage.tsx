@@ -1,16 +1,5 @@
 import * as React from 'react';
-import {
-  Flex,
-  IconButton,
-  Table,
-  Tbody,
-  Td,
-  TextInput,
-  Th,
-  Thead,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
+import { Flex, IconButton, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Eye } from '@strapi/icons';
 import { Layouts, Page, Pagination } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
@@ -31,8 +20,7 @@ import { ListHeader } from '../components/ListHeader';
 
 const UPDATE_TYPES: UpdateType[] = ['Create', 'Update', 'Delete'];
 
-const isUpdateType = (value: string | undefined): value is UpdateType =>
-  UPDATE_TYPES.includes(value as UpdateType);
+const isUpdateType = (value: string | undefined): value is UpdateType => UPDATE_TYPES.includes(value as UpdateType);
 
 /**
  * The producer's update log: every captured create / update / delete of a streamed content type,
@@ -77,8 +65,7 @@ export const UpdateLogPage = () => {
               ? formatMessage({ id: getTrad('updateLog.emptyFiltered'), defaultMessage: 'No entry matches these filters.' })
               : formatMessage({
                   id: getTrad('updateLog.empty'),
-                  defaultMessage:
-                    'No changes recorded yet. Changes are logged once a consumer has a content type approved.',
+                  defaultMessage: 'No changes recorded yet. Changes are logged once a consumer has a content type approved.',
                 })
           }
         />
@@ -93,10 +80,14 @@ export const UpdateLogPage = () => {
                 <Typography variant="sigma">{formatMessage({ id: getTrad('updateLog.seq'), defaultMessage: 'Seq' })}</Typography>
               </Th>
               <Th>
-                <Typography variant="sigma">{formatMessage({ id: getTrad('updateLog.updateType'), defaultMessage: 'Update type' })}</Typography>
+                <Typography variant="sigma">
+                  {formatMessage({ id: getTrad('updateLog.updateType'), defaultMessage: 'Update type' })}
+                </Typography>
               </Th>
               <Th>
-                <Typography variant="sigma">{formatMessage({ id: getTrad('consumers.contentType'), defaultMessage: 'Content type' })}</Typography>
+                <Typography variant="sigma">
+                  {formatMessage({ id: getTrad('consumers.contentType'), defaultMessage: 'Content type' })}
+                </Typography>
               </Th>
               <Th>
                 <Typography variant="sigma">{formatMessage({ id: getTrad('updateLog.document'), defaultMessage: 'Document' })}</Typography>
@@ -179,7 +170,8 @@ export const UpdateLogPage = () => {
             ? formatMessage(
                 {
                   id: getTrad('updateLog.subtitle'),
-                  defaultMessage: '{total, plural, =0 {No entries} one {# entry} other {# entries}}: what this site sends to its consumers.',
+                  defaultMessage:
+                    '{total, plural, =0 {No entries} one {# entry} other {# entries}}: what this site sends to its consumers.',
                 },
                 { total: pagination.total }
               )

@@ -15,8 +15,7 @@ interface ErrorEnvelope {
   details?: unknown;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The Strapi error envelope of a failed admin-API request, or null for any other error. */
 export const getErrorEnvelope = (error: unknown): ErrorEnvelope | null => {
@@ -46,8 +45,7 @@ export const getValidationIssues = (error: unknown): ValidationIssue[] => {
   const details = getErrorEnvelope(error)?.details;
   if (!isRecord(details) || !Array.isArray(details.errors)) return [];
   return details.errors.filter(
-    (issue): issue is ValidationIssue =>
-      isRecord(issue) && typeof issue.message === 'string' && Array.isArray(issue.path)
+    (issue): issue is ValidationIssue => isRecord(issue) && typeof issue.message === 'string' && Array.isArray(issue.path)
   );
 };
 

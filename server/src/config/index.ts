@@ -75,14 +75,26 @@ export function validateConfig(raw: Partial<PluginConfig>): void {
   };
   const cfg = { ...defaultConfig, ...raw };
   if (cfg.publicUrl !== null && cfg.publicUrl !== undefined) {
-    if (typeof cfg.publicUrl !== 'string' || !/^https?:\/\/[^\s/]+/.test(cfg.publicUrl)) fail('publicUrl', 'must be an http(s) URL or null');
+    if (typeof cfg.publicUrl !== 'string' || !/^https?:\/\/[^\s/]+/.test(cfg.publicUrl))
+      fail('publicUrl', 'must be an http(s) URL or null');
   }
   if (typeof cfg.siteName !== 'string' || !cfg.siteName.trim()) fail('siteName', 'must be a non-empty string');
   for (const key of ['pullCron', 'maintenanceCron'] as const) {
     const fields = typeof cfg[key] === 'string' ? cfg[key].trim().split(/\s+/).length : 0;
     if (fields !== 5 && fields !== 6) fail(key, 'must be a cron rule of 5 or 6 fields');
   }
-  for (const key of ['pageSize', 'maxPageSize', 'maxPagesPerPull', 'applyBatchSize', 'applyBatchMs', 'requestTimeoutMs', 'maxResponseBytes', 'maxFileBytes', 'leaseMs', 'notifyDebounceMs'] as const) {
+  for (const key of [
+    'pageSize',
+    'maxPageSize',
+    'maxPagesPerPull',
+    'applyBatchSize',
+    'applyBatchMs',
+    'requestTimeoutMs',
+    'maxResponseBytes',
+    'maxFileBytes',
+    'leaseMs',
+    'notifyDebounceMs',
+  ] as const) {
     if (!positiveInt(cfg[key])) fail(key, 'must be a positive integer');
   }
   if (cfg.pageSize > cfg.maxPageSize) fail('pageSize', `must not exceed maxPageSize (${cfg.maxPageSize})`);
@@ -94,7 +106,11 @@ export function validateConfig(raw: Partial<PluginConfig>): void {
   if (!nonNegativeNumber(retention.updateLogDays) || !nonNegativeNumber(retention.syncLogDays)) {
     fail('retention', 'must have non-negative numbers updateLogDays and syncLogDays');
   }
-  if (cfg.encryptionKey !== null && cfg.encryptionKey !== undefined && (typeof cfg.encryptionKey !== 'string' || cfg.encryptionKey.length < 16)) {
+  if (
+    cfg.encryptionKey !== null &&
+    cfg.encryptionKey !== undefined &&
+    (typeof cfg.encryptionKey !== 'string' || cfg.encryptionKey.length < 16)
+  ) {
     fail('encryptionKey', 'must be a string of at least 16 characters');
   }
 }

@@ -13,7 +13,8 @@ export function paging(ctx: Context): { page: number; pageSize: number } {
   const q = ctx.query as Record<string, unknown>;
   const num = (v: unknown, name: string, fallback: number, max: number) => {
     if (v === undefined || v === '') return fallback;
-    if (typeof v !== 'string' || !/^\d{1,6}$/.test(v) || Number(v) < 1) throw new errors.ValidationError(`${name} must be a positive integer`);
+    if (typeof v !== 'string' || !/^\d{1,6}$/.test(v) || Number(v) < 1)
+      throw new errors.ValidationError(`${name} must be a positive integer`);
     return Math.min(Number(v), max);
   };
   return { page: num(q.page, 'page', 1, 1_000_000), pageSize: num(q.pageSize, 'pageSize', 25, 100) };

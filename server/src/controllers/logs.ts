@@ -24,7 +24,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const producer = filter(ctx, 'producerId');
     if (producer !== undefined && !/^\d{1,9}$/.test(producer)) throw new errors.ValidationError('producerId must be a positive integer');
     ctx.body = await getService(strapi, 'sync-log').list(
-      { status: filter(ctx, 'status', ['Synced', 'Failed', 'Blocked']), contentType: filter(ctx, 'contentType'), producerId: producer ? Number(producer) : undefined },
+      {
+        status: filter(ctx, 'status', ['Synced', 'Failed', 'Blocked']),
+        contentType: filter(ctx, 'contentType'),
+        producerId: producer ? Number(producer) : undefined,
+      },
       page,
       pageSize
     );

@@ -26,21 +26,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     })) as Array<Record<string, any>>;
     const consumers = await repo(strapi, UID.consumer).findMany({});
     const data: DocumentOrigin = {
-      references: refs.map(
-        (r): RemoteReference => ({
-          localContentType: r.localContentType,
-          localDocumentId: r.localDocumentId,
-          locale: r.docLocale ?? null,
-          producerId: r.producerId ?? null,
-          producerUrl: r.producerUrl,
-          producerSiteId: r.producerSiteId,
-          remoteContentType: r.remoteContentType,
-          remoteDocumentId: r.remoteDocumentId,
-          lastSyncedAt: r.lastSyncedAt ?? null,
-          lastAppliedSeq: Number(r.lastAppliedSeq ?? 0),
-          deleted: Boolean(r.deleted),
-        })
-      ),
+      references: refs.map((r): RemoteReference => ({
+        localContentType: r.localContentType,
+        localDocumentId: r.localDocumentId,
+        locale: r.docLocale ?? null,
+        producerId: r.producerId ?? null,
+        producerUrl: r.producerUrl,
+        producerSiteId: r.producerSiteId,
+        remoteContentType: r.remoteContentType,
+        remoteDocumentId: r.remoteDocumentId,
+        lastSyncedAt: r.lastSyncedAt ?? null,
+        lastAppliedSeq: Number(r.lastAppliedSeq ?? 0),
+        deleted: Boolean(r.deleted),
+      })),
       consumers: consumers
         .filter((c) => streamableTypes((c.subscriptions ?? []) as ServedSubscription[]).includes(contentType))
         .map((c) => ({ id: c.id, consumerName: c.consumerName, consumerSiteId: c.consumerSiteId, ackSeq: Number(c.ackSeq ?? 0) })),

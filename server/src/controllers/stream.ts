@@ -45,10 +45,17 @@ function parseVia(raw: unknown): DocRef[] {
   }
   if (!Array.isArray(parsed) || parsed.length > MAX_VIA_HOPS) throw new InputError(`via must be a list of at most ${MAX_VIA_HOPS} hops`);
   return parsed.map((hop, i) => {
-    if (!Array.isArray(hop) || typeof hop[0] !== 'string' || !UID_RE.test(hop[0]) || typeof hop[1] !== 'string' || !DOC_ID_RE.test(hop[1])) {
+    if (
+      !Array.isArray(hop) ||
+      typeof hop[0] !== 'string' ||
+      !UID_RE.test(hop[0]) ||
+      typeof hop[1] !== 'string' ||
+      !DOC_ID_RE.test(hop[1])
+    ) {
       throw new InputError(`via[${i}] must be [contentType, documentId, locale]`);
     }
-    if (hop[2] !== null && hop[2] !== undefined && (typeof hop[2] !== 'string' || !LOCALE_RE.test(hop[2]))) throw new InputError(`via[${i}] has a bad locale`);
+    if (hop[2] !== null && hop[2] !== undefined && (typeof hop[2] !== 'string' || !LOCALE_RE.test(hop[2])))
+      throw new InputError(`via[${i}] has a bad locale`);
     return { __ref: hop[0], documentId: hop[1], locale: hop[2] ?? null };
   });
 }
@@ -99,7 +106,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async fetchDocument(ctx: Context) {
       const c = await consumerOf(ctx);
       const { uid, documentId } = ctx.params as { uid: string; documentId: string };
-      if (!UID_RE.test(uid) || !getService(strapi, 'schema').isStreamable(uid)) throw new errors.ValidationError(`Unknown content type ${uid.slice(0, 100)}`);
+      if (!UID_RE.test(uid) || !getService(strapi, 'schema').isStreamable(uid))
+        throw new errors.ValidationError(`Unknown content type ${uid.slice(0, 100)}`);
       if (!DOC_ID_RE.test(documentId)) throw new errors.ValidationError('documentId is malformed');
       const { locale, via } = await httpErrors(async () => ({ locale: parseLocale(ctx.query.locale), via: parseVia(ctx.query.via) }));
       if (!(await consumers().canRead(c, uid, documentId, via))) {
@@ -111,10 +119,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async listDocuments(ctx: Context) {
       const c = await consumerOf(ctx);
       const { uid } = ctx.params as { uid: string };
-      if (!UID_RE.test(uid) || !getService(strapi, 'schema').isStreamable(uid)) throw new errors.ValidationError(`Unknown content type ${uid.slice(0, 100)}`);
+      if (!UID_RE.test(uid) || !getService(strapi, 'schema').isStreamable(uid))
+        throw new errors.ValidationError(`Unknown content type ${uid.slice(0, 100)}`);
       if (!(await consumers().canRead(c, uid, '-', []))) throw forbidden(`${uid} is not approved for this consumer`);
       const cfg = getService(strapi, 'settings').config();
-      ctx.body = await httpErrors(async () => consumers().listDocuments(uid, parseCursor(ctx.query.after), parseLimit(ctx.query.limit, cfg.maxPageSize, cfg.pageSize)));
+      ctx.body = await httpErrors(async () =>
+        consumers().listDocuments(uid, parseCursor(ctx.query.after), parseLimit(ctx.query.limit, cfg.maxPageSize, cfg.pageSize))
+      );
     },
 
     /** The bytes of a file referenced by a document the consumer may read (`via` ends at that document). */
@@ -125,12 +136,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const via = await httpErrors(async () => parseVia(ctx.query.via));
       const last = via[via.length - 1];
       if (!last) throw forbidden('A file is served only through the document that references it (via)');
-      if (!(await consumers().canRead(c, last.__ref, last.documentId, via.slice(0, -1)))) throw forbidden('The referencing document is not readable by this consumer');
+      if (!(await consumers().canRead(c, last.__ref, last.documentId, via.slice(0, -1))))
+        throw forbidden('The referencing document is not readable by this consumer');
       const snap = await getService(strapi, 'documents').read(last.__ref, last.documentId, last.locale ?? null);
       let referenced = false;
-      walkRefs(snap, () => undefined, (f) => {
-        if (isFileRef(f) && f.__file === fileId) referenced = true;
-      });
+      walkRefs(
+        snap,
+        () => undefined,
+        (f) => {
+          if (isFileRef(f) && f.__file === fileId) referenced = true;
+        }
+      );
       if (!referenced) throw forbidden('That document does not reference this file');
       const file = await repo(strapi, 'plugin::upload.file').findOne({ where: { $or: [{ documentId: fileId }, { hash: fileId }] } });
       if (!file) throw new errors.NotFoundError('File not found');
@@ -142,7 +158,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const publicDir = path.resolve(strapi.dirs.static.public);
       const filePath = path.resolve(publicDir, `.${url}`);
-      if (!filePath.startsWith(publicDir + path.sep) || !fs.existsSync(filePath)) throw new errors.NotFoundError('The file is missing on disk');
+      if (!filePath.startsWith(publicDir + path.sep) || !fs.existsSync(filePath))
+        throw new errors.NotFoundError('The file is missing on disk');
       ctx.type = String(file.mime ?? 'application/octet-stream');
       ctx.body = fs.createReadStream(filePath);
     },
@@ -154,7 +171,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (typeof body.siteId !== 'string' || body.siteId.length > 64) throw new errors.ValidationError('siteId is required');
       const producer = await repo(strapi, UID.producer).findOne({ where: { producerSiteId: body.siteId } });
       if (!producer) throw new errors.NotFoundError('No Event Producer with this site id');
-      if (producer.callbackTokenId && producer.callbackTokenId !== id) throw forbidden('This token is not the callback token of that producer');
+      if (producer.callbackTokenId && producer.callbackTokenId !== id)
+        throw forbidden('This token is not the callback token of that producer');
       getService(strapi, 'puller').requestPull(Number(producer.id));
       ctx.status = 202;
       ctx.body = { accepted: true };

@@ -145,7 +145,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const IN_CHUNK = 500;
-  const chunks = <T>(list: T[]): T[][] => Array.from({ length: Math.ceil(list.length / IN_CHUNK) }, (_, i) => list.slice(i * IN_CHUNK, (i + 1) * IN_CHUNK));
+  const chunks = <T>(list: T[]): T[][] =>
+    Array.from({ length: Math.ceil(list.length / IN_CHUNK) }, (_, i) => list.slice(i * IN_CHUNK, (i + 1) * IN_CHUNK));
 
   /** localIdOf for many remote documents with one query for their references and one per local type. */
   const localIdsOf = async (producer: ProducerRow, wanted: Wanted[]): Promise<Array<string | null>> => {
@@ -153,10 +154,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const refRows: RefRow[] = [];
     for (const uid of new Set(wanted.map((w) => w.uid))) {
       for (const ids of chunks([...new Set(wanted.filter((w) => w.uid === uid).map((w) => w.documentId))])) {
-        refRows.push(...(await refs().findMany({ where: { producerSiteId: producer.producerSiteId, remoteContentType: uid, remoteDocumentId: { $in: ids } } })));
+        refRows.push(
+          ...(await refs().findMany({
+            where: { producerSiteId: producer.producerSiteId, remoteContentType: uid, remoteDocumentId: { $in: ids } },
+          }))
+        );
       }
     }
-    const live = new Map(refRows.filter((r) => !r.deleted).map((r) => [docKey(r.remoteContentType, r.remoteDocumentId, r.docLocale ?? null), r]));
+    const live = new Map(
+      refRows.filter((r) => !r.deleted).map((r) => [docKey(r.remoteContentType, r.remoteDocumentId, r.docLocale ?? null), r])
+    );
     const refOf = wanted.map((w) => live.get(docKey(w.uid, w.documentId, w.locale)));
     // Candidate local documents per local type, then which of them exist (and in which locales).
     const candidates = new Map<string, Set<string>>();
@@ -170,7 +177,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     for (const [uid, ids] of candidates) {
       const found = new Map<string, Set<string | null>>();
       for (const chunk of chunks([...ids])) {
-        const rows = await repo(strapi, uid).findMany({ where: { documentId: { $in: chunk } }, select: localizedUid(uid) ? ['documentId', 'locale'] : ['documentId'] });
+        const rows = await repo(strapi, uid).findMany({
+          where: { documentId: { $in: chunk } },
+          select: localizedUid(uid) ? ['documentId', 'locale'] : ['documentId'],
+        });
         for (const r of rows) found.set(r.documentId, (found.get(r.documentId) ?? new Set()).add(r.locale ?? null));
       }
       present.set(uid, found);
@@ -187,9 +197,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** documentId of the same remote document in another locale (to add a locale to it). */
-  const siblingLocalId = async (producer: ProducerRow, route: Route, remoteUid: string, remoteDocumentId: string): Promise<string | null> => {
+  const siblingLocalId = async (
+    producer: ProducerRow,
+    route: Route,
+    remoteUid: string,
+    remoteDocumentId: string
+  ): Promise<string | null> => {
     if (route.useSameName) return (await localExists(route.localUid, remoteDocumentId, null)) ? remoteDocumentId : null;
-    const any = await refs().findOne({ where: { producerSiteId: producer.producerSiteId, remoteContentType: remoteUid, remoteDocumentId, deleted: false } });
+    const any = await refs().findOne({
+      where: { producerSiteId: producer.producerSiteId, remoteContentType: remoteUid, remoteDocumentId, deleted: false },
+    });
     return any && (await localExists(route.localUid, any.localDocumentId, null)) ? any.localDocumentId : null;
   };
 
@@ -218,7 +235,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const todo = wanted.filter((w) => !memo.has(key(w.route, w.uid, w.documentId, w.locale)));
         if (todo.length < 2) return; // one is as cheap through get()
         const ids = localIdsOf(producer, todo);
-        todo.forEach((w, i) => memo.set(key(w.route, w.uid, w.documentId, w.locale), ids.then((all) => all[i])));
+        todo.forEach((w, i) =>
+          memo.set(
+            key(w.route, w.uid, w.documentId, w.locale),
+            ids.then((all) => all[i])
+          )
+        );
         await ids;
       },
     };
@@ -230,11 +252,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       baseUrl: producer.producerUrl,
       path: `/api/${PLUGIN_ID}/documents/${encodeURIComponent(uid)}/${encodeURIComponent(documentId)}`,
       token: getService(strapi, 'settings').decrypt(producer.apiToken),
-      params: { locale: locale ?? undefined, via: via.length ? JSON.stringify(via.map((v) => [v.__ref, v.documentId, v.locale ?? null])) : undefined },
+      params: {
+        locale: locale ?? undefined,
+        via: via.length ? JSON.stringify(via.map((v) => [v.__ref, v.documentId, v.locale ?? null])) : undefined,
+      },
     });
 
   const checkFetched = (res: FetchDocumentResponse, uid: string, documentId: string): FetchDocumentResponse => {
-    if (!isObject(res) || res.contentType !== uid || res.documentId !== documentId || !Number.isInteger(res.headSeq) || (res.data !== null && !isObject(res.data))) {
+    if (
+      !isObject(res) ||
+      res.contentType !== uid ||
+      res.documentId !== documentId ||
+      !Number.isInteger(res.headSeq) ||
+      (res.data !== null && !isObject(res.data))
+    ) {
       throw new ApplyError(`The producer answered a request for ${uid} ${documentId} with something else`);
     }
     return res;
@@ -377,9 +408,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!attr) continue;
       const kind = fieldKind(name, attr);
       if (kind === 'relation' || kind === 'media') out[name] = value;
-      else if (kind === 'component') out[name] = Array.isArray(value) ? value.map((v) => ownFields(attr.component!, v)) : ownFields(attr.component!, value);
+      else if (kind === 'component')
+        out[name] = Array.isArray(value) ? value.map((v) => ownFields(attr.component!, v)) : ownFields(attr.component!, value);
       else if (kind === 'dynamiczone' && Array.isArray(value)) {
-        out[name] = value.map((v) => (isObject(v) && typeof v.__component === 'string' && (attr.components ?? []).includes(v.__component) ? ownFields(v.__component, v) : null));
+        out[name] = value.map((v) =>
+          isObject(v) && typeof v.__component === 'string' && (attr.components ?? []).includes(v.__component)
+            ? ownFields(v.__component, v)
+            : null
+        );
       }
     }
     return out;
@@ -457,10 +493,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * Network phase. Throws ApplyError / RemoteError; the caller records the failure. `offline`
      * (inside a batch's transaction): throws NeedsNetworkError instead of calling the producer.
      */
-    async prepare(producer: ProducerRow, subs: ProducerSubscription[], event: StreamEvent, opts: { offline?: boolean } = {}): Promise<Prepared> {
+    async prepare(
+      producer: ProducerRow,
+      subs: ProducerSubscription[],
+      event: StreamEvent,
+      opts: { offline?: boolean } = {}
+    ): Promise<Prepared> {
       const offline = opts.offline === true;
       const sub = subs.find((s) => s.remoteContentType === event.contentType);
-      if (!sub) throw new ApplyError(`The producer sent an event of ${event.contentType}, which this site does not subscribe to; it was not applied`);
+      if (!sub)
+        throw new ApplyError(
+          `The producer sent an event of ${event.contentType}, which this site does not subscribe to; it was not applied`
+        );
       if (sub.unsubscribed) return { kind: 'ignore', note: `${event.contentType} is unsubscribed` };
       const route: Route = { localUid: sub.contentType, useSameName: sub.useSameName, mapping: sub.mapping };
       if (!schema().isStreamable(route.localUid)) throw new ApplyError(`Content type ${route.localUid} does not exist on this site`);
@@ -475,7 +519,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!full && !(await lookups.get(route, event.contentType, event.documentId, event.locale))) {
         // An update for a document this site does not have: fetch its whole current state.
         if (offline) throw new NeedsNetworkError(`${event.contentType} ${event.documentId}`);
-        const fetched = checkFetched(await fetchDocument(producer, event.contentType, event.documentId, event.locale, []), event.contentType, event.documentId);
+        const fetched = checkFetched(
+          await fetchDocument(producer, event.contentType, event.documentId, event.locale, []),
+          event.contentType,
+          event.documentId
+        );
         if (!fetched.data) return { kind: 'gone', route };
         data = fetched.data;
         full = true;
@@ -490,7 +538,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const { data: current, via, parent } = queue.shift()!;
         const found: DocRef[] = [];
         const fileRefs: FileRef[] = [];
-        walkRefs(parent.mapping ? current : ownFields(parent.localUid, current), (r) => found.push(r), (f) => fileRefs.push(f));
+        walkRefs(
+          parent.mapping ? current : ownFields(parent.localUid, current),
+          (r) => found.push(r),
+          (f) => fileRefs.push(f)
+        );
         for (const f of fileRefs) {
           if (!files.has(f.__file)) files.set(f.__file, await transferFile(producer, f, via, offline));
         }
@@ -500,16 +552,25 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           if (visited.has(key)) continue;
           visited.add(key);
           const depRoute = routeFor(subs, ref.__ref, parent);
-          if (!depRoute) throw new ApplyError(`${event.contentType} ${event.documentId} refers to ${ref.__ref}, which does not exist on this site`);
+          if (!depRoute)
+            throw new ApplyError(`${event.contentType} ${event.documentId} refers to ${ref.__ref}, which does not exist on this site`);
           next.push({ ref, route: depRoute });
         }
-        await lookups.prefetch(next.map(({ ref, route: r }) => ({ route: r, uid: ref.__ref, documentId: ref.documentId, locale: ref.locale ?? null })));
+        await lookups.prefetch(
+          next.map(({ ref, route: r }) => ({ route: r, uid: ref.__ref, documentId: ref.documentId, locale: ref.locale ?? null }))
+        );
         for (const { ref, route: depRoute } of next) {
           if (await lookups.get(depRoute, ref.__ref, ref.documentId, ref.locale ?? null)) continue;
           if (offline) throw new NeedsNetworkError(`${ref.__ref} ${ref.documentId}`);
-          if (via.length >= MAX_VIA) throw new ApplyError(`Dependencies of ${event.contentType} ${event.documentId} nest deeper than ${MAX_VIA} levels`);
-          if (deps.length >= MAX_DEPENDENCIES) throw new ApplyError(`${event.contentType} ${event.documentId} has more than ${MAX_DEPENDENCIES} missing dependencies`);
-          const fetched = checkFetched(await fetchDocument(producer, ref.__ref, ref.documentId, ref.locale ?? null, via), ref.__ref, ref.documentId);
+          if (via.length >= MAX_VIA)
+            throw new ApplyError(`Dependencies of ${event.contentType} ${event.documentId} nest deeper than ${MAX_VIA} levels`);
+          if (deps.length >= MAX_DEPENDENCIES)
+            throw new ApplyError(`${event.contentType} ${event.documentId} has more than ${MAX_DEPENDENCIES} missing dependencies`);
+          const fetched = checkFetched(
+            await fetchDocument(producer, ref.__ref, ref.documentId, ref.locale ?? null, via),
+            ref.__ref,
+            ref.documentId
+          );
           if (!fetched.data) continue; // not published on the producer: the relation is left out
           deps.push({ ref, route: depRoute, data: fetched.data, headSeq: fetched.headSeq });
           queue.push({ data: fetched.data, via: [...via, ref], parent: depRoute });
@@ -530,7 +591,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (ref && Number(ref.lastAppliedSeq ?? 0) >= event.seq) {
         // Already reflected — unless this is the whole document (back-fill, resync) and its local
         // copy is gone (deleted here): then it is restored.
-        const skipped = { localDocumentId: ref.localDocumentId, data: null, skipped: true, note: `already applied (document is at #${ref.lastAppliedSeq})` };
+        const skipped = {
+          localDocumentId: ref.localDocumentId,
+          data: null,
+          skipped: true,
+          note: `already applied (document is at #${ref.lastAppliedSeq})`,
+        };
         if (!(prepared.kind === 'upsert' && prepared.full)) return skipped;
         localIdKnown = await localIdOf(producer, prepared.route, remote.uid, remote.documentId, remote.locale, ref);
         if (localIdKnown) return skipped;
@@ -540,15 +606,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         // Dependencies: what preparing found (a moment ago, under this pull's lease). The document
         // itself: looked up again inside this transaction.
         const lookups = prepared.kind === 'upsert' ? prepared.lookups : memoLocalIds(producer);
-        const localId = localIdKnown !== undefined ? localIdKnown : await localIdOf(producer, route, remote.uid, remote.documentId, remote.locale, ref);
+        const localId =
+          localIdKnown !== undefined ? localIdKnown : await localIdOf(producer, route, remote.uid, remote.documentId, remote.locale, ref);
         lookups.set(route, remote.uid, remote.documentId, remote.locale, localId);
         if (prepared.kind === 'delete' || prepared.kind === 'gone') {
           if (prepared.kind === 'gone') {
-            return { localDocumentId: localId, data: null, skipped: true, note: 'the document no longer exists on the producer; its Delete event follows' };
+            return {
+              localDocumentId: localId,
+              data: null,
+              skipped: true,
+              note: 'the document no longer exists on the producer; its Delete event follows',
+            };
           }
           if (localId) {
             const model = schema().model(route.localUid)!;
-            await strapi.documents(route.localUid as never).delete({ documentId: localId, ...(model.localized && remote.locale ? { locale: remote.locale } : {}) } as never);
+            await strapi
+              .documents(route.localUid as never)
+              .delete({ documentId: localId, ...(model.localized && remote.locale ? { locale: remote.locale } : {}) } as never);
           }
           await saveRef(producer, route, remote, localId ?? ref?.localDocumentId ?? remote.documentId, event.seq, true, ref);
           return { localDocumentId: localId, data: null, note: localId ? undefined : 'already absent here' };
@@ -568,19 +642,29 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           if (!route2) return null;
           const id = hit ?? (await lookups.get(route2, r.__ref, r.documentId, r.locale ?? null));
           if (!id) return null;
-          return localizedUid(route2.localUid) && r.locale ? { uid: route2.localUid, documentId: id, locale: r.locale } : { uid: route2.localUid, documentId: id };
+          return localizedUid(route2.localUid) && r.locale
+            ? { uid: route2.localUid, documentId: id, locale: r.locale }
+            : { uid: route2.localUid, documentId: id };
         };
 
         // 1. Missing dependencies first, without relations (they may point at each other or at the root).
         for (const dep of deps) {
           const depRemote = { uid: dep.ref.__ref, documentId: dep.ref.documentId, locale: dep.ref.locale ?? null };
           const existing = await lookups.get(dep.route, depRemote.uid, depRemote.documentId, depRemote.locale);
-          const data = await translate(dep.route.localUid, await mapped(dep.route.localUid, dep.route, dep.data, false), resolve, files, { relations: false });
+          const data = await translate(dep.route.localUid, await mapped(dep.route.localUid, dep.route, dep.data, false), resolve, files, {
+            relations: false,
+          });
           const id = await write(producer, dep.route, depRemote, data, existing);
           created.set(docKey(depRemote.uid, depRemote.documentId, depRemote.locale), id);
         }
         // 2. The document itself.
-        const rootData = await translate(route.localUid, await mapped(route.localUid, route, prepared.data, !prepared.full), resolve, files, { relations: true });
+        const rootData = await translate(
+          route.localUid,
+          await mapped(route.localUid, route, prepared.data, !prepared.full),
+          resolve,
+          files,
+          { relations: true }
+        );
         const rootId = await write(producer, route, remote, rootData, localId);
         created.set(docKey(remote.uid, remote.documentId, remote.locale), rootId);
         await saveRef(producer, route, remote, rootId, Math.max(event.seq, prepared.reflectsSeq), false, ref);
@@ -589,10 +673,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           const depRemote = { uid: dep.ref.__ref, documentId: dep.ref.documentId, locale: dep.ref.locale ?? null };
           const id = created.get(docKey(depRemote.uid, depRemote.documentId, depRemote.locale))!;
           let hasRefs = false;
-          walkRefs(dep.data, () => (hasRefs = true), () => undefined);
+          walkRefs(
+            dep.data,
+            () => (hasRefs = true),
+            () => undefined
+          );
           if (hasRefs) {
             // Written whole again: components holding relations are replaced as a unit.
-            const data = await translate(dep.route.localUid, await mapped(dep.route.localUid, dep.route, dep.data, false), resolve, files, { relations: true });
+            const data = await translate(dep.route.localUid, await mapped(dep.route.localUid, dep.route, dep.data, false), resolve, files, {
+              relations: true,
+            });
             await write(producer, dep.route, depRemote, data, id);
           }
           await saveRef(producer, dep.route, depRemote, id, dep.headSeq, false);
@@ -619,7 +709,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
       return { event, prepared: await service.prepare(producer, producer.subscriptions ?? [], event) };
     },
-
   };
   return service;
 };

@@ -23,13 +23,17 @@ export function checkListPage(page: unknown, after: number): ListDocumentsRespon
   if (typeof page !== 'object' || page === null) throw bad('not an object');
   const p = page as Record<string, unknown>;
   if (!Number.isInteger(p.headSeq) || (p.headSeq as number) < 0) throw bad('headSeq is not a non-negative integer');
-  if (p.nextCursor !== null && (!Number.isInteger(p.nextCursor) || (p.nextCursor as number) <= after)) throw bad('nextCursor does not move forward');
+  if (p.nextCursor !== null && (!Number.isInteger(p.nextCursor) || (p.nextCursor as number) <= after))
+    throw bad('nextCursor does not move forward');
   if (!Array.isArray(p.documents)) throw bad('documents is not a list');
   for (const d of p.documents as unknown[]) {
     const doc = d as Record<string, unknown>;
-    if (typeof d !== 'object' || d === null || typeof doc.documentId !== 'string' || !DOC_ID_RE.test(doc.documentId)) throw bad('a document has no valid documentId');
-    if (doc.locale !== undefined && doc.locale !== null && typeof doc.locale !== 'string') throw bad(`document ${doc.documentId} has a bad locale`);
-    if (doc.data !== undefined && doc.data !== null && (typeof doc.data !== 'object' || Array.isArray(doc.data))) throw bad(`document ${doc.documentId} has bad data`);
+    if (typeof d !== 'object' || d === null || typeof doc.documentId !== 'string' || !DOC_ID_RE.test(doc.documentId))
+      throw bad('a document has no valid documentId');
+    if (doc.locale !== undefined && doc.locale !== null && typeof doc.locale !== 'string')
+      throw bad(`document ${doc.documentId} has a bad locale`);
+    if (doc.data !== undefined && doc.data !== null && (typeof doc.data !== 'object' || Array.isArray(doc.data)))
+      throw bad(`document ${doc.documentId} has bad data`);
   }
   return page as ListDocumentsResponse;
 }
@@ -61,13 +65,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const key = `backfill:${producerId}:${sub.remoteContentType}`;
         let after = Number((await store().get({ key })) ?? 0);
         for (;;) {
-          const page = checkListPage(await getService(strapi, 'http').call<unknown>({
-            method: 'GET',
-            baseUrl: producer.producerUrl,
-            path: `/api/${PLUGIN_ID}/documents/${encodeURIComponent(sub.remoteContentType)}`,
-            token: settings.decrypt(producer.apiToken),
-            params: { after, limit: cfg.pageSize },
-          }), after);
+          const page = checkListPage(
+            await getService(strapi, 'http').call<unknown>({
+              method: 'GET',
+              baseUrl: producer.producerUrl,
+              path: `/api/${PLUGIN_ID}/documents/${encodeURIComponent(sub.remoteContentType)}`,
+              token: settings.decrypt(producer.apiToken),
+              params: { after, limit: cfg.pageSize },
+            }),
+            after
+          );
           await runInBatches(
             page.documents,
             {
@@ -77,7 +84,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
               batched: async (doc) => {
                 if (doc.data === undefined) throw new NeedsNetworkError('the producer lists documents without their data');
                 const event = asEvent(sub.remoteContentType, doc, page.headSeq);
-                await applier.apply(producer, event, await applier.prepare(producer, producer.subscriptions ?? [], event, { offline: true }));
+                await applier.apply(
+                  producer,
+                  event,
+                  await applier.prepare(producer, producer.subscriptions ?? [], event, { offline: true })
+                );
                 return null;
               },
               alone: async (doc) => {

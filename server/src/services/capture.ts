@@ -82,7 +82,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (ctx.action !== 'update' || !documentId || !model || model.localized || !schema.scalarOnly(ctx.uid)) return null;
     const { table, col } = tableOf(strapi, ctx.uid);
     const cols = { documentId: col('documentId'), publishedAt: col('publishedAt') };
-    const res = await selectColumnAndDocumentRow(trx, strapi.db.dialect.client, subscriptionsColumn(), table, cols, documentId, model.draftAndPublish === true);
+    const res = await selectColumnAndDocumentRow(
+      trx,
+      strapi.db.dialect.client,
+      subscriptionsColumn(),
+      table,
+      cols,
+      documentId,
+      model.draftAndPublish === true
+    );
     if (!res) return null;
     const before = toSnapshot(ctx.uid, rowToEntry(strapi, ctx.uid, res.row), schema.lookup);
     return { types: typesOf(res.values), before: new Map<string | null, Snapshot | null>([[null, before]]) };
@@ -102,7 +110,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const afterWrite = async (ctx: MiddlewareContext, uid: string, documentId: string, result: unknown, trx: Trx) => {
     const entry = result as Record<string, unknown> | null;
     if (ctx.action === 'delete') return new Map<string | null, Snapshot | null>([[null, null]]);
-    if ((ctx.action === 'create' || ctx.action === 'update') && ctx.params?.fields === undefined && entry?.documentId === documentId && getService(strapi, 'schema').scalarOnly(uid)) {
+    if (
+      (ctx.action === 'create' || ctx.action === 'update') &&
+      ctx.params?.fields === undefined &&
+      entry?.documentId === documentId &&
+      getService(strapi, 'schema').scalarOnly(uid)
+    ) {
       return new Map<string | null, Snapshot | null>([[null, toSnapshot(uid, entry, getService(strapi, 'schema').lookup)]]);
     }
     return readAll(uid, documentId, [null], trx);
@@ -133,7 +146,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           const existing = documentId ? await localesOf(uid, documentId) : [];
           locales = requested && requested !== '*' ? [requested] : existing;
         }
-        const before = combined?.before ?? (documentId ? await readAll(uid, documentId, locales, trx) : new Map<string | null, Snapshot | null>());
+        const before =
+          combined?.before ?? (documentId ? await readAll(uid, documentId, locales, trx) : new Map<string | null, Snapshot | null>());
 
         const result = (await next()) as { documentId?: string; locale?: string; entries?: Array<{ locale?: string }> } | null;
         documentId = documentId ?? result?.documentId;

@@ -36,7 +36,8 @@ export type ConsumerRow = {
 const STATUSES: SubscriptionStatus[] = ['Pending', 'Approved', 'Rejected'];
 const SITE_ID = /^[A-Za-z0-9-]{8,64}$/;
 export const MAX_VIA_HOPS = 16;
-const SUBSCRIPTIONS_RANGE = 'subscriptions must be a list of 1 to 200 entries (an empty list only for a registered consumer that unsubscribes from everything)';
+const SUBSCRIPTIONS_RANGE =
+  'subscriptions must be a list of 1 to 200 entries (an empty list only for a registered consumer that unsubscribes from everything)';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -48,9 +49,14 @@ export function parseRegisterRequest(body: unknown): RegisterRequest {
   if (unknown.length) throw new InputError(`Unknown field(s): ${unknown.join(', ')}`);
   const { siteId, name, callbackUrl, callbackToken, subscriptions } = body;
   if (typeof siteId !== 'string' || !SITE_ID.test(siteId)) throw new InputError('siteId must be 8-64 letters, digits or dashes');
-  if (typeof name !== 'string' || !name.trim() || name.length > 200) throw new InputError('name must be a non-empty string of at most 200 characters');
+  if (typeof name !== 'string' || !name.trim() || name.length > 200)
+    throw new InputError('name must be a non-empty string of at most 200 characters');
   const url = callbackUrl === null || callbackUrl === undefined ? null : normalizeSiteUrl(callbackUrl, 'callbackUrl');
-  if (callbackToken !== null && callbackToken !== undefined && (typeof callbackToken !== 'string' || !callbackToken || callbackToken.length > 1024)) {
+  if (
+    callbackToken !== null &&
+    callbackToken !== undefined &&
+    (typeof callbackToken !== 'string' || !callbackToken || callbackToken.length > 1024)
+  ) {
     throw new InputError('callbackToken must be a string of at most 1024 characters');
   }
   if (url && !callbackToken) throw new InputError('callbackToken is required with a callbackUrl');
@@ -130,7 +136,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const bySite = await consumers().findOne({ where: { consumerSiteId: req.siteId } });
       const byToken = await service.byToken(apiTokenId);
       if (bySite && bySite.apiTokenId !== apiTokenId) {
-        throw conflict(`Site ${req.siteId} is already registered with another API token; an admin of this site must delete that Event Consumer first`);
+        throw conflict(
+          `Site ${req.siteId} is already registered with another API token; an admin of this site must delete that Event Consumer first`
+        );
       }
       if (byToken && byToken.consumerSiteId !== req.siteId) {
         throw conflict(`This API token is already used by consumer "${byToken.consumerName}"; create one API token per consumer site`);
@@ -139,7 +147,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const previous = new Map((bySite?.subscriptions ?? []).map((s) => [s.contentType, s]));
       const subscriptions: ConsumerSubscription[] = req.subscriptions.map(({ contentType }) => {
         const old = previous.get(contentType);
-        return old ? { ...old, unsubscribed: false } : { contentType, status: 'Pending', unsubscribed: false, approvedAtSeq: null, condition: null };
+        return old
+          ? { ...old, unsubscribed: false }
+          : { contentType, status: 'Pending', unsubscribed: false, approvedAtSeq: null, condition: null };
       });
       const data = {
         consumerName: req.name,
@@ -155,7 +165,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         await consumers().create({ data: { ...data, consumerSiteId: req.siteId, ackSeq: head, notifiedSeq: head } });
       }
       strapi.log.info(`event-streaming: consumer "${req.name}" (${req.siteId}) ${bySite ? 're-registered' : 'registered'}`);
-      return { siteId: settings().siteId(), headSeq: head, subscriptions: subscriptions.map((s) => ({ contentType: s.contentType, status: s.status })) };
+      return {
+        siteId: settings().siteId(),
+        headSeq: head,
+        subscriptions: subscriptions.map((s) => ({ contentType: s.contentType, status: s.status })),
+      };
     },
 
     async deregister(consumer: ConsumerRow): Promise<void> {
@@ -232,7 +246,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const log = getService(strapi, 'update-log');
       const head = await log.sequence();
       if (after > head) {
-        throw new InputError(`Cursor ${after} is ahead of this producer's log (head ${head}); was the producer's database restored? Reset the Event Producer's cursor.`);
+        throw new InputError(
+          `Cursor ${after} is ahead of this producer's log (head ${head}); was the producer's database restored? Reset the Event Producer's cursor.`
+        );
       }
       const prunedThrough = Number((await strapi.store({ type: 'plugin', name: PLUGIN_ID }).get({ key: 'prunedThrough' })) ?? 0);
       // Rows are pruned only below every consumer's acknowledged cursor, so only a cursor moved
@@ -305,4 +321,3 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
   return service;
 };
-

@@ -20,7 +20,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         // Query Engine's findOne below sends, without its query building and entity mapping.
         const { table, col } = tableOf(strapi, uid);
         const cols = { documentId: col('documentId'), locale: col('locale'), publishedAt: col('publishedAt') };
-        const row = await selectDocumentRow(trx, table, cols, documentId, model.localized && locale ? locale : null, model.draftAndPublish === true);
+        const row = await selectDocumentRow(
+          trx,
+          table,
+          cols,
+          documentId,
+          model.localized && locale ? locale : null,
+          model.draftAndPublish === true
+        );
         return toSnapshot(uid, rowToEntry(strapi, uid, row), schema.lookup);
       }
       // Nothing to populate: one plain query instead of the Document Service pipeline.
@@ -62,7 +69,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         populate: buildPopulate(uid, schema.lookup),
         limit: ids.length,
       } as never)) as unknown as Array<Record<string, unknown>>;
-      for (const row of rows) found.set(keyOf(String(row.documentId), (row.locale as string | undefined) ?? null), toSnapshot(uid, row, schema.lookup));
+      for (const row of rows)
+        found.set(keyOf(String(row.documentId), (row.locale as string | undefined) ?? null), toSnapshot(uid, row, schema.lookup));
     }
     return keys.map((k) => found.get(keyOf(k.documentId, k.locale)) ?? null);
   },

@@ -25,7 +25,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const clash = await mappings().findOne({ where: { mappingName } });
     if (clash && clash.id !== selfId) throw conflict(`A mapping named "${mappingName}" already exists`);
     const model = typeof localContentType === 'string' ? getService(strapi, 'schema').model(localContentType) : undefined;
-    if (!model || !(localContentType as string).includes('.') || (String(localContentType).startsWith('plugin::') || String(localContentType).startsWith('admin::'))) {
+    if (
+      !model ||
+      !(localContentType as string).includes('.') ||
+      String(localContentType).startsWith('plugin::') ||
+      String(localContentType).startsWith('admin::')
+    ) {
       throw new InputError(`localContentType ${JSON.stringify(localContentType)} is not a content type or component of this site`);
     }
     if (typeof remoteContentType !== 'string' || !/^([a-z]+::)?[a-z0-9-]+\.[a-z0-9-]+$/.test(remoteContentType)) {
@@ -69,7 +74,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         else {
           const m = await mappings().findOne({ where: { mappingName: inner } });
           if (!m) errors.push(`${at}.mapping: no mapping named "${String(inner)}"`);
-          else if (m.localContentType !== attr.component) errors.push(`${at}.mapping "${String(inner)}" maps into ${m.localContentType}, not ${String(attr.component)}`);
+          else if (m.localContentType !== attr.component)
+            errors.push(`${at}.mapping "${String(inner)}" maps into ${m.localContentType}, not ${String(attr.component)}`);
         }
       } else if (mappingType === 'relation') {
         if (attr.type !== 'relation') errors.push(`${at}: ${String(localField)} is not a relation field`);
@@ -77,13 +83,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (inner) {
           const m = await mappings().findOne({ where: { mappingName: inner } });
           if (!m) errors.push(`${at}.mapping: no mapping named "${String(inner)}"`);
-          else if (m.localContentType !== attr.target) errors.push(`${at}.mapping "${String(inner)}" maps into ${m.localContentType}, not ${String(attr.target)}`);
+          else if (m.localContentType !== attr.target)
+            errors.push(`${at}.mapping "${String(inner)}" maps into ${m.localContentType}, not ${String(attr.target)}`);
         }
       } else {
         if (attr.type === 'component' || attr.type === 'dynamiczone') {
-          if (remoteField !== null) errors.push(`${at}: ${String(localField)} is a ${attr.type}; use mappingType "component" with an inner mapping`);
+          if (remoteField !== null)
+            errors.push(`${at}: ${String(localField)} is a ${attr.type}; use mappingType "component" with an inner mapping`);
         }
-        if (attr.type === 'relation' && remoteField !== null) errors.push(`${at}: ${String(localField)} is a relation; use mappingType "relation"`);
+        if (attr.type === 'relation' && remoteField !== null)
+          errors.push(`${at}: ${String(localField)} is a relation; use mappingType "relation"`);
       }
       out.push({
         localField: localField as string,
@@ -104,7 +113,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return (byName.get(name)?.fieldMappings ?? []).some((f) => f.mapping !== null && reaches(f.mapping, seen));
     };
     for (const fm of out) {
-      if (fm.mapping && reaches(fm.mapping, new Set())) errors.push(`inner mapping "${fm.mapping}" leads back to "${mappingName}" (a cycle)`);
+      if (fm.mapping && reaches(fm.mapping, new Set()))
+        errors.push(`inner mapping "${fm.mapping}" leads back to "${mappingName}" (a cycle)`);
     }
     if (errors.length) throw new InputError(`Invalid mapping: ${errors.join('; ')}`, { errors });
     return { mappingName, localContentType: localContentType as string, remoteContentType, fieldMappings: out };
@@ -124,10 +134,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const m = await mappings().findOne({ where: { id } });
       if (!m) return false;
       const producers = await repo(strapi, UID.producer).findMany({ select: ['producerUrl', 'subscriptions'] });
-      const users = producers.filter((p) => ((p.subscriptions ?? []) as Array<{ mapping: string | null }>).some((s) => s.mapping === m.mappingName));
-      if (users.length) throw conflict(`Mapping "${m.mappingName}" is used by the Event Producer(s) ${users.map((p) => p.producerUrl).join(', ')}`);
+      const users = producers.filter((p) =>
+        ((p.subscriptions ?? []) as Array<{ mapping: string | null }>).some((s) => s.mapping === m.mappingName)
+      );
+      if (users.length)
+        throw conflict(`Mapping "${m.mappingName}" is used by the Event Producer(s) ${users.map((p) => p.producerUrl).join(', ')}`);
       const parents = (await mappings().findMany({})).filter((o) => o.fieldMappings.some((f) => f.mapping === m.mappingName));
-      if (parents.length) throw conflict(`Mapping "${m.mappingName}" is the inner mapping of ${parents.map((p) => `"${p.mappingName}"`).join(', ')}`);
+      if (parents.length)
+        throw conflict(`Mapping "${m.mappingName}" is the inner mapping of ${parents.map((p) => `"${p.mappingName}"`).join(', ')}`);
       await mappings().delete({ where: { id } });
       return true;
     },

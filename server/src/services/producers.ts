@@ -49,10 +49,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const producers = () => repo<ProducerRow>(strapi, UID.producer);
   const settings = () => getService(strapi, 'settings');
   const http = () => getService(strapi, 'http');
-  const tokens = () => strapi.service('admin::api-token-content-api') as unknown as {
-    create(attrs: object): Promise<{ id: number; accessKey: string }>;
-    revoke(id: number): Promise<unknown>;
-  };
+  const tokens = () =>
+    strapi.service('admin::api-token-content-api') as unknown as {
+      create(attrs: object): Promise<{ id: number; accessKey: string }>;
+      revoke(id: number): Promise<unknown>;
+    };
 
   const parse = async (body: unknown, creating: boolean): Promise<ParsedInput> => {
     if (!isObject(body)) throw new InputError('The body must be a JSON object');
@@ -66,7 +67,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         throw new InputError('apiToken must be the producer API token (8-1024 visible characters)');
       }
     }
-    if (callbackToken !== undefined && callbackToken !== null && (typeof callbackToken !== 'string' || !/^[\x21-\x7e]{8,1024}$/.test(callbackToken))) {
+    if (
+      callbackToken !== undefined &&
+      callbackToken !== null &&
+      (typeof callbackToken !== 'string' || !/^[\x21-\x7e]{8,1024}$/.test(callbackToken))
+    ) {
       throw new InputError('callbackToken must be an API token of this site (8-1024 visible characters)');
     }
     if (pullOnly !== undefined && typeof pullOnly !== 'boolean') throw new InputError('pullOnly must be a boolean');
@@ -78,13 +83,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const subscriptions = [];
     for (const [i, s] of body.subscriptions.entries()) {
       if (!isObject(s)) throw new InputError(`subscriptions[${i}] must be an object`);
-      const extra = Object.keys(s).filter((k) => !['contentType', 'remoteContentType', 'useSameName', 'unsubscribed', 'mapping', 'status'].includes(k));
+      const extra = Object.keys(s).filter(
+        (k) => !['contentType', 'remoteContentType', 'useSameName', 'unsubscribed', 'mapping', 'status'].includes(k)
+      );
       if (extra.length) throw new InputError(`subscriptions[${i}] has unknown field(s): ${extra.join(', ')}`);
       const { contentType, remoteContentType, useSameName, unsubscribed, mapping } = s;
       if (typeof contentType !== 'string' || !schema.isStreamable(contentType)) {
         throw new InputError(`subscriptions[${i}].contentType ${JSON.stringify(contentType)} is not a collection type of this site`);
       }
-      const remote = remoteContentType === undefined || remoteContentType === null || remoteContentType === '' ? contentType : remoteContentType;
+      const remote =
+        remoteContentType === undefined || remoteContentType === null || remoteContentType === '' ? contentType : remoteContentType;
       if (typeof remote !== 'string' || !/^api::[a-z0-9-]+\.[a-z0-9-]+$/.test(remote)) {
         throw new InputError(`subscriptions[${i}].remoteContentType must be a content type UID like api::name.name`);
       }
@@ -99,7 +107,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const m = await repo(strapi, UID.mapping).findOne({ where: { mappingName: mapping } });
         if (!m) throw new InputError(`subscriptions[${i}].mapping: no Document Type Mapping named "${mapping}"`);
         if (m.localContentType !== contentType || m.remoteContentType !== remote) {
-          throw new InputError(`subscriptions[${i}].mapping "${mapping}" maps ${m.remoteContentType} to ${m.localContentType}, not ${remote} to ${contentType}`);
+          throw new InputError(
+            `subscriptions[${i}].mapping "${mapping}" maps ${m.remoteContentType} to ${m.localContentType}, not ${remote} to ${contentType}`
+          );
         }
         mappingName = mapping;
       } else if (remote !== contentType) {
@@ -160,13 +170,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const checkRegisterResponse = (res: RegisterResponse, producerUrl: string): RegisterResponse => {
     if (!isObject(res) || typeof res.siteId !== 'string' || !Number.isInteger(res.headSeq) || !Array.isArray(res.subscriptions)) {
-      throw new RemoteError(`${producerUrl} answered the registration with something unexpected; is it a Strapi site with the event-streaming plugin?`, 200);
+      throw new RemoteError(
+        `${producerUrl} answered the registration with something unexpected; is it a Strapi site with the event-streaming plugin?`,
+        200
+      );
     }
     if (res.siteId === settings().siteId()) throw new InputError('producerUrl points at this site itself');
     return res;
   };
 
-  const mergeStatuses = (subs: ParsedInput['subscriptions'], remote: Array<{ contentType: string; status: SubscriptionStatus }>, old: ProducerSubscription[] = []) =>
+  const mergeStatuses = (
+    subs: ParsedInput['subscriptions'],
+    remote: Array<{ contentType: string; status: SubscriptionStatus }>,
+    old: ProducerSubscription[] = []
+  ) =>
     subs.map((s) => ({
       ...s,
       status: (remote.find((r) => r.contentType === s.remoteContentType)?.status ??
@@ -206,14 +223,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const push = !input.pullOnly;
       if (push && !input.callbackToken && !settings().publicUrl()) {
-        throw new InputError('This site has no publicUrl configured, so the producer cannot notify it: set the plugin config "publicUrl" or save with pullOnly: true');
+        throw new InputError(
+          'This site has no publicUrl configured, so the producer cannot notify it: set the plugin config "publicUrl" or save with pullOnly: true'
+        );
       }
       let minted: { id: number; accessKey: string } | null = null;
       let registered = false;
       try {
         if (push && !input.callbackToken) minted = await mintCallbackToken(input.producerUrl);
         const callbackToken = push ? (input.callbackToken ?? minted!.accessKey) : null;
-        const res = checkRegisterResponse(await registerRemote(input.producerUrl, input.apiToken!, input.subscriptions, callbackToken), input.producerUrl);
+        const res = checkRegisterResponse(
+          await registerRemote(input.producerUrl, input.apiToken!, input.subscriptions, callbackToken),
+          input.producerUrl
+        );
         registered = true;
         const created = await producers().create({
           data: {
@@ -231,7 +253,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         strapi.log.info(`event-streaming: registered with producer ${input.producerUrl}`);
         return toDto(created);
       } catch (error) {
-        if (registered) await service.deregisterRemote(input.producerUrl, input.apiToken!).catch((e: unknown) => strapi.log.warn(`event-streaming: could not undo the registration on ${input.producerUrl}: ${errorMessage(e)}`));
+        if (registered)
+          await service
+            .deregisterRemote(input.producerUrl, input.apiToken!)
+            .catch((e: unknown) =>
+              strapi.log.warn(`event-streaming: could not undo the registration on ${input.producerUrl}: ${errorMessage(e)}`)
+            );
         if (minted) await tokens().revoke(minted.id);
         throw error;
       }
@@ -248,9 +275,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       let callbackToken = current.callbackToken ? settings().decrypt(current.callbackToken) : null;
       if (input.callbackToken) callbackToken = input.callbackToken;
       if (input.pullOnly) callbackToken = null;
-      const res = checkRegisterResponse(await registerRemote(current.producerUrl, apiToken, input.subscriptions, callbackToken), current.producerUrl);
+      const res = checkRegisterResponse(
+        await registerRemote(current.producerUrl, apiToken, input.subscriptions, callbackToken),
+        current.producerUrl
+      );
       if (current.producerSiteId && res.siteId !== current.producerSiteId) {
-        throw new InputError(`${current.producerUrl} is now a different site (${res.siteId}, was ${current.producerSiteId}); delete this Event Producer and create a new one`);
+        throw new InputError(
+          `${current.producerUrl} is now a different site (${res.siteId}, was ${current.producerSiteId}); delete this Event Producer and create a new one`
+        );
       }
       const updated = await producers().update({
         where: { id },
@@ -311,7 +343,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async recordHealth(id: number, result: { ok: true; cursor: number; headSeq: number } | { ok: false; error: string }): Promise<void> {
       const now = new Date();
       const data = result.ok
-        ? { lastSuccessAt: now, lastError: null, lastErrorAt: null, lag: Math.max(0, result.headSeq - result.cursor), producerHeadSeq: result.headSeq }
+        ? {
+            lastSuccessAt: now,
+            lastError: null,
+            lastErrorAt: null,
+            lag: Math.max(0, result.headSeq - result.cursor),
+            producerHeadSeq: result.headSeq,
+          }
         : { lastError: result.error.slice(0, 2000), lastErrorAt: now };
       await producers().update({ where: { id }, data });
     },

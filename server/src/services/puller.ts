@@ -19,18 +19,23 @@ export function checkPage(page: unknown, after: number): PullResponse {
   if (typeof page !== 'object' || page === null) throw bad('not an object');
   const p = page as Record<string, unknown>;
   if (typeof p.siteId !== 'string') throw bad('no siteId');
-  for (const k of ['headSeq', 'nextCursor'] as const) if (!Number.isInteger(p[k]) || (p[k] as number) < 0) throw bad(`${k} is not a non-negative integer`);
+  for (const k of ['headSeq', 'nextCursor'] as const)
+    if (!Number.isInteger(p[k]) || (p[k] as number) < 0) throw bad(`${k} is not a non-negative integer`);
   if ((p.nextCursor as number) < after) throw bad('nextCursor moves backwards');
   if (typeof p.hasMore !== 'boolean') throw bad('hasMore is not a boolean');
   if (!Array.isArray(p.subscriptions) || !Array.isArray(p.events)) throw bad('subscriptions/events are not lists');
   for (const e of p.events as unknown[]) {
     const ev = e as Record<string, unknown>;
     if (typeof e !== 'object' || e === null) throw bad('an event is not an object');
-    if (!Number.isInteger(ev.seq) || (ev.seq as number) <= after || (ev.seq as number) > (p.nextCursor as number)) throw bad(`event seq ${String(ev.seq)} is outside (${after}, ${String(p.nextCursor)}]`);
+    if (!Number.isInteger(ev.seq) || (ev.seq as number) <= after || (ev.seq as number) > (p.nextCursor as number))
+      throw bad(`event seq ${String(ev.seq)} is outside (${after}, ${String(p.nextCursor)}]`);
     if (!UPDATE_TYPES.has(ev.updateType as string)) throw bad(`event #${String(ev.seq)} has updateType ${JSON.stringify(ev.updateType)}`);
-    if (typeof ev.contentType !== 'string' || typeof ev.documentId !== 'string' || !ev.documentId || ev.documentId.length > 64) throw bad(`event #${String(ev.seq)} lacks contentType/documentId`);
-    if (ev.locale !== null && ev.locale !== undefined && typeof ev.locale !== 'string') throw bad(`event #${String(ev.seq)} has a bad locale`);
-    if (ev.data !== null && ev.data !== undefined && (typeof ev.data !== 'object' || Array.isArray(ev.data))) throw bad(`event #${String(ev.seq)} has bad data`);
+    if (typeof ev.contentType !== 'string' || typeof ev.documentId !== 'string' || !ev.documentId || ev.documentId.length > 64)
+      throw bad(`event #${String(ev.seq)} lacks contentType/documentId`);
+    if (ev.locale !== null && ev.locale !== undefined && typeof ev.locale !== 'string')
+      throw bad(`event #${String(ev.seq)} has a bad locale`);
+    if (ev.data !== null && ev.data !== undefined && (typeof ev.data !== 'object' || Array.isArray(ev.data)))
+      throw bad(`event #${String(ev.seq)} has bad data`);
     ev.locale = ev.locale ?? null;
     ev.data = ev.data ?? null;
     ev.originSiteId = typeof ev.originSiteId === 'string' ? ev.originSiteId : null;
@@ -61,17 +66,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return count === 1;
   };
   const renewLease = async (id: number): Promise<void> => {
-    const { count } = await producersRepo().updateMany({ where: { id, leaseOwner: instanceId }, data: { leaseUntil: Date.now() + settings().config().leaseMs } });
+    const { count } = await producersRepo().updateMany({
+      where: { id, leaseOwner: instanceId },
+      data: { leaseUntil: Date.now() + settings().config().leaseMs },
+    });
     if (!count) throw new LeaseLostError(id);
   };
-  const releaseLease = (id: number) => producersRepo().updateMany({ where: { id, leaseOwner: instanceId }, data: { leaseOwner: null, leaseUntil: null } });
+  const releaseLease = (id: number) =>
+    producersRepo().updateMany({ where: { id, leaseOwner: instanceId }, data: { leaseOwner: null, leaseUntil: null } });
 
   const ports = (producer: ProducerRow): PullPorts => {
     const applier = getService(strapi, 'applier');
     const cfg = settings().config();
     let renewedAt = Date.now();
     return {
-      loadCursor: async () => Number((await producersRepo().findOne({ where: { id: producer.id }, select: ['lastPulledSeq'] }))?.lastPulledSeq ?? 0),
+      loadCursor: async () =>
+        Number((await producersRepo().findOne({ where: { id: producer.id }, select: ['lastPulledSeq'] }))?.lastPulledSeq ?? 0),
       fetchPage: async (after) => {
         await renewLease(producer.id);
         renewedAt = Date.now();
@@ -148,7 +158,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (!(await acquireLease(producerId))) return null; // another instance is pulling it
     try {
       const cfg = settings().config();
-      const result = await pullOnce(ports(producer), { maxPages: cfg.maxPagesPerPull, batchSize: cfg.applyBatchSize, batchMs: cfg.applyBatchMs });
+      const result = await pullOnce(ports(producer), {
+        maxPages: cfg.maxPagesPerPull,
+        batchSize: cfg.applyBatchSize,
+        batchMs: cfg.applyBatchMs,
+      });
       await getService(strapi, 'producers').recordHealth(producerId, { ok: true, cursor: result.cursor, headSeq: result.headSeq });
       return result;
     } catch (error) {
@@ -225,4 +239,3 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
   return service;
 };
-

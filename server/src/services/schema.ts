@@ -54,12 +54,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             attributes: Object.entries(ct.attributes as Record<string, AttributeDef>)
               .filter(([name]) => !SYSTEM_FIELDS.has(name))
               .map(([name, a]) => ({
-              name,
-              type: a.type,
-              ...(a.target ? { target: a.target } : {}),
-              ...(a.component ? { component: a.component } : {}),
-              ...(a.required ? { required: true } : {}),
-            })),
+                name,
+                type: a.type,
+                ...(a.target ? { target: a.target } : {}),
+                ...(a.component ? { component: a.component } : {}),
+                ...(a.required ? { required: true } : {}),
+              })),
           };
         });
     },

@@ -46,7 +46,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             'event-streaming: no encryption key. Set EVENT_STREAMING_ENCRYPTION_KEY (or ENCRYPTION_KEY / config "encryptionKey", at least 16 characters) so stored API tokens can be encrypted.'
           );
         }
-        strapi.log.warn('event-streaming: no encryption key configured; using a development key. Set EVENT_STREAMING_ENCRYPTION_KEY in production.');
+        strapi.log.warn(
+          'event-streaming: no encryption key configured; using a development key. Set EVENT_STREAMING_ENCRYPTION_KEY in production.'
+        );
       }
       box = createSecretBox(key ?? `event-streaming-dev-key-${siteId}`);
     },

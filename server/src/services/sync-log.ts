@@ -57,7 +57,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   });
 
   const producerUrls = async () =>
-    new Map((await repo(strapi, UID.producer).findMany({ select: ['id', 'producerUrl'] })).map((p) => [Number(p.id), String(p.producerUrl)]));
+    new Map(
+      (await repo(strapi, UID.producer).findMany({ select: ['id', 'producerUrl'] })).map((p) => [Number(p.id), String(p.producerUrl)])
+    );
 
   const service = {
     async record(producer: ProducerRow, event: StreamEvent, outcome: Outcome): Promise<void> {
@@ -79,29 +81,36 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (failed) {
         const error = (outcome as { error: string }).error;
         await logs().createMany({
-          data: [{
-            ...base,
-            localDocumentId: null,
-            data: event.data,
-            error: error.slice(0, 4000),
-            attempts: 1,
-            nextRetryAt: outcome.status === 'Failed' ? getService(strapi, 'puller').nextRetryAt(1) : null,
-          }],
+          data: [
+            {
+              ...base,
+              localDocumentId: null,
+              data: event.data,
+              error: error.slice(0, 4000),
+              attempts: 1,
+              nextRetryAt: outcome.status === 'Failed' ? getService(strapi, 'puller').nextRetryAt(1) : null,
+            },
+          ],
         });
-        if (outcome.status === 'Failed') strapi.log.warn(`event-streaming: event #${event.seq} (${event.updateType} ${event.contentType} ${event.documentId}) failed: ${error}`);
+        if (outcome.status === 'Failed')
+          strapi.log.warn(
+            `event-streaming: event #${event.seq} (${event.updateType} ${event.contentType} ${event.documentId}) failed: ${error}`
+          );
         return;
       }
       const ok = outcome as Extract<Outcome, { status: 'Synced' }>;
       // createMany: an insert without the read-back `create` does (one statement less per event).
       await logs().createMany({
-        data: [{
-          ...base,
-          localDocumentId: ok.localDocumentId,
-          data: ok.data ?? event.data,
-          error: ok.note ?? null,
-          attempts: 1,
-          nextRetryAt: null,
-        }],
+        data: [
+          {
+            ...base,
+            localDocumentId: ok.localDocumentId,
+            data: ok.data ?? event.data,
+            error: ok.note ?? null,
+            attempts: 1,
+            nextRetryAt: null,
+          },
+        ],
       });
     },
 
@@ -130,7 +139,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!row) return null;
       const producer = await getService(strapi, 'producers').row(row.producerId);
       if (!producer) {
-        await logs().update({ where: { id }, data: { error: 'Its Event Producer was deleted; this entry cannot be resynced', nextRetryAt: null } });
+        await logs().update({
+          where: { id },
+          data: { error: 'Its Event Producer was deleted; this entry cannot be resynced', nextRetryAt: null },
+        });
         return service.get(id);
       }
       const applier = getService(strapi, 'applier');
@@ -150,13 +162,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             where: { ...sameDoc, seq: { $lte: Math.max(event.seq, row.seq) } },
             data: { status: 'Synced', error: note, nextRetryAt: null, localDocumentId: outcome.localDocumentId },
           });
-          if (row.status === 'Synced') await logs().update({ where: { id }, data: { error: note, localDocumentId: outcome.localDocumentId } });
+          if (row.status === 'Synced')
+            await logs().update({ where: { id }, data: { error: note, localDocumentId: outcome.localDocumentId } });
         });
       } catch (error) {
         const attempts = Number(row.attempts ?? 0) + 1;
         await logs().update({
           where: { id },
-          data: { error: errorMessage(error).slice(0, 4000), attempts, nextRetryAt: getService(strapi, 'puller').nextRetryAt(attempts), status: row.status === 'Synced' ? 'Synced' : 'Failed' },
+          data: {
+            error: errorMessage(error).slice(0, 4000),
+            attempts,
+            nextRetryAt: getService(strapi, 'puller').nextRetryAt(attempts),
+            status: row.status === 'Synced' ? 'Synced' : 'Failed',
+          },
         });
       }
       return service.get(id);
@@ -164,7 +182,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Resyncs every Failed entry (one per document: the earliest). */
     async resyncFailed(producerId?: number): Promise<{ resynced: number; failed: number }> {
-      const rows = await logs().findMany({ where: { status: 'Failed', ...(producerId ? { producerId } : {}) }, orderBy: { seq: 'asc' }, limit: 1000 });
+      const rows = await logs().findMany({
+        where: { status: 'Failed', ...(producerId ? { producerId } : {}) },
+        orderBy: { seq: 'asc' },
+        limit: 1000,
+      });
       return service.resyncRows(rows);
     },
 

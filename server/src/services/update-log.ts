@@ -65,7 +65,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const headOf = async (trx: Knex.Transaction) => {
     const { table, col } = t();
-    const row = await trx(table).max({ head: col('seq') }).first();
+    const row = await trx(table)
+      .max({ head: col('seq') })
+      .first();
     return Number(row?.head ?? 0);
   };
 
@@ -110,7 +112,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         }
         for (;;) {
           // After the lock: this sees every entry committed before it (READ COMMITTED).
-          const batch = (await trx(OUTBOX_TABLE).select('id', 'entry').orderBy('id', 'asc').limit(SEQUENCE_BATCH)) as Array<{ id: number | string; entry: string }>;
+          const batch = (await trx(OUTBOX_TABLE).select('id', 'entry').orderBy('id', 'asc').limit(SEQUENCE_BATCH)) as Array<{
+            id: number | string;
+            entry: string;
+          }>;
           if (!batch.length) break;
           const head = await headOf(trx);
           const rows = batch.map((b, i) => {
@@ -119,7 +124,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           });
           await insertRows(strapi, trx, UID.updateLog, rows);
           const ids = batch.map((b) => b.id);
-          for (let i = 0; i < ids.length; i += DELETE_CHUNK) await trx(OUTBOX_TABLE).whereIn('id', ids.slice(i, i + DELETE_CHUNK)).delete();
+          for (let i = 0; i < ids.length; i += DELETE_CHUNK)
+            await trx(OUTBOX_TABLE)
+              .whereIn('id', ids.slice(i, i + DELETE_CHUNK))
+              .delete();
           if (batch.length < SEQUENCE_BATCH) break;
         }
         return headOf(trx);
@@ -129,7 +137,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** Highest assigned seq (0 when the log is empty). */
     async head(): Promise<number> {
       const { table, col } = t();
-      const row = await strapi.db.connection(table).max({ head: col('seq') }).first();
+      const row = await strapi.db
+        .connection(table)
+        .max({ head: col('seq') })
+        .first();
       return Number(row?.head ?? 0);
     },
 

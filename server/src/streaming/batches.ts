@@ -32,7 +32,12 @@ export interface BatchLimits {
   ms: number;
 }
 
-export async function runInBatches<T, R>(items: T[], ports: BatchPorts<T, R>, limits: BatchLimits, onResult: (result: R, index: number) => void): Promise<void> {
+export async function runInBatches<T, R>(
+  items: T[],
+  ports: BatchPorts<T, R>,
+  limits: BatchLimits,
+  onResult: (result: R, index: number) => void
+): Promise<void> {
   let next = 0;
   let alone = limits.size <= 1 || limits.ms <= 0 ? items.length - 1 : -1; // items up to this index: processed alone
   while (next < items.length) {

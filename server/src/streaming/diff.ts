@@ -20,9 +20,7 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): Snapshot {
 }
 
 export type Change =
-  | { updateType: 'Create'; data: Snapshot }
-  | { updateType: 'Update'; data: Snapshot }
-  | { updateType: 'Delete'; data: null };
+  { updateType: 'Create'; data: Snapshot } | { updateType: 'Update'; data: Snapshot } | { updateType: 'Delete'; data: null };
 
 /**
  * The event a write produced for one (document, locale), from the streamed version before and

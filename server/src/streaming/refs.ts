@@ -10,8 +10,7 @@ export const DOC_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 export const isDocRef = (v: unknown): v is DocRef =>
   typeof v === 'object' && v !== null && typeof (v as DocRef).__ref === 'string' && typeof (v as DocRef).documentId === 'string';
 
-export const isFileRef = (v: unknown): v is FileRef =>
-  typeof v === 'object' && v !== null && typeof (v as FileRef).__file === 'string';
+export const isFileRef = (v: unknown): v is FileRef => typeof v === 'object' && v !== null && typeof (v as FileRef).__file === 'string';
 
 export function walkRefs(value: unknown, onRef: (r: DocRef) => void, onFile: (f: FileRef) => void, depth = 0): void {
   if (depth > 32 || value === null || typeof value !== 'object') return;

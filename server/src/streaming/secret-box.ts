@@ -40,5 +40,4 @@ export function createSecretBox(key: string): SecretBox {
 }
 
 /** A hint that tells tokens apart without revealing them: `••••` + the last 4 characters. */
-export const maskSecret = (secret: string | null | undefined): string =>
-  secret ? `••••${secret.slice(-4)}` : '';
+export const maskSecret = (secret: string | null | undefined): string => (secret ? `••••${secret.slice(-4)}` : '');

@@ -1,16 +1,5 @@
 import * as React from 'react';
-import {
-  Alert,
-  Box,
-  Button,
-  Field,
-  Flex,
-  Grid,
-  SingleSelect,
-  SingleSelectOption,
-  TextInput,
-  Typography,
-} from '@strapi/design-system';
+import { Alert, Box, Button, Field, Flex, Grid, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
 import { BackButton, Layouts, Page } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
@@ -127,7 +116,10 @@ export const MappingEditPage = () => {
     fieldMappings: form.fieldMappings.map((row) => ({
       localField: row.localField,
       remoteField: row.remoteField.trim() || null,
-      defaultValue: parseDefaultValue(row.defaultValue, attributes.find((a) => a.name === row.localField)),
+      defaultValue: parseDefaultValue(
+        row.defaultValue,
+        attributes.find((a) => a.name === row.localField)
+      ),
       mappingType: row.mappingType,
       mapping: row.mappingType === 'none' ? null : row.mapping,
       remoteValueFilters: row.mappingType === 'relation' ? parseFilters(row.remoteValueFilters).value : null,
@@ -155,7 +147,9 @@ export const MappingEditPage = () => {
     }
   };
 
-  const title = isCreate ? t('mappings.form.createTitle', 'Add a mapping') : mapping?.mappingName ?? t('mappings.form.editTitle', 'Edit mapping');
+  const title = isCreate
+    ? t('mappings.form.createTitle', 'Add a mapping')
+    : (mapping?.mappingName ?? t('mappings.form.editTitle', 'Edit mapping'));
   const knownLocal = contentTypes.some((ct) => ct.uid === form.localContentType);
 
   const renderBody = () => {
@@ -166,19 +160,33 @@ export const MappingEditPage = () => {
     return (
       <Flex direction="column" alignItems="stretch" gap={6}>
         {formError ? (
-          <Alert variant="danger" closeLabel={t('common.close', 'Close')} title={t('mappings.form.saveFailed', 'Not saved')} onClose={() => setFormError(null)}>
+          <Alert
+            variant="danger"
+            closeLabel={t('common.close', 'Close')}
+            title={t('mappings.form.saveFailed', 'Not saved')}
+            onClose={() => setFormError(null)}
+          >
             {formError}
           </Alert>
         ) : null}
         {typesError ? (
-          <Alert variant="warning" closeLabel={t('common.close', 'Close')} title={t('producers.form.typesFailed', 'Content types unavailable')}>
+          <Alert
+            variant="warning"
+            closeLabel={t('common.close', 'Close')}
+            title={t('producers.form.typesFailed', 'Content types unavailable')}
+          >
             {getErrorMessage(typesError, t('common.error', 'Whoops! Something went wrong. Please, try again.'))}
           </Alert>
         ) : null}
         <Box background="neutral0" hasRadius shadow="filterShadow" padding={6}>
           <Grid.Root gap={4}>
             <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-              <Field.Root name="mappingName" required error={errors.mappingName} hint={t('mappings.form.mappingName.hint', 'Unique; subscriptions and inner mappings refer to it.')}>
+              <Field.Root
+                name="mappingName"
+                required
+                error={errors.mappingName}
+                hint={t('mappings.form.mappingName.hint', 'Unique; subscriptions and inner mappings refer to it.')}
+              >
                 <Field.Label>{t('mappings.form.mappingName', 'Name')}</Field.Label>
                 <TextInput
                   value={form.mappingName}
@@ -190,7 +198,12 @@ export const MappingEditPage = () => {
               </Field.Root>
             </Grid.Item>
             <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-              <Field.Root name="localContentType" required error={errors.localContentType} hint={t('mappings.form.localContentType.hint', 'The content type documents are written to on this site.')}>
+              <Field.Root
+                name="localContentType"
+                required
+                error={errors.localContentType}
+                hint={t('mappings.form.localContentType.hint', 'The content type documents are written to on this site.')}
+              >
                 <Field.Label>{t('mappings.list.local', 'Local content type')}</Field.Label>
                 <SingleSelect
                   placeholder={t('producers.form.subscriptions.pickType', 'Pick a content type')}
@@ -212,7 +225,12 @@ export const MappingEditPage = () => {
               </Field.Root>
             </Grid.Item>
             <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-              <Field.Root name="remoteContentType" required error={errors.remoteContentType} hint={t('mappings.form.remoteContentType.hint', "The producer's content type UID, e.g. api::client.client.")}>
+              <Field.Root
+                name="remoteContentType"
+                required
+                error={errors.remoteContentType}
+                hint={t('mappings.form.remoteContentType.hint', "The producer's content type UID, e.g. api::client.client.")}
+              >
                 <Field.Label>{t('mappings.list.remote', 'Remote content type')}</Field.Label>
                 <TextInput
                   placeholder="api::customer.customer"

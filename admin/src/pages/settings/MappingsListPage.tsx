@@ -1,17 +1,5 @@
 import * as React from 'react';
-import {
-  Dialog,
-  Flex,
-  IconButton,
-  LinkButton,
-  Table,
-  Tbody,
-  Td,
-  Th,
-  Thead,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
+import { Dialog, Flex, IconButton, LinkButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Pencil, Plus, Trash, WarningCircle } from '@strapi/icons';
 import { ConfirmDialog, Layouts, Page } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
@@ -68,8 +56,7 @@ export const MappingsListPage = () => {
         <EmptyState
           content={formatMessage({
             id: getTrad('mappings.empty'),
-            defaultMessage:
-              'No mapping yet. A mapping translates a producer content type into a differently shaped local one.',
+            defaultMessage: 'No mapping yet. A mapping translates a producer content type into a differently shaped local one.',
           })}
           action={createButton}
         />
@@ -79,22 +66,50 @@ export const MappingsListPage = () => {
       <Table colCount={5} rowCount={mappings.length + 1}>
         <Thead>
           <Tr>
-            <Th><Typography variant="sigma">{formatMessage({ id: getTrad('mappings.list.name'), defaultMessage: 'Name' })}</Typography></Th>
-            <Th><Typography variant="sigma">{formatMessage({ id: getTrad('mappings.list.local'), defaultMessage: 'Local content type' })}</Typography></Th>
-            <Th><Typography variant="sigma">{formatMessage({ id: getTrad('mappings.list.remote'), defaultMessage: 'Remote content type' })}</Typography></Th>
-            <Th><Typography variant="sigma">{formatMessage({ id: getTrad('mappings.list.fields'), defaultMessage: 'Fields' })}</Typography></Th>
-            <Th><Typography variant="sigma">{formatMessage({ id: getTrad('mappings.list.updatedAt'), defaultMessage: 'Updated' })}</Typography></Th>
-            <Th><Typography variant="sigma">{formatMessage({ id: getTrad('common.actions'), defaultMessage: 'Actions' })}</Typography></Th>
+            <Th>
+              <Typography variant="sigma">{formatMessage({ id: getTrad('mappings.list.name'), defaultMessage: 'Name' })}</Typography>
+            </Th>
+            <Th>
+              <Typography variant="sigma">
+                {formatMessage({ id: getTrad('mappings.list.local'), defaultMessage: 'Local content type' })}
+              </Typography>
+            </Th>
+            <Th>
+              <Typography variant="sigma">
+                {formatMessage({ id: getTrad('mappings.list.remote'), defaultMessage: 'Remote content type' })}
+              </Typography>
+            </Th>
+            <Th>
+              <Typography variant="sigma">{formatMessage({ id: getTrad('mappings.list.fields'), defaultMessage: 'Fields' })}</Typography>
+            </Th>
+            <Th>
+              <Typography variant="sigma">
+                {formatMessage({ id: getTrad('mappings.list.updatedAt'), defaultMessage: 'Updated' })}
+              </Typography>
+            </Th>
+            <Th>
+              <Typography variant="sigma">{formatMessage({ id: getTrad('common.actions'), defaultMessage: 'Actions' })}</Typography>
+            </Th>
           </Tr>
         </Thead>
         <Tbody>
           {mappings.map((mapping) => (
             <Tr key={mapping.id}>
-              <Td><Typography fontWeight="semiBold">{mapping.mappingName}</Typography></Td>
-              <Td><ContentTypeName uid={mapping.localContentType} byUid={byUid} /></Td>
-              <Td><Typography>{mapping.remoteContentType}</Typography></Td>
-              <Td><Typography>{mapping.fieldMappings.length}</Typography></Td>
-              <Td><DateTime value={mapping.updatedAt} /></Td>
+              <Td>
+                <Typography fontWeight="semiBold">{mapping.mappingName}</Typography>
+              </Td>
+              <Td>
+                <ContentTypeName uid={mapping.localContentType} byUid={byUid} />
+              </Td>
+              <Td>
+                <Typography>{mapping.remoteContentType}</Typography>
+              </Td>
+              <Td>
+                <Typography>{mapping.fieldMappings.length}</Typography>
+              </Td>
+              <Td>
+                <DateTime value={mapping.updatedAt} />
+              </Td>
               <Td>
                 <Flex gap={1}>
                   <IconButton
