@@ -22,7 +22,7 @@ import type {
   SyncStatus,
   UpdateLogEntry,
   UpdateType,
-} from '../../server/src/contracts';
+} from '../../server/src/shared/contracts';
 
 export type {
   ConsumerSubscription,
@@ -42,7 +42,7 @@ export type {
   SyncStatus,
   UpdateLogEntry,
   UpdateType,
-} from '../../server/src/contracts';
+} from '../../server/src/shared/contracts';
 
 interface DataResponse<T> {
   data: T;

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { CRON_MAINTENANCE_JOB, CRON_PULL_JOB, PLUGIN_ID } from './constants';
-import { errorMessage } from './streaming/errors';
+import { errorMessage } from './engine/errors';
 import { getService } from './utils';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {

@@ -1,5 +1,5 @@
 import { errors } from '@strapi/utils';
-import { InputError, RemoteError } from './streaming/errors';
+import { InputError, RemoteError } from './engine/errors';
 
 /** An HTTP error with a status Strapi has no class for (409); rendered in Strapi's error envelope. */
 export class HttpStatusError extends Error {

@@ -74,7 +74,7 @@ test('update → only the changed fields travel and change', async () => {
 
 test('capture writes outbox entries in the write; the sequencer moves them into update-log rows as a Query Engine createMany would; the admin list reads them back', async () => {
   // Capture appends an outbox entry on the write's transaction; the sequencer inserts the log rows
-  // with raw SQL (server/src/raw-rows.ts): every column a Strapi 5 row of the content type has must
+  // with raw SQL (server/src/site/raw-rows.ts): every column a Strapi 5 row of the content type has must
   // be filled as createMany fills it.
   const t0 = Date.now();
   const created = expectStatus(await producer.api('POST', '/customers', { data: { name: 'Rowena', email: 'row@example.com' } }), 'create');

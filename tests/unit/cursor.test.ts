@@ -1,6 +1,6 @@
-import { MAX_CURSOR, cutPage, parseCursor, parseLimit, streamableTypes, type ServedSubscription } from '../../server/src/streaming/cursor';
-import { InputError } from '../../server/src/streaming/errors';
-import type { StreamEvent } from '../../server/src/contracts';
+import { MAX_CURSOR, cutPage, parseCursor, parseLimit, streamableTypes, type ServedSubscription } from '../../server/src/engine/cursor';
+import { InputError } from '../../server/src/engine/errors';
+import type { StreamEvent } from '../../server/src/shared/contracts';
 
 const ev = (seq: number, contentType = 'api::a.a', originSiteId: string | null = 'producer'): StreamEvent => ({
   seq,

@@ -1,4 +1,4 @@
-import { changeFor, diffSnapshots } from '../../server/src/streaming/diff';
+import { changeFor, diffSnapshots } from '../../server/src/engine/diff';
 
 describe('diffSnapshots', () => {
   it('returns an empty object when nothing changed, including deep-equal arrays and objects', () => {

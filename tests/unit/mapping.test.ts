@@ -1,6 +1,6 @@
-import { applyMapping, type MappingDef, type MappingLoader } from '../../server/src/streaming/mapping';
-import { InputError } from '../../server/src/streaming/errors';
-import type { FieldMapping } from '../../server/src/contracts';
+import { applyMapping, type MappingDef, type MappingLoader } from '../../server/src/engine/mapping';
+import { InputError } from '../../server/src/engine/errors';
+import type { FieldMapping } from '../../server/src/shared/contracts';
 
 const fm = (localField: string, remoteField: string | null, extra: Partial<FieldMapping> = {}): FieldMapping => ({
   localField,

@@ -1,6 +1,6 @@
-import { processEvent, pullOnce, type ApplyOutcome, type Outcome, type PullPorts } from '../../server/src/streaming/pull-loop';
-import { ApplyError, LeaseLostError, NeedsNetworkError } from '../../server/src/streaming/errors';
-import type { PullResponse, StreamEvent } from '../../server/src/contracts';
+import { processEvent, pullOnce, type ApplyOutcome, type Outcome, type PullPorts } from '../../server/src/engine/pull-loop';
+import { ApplyError, LeaseLostError, NeedsNetworkError } from '../../server/src/engine/errors';
+import type { PullResponse, StreamEvent } from '../../server/src/shared/contracts';
 
 const ev = (seq: number, documentId = `doc${seq}`, extra: Partial<StreamEvent> = {}): StreamEvent => ({
   seq,

@@ -1,10 +1,10 @@
 /**
- * server/src/raw-rows.ts mirrors the Query Engine's per-type column conversion (`fromDB`) so that
+ * server/src/site/raw-rows.ts mirrors the Query Engine's per-type column conversion (`fromDB`) so that
  * capture's raw before-read gives the same snapshot as a Query Engine read (otherwise the diff
  * would report unchanged fields). Checked here against Strapi's own field classes, with the values
  * the SQLite and PostgreSQL drivers hand back.
  */
-import { fromDb, newDocumentId } from '../../server/src/raw-rows';
+import { fromDb, newDocumentId } from '../../server/src/site/raw-rows';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { createField } = require('@strapi/database/dist/fields/index.js') as {
@@ -52,7 +52,7 @@ describe('selectColumnAndDocumentRow (captured types + before-read in one statem
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const knex = require('knex')({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { selectColumnAndDocumentRow } = require('../../server/src/raw-rows') as typeof import('../../server/src/raw-rows');
+  const { selectColumnAndDocumentRow } = require('../../server/src/site/raw-rows') as typeof import('../../server/src/site/raw-rows');
   const cols = { documentId: 'document_id', publishedAt: 'published_at' };
   const agg = { table: 'consumers', column: 'subscriptions' };
   const run = (documentId: string, publishedOnly: boolean) =>

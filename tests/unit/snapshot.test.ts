@@ -1,5 +1,5 @@
-import { buildPopulate, collectFiles, collectRefs, toSnapshot } from '../../server/src/streaming/snapshot';
-import { fieldKind, isToMany, SYSTEM_FIELDS, type ModelDef, type SchemaLookup } from '../../server/src/streaming/schema';
+import { buildPopulate, collectFiles, collectRefs, toSnapshot } from '../../server/src/engine/snapshot';
+import { fieldKind, isToMany, SYSTEM_FIELDS, type ModelDef, type SchemaLookup } from '../../server/src/engine/schema';
 
 const ARTICLE = 'api::article.article';
 const AUTHOR = 'api::author.author';

@@ -1,8 +1,8 @@
-import { normalizeSiteUrl } from '../../server/src/streaming/url';
-import { createSecretBox, maskSecret } from '../../server/src/streaming/secret-box';
-import { nextRetryDelay, type RetryPolicy } from '../../server/src/streaming/backoff';
-import { ApplyError, InputError, RemoteError, errorMessage } from '../../server/src/streaming/errors';
-import { docKey, isDocRef, isFileRef, walkRefs } from '../../server/src/streaming/refs';
+import { normalizeSiteUrl } from '../../server/src/engine/url';
+import { createSecretBox, maskSecret } from '../../server/src/engine/secret-box';
+import { nextRetryDelay, type RetryPolicy } from '../../server/src/engine/backoff';
+import { ApplyError, InputError, RemoteError, errorMessage } from '../../server/src/engine/errors';
+import { docKey, isDocRef, isFileRef, walkRefs } from '../../server/src/engine/refs';
 
 const caught = (fn: () => unknown): unknown => {
   try {

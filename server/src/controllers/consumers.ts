@@ -5,7 +5,7 @@ import { getService } from '../utils';
 import { idParam, notFound } from './helpers';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const consumers = () => getService(strapi, 'consumers');
+  const consumers = () => getService(strapi, 'consumer-registry');
   return {
     async find(ctx: Context) {
       ctx.body = { data: await consumers().list() };

@@ -2,8 +2,8 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { UID } from '../constants';
-import type { DocumentOrigin, RemoteReference } from '../contracts';
-import { streamableTypes, type ServedSubscription } from '../streaming/cursor';
+import type { DocumentOrigin, RemoteReference } from '../shared/contracts';
+import { streamableTypes, type ServedSubscription } from '../engine/cursor';
 import { getService, repo } from '../utils';
 import { filter } from './helpers';
 

@@ -5,7 +5,7 @@ import { getService } from '../utils';
 import { idParam, notFound } from './helpers';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const producers = () => getService(strapi, 'producers');
+  const producers = () => getService(strapi, 'producer-registry');
   return {
     async find(ctx: Context) {
       ctx.body = { data: await producers().list() };

@@ -4,13 +4,13 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { SITE_HEADER, UID } from '../constants';
-import { parseCursor, parseLimit } from '../streaming/cursor';
-import { InputError } from '../streaming/errors';
-import { DOC_ID_RE, isFileRef, walkRefs } from '../streaming/refs';
-import type { DocRef } from '../streaming/snapshot';
+import { parseCursor, parseLimit } from '../engine/cursor';
+import { InputError } from '../engine/errors';
+import { DOC_ID_RE, isFileRef, walkRefs } from '../engine/refs';
+import type { DocRef } from '../engine/snapshot';
 import { httpErrors } from '../errors';
 import { getService, repo } from '../utils';
-import { MAX_VIA_HOPS } from '../services/consumers';
+import { MAX_VIA_HOPS } from '../producer/consumer-registry';
 
 const UID_RE = /^api::[a-z0-9-]{1,80}\.[a-z0-9-]{1,80}$/;
 const LOCALE_RE = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,2}$/;
@@ -71,7 +71,7 @@ function parseLocale(raw: unknown): string | null {
  * A consumer is known by the API token it registered with; it reads only its own stream.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const consumers = () => getService(strapi, 'consumers');
+  const consumers = () => getService(strapi, 'consumer-registry');
 
   const consumerOf = async (ctx: Context) => {
     const c = await consumers().byToken(tokenId(ctx));

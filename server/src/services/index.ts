@@ -1,17 +1,27 @@
-import settings from './settings';
-import schema from './schema';
-import http from './http';
-import documents from './documents';
-import capture from './capture';
-import updateLog from './update-log';
-import notifier from './notifier';
-import consumers from './consumers';
-import producers from './producers';
-import applier from './applier';
-import puller from './puller';
-import syncLog from './sync-log';
-import mappings from './mappings';
-import backfill from './backfill';
+/**
+ * The plugin's services, by the side of the stream they serve. A site can be both a producer
+ * and a consumer.
+ *
+ * - site/      this site: identity, config and secrets, schemas, reading documents, outbound HTTP
+ * - producer/  capture -> outbox -> sequencer (update log) -> serving pages, documents, files to
+ *              registered consumers (their registry and approvals) -> notifications
+ * - consumer/  the Event Producers this site subscribes to -> pulling with lease and cursor ->
+ *              applying (engine/apply) -> sync log, retries -> back-fill; mappings
+ */
+import settings from '../site/settings';
+import schema from '../site/schema';
+import http from '../site/http';
+import documents from '../site/documents';
+import capture from '../producer/capture';
+import updateLog from '../producer/update-log';
+import notifier from '../producer/notifier';
+import consumerRegistry from '../producer/consumer-registry';
+import producerRegistry from '../consumer/producer-registry';
+import applier from '../consumer/applier';
+import puller from '../consumer/puller';
+import syncLog from '../consumer/sync-log';
+import mappings from '../consumer/mappings';
+import backfill from '../consumer/backfill';
 
 export default {
   settings,
@@ -21,8 +31,8 @@ export default {
   capture,
   'update-log': updateLog,
   notifier,
-  consumers,
-  producers,
+  'consumer-registry': consumerRegistry,
+  'producer-registry': producerRegistry,
   applier,
   puller,
   'sync-log': syncLog,

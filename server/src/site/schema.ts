@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { fieldKind, SYSTEM_FIELDS, type AttributeDef, type ModelDef, type SchemaLookup } from '../streaming/schema';
-import type { StreamableContentType } from '../contracts';
+import { fieldKind, SYSTEM_FIELDS, type AttributeDef, type ModelDef, type SchemaLookup } from '../engine/schema';
+import type { StreamableContentType } from '../shared/contracts';
 
 /** Strapi's schemas as the engine's plain `SchemaLookup`, and the list of streamable types. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {

@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { OUTBOX_TABLE, PLUGIN_ID, UID } from '../constants';
-import { insertRows } from '../raw-rows';
-import type { StreamEvent, UpdateLogEntry } from '../contracts';
+import { insertRows } from '../site/raw-rows';
+import type { StreamEvent, UpdateLogEntry } from '../shared/contracts';
 import { tableOf, repo } from '../utils';
 
 /** Key of the PostgreSQL advisory lock that serialises the sequencer across instances. */

@@ -1,11 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import { OUTBOX_TABLE, UID } from '../constants';
-import { changeFor } from '../streaming/diff';
-import { toSnapshot, type Snapshot } from '../streaming/snapshot';
-import { streamableTypes, type ServedSubscription } from '../streaming/cursor';
-import { appendEntries, fromDb, rowToEntry, selectColumn, selectColumnAndDocumentRow, type Trx } from '../raw-rows';
+import { changeFor } from '../engine/diff';
+import { toSnapshot, type Snapshot } from '../engine/snapshot';
+import { streamableTypes, type ServedSubscription } from '../engine/cursor';
+import { appendEntries, fromDb, rowToEntry, selectColumn, selectColumnAndDocumentRow, type Trx } from '../site/raw-rows';
 import { getService, tableOf } from '../utils';
-import { currentOrigin } from './origin';
+import { currentOrigin } from '../site/origin';
 import type { OutboxEntry } from './update-log';
 
 /** Actions of the Document Service that can change what a consumer sees. */

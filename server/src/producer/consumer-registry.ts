@@ -9,11 +9,11 @@ import type {
   RegisterRequest,
   RegisterResponse,
   SubscriptionStatus,
-} from '../contracts';
-import { cutPage, streamableTypes, type ServedSubscription } from '../streaming/cursor';
-import { errorMessage, InputError } from '../streaming/errors';
-import { collectRefs, type DocRef } from '../streaming/snapshot';
-import { normalizeSiteUrl } from '../streaming/url';
+} from '../shared/contracts';
+import { cutPage, streamableTypes, type ServedSubscription } from '../engine/cursor';
+import { errorMessage, InputError } from '../engine/errors';
+import { collectRefs, type DocRef } from '../engine/snapshot';
+import { normalizeSiteUrl } from '../engine/url';
 import { conflict } from '../errors';
 import { getService, repo } from '../utils';
 

@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
-import { streamableTypes, type ServedSubscription } from '../streaming/cursor';
-import { errorMessage } from '../streaming/errors';
+import { streamableTypes, type ServedSubscription } from '../engine/cursor';
+import { errorMessage } from '../engine/errors';
 import { getService, repo } from '../utils';
-import type { ConsumerRow } from './consumers';
+import type { ConsumerRow } from './consumer-registry';
 
 /**
  * After-commit work on the producer: sequence the new log rows, then poke each consumer that has
@@ -37,7 +37,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           data: { notifiedSeq: head },
         });
         if (!count) return; // another instance notified for this head
-        await getService(strapi, 'consumers').notify(c, head);
+        await getService(strapi, 'consumer-registry').notify(c, head);
       })
     );
   };

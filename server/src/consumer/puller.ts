@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID, UID } from '../constants';
-import type { PullResponse } from '../contracts';
-import { nextRetryDelay } from '../streaming/backoff';
-import { errorMessage, LeaseLostError, RemoteError } from '../streaming/errors';
-import { pullOnce, type PullPorts, type PullResult } from '../streaming/pull-loop';
+import type { PullResponse } from '../shared/contracts';
+import { nextRetryDelay } from '../engine/backoff';
+import { errorMessage, LeaseLostError, RemoteError } from '../engine/errors';
+import { pullOnce, type PullPorts, type PullResult } from '../engine/pull-loop';
 import { getService, repo } from '../utils';
 import type { Prepared } from './applier';
-import type { ProducerRow } from './producers';
+import type { ProducerRow } from './producer-registry';
 
 const UPDATE_TYPES = new Set(['Create', 'Update', 'Delete']);
 
@@ -95,7 +95,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         return checkPage(page, after);
       },
       recordPull: async (page) => {
-        await getService(strapi, 'producers').recordPull(producer.id, page);
+        await getService(strapi, 'producer-registry').recordPull(producer.id, page);
         const fresh = await producersRepo().findOne({ where: { id: producer.id } });
         if (fresh) producer.subscriptions = fresh.subscriptions;
       },
@@ -163,12 +163,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         batchSize: cfg.applyBatchSize,
         batchMs: cfg.applyBatchMs,
       });
-      await getService(strapi, 'producers').recordHealth(producerId, { ok: true, cursor: result.cursor, headSeq: result.headSeq });
+      await getService(strapi, 'producer-registry').recordHealth(producerId, { ok: true, cursor: result.cursor, headSeq: result.headSeq });
       return result;
     } catch (error) {
       const message = errorMessage(error);
       strapi.log.warn(`event-streaming: pulling from ${producer.producerUrl} failed: ${message}`);
-      await getService(strapi, 'producers').recordHealth(producerId, { ok: false, error: message });
+      await getService(strapi, 'producer-registry').recordHealth(producerId, { ok: false, error: message });
       throw error;
     } finally {
       await releaseLease(producerId);

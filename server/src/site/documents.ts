@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { buildPopulate, toSnapshot, type Snapshot } from '../streaming/snapshot';
-import { rowToEntry, selectDocumentRow, type Trx } from '../raw-rows';
+import { buildPopulate, toSnapshot, type Snapshot } from '../engine/snapshot';
+import { rowToEntry, selectDocumentRow, type Trx } from './raw-rows';
 import { getService, repo, tableOf } from '../utils';
 
 /** Reads documents as the stream sees them: the published version (Draft & Publish), one locale, as a Snapshot. */

@@ -1,6 +1,6 @@
 import { InputError } from './errors';
 import { isDocRef } from './refs';
-import type { FieldMapping } from '../contracts';
+import type { FieldMapping } from '../shared/contracts';
 import type { Snapshot } from './snapshot';
 
 /** A Document Type Mapping as the engine uses it. */

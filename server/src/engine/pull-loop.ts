@@ -1,6 +1,6 @@
 import { runInBatches } from './batches';
 import { errorMessage, LeaseLostError } from './errors';
-import type { PullResponse, StreamEvent } from '../contracts';
+import type { PullResponse, StreamEvent } from '../shared/contracts';
 
 /**
  * Consumer-side pull loop. Strapi-free: the adapter (services/puller.ts) provides the ports.

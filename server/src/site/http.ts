@@ -1,7 +1,7 @@
 import axios, { type AxiosRequestConfig } from 'axios';
 import type { Core } from '@strapi/strapi';
 import { SITE_HEADER } from '../constants';
-import { RemoteError } from '../streaming/errors';
+import { RemoteError } from '../engine/errors';
 import { getService } from '../utils';
 
 export interface CallOptions {

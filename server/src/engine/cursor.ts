@@ -1,5 +1,5 @@
 import { InputError } from './errors';
-import type { StreamEvent, SubscriptionStatus } from '../contracts';
+import type { StreamEvent, SubscriptionStatus } from '../shared/contracts';
 
 /**
  * Producer-side paging of the update log.

@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID } from '../constants';
-import type { ListDocumentsResponse, StreamEvent } from '../contracts';
-import { runInBatches } from '../streaming/batches';
-import { errorMessage, InputError, NeedsNetworkError, RemoteError } from '../streaming/errors';
-import { DOC_ID_RE } from '../streaming/refs';
+import type { ListDocumentsResponse, StreamEvent } from '../shared/contracts';
+import { runInBatches } from '../engine/batches';
+import { errorMessage, InputError, NeedsNetworkError, RemoteError } from '../engine/errors';
+import { DOC_ID_RE } from '../engine/refs';
 import { getService } from '../utils';
 
 /** A listed document as the event that creates it (or deletes it: it vanished before it was read). */
@@ -50,7 +50,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID });
   return {
     async run(producerId: number, contentType?: unknown) {
-      const producer = await getService(strapi, 'producers').row(producerId);
+      const producer = await getService(strapi, 'producer-registry').row(producerId);
       if (!producer) return null;
       const subs = (producer.subscriptions ?? []).filter((s) => s.status === 'Approved' && !s.unsubscribed);
       if (contentType !== undefined && typeof contentType !== 'string') throw new InputError('contentType must be a content type UID');

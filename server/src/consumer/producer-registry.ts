@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { CALLBACK_TOKEN_PERMISSIONS, PLUGIN_ID, UID } from '../constants';
-import type { EventProducer, ProducerSubscription, PullResponse, RegisterResponse, SubscriptionStatus } from '../contracts';
-import { errorMessage, InputError, RemoteError } from '../streaming/errors';
-import { normalizeSiteUrl } from '../streaming/url';
+import type { EventProducer, ProducerSubscription, PullResponse, RegisterResponse, SubscriptionStatus } from '../shared/contracts';
+import { errorMessage, InputError, RemoteError } from '../engine/errors';
+import { normalizeSiteUrl } from '../engine/url';
 import { conflict } from '../errors';
 import { getService, repo } from '../utils';
 

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID } from '../constants';
 import { defaultConfig, type PluginConfig } from '../config';
-import { createSecretBox, maskSecret, type SecretBox } from '../streaming/secret-box';
+import { createSecretBox, maskSecret, type SecretBox } from '../engine/secret-box';
 
 /**
  * This site's identity (a UUID made once and kept in the plugin store), its configuration

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
-import type { DocumentTypeMapping, FieldMapping, MappingInput } from '../contracts';
-import { InputError } from '../streaming/errors';
+import type { DocumentTypeMapping, FieldMapping, MappingInput } from '../shared/contracts';
+import { InputError } from '../engine/errors';
 import { conflict } from '../errors';
 import { getService, repo } from '../utils';
 

@@ -1,10 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
-import type { StreamEvent, SyncLogEntry, SyncStatus } from '../contracts';
-import { errorMessage } from '../streaming/errors';
-import type { Outcome } from '../streaming/pull-loop';
+import type { StreamEvent, SyncLogEntry, SyncStatus } from '../shared/contracts';
+import { errorMessage } from '../engine/errors';
+import type { Outcome } from '../engine/pull-loop';
 import { getService, repo } from '../utils';
-import type { ProducerRow } from './producers';
+import type { ProducerRow } from './producer-registry';
 
 type SyncRow = {
   id: number;
@@ -137,7 +137,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async resync(id: number): Promise<SyncLogEntry | null> {
       const row = await logs().findOne({ where: { id } });
       if (!row) return null;
-      const producer = await getService(strapi, 'producers').row(row.producerId);
+      const producer = await getService(strapi, 'producer-registry').row(row.producerId);
       if (!producer) {
         await logs().update({
           where: { id },
