@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { CALLBACK_TOKEN_PERMISSIONS, PLUGIN_ID, UID } from '../constants';
+import { CALLBACK_TOKEN_PERMISSIONS, UID } from '../constants';
 import type { EventProducer, ProducerSubscription, PullResponse, RegisterResponse, SubscriptionStatus } from '../shared/contracts';
 import { errorMessage, InputError, RemoteError } from '../engine/errors';
 import { normalizeSiteUrl } from '../engine/url';
@@ -48,7 +48,7 @@ interface ParsedInput {
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const producers = () => repo<ProducerRow>(strapi, UID.producer);
   const settings = () => getService(strapi, 'settings');
-  const http = () => getService(strapi, 'http');
+  const client = () => getService(strapi, 'producer-client');
   const tokens = () =>
     strapi.service('admin::api-token-content-api') as unknown as {
       create(attrs: object): Promise<{ id: number; accessKey: string }>;
@@ -154,27 +154,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** Registers (or re-registers) this site on the producer. */
   const registerRemote = (producerUrl: string, apiToken: string, subs: ParsedInput['subscriptions'], callbackToken: string | null) =>
-    http().call<RegisterResponse>({
-      method: 'POST',
-      baseUrl: producerUrl,
-      path: `/api/${PLUGIN_ID}/register`,
-      token: apiToken,
-      body: {
+    client()
+      .at(producerUrl, apiToken)
+      .register({
         siteId: settings().siteId(),
         name: settings().siteName(),
         callbackUrl: callbackToken ? settings().publicUrl() : null,
         callbackToken,
         subscriptions: subs.filter((s) => !s.unsubscribed).map((s) => ({ contentType: s.remoteContentType })),
-      },
-    });
+      });
 
-  const checkRegisterResponse = (res: RegisterResponse, producerUrl: string): RegisterResponse => {
-    if (!isObject(res) || typeof res.siteId !== 'string' || !Number.isInteger(res.headSeq) || !Array.isArray(res.subscriptions)) {
-      throw new RemoteError(
-        `${producerUrl} answered the registration with something unexpected; is it a Strapi site with the event-streaming plugin?`,
-        200
-      );
-    }
+  /** The registration's answer must come from another site. */
+  const checkRegisterResponse = (res: RegisterResponse): RegisterResponse => {
     if (res.siteId === settings().siteId()) throw new InputError('producerUrl points at this site itself');
     return res;
   };
@@ -232,10 +223,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       try {
         if (push && !input.callbackToken) minted = await mintCallbackToken(input.producerUrl);
         const callbackToken = push ? (input.callbackToken ?? minted!.accessKey) : null;
-        const res = checkRegisterResponse(
-          await registerRemote(input.producerUrl, input.apiToken!, input.subscriptions, callbackToken),
-          input.producerUrl
-        );
+        const res = checkRegisterResponse(await registerRemote(input.producerUrl, input.apiToken!, input.subscriptions, callbackToken));
         registered = true;
         const created = await producers().create({
           data: {
@@ -275,10 +263,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       let callbackToken = current.callbackToken ? settings().decrypt(current.callbackToken) : null;
       if (input.callbackToken) callbackToken = input.callbackToken;
       if (input.pullOnly) callbackToken = null;
-      const res = checkRegisterResponse(
-        await registerRemote(current.producerUrl, apiToken, input.subscriptions, callbackToken),
-        current.producerUrl
-      );
+      const res = checkRegisterResponse(await registerRemote(current.producerUrl, apiToken, input.subscriptions, callbackToken));
       if (current.producerSiteId && res.siteId !== current.producerSiteId) {
         throw new InputError(
           `${current.producerUrl} is now a different site (${res.siteId}, was ${current.producerSiteId}); delete this Event Producer and create a new one`
@@ -300,7 +285,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async deregisterRemote(producerUrl: string, apiToken: string): Promise<void> {
-      await http().call({ method: 'DELETE', baseUrl: producerUrl, path: `/api/${PLUGIN_ID}/register`, token: apiToken });
+      await client().at(producerUrl, apiToken).deregister();
     },
 
     /**

@@ -1,47 +1,14 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID, UID } from '../constants';
-import type { PullResponse } from '../shared/contracts';
+import { UID } from '../constants';
 import { nextRetryDelay } from '../engine/backoff';
-import { errorMessage, LeaseLostError, RemoteError } from '../engine/errors';
+import { errorMessage, LeaseLostError } from '../engine/errors';
 import { pullOnce, type PullPorts, type PullResult } from '../engine/pull-loop';
 import { getService, repo } from '../utils';
 import type { Prepared } from './applier';
 import type { ProducerRow } from './producer-registry';
 
-const UPDATE_TYPES = new Set(['Create', 'Update', 'Delete']);
-
 export { LeaseLostError };
-
-/** Checks a pulled page before anything of it is used: the producer is not trusted. */
-export function checkPage(page: unknown, after: number): PullResponse {
-  const bad = (why: string) => new RemoteError(`The producer answered the pull with an invalid page: ${why}`, 200);
-  if (typeof page !== 'object' || page === null) throw bad('not an object');
-  const p = page as Record<string, unknown>;
-  if (typeof p.siteId !== 'string') throw bad('no siteId');
-  for (const k of ['headSeq', 'nextCursor'] as const)
-    if (!Number.isInteger(p[k]) || (p[k] as number) < 0) throw bad(`${k} is not a non-negative integer`);
-  if ((p.nextCursor as number) < after) throw bad('nextCursor moves backwards');
-  if (typeof p.hasMore !== 'boolean') throw bad('hasMore is not a boolean');
-  if (!Array.isArray(p.subscriptions) || !Array.isArray(p.events)) throw bad('subscriptions/events are not lists');
-  for (const e of p.events as unknown[]) {
-    const ev = e as Record<string, unknown>;
-    if (typeof e !== 'object' || e === null) throw bad('an event is not an object');
-    if (!Number.isInteger(ev.seq) || (ev.seq as number) <= after || (ev.seq as number) > (p.nextCursor as number))
-      throw bad(`event seq ${String(ev.seq)} is outside (${after}, ${String(p.nextCursor)}]`);
-    if (!UPDATE_TYPES.has(ev.updateType as string)) throw bad(`event #${String(ev.seq)} has updateType ${JSON.stringify(ev.updateType)}`);
-    if (typeof ev.contentType !== 'string' || typeof ev.documentId !== 'string' || !ev.documentId || ev.documentId.length > 64)
-      throw bad(`event #${String(ev.seq)} lacks contentType/documentId`);
-    if (ev.locale !== null && ev.locale !== undefined && typeof ev.locale !== 'string')
-      throw bad(`event #${String(ev.seq)} has a bad locale`);
-    if (ev.data !== null && ev.data !== undefined && (typeof ev.data !== 'object' || Array.isArray(ev.data)))
-      throw bad(`event #${String(ev.seq)} has bad data`);
-    ev.locale = ev.locale ?? null;
-    ev.data = ev.data ?? null;
-    ev.originSiteId = typeof ev.originSiteId === 'string' ? ev.originSiteId : null;
-  }
-  return page as PullResponse;
-}
 
 /**
  * Pull coordination on the consumer: at most one pull per producer at a time — in this process
@@ -85,14 +52,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       fetchPage: async (after) => {
         await renewLease(producer.id);
         renewedAt = Date.now();
-        const page = await getService(strapi, 'http').call<unknown>({
-          method: 'GET',
-          baseUrl: producer.producerUrl,
-          path: `/api/${PLUGIN_ID}/updates`,
-          token: settings().decrypt(producer.apiToken),
-          params: { after, limit: cfg.pageSize },
-        });
-        return checkPage(page, after);
+        return getService(strapi, 'producer-client').of(producer).pull(after, cfg.pageSize);
       },
       recordPull: async (page) => {
         await getService(strapi, 'producer-registry').recordPull(producer.id, page);

@@ -16,6 +16,8 @@ import { collectRefs, type DocRef } from '../engine/snapshot';
 import { normalizeSiteUrl } from '../engine/url';
 import { conflict } from '../errors';
 import { getService, repo } from '../utils';
+import { consumerClient } from '../protocol/client';
+import { MAX_VIA_HOPS } from '../protocol/wire';
 
 export type ConsumerRow = {
   id: number;
@@ -35,7 +37,6 @@ export type ConsumerRow = {
 
 const STATUSES: SubscriptionStatus[] = ['Pending', 'Approved', 'Rejected'];
 const SITE_ID = /^[A-Za-z0-9-]{8,64}$/;
-export const MAX_VIA_HOPS = 16;
 const SUBSCRIPTIONS_RANGE =
   'subscriptions must be a list of 1 to 200 entries (an empty list only for a registered consumer that unsubscribes from everything)';
 
@@ -229,12 +230,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async notify(c: ConsumerRow, head: number): Promise<void> {
       if (!c.callbackUrl || !c.callbackToken) return;
       try {
-        await getService(strapi, 'http').call({
-          method: 'POST',
-          baseUrl: c.callbackUrl,
-          path: `/api/${PLUGIN_ID}/notify`,
-          token: settings().decrypt(c.callbackToken),
-          body: { siteId: settings().siteId(), headSeq: head },
+        await consumerClient(getService(strapi, 'http'), { baseUrl: c.callbackUrl, token: settings().decrypt(c.callbackToken) }).notify({
+          siteId: settings().siteId(),
+          headSeq: head,
         });
       } catch (error) {
         strapi.log.debug(`event-streaming: notifying ${c.consumerName} failed: ${errorMessage(error)}`);

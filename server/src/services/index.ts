@@ -17,6 +17,7 @@ import updateLog from '../producer/update-log';
 import notifier from '../producer/notifier';
 import consumerRegistry from '../producer/consumer-registry';
 import producerRegistry from '../consumer/producer-registry';
+import producerClient from '../consumer/producer-client';
 import applier from '../consumer/applier';
 import puller from '../consumer/puller';
 import syncLog from '../consumer/sync-log';
@@ -33,6 +34,7 @@ export default {
   notifier,
   'consumer-registry': consumerRegistry,
   'producer-registry': producerRegistry,
+  'producer-client': producerClient,
   applier,
   puller,
   'sync-log': syncLog,
