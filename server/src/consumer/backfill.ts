@@ -28,7 +28,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID });
   return {
     async run(producerId: number, contentType?: unknown) {
-      const producer = await getService(strapi, 'producer-registry').row(producerId);
+      const producer = await getService(strapi, 'producer-store').get(producerId);
       if (!producer) return null;
       const subs = (producer.subscriptions ?? []).filter((s) => s.status === 'Approved' && !s.unsubscribed);
       if (contentType !== undefined && typeof contentType !== 'string') throw new InputError('contentType must be a content type UID');

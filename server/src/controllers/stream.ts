@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
-import { UID } from '../constants';
 import { SITE_HEADER } from '../protocol/wire';
 import { parseCursor, parseLimit } from '../engine/cursor';
 import { DOC_ID_RE, isFileRef, walkRefs } from '../engine/refs';
@@ -62,7 +61,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const c = await consumerOf(ctx);
       const cfg = getService(strapi, 'settings').config();
       const page = await httpErrors(async () =>
-        consumers().pull(c, parseCursor(ctx.query.after), parseLimit(ctx.query.limit, cfg.maxPageSize, cfg.pageSize))
+        getService(strapi, 'serve').pull(c, parseCursor(ctx.query.after), parseLimit(ctx.query.limit, cfg.maxPageSize, cfg.pageSize))
       );
       ctx.body = page;
     },
@@ -74,10 +73,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         throw new errors.ValidationError(`Unknown content type ${uid.slice(0, 100)}`);
       if (!DOC_ID_RE.test(documentId)) throw new errors.ValidationError('documentId is malformed');
       const { locale, via } = await httpErrors(async () => ({ locale: decodeLocale(ctx.query.locale), via: decodeVia(ctx.query.via) }));
-      if (!(await consumers().canRead(c, uid, documentId, via))) {
+      if (!(await getService(strapi, 'serve').canRead(c, uid, documentId, via))) {
         throw forbidden(`${uid} ${documentId} is neither of a type approved for this consumer nor reachable from one`);
       }
-      ctx.body = await consumers().fetchDocument(uid, documentId, locale);
+      ctx.body = await getService(strapi, 'serve').fetchDocument(uid, documentId, locale);
     },
 
     async listDocuments(ctx: Context) {
@@ -85,10 +84,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { uid } = ctx.params as { uid: string };
       if (!UID_RE.test(uid) || !getService(strapi, 'schema').isStreamable(uid))
         throw new errors.ValidationError(`Unknown content type ${uid.slice(0, 100)}`);
-      if (!(await consumers().canRead(c, uid, '-', []))) throw forbidden(`${uid} is not approved for this consumer`);
+      if (!(await getService(strapi, 'serve').canRead(c, uid, '-', []))) throw forbidden(`${uid} is not approved for this consumer`);
       const cfg = getService(strapi, 'settings').config();
       ctx.body = await httpErrors(async () =>
-        consumers().listDocuments(uid, parseCursor(ctx.query.after), parseLimit(ctx.query.limit, cfg.maxPageSize, cfg.pageSize))
+        getService(strapi, 'serve').listDocuments(
+          uid,
+          parseCursor(ctx.query.after),
+          parseLimit(ctx.query.limit, cfg.maxPageSize, cfg.pageSize)
+        )
       );
     },
 
@@ -100,7 +103,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const via = await httpErrors(async () => decodeVia(ctx.query.via));
       const last = via[via.length - 1];
       if (!last) throw forbidden('A file is served only through the document that references it (via)');
-      if (!(await consumers().canRead(c, last.__ref, last.documentId, via.slice(0, -1))))
+      if (!(await getService(strapi, 'serve').canRead(c, last.__ref, last.documentId, via.slice(0, -1))))
         throw forbidden('The referencing document is not readable by this consumer');
       const snap = await getService(strapi, 'documents').read(last.__ref, last.documentId, last.locale ?? null);
       let referenced = false;
@@ -133,7 +136,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const id = tokenId(ctx);
       const body = (ctx.request.body ?? {}) as { siteId?: unknown };
       if (typeof body.siteId !== 'string' || body.siteId.length > 64) throw new errors.ValidationError('siteId is required');
-      const producer = await repo(strapi, UID.producer).findOne({ where: { producerSiteId: body.siteId } });
+      const producer = await getService(strapi, 'producer-store').bySiteId(body.siteId);
       if (!producer) throw new errors.NotFoundError('No Event Producer with this site id');
       if (producer.callbackTokenId && producer.callbackTokenId !== id)
         throw forbidden('This token is not the callback token of that producer');
