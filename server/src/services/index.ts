@@ -18,6 +18,8 @@ import notifier from '../producer/notifier';
 import consumerRegistry from '../producer/consumer-registry';
 import producerRegistry from '../consumer/producer-registry';
 import applier from '../consumer/applier';
+import references from '../consumer/references';
+import files from '../consumer/files';
 import puller from '../consumer/puller';
 import syncLog from '../consumer/sync-log';
 import mappings from '../consumer/mappings';
@@ -34,6 +36,8 @@ export default {
   'consumer-registry': consumerRegistry,
   'producer-registry': producerRegistry,
   applier,
+  references,
+  files,
   puller,
   'sync-log': syncLog,
   mappings,
