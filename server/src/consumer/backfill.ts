@@ -2,8 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID } from '../constants';
 import type { ListDocumentsResponse, StreamEvent } from '../shared/contracts';
 import { runInBatches } from '../engine/batches';
-import { errorMessage, InputError, NeedsNetworkError, RemoteError } from '../engine/errors';
-import { DOC_ID_RE } from '../engine/refs';
+import { errorMessage, InputError, NeedsNetworkError } from '../engine/errors';
 import { getService } from '../utils';
 
 /** A listed document as the event that creates it (or deletes it: it vanished before it was read). */
@@ -17,27 +16,6 @@ const asEvent = (contentType: string, doc: ListDocumentsResponse['documents'][nu
   originSiteId: null,
 });
 
-/** Checks a listed page before anything of it is used: the producer is not trusted. */
-export function checkListPage(page: unknown, after: number): ListDocumentsResponse {
-  const bad = (why: string) => new RemoteError(`The producer answered the document listing with an invalid page: ${why}`, 200);
-  if (typeof page !== 'object' || page === null) throw bad('not an object');
-  const p = page as Record<string, unknown>;
-  if (!Number.isInteger(p.headSeq) || (p.headSeq as number) < 0) throw bad('headSeq is not a non-negative integer');
-  if (p.nextCursor !== null && (!Number.isInteger(p.nextCursor) || (p.nextCursor as number) <= after))
-    throw bad('nextCursor does not move forward');
-  if (!Array.isArray(p.documents)) throw bad('documents is not a list');
-  for (const d of p.documents as unknown[]) {
-    const doc = d as Record<string, unknown>;
-    if (typeof d !== 'object' || d === null || typeof doc.documentId !== 'string' || !DOC_ID_RE.test(doc.documentId))
-      throw bad('a document has no valid documentId');
-    if (doc.locale !== undefined && doc.locale !== null && typeof doc.locale !== 'string')
-      throw bad(`document ${doc.documentId} has a bad locale`);
-    if (doc.data !== undefined && doc.data !== null && (typeof doc.data !== 'object' || Array.isArray(doc.data)))
-      throw bad(`document ${doc.documentId} has bad data`);
-  }
-  return page as ListDocumentsResponse;
-}
-
 /**
  * Back-fill: copy the documents that already exist on the producer, page by page, through the
  * same apply path as events. Each listed page carries the documents' data (as of its `headSeq`),
@@ -50,7 +28,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID });
   return {
     async run(producerId: number, contentType?: unknown) {
-      const producer = await getService(strapi, 'producer-registry').row(producerId);
+      const producer = await getService(strapi, 'producer-store').get(producerId);
       if (!producer) return null;
       const subs = (producer.subscriptions ?? []).filter((s) => s.status === 'Approved' && !s.unsubscribed);
       if (contentType !== undefined && typeof contentType !== 'string') throw new InputError('contentType must be a content type UID');
@@ -61,20 +39,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const cfg = settings.config();
       let copied = 0;
       const failures: string[] = [];
+      const client = getService(strapi, 'producer-client').of(producer);
       for (const sub of chosen) {
         const key = `backfill:${producerId}:${sub.remoteContentType}`;
         let after = Number((await store().get({ key })) ?? 0);
         for (;;) {
-          const page = checkListPage(
-            await getService(strapi, 'http').call<unknown>({
-              method: 'GET',
-              baseUrl: producer.producerUrl,
-              path: `/api/${PLUGIN_ID}/documents/${encodeURIComponent(sub.remoteContentType)}`,
-              token: settings.decrypt(producer.apiToken),
-              params: { after, limit: cfg.pageSize },
-            }),
-            after
-          );
+          const page = await client.listDocuments(sub.remoteContentType, after, cfg.pageSize);
           await runInBatches(
             page.documents,
             {

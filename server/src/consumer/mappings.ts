@@ -133,7 +133,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async remove(id: number): Promise<boolean> {
       const m = await mappings().findOne({ where: { id } });
       if (!m) return false;
-      const producers = await repo(strapi, UID.producer).findMany({ select: ['producerUrl', 'subscriptions'] });
+      const producers = await getService(strapi, 'producer-store').subscriptionsOfAll();
       const users = producers.filter((p) =>
         ((p.subscriptions ?? []) as Array<{ mapping: string | null }>).some((s) => s.mapping === m.mappingName)
       );

@@ -1,34 +1,15 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { CALLBACK_TOKEN_PERMISSIONS, PLUGIN_ID, UID } from '../constants';
-import type { EventProducer, ProducerSubscription, PullResponse, RegisterResponse, SubscriptionStatus } from '../shared/contracts';
+import { CALLBACK_TOKEN_PERMISSIONS, UID } from '../constants';
+import type { EventProducer, ProducerSubscription, RegisterResponse, SubscriptionStatus } from '../shared/contracts';
 import { errorMessage, InputError, RemoteError } from '../engine/errors';
 import { normalizeSiteUrl } from '../engine/url';
 import { conflict } from '../errors';
 import { getService, repo } from '../utils';
 
-export type ProducerRow = {
-  id: number;
-  documentId: string;
-  producerUrl: string;
-  producerSiteId: string | null;
-  apiToken: string;
-  callbackToken: string | null;
-  callbackTokenId: number | null;
-  subscriptions: ProducerSubscription[] | null;
-  subscriberUserId: number | null;
-  lastPulledSeq: number | null;
-  producerHeadSeq: number | null;
-  lag: number | null;
-  lastPullAt: string | null;
-  lastSuccessAt: string | null;
-  lastError: string | null;
-  lastErrorAt: string | null;
-  leaseOwner?: string | null;
-  leaseUntil?: string | number | null;
-  createdAt: string;
-  updatedAt: string;
-};
+import type { ProducerRow } from './producer-store';
+
+export type { ProducerRow };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -46,9 +27,9 @@ interface ParsedInput {
  * callback token is revoked, a registration whose local save failed is undone.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const producers = () => repo<ProducerRow>(strapi, UID.producer);
+  const producers = () => getService(strapi, 'producer-store');
   const settings = () => getService(strapi, 'settings');
-  const http = () => getService(strapi, 'http');
+  const client = () => getService(strapi, 'producer-client');
   const tokens = () =>
     strapi.service('admin::api-token-content-api') as unknown as {
       create(attrs: object): Promise<{ id: number; accessKey: string }>;
@@ -154,27 +135,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** Registers (or re-registers) this site on the producer. */
   const registerRemote = (producerUrl: string, apiToken: string, subs: ParsedInput['subscriptions'], callbackToken: string | null) =>
-    http().call<RegisterResponse>({
-      method: 'POST',
-      baseUrl: producerUrl,
-      path: `/api/${PLUGIN_ID}/register`,
-      token: apiToken,
-      body: {
+    client()
+      .at(producerUrl, apiToken)
+      .register({
         siteId: settings().siteId(),
         name: settings().siteName(),
         callbackUrl: callbackToken ? settings().publicUrl() : null,
         callbackToken,
         subscriptions: subs.filter((s) => !s.unsubscribed).map((s) => ({ contentType: s.remoteContentType })),
-      },
-    });
+      });
 
-  const checkRegisterResponse = (res: RegisterResponse, producerUrl: string): RegisterResponse => {
-    if (!isObject(res) || typeof res.siteId !== 'string' || !Number.isInteger(res.headSeq) || !Array.isArray(res.subscriptions)) {
-      throw new RemoteError(
-        `${producerUrl} answered the registration with something unexpected; is it a Strapi site with the event-streaming plugin?`,
-        200
-      );
-    }
+  /** The registration's answer must come from another site. */
+  const checkRegisterResponse = (res: RegisterResponse): RegisterResponse => {
     if (res.siteId === settings().siteId()) throw new InputError('producerUrl points at this site itself');
     return res;
   };
@@ -204,21 +176,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const service = {
     async list(): Promise<EventProducer[]> {
-      return (await producers().findMany({ orderBy: { id: 'asc' } })).map(toDto);
+      return (await producers().list()).map(toDto);
     },
 
     async get(id: number): Promise<EventProducer | null> {
-      const p = await producers().findOne({ where: { id } });
+      const p = await producers().get(id);
       return p ? toDto(p) : null;
-    },
-
-    row(id: number): Promise<ProducerRow | null> {
-      return producers().findOne({ where: { id } });
     },
 
     async create(body: unknown): Promise<EventProducer> {
       const input = await parse(body, true);
-      if (await producers().findOne({ where: { producerUrl: input.producerUrl } })) {
+      if (await producers().byUrl(input.producerUrl)) {
         throw conflict(`An Event Producer for ${input.producerUrl} already exists; edit it instead`);
       }
       const push = !input.pullOnly;
@@ -232,23 +200,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       try {
         if (push && !input.callbackToken) minted = await mintCallbackToken(input.producerUrl);
         const callbackToken = push ? (input.callbackToken ?? minted!.accessKey) : null;
-        const res = checkRegisterResponse(
-          await registerRemote(input.producerUrl, input.apiToken!, input.subscriptions, callbackToken),
-          input.producerUrl
-        );
+        const res = checkRegisterResponse(await registerRemote(input.producerUrl, input.apiToken!, input.subscriptions, callbackToken));
         registered = true;
         const created = await producers().create({
-          data: {
-            producerUrl: input.producerUrl,
-            producerSiteId: res.siteId,
-            apiToken: settings().encrypt(input.apiToken!),
-            callbackToken: callbackToken ? settings().encrypt(callbackToken) : null,
-            callbackTokenId: minted?.id ?? null,
-            subscriptions: mergeStatuses(input.subscriptions, res.subscriptions),
-            lastPulledSeq: res.headSeq,
-            producerHeadSeq: res.headSeq,
-            lag: 0,
-          },
+          producerUrl: input.producerUrl,
+          producerSiteId: res.siteId,
+          apiToken: settings().encrypt(input.apiToken!),
+          callbackToken: callbackToken ? settings().encrypt(callbackToken) : null,
+          callbackTokenId: minted?.id ?? null,
+          subscriptions: mergeStatuses(input.subscriptions, res.subscriptions),
+          lastPulledSeq: res.headSeq,
+          producerHeadSeq: res.headSeq,
+          lag: 0,
         });
         strapi.log.info(`event-streaming: registered with producer ${input.producerUrl}`);
         return toDto(created);
@@ -265,7 +228,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async update(id: number, body: unknown): Promise<EventProducer | null> {
-      const current = await producers().findOne({ where: { id } });
+      const current = await producers().get(id);
       if (!current) return null;
       const input = await parse(body, false);
       if (input.producerUrl !== current.producerUrl) {
@@ -275,32 +238,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       let callbackToken = current.callbackToken ? settings().decrypt(current.callbackToken) : null;
       if (input.callbackToken) callbackToken = input.callbackToken;
       if (input.pullOnly) callbackToken = null;
-      const res = checkRegisterResponse(
-        await registerRemote(current.producerUrl, apiToken, input.subscriptions, callbackToken),
-        current.producerUrl
-      );
+      const res = checkRegisterResponse(await registerRemote(current.producerUrl, apiToken, input.subscriptions, callbackToken));
       if (current.producerSiteId && res.siteId !== current.producerSiteId) {
         throw new InputError(
           `${current.producerUrl} is now a different site (${res.siteId}, was ${current.producerSiteId}); delete this Event Producer and create a new one`
         );
       }
-      const updated = await producers().update({
-        where: { id },
-        data: {
-          apiToken: settings().encrypt(apiToken),
-          callbackToken: callbackToken ? settings().encrypt(callbackToken) : null,
-          subscriptions: mergeStatuses(input.subscriptions, res.subscriptions, current.subscriptions ?? []),
-        },
+      const updated = await producers().update(id, {
+        apiToken: settings().encrypt(apiToken),
+        callbackToken: callbackToken ? settings().encrypt(callbackToken) : null,
+        subscriptions: mergeStatuses(input.subscriptions, res.subscriptions, current.subscriptions ?? []),
       });
       if (input.pullOnly && current.callbackTokenId) {
         await tokens().revoke(current.callbackTokenId);
-        await producers().update({ where: { id }, data: { callbackTokenId: null } });
+        await producers().update(id, { callbackTokenId: null });
       }
       return toDto(updated!);
     },
 
     async deregisterRemote(producerUrl: string, apiToken: string): Promise<void> {
-      await http().call({ method: 'DELETE', baseUrl: producerUrl, path: `/api/${PLUGIN_ID}/register`, token: apiToken });
+      await client().at(producerUrl, apiToken).deregister();
     },
 
     /**
@@ -308,7 +265,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * reached the delete is refused (4xx) unless `force`, so no registration is silently orphaned.
      */
     async remove(id: number, force: boolean): Promise<boolean> {
-      const p = await producers().findOne({ where: { id } });
+      const p = await producers().get(id);
       if (!p) return false;
       try {
         await service.deregisterRemote(p.producerUrl, settings().decrypt(p.apiToken));
@@ -324,34 +281,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           strapi.log.warn(`event-streaming: the callback token of ${p.producerUrl} could not be revoked: ${errorMessage(error)}`);
         }
       }
-      await producers().delete({ where: { id } });
+      await producers().remove(id);
       return true;
-    },
-
-    /** Mirrors what a pull saw: statuses, head, lag, health. */
-    async recordPull(id: number, page: PullResponse): Promise<void> {
-      const p = await producers().findOne({ where: { id } });
-      if (!p) return;
-      const statuses = new Map(page.subscriptions.map((s) => [s.contentType, s.status]));
-      const subscriptions = (p.subscriptions ?? []).map((s) => ({ ...s, status: statuses.get(s.remoteContentType) ?? s.status }));
-      await producers().update({
-        where: { id },
-        data: { subscriptions, producerHeadSeq: page.headSeq, lastPullAt: new Date() },
-      });
-    },
-
-    async recordHealth(id: number, result: { ok: true; cursor: number; headSeq: number } | { ok: false; error: string }): Promise<void> {
-      const now = new Date();
-      const data = result.ok
-        ? {
-            lastSuccessAt: now,
-            lastError: null,
-            lastErrorAt: null,
-            lag: Math.max(0, result.headSeq - result.cursor),
-            producerHeadSeq: result.headSeq,
-          }
-        : { lastError: result.error.slice(0, 2000), lastErrorAt: now };
-      await producers().update({ where: { id }, data });
     },
   };
   return service;

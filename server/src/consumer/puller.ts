@@ -1,47 +1,13 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID, UID } from '../constants';
-import type { PullResponse } from '../shared/contracts';
 import { nextRetryDelay } from '../engine/backoff';
-import { errorMessage, LeaseLostError, RemoteError } from '../engine/errors';
+import { errorMessage, LeaseLostError } from '../engine/errors';
 import { pullOnce, type PullPorts, type PullResult } from '../engine/pull-loop';
-import { getService, repo } from '../utils';
+import { getService } from '../utils';
 import type { Prepared } from './applier';
 import type { ProducerRow } from './producer-registry';
 
-const UPDATE_TYPES = new Set(['Create', 'Update', 'Delete']);
-
 export { LeaseLostError };
-
-/** Checks a pulled page before anything of it is used: the producer is not trusted. */
-export function checkPage(page: unknown, after: number): PullResponse {
-  const bad = (why: string) => new RemoteError(`The producer answered the pull with an invalid page: ${why}`, 200);
-  if (typeof page !== 'object' || page === null) throw bad('not an object');
-  const p = page as Record<string, unknown>;
-  if (typeof p.siteId !== 'string') throw bad('no siteId');
-  for (const k of ['headSeq', 'nextCursor'] as const)
-    if (!Number.isInteger(p[k]) || (p[k] as number) < 0) throw bad(`${k} is not a non-negative integer`);
-  if ((p.nextCursor as number) < after) throw bad('nextCursor moves backwards');
-  if (typeof p.hasMore !== 'boolean') throw bad('hasMore is not a boolean');
-  if (!Array.isArray(p.subscriptions) || !Array.isArray(p.events)) throw bad('subscriptions/events are not lists');
-  for (const e of p.events as unknown[]) {
-    const ev = e as Record<string, unknown>;
-    if (typeof e !== 'object' || e === null) throw bad('an event is not an object');
-    if (!Number.isInteger(ev.seq) || (ev.seq as number) <= after || (ev.seq as number) > (p.nextCursor as number))
-      throw bad(`event seq ${String(ev.seq)} is outside (${after}, ${String(p.nextCursor)}]`);
-    if (!UPDATE_TYPES.has(ev.updateType as string)) throw bad(`event #${String(ev.seq)} has updateType ${JSON.stringify(ev.updateType)}`);
-    if (typeof ev.contentType !== 'string' || typeof ev.documentId !== 'string' || !ev.documentId || ev.documentId.length > 64)
-      throw bad(`event #${String(ev.seq)} lacks contentType/documentId`);
-    if (ev.locale !== null && ev.locale !== undefined && typeof ev.locale !== 'string')
-      throw bad(`event #${String(ev.seq)} has a bad locale`);
-    if (ev.data !== null && ev.data !== undefined && (typeof ev.data !== 'object' || Array.isArray(ev.data)))
-      throw bad(`event #${String(ev.seq)} has bad data`);
-    ev.locale = ev.locale ?? null;
-    ev.data = ev.data ?? null;
-    ev.originSiteId = typeof ev.originSiteId === 'string' ? ev.originSiteId : null;
-  }
-  return page as PullResponse;
-}
 
 /**
  * Pull coordination on the consumer: at most one pull per producer at a time — in this process
@@ -53,109 +19,45 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const instanceId = crypto.randomUUID();
   const inFlight = new Map<number, { promise: Promise<PullResult | null>; again: boolean }>();
   let stopped = false;
-  const producersRepo = () => repo<ProducerRow>(strapi, UID.producer);
-  const syncLogs = () => repo(strapi, UID.syncLog);
+  const store = () => getService(strapi, 'producer-store');
   const settings = () => getService(strapi, 'settings');
-
-  const acquireLease = async (id: number): Promise<boolean> => {
-    const now = Date.now();
-    const { count } = await producersRepo().updateMany({
-      where: { id, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }, { leaseOwner: instanceId }] },
-      data: { leaseOwner: instanceId, leaseUntil: now + settings().config().leaseMs },
-    });
-    return count === 1;
-  };
-  const renewLease = async (id: number): Promise<void> => {
-    const { count } = await producersRepo().updateMany({
-      where: { id, leaseOwner: instanceId },
-      data: { leaseUntil: Date.now() + settings().config().leaseMs },
-    });
-    if (!count) throw new LeaseLostError(id);
-  };
-  const releaseLease = (id: number) =>
-    producersRepo().updateMany({ where: { id, leaseOwner: instanceId }, data: { leaseOwner: null, leaseUntil: null } });
+  const leaseMs = () => settings().config().leaseMs;
 
   const ports = (producer: ProducerRow): PullPorts => {
     const applier = getService(strapi, 'applier');
     const cfg = settings().config();
     let renewedAt = Date.now();
     return {
-      loadCursor: async () =>
-        Number((await producersRepo().findOne({ where: { id: producer.id }, select: ['lastPulledSeq'] }))?.lastPulledSeq ?? 0),
+      loadCursor: () => store().loadCursor(producer.id),
       fetchPage: async (after) => {
-        await renewLease(producer.id);
+        await store().renewLease(producer.id, instanceId, cfg.leaseMs);
         renewedAt = Date.now();
-        const page = await getService(strapi, 'http').call<unknown>({
-          method: 'GET',
-          baseUrl: producer.producerUrl,
-          path: `/api/${PLUGIN_ID}/updates`,
-          token: settings().decrypt(producer.apiToken),
-          params: { after, limit: cfg.pageSize },
-        });
-        return checkPage(page, after);
+        return getService(strapi, 'producer-client').of(producer).pull(after, cfg.pageSize);
       },
       recordPull: async (page) => {
-        await getService(strapi, 'producer-registry').recordPull(producer.id, page);
-        const fresh = await producersRepo().findOne({ where: { id: producer.id } });
-        if (fresh) producer.subscriptions = fresh.subscriptions;
+        const subscriptions = await store().recordPull(producer.id, page);
+        if (subscriptions) producer.subscriptions = subscriptions;
       },
       /** Renews the lease when a third of it has passed (per batch or event: a slow page must not outlive it). */
       keepLease: async () => {
         if (Date.now() - renewedAt < cfg.leaseMs / 3) return;
-        await renewLease(producer.id);
+        await store().renewLease(producer.id, instanceId, cfg.leaseMs);
         renewedAt = Date.now();
       },
       prepare: (event, opts) => applier.prepare(producer, producer.subscriptions ?? [], event, opts),
       transaction: <T>(fn: () => Promise<T>) => strapi.db.transaction(() => fn()) as unknown as Promise<T>,
-      eventState: async (event) => {
-        // One query for both questions: this seq's row, and the document's unresolved failures.
-        const rows = await syncLogs().findMany({
-          // producerId in both branches, so each is an index lookup (SQLite: OR by union; PG: BitmapOr).
-          where: {
-            $or: [
-              { producerId: producer.id, seq: event.seq },
-              {
-                producerId: producer.id,
-                remoteContentType: event.contentType,
-                remoteDocumentId: event.documentId,
-                docLocale: event.locale,
-                status: { $in: ['Failed', 'Blocked'] },
-              },
-            ],
-          },
-          orderBy: { seq: 'asc' },
-          select: ['seq', 'status', 'remoteContentType', 'remoteDocumentId', 'docLocale'],
-        });
-        const blocking = rows.find(
-          (r) =>
-            (r.status === 'Failed' || r.status === 'Blocked') &&
-            r.remoteContentType === event.contentType &&
-            r.remoteDocumentId === event.documentId &&
-            (r.docLocale ?? null) === event.locale
-        );
-        return { processed: rows.some((r) => Number(r.seq) === event.seq), blocker: blocking ? Number(blocking.seq) : null };
-      },
+      eventState: (event) => getService(strapi, 'sync-log').eventState(producer.id, event),
       apply: (event, prepared) => applier.apply(producer, event, prepared as Prepared),
       record: (event, outcome) => getService(strapi, 'sync-log').record(producer, event, outcome),
-      saveCursor: async (seq) => {
-        // Only while this instance holds the lease: if it expired and another instance took over,
-        // the update matches nothing and the event's transaction rolls back (no double apply).
-        const { count } = await producersRepo().updateMany({
-          where: { id: producer.id, leaseOwner: instanceId, lastPulledSeq: { $lt: seq } },
-          data: { lastPulledSeq: seq },
-        });
-        if (!count) {
-          const row = await producersRepo().findOne({ where: { id: producer.id }, select: ['leaseOwner'] });
-          if (row?.leaseOwner !== instanceId) throw new LeaseLostError(producer.id);
-        }
-      },
+      // Only while this instance holds the lease (see producer-store.ts).
+      saveCursor: (seq) => store().saveCursor(producer.id, instanceId, seq),
     };
   };
 
   const runPull = async (producerId: number): Promise<PullResult | null> => {
-    const producer = await producersRepo().findOne({ where: { id: producerId } });
+    const producer = await store().get(producerId);
     if (!producer) return null;
-    if (!(await acquireLease(producerId))) return null; // another instance is pulling it
+    if (!(await store().acquireLease(producerId, instanceId, leaseMs()))) return null; // another instance is pulling it
     try {
       const cfg = settings().config();
       const result = await pullOnce(ports(producer), {
@@ -163,15 +65,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         batchSize: cfg.applyBatchSize,
         batchMs: cfg.applyBatchMs,
       });
-      await getService(strapi, 'producer-registry').recordHealth(producerId, { ok: true, cursor: result.cursor, headSeq: result.headSeq });
+      await store().recordHealth(producerId, { ok: true, cursor: result.cursor, headSeq: result.headSeq });
       return result;
     } catch (error) {
       const message = errorMessage(error);
       strapi.log.warn(`event-streaming: pulling from ${producer.producerUrl} failed: ${message}`);
-      await getService(strapi, 'producer-registry').recordHealth(producerId, { ok: false, error: message });
+      await store().recordHealth(producerId, { ok: false, error: message });
       throw error;
     } finally {
-      await releaseLease(producerId);
+      await store().releaseLease(producerId, instanceId);
     }
   };
 
@@ -211,10 +113,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The cron job: pull every producer, then retry failed events that are due. */
     async tick(): Promise<void> {
-      const all = await producersRepo().findMany({ select: ['id'] });
-      for (const p of all) {
+      for (const id of await store().ids()) {
         try {
-          await service.pull(p.id);
+          await service.pull(id);
         } catch {
           // recorded in the producer's health by runPull; the next tick tries again
         }

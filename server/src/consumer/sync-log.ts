@@ -56,12 +56,41 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     updatedAt: r.updatedAt,
   });
 
-  const producerUrls = async () =>
-    new Map(
-      (await repo(strapi, UID.producer).findMany({ select: ['id', 'producerUrl'] })).map((p) => [Number(p.id), String(p.producerUrl)])
-    );
+  const producerUrls = () => getService(strapi, 'producer-store').urls();
 
   const service = {
+    /**
+     * What the log knows of an event, in one query: whether its seq was processed already, and the
+     * seq of an unresolved Failed/Blocked event of the same document (or null).
+     */
+    async eventState(producerId: number, event: StreamEvent): Promise<{ processed: boolean; blocker: number | null }> {
+      const rows = await logs().findMany({
+        // producerId in both branches, so each is an index lookup (SQLite: OR by union; PG: BitmapOr).
+        where: {
+          $or: [
+            { producerId, seq: event.seq },
+            {
+              producerId,
+              remoteContentType: event.contentType,
+              remoteDocumentId: event.documentId,
+              docLocale: event.locale,
+              status: { $in: ['Failed', 'Blocked'] },
+            },
+          ],
+        },
+        orderBy: { seq: 'asc' },
+        select: ['seq', 'status', 'remoteContentType', 'remoteDocumentId', 'docLocale'],
+      });
+      const blocking = rows.find(
+        (r) =>
+          (r.status === 'Failed' || r.status === 'Blocked') &&
+          r.remoteContentType === event.contentType &&
+          r.remoteDocumentId === event.documentId &&
+          (r.docLocale ?? null) === event.locale
+      );
+      return { processed: rows.some((r) => Number(r.seq) === event.seq), blocker: blocking ? Number(blocking.seq) : null };
+    },
+
     async record(producer: ProducerRow, event: StreamEvent, outcome: Outcome): Promise<void> {
       if (outcome.status === 'Ignored') return;
       const sub = (producer.subscriptions ?? []).find((s) => s.remoteContentType === event.contentType);
@@ -137,7 +166,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async resync(id: number): Promise<SyncLogEntry | null> {
       const row = await logs().findOne({ where: { id } });
       if (!row) return null;
-      const producer = await getService(strapi, 'producer-registry').row(row.producerId);
+      const producer = await getService(strapi, 'producer-store').get(row.producerId);
       if (!producer) {
         await logs().update({
           where: { id },

@@ -3,17 +3,12 @@ import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
-import { SITE_HEADER, UID } from '../constants';
+import { SITE_HEADER } from '../protocol/wire';
 import { parseCursor, parseLimit } from '../engine/cursor';
-import { InputError } from '../engine/errors';
 import { DOC_ID_RE, isFileRef, walkRefs } from '../engine/refs';
-import type { DocRef } from '../engine/snapshot';
 import { httpErrors } from '../errors';
 import { getService, repo } from '../utils';
-import { MAX_VIA_HOPS } from '../producer/consumer-registry';
-
-const UID_RE = /^api::[a-z0-9-]{1,80}\.[a-z0-9-]{1,80}$/;
-const LOCALE_RE = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,2}$/;
+import { decodeLocale, decodeVia, UID_RE } from '../protocol/via';
 
 /**
  * A 403 that keeps its message. Strapi's content-API authorize middleware wraps the controller
@@ -32,38 +27,6 @@ function tokenId(ctx: Context): number {
   const id = auth.credentials?.id;
   if (!Number.isInteger(id)) throw forbidden('Event streaming is only served to API tokens');
   return id as number;
-}
-
-function parseVia(raw: unknown): DocRef[] {
-  if (raw === undefined || raw === '') return [];
-  if (typeof raw !== 'string' || raw.length > 4000) throw new InputError('via must be a JSON list');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new InputError('via must be a JSON list of [contentType, documentId, locale]');
-  }
-  if (!Array.isArray(parsed) || parsed.length > MAX_VIA_HOPS) throw new InputError(`via must be a list of at most ${MAX_VIA_HOPS} hops`);
-  return parsed.map((hop, i) => {
-    if (
-      !Array.isArray(hop) ||
-      typeof hop[0] !== 'string' ||
-      !UID_RE.test(hop[0]) ||
-      typeof hop[1] !== 'string' ||
-      !DOC_ID_RE.test(hop[1])
-    ) {
-      throw new InputError(`via[${i}] must be [contentType, documentId, locale]`);
-    }
-    if (hop[2] !== null && hop[2] !== undefined && (typeof hop[2] !== 'string' || !LOCALE_RE.test(hop[2])))
-      throw new InputError(`via[${i}] has a bad locale`);
-    return { __ref: hop[0], documentId: hop[1], locale: hop[2] ?? null };
-  });
-}
-
-function parseLocale(raw: unknown): string | null {
-  if (raw === undefined || raw === '') return null;
-  if (typeof raw !== 'string' || !LOCALE_RE.test(raw)) throw new InputError('locale must be a locale code such as en or fr-FR');
-  return raw;
 }
 
 /**
@@ -98,7 +61,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const c = await consumerOf(ctx);
       const cfg = getService(strapi, 'settings').config();
       const page = await httpErrors(async () =>
-        consumers().pull(c, parseCursor(ctx.query.after), parseLimit(ctx.query.limit, cfg.maxPageSize, cfg.pageSize))
+        getService(strapi, 'serve').pull(c, parseCursor(ctx.query.after), parseLimit(ctx.query.limit, cfg.maxPageSize, cfg.pageSize))
       );
       ctx.body = page;
     },
@@ -109,11 +72,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!UID_RE.test(uid) || !getService(strapi, 'schema').isStreamable(uid))
         throw new errors.ValidationError(`Unknown content type ${uid.slice(0, 100)}`);
       if (!DOC_ID_RE.test(documentId)) throw new errors.ValidationError('documentId is malformed');
-      const { locale, via } = await httpErrors(async () => ({ locale: parseLocale(ctx.query.locale), via: parseVia(ctx.query.via) }));
-      if (!(await consumers().canRead(c, uid, documentId, via))) {
+      const { locale, via } = await httpErrors(async () => ({ locale: decodeLocale(ctx.query.locale), via: decodeVia(ctx.query.via) }));
+      if (!(await getService(strapi, 'serve').canRead(c, uid, documentId, via))) {
         throw forbidden(`${uid} ${documentId} is neither of a type approved for this consumer nor reachable from one`);
       }
-      ctx.body = await consumers().fetchDocument(uid, documentId, locale);
+      ctx.body = await getService(strapi, 'serve').fetchDocument(uid, documentId, locale);
     },
 
     async listDocuments(ctx: Context) {
@@ -121,10 +84,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { uid } = ctx.params as { uid: string };
       if (!UID_RE.test(uid) || !getService(strapi, 'schema').isStreamable(uid))
         throw new errors.ValidationError(`Unknown content type ${uid.slice(0, 100)}`);
-      if (!(await consumers().canRead(c, uid, '-', []))) throw forbidden(`${uid} is not approved for this consumer`);
+      if (!(await getService(strapi, 'serve').canRead(c, uid, '-', []))) throw forbidden(`${uid} is not approved for this consumer`);
       const cfg = getService(strapi, 'settings').config();
       ctx.body = await httpErrors(async () =>
-        consumers().listDocuments(uid, parseCursor(ctx.query.after), parseLimit(ctx.query.limit, cfg.maxPageSize, cfg.pageSize))
+        getService(strapi, 'serve').listDocuments(
+          uid,
+          parseCursor(ctx.query.after),
+          parseLimit(ctx.query.limit, cfg.maxPageSize, cfg.pageSize)
+        )
       );
     },
 
@@ -133,10 +100,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const c = await consumerOf(ctx);
       const { fileId } = ctx.params as { fileId: string };
       if (!DOC_ID_RE.test(fileId)) throw new errors.ValidationError('file id is malformed');
-      const via = await httpErrors(async () => parseVia(ctx.query.via));
+      const via = await httpErrors(async () => decodeVia(ctx.query.via));
       const last = via[via.length - 1];
       if (!last) throw forbidden('A file is served only through the document that references it (via)');
-      if (!(await consumers().canRead(c, last.__ref, last.documentId, via.slice(0, -1))))
+      if (!(await getService(strapi, 'serve').canRead(c, last.__ref, last.documentId, via.slice(0, -1))))
         throw forbidden('The referencing document is not readable by this consumer');
       const snap = await getService(strapi, 'documents').read(last.__ref, last.documentId, last.locale ?? null);
       let referenced = false;
@@ -169,7 +136,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const id = tokenId(ctx);
       const body = (ctx.request.body ?? {}) as { siteId?: unknown };
       if (typeof body.siteId !== 'string' || body.siteId.length > 64) throw new errors.ValidationError('siteId is required');
-      const producer = await repo(strapi, UID.producer).findOne({ where: { producerSiteId: body.siteId } });
+      const producer = await getService(strapi, 'producer-store').bySiteId(body.siteId);
       if (!producer) throw new errors.NotFoundError('No Event Producer with this site id');
       if (producer.callbackTokenId && producer.callbackTokenId !== id)
         throw forbidden('This token is not the callback token of that producer');

@@ -1,41 +1,18 @@
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID, UID } from '../constants';
-import type {
-  ConsumerSubscription,
-  EventConsumer,
-  FetchDocumentResponse,
-  ListDocumentsResponse,
-  PullResponse,
-  RegisterRequest,
-  RegisterResponse,
-  SubscriptionStatus,
-} from '../shared/contracts';
-import { cutPage, streamableTypes, type ServedSubscription } from '../engine/cursor';
+import type { ConsumerSubscription, EventConsumer, RegisterRequest, RegisterResponse, SubscriptionStatus } from '../shared/contracts';
+import { streamableTypes } from '../engine/cursor';
 import { errorMessage, InputError } from '../engine/errors';
-import { collectRefs, type DocRef } from '../engine/snapshot';
 import { normalizeSiteUrl } from '../engine/url';
 import { conflict } from '../errors';
-import { getService, repo } from '../utils';
+import { getService } from '../utils';
+import { consumerClient } from '../protocol/client';
 
-export type ConsumerRow = {
-  id: number;
-  documentId: string;
-  consumerSiteId: string;
-  consumerName: string;
-  callbackUrl: string | null;
-  callbackToken: string | null;
-  apiTokenId: number;
-  subscriptions: ConsumerSubscription[] | null;
-  lastSeenAt: string | null;
-  ackSeq: number | null;
-  notifiedSeq: number | null;
-  createdAt: string;
-  updatedAt: string;
-};
+import { servedSubscriptions, type ConsumerRow } from './consumer-store';
+
+export type { ConsumerRow };
 
 const STATUSES: SubscriptionStatus[] = ['Pending', 'Approved', 'Rejected'];
 const SITE_ID = /^[A-Za-z0-9-]{8,64}$/;
-export const MAX_VIA_HOPS = 16;
 const SUBSCRIPTIONS_RANGE =
   'subscriptions must be a list of 1 to 200 entries (an empty list only for a registered consumer that unsubscribes from everything)';
 
@@ -86,17 +63,9 @@ export function parseRegisterRequest(body: unknown): RegisterRequest {
  * dependencies reachable from them.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const consumers = () => repo<ConsumerRow>(strapi, UID.consumer);
+  const consumers = () => getService(strapi, 'consumer-store');
   const settings = () => getService(strapi, 'settings');
   const schema = () => getService(strapi, 'schema');
-
-  const subsOf = (c: ConsumerRow): ServedSubscription[] =>
-    (c.subscriptions ?? []).map((s) => ({
-      contentType: s.contentType,
-      status: s.status,
-      unsubscribed: Boolean(s.unsubscribed),
-      approvedAtSeq: s.approvedAtSeq ?? null,
-    }));
 
   const toDto = (c: ConsumerRow, headSeq: number): EventConsumer => ({
     id: c.id,
@@ -123,7 +92,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const service = {
     /** The consumer the calling API token registered, or null. */
     async byToken(apiTokenId: number): Promise<ConsumerRow | null> {
-      return consumers().findOne({ where: { apiTokenId } });
+      return consumers().byToken(apiTokenId);
     },
 
     async register(apiTokenId: number, body: unknown): Promise<RegisterResponse> {
@@ -133,7 +102,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         throw new InputError(`Unknown or non-streamable content type(s) on this site: ${unknown.join(', ')}`, { contentTypes: unknown });
       }
       const head = await getService(strapi, 'update-log').sequence();
-      const bySite = await consumers().findOne({ where: { consumerSiteId: req.siteId } });
+      const bySite = await consumers().bySiteId(req.siteId);
       const byToken = await service.byToken(apiTokenId);
       if (bySite && bySite.apiTokenId !== apiTokenId) {
         throw conflict(
@@ -160,9 +129,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         lastSeenAt: new Date(),
       };
       if (bySite) {
-        await consumers().update({ where: { id: bySite.id }, data });
+        await consumers().update(bySite.id, data);
       } else {
-        await consumers().create({ data: { ...data, consumerSiteId: req.siteId, ackSeq: head, notifiedSeq: head } });
+        await consumers().create({ ...data, consumerSiteId: req.siteId, ackSeq: head, notifiedSeq: head });
       }
       strapi.log.info(`event-streaming: consumer "${req.name}" (${req.siteId}) ${bySite ? 're-registered' : 'registered'}`);
       return {
@@ -173,23 +142,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async deregister(consumer: ConsumerRow): Promise<void> {
-      await consumers().delete({ where: { id: consumer.id } });
+      await consumers().remove(consumer.id);
       strapi.log.info(`event-streaming: consumer "${consumer.consumerName}" (${consumer.consumerSiteId}) deregistered`);
     },
 
     async list(): Promise<EventConsumer[]> {
       const head = await getService(strapi, 'update-log').head();
-      const rows = await consumers().findMany({ orderBy: { id: 'asc' } });
+      const rows = await consumers().list();
       return rows.map((c) => toDto(c, head));
     },
 
     async get(id: number): Promise<EventConsumer | null> {
-      const c = await consumers().findOne({ where: { id } });
+      const c = await consumers().get(id);
       return c ? toDto(c, await getService(strapi, 'update-log').head()) : null;
     },
 
     async remove(id: number): Promise<boolean> {
-      const c = await consumers().findOne({ where: { id } });
+      const c = await consumers().get(id);
       if (!c) return false;
       await service.deregister(c);
       return true;
@@ -201,7 +170,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * sees its statuses at once (only when at least one type is Approved).
      */
     async setStatuses(id: number, input: unknown): Promise<EventConsumer | null> {
-      const c = await consumers().findOne({ where: { id } });
+      const c = await consumers().get(id);
       if (!c) return null;
       if (!isObject(input) || !Array.isArray(input.subscriptions) || input.subscriptions.length === 0) {
         throw new InputError('subscriptions must be a non-empty list of {contentType, status}');
@@ -219,9 +188,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         sub.status = s.status as SubscriptionStatus;
       });
       const subscriptions = [...current.values()];
-      await consumers().update({ where: { id }, data: { subscriptions } });
+      await consumers().update(id, { subscriptions });
       const updated = { ...c, subscriptions };
-      if (streamableTypes(subsOf(updated)).length) await service.notify(updated, head);
+      if (streamableTypes(servedSubscriptions(updated)).length) await service.notify(updated, head);
       return toDto(updated, head);
     },
 
@@ -229,94 +198,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async notify(c: ConsumerRow, head: number): Promise<void> {
       if (!c.callbackUrl || !c.callbackToken) return;
       try {
-        await getService(strapi, 'http').call({
-          method: 'POST',
-          baseUrl: c.callbackUrl,
-          path: `/api/${PLUGIN_ID}/notify`,
-          token: settings().decrypt(c.callbackToken),
-          body: { siteId: settings().siteId(), headSeq: head },
+        await consumerClient(getService(strapi, 'http'), { baseUrl: c.callbackUrl, token: settings().decrypt(c.callbackToken) }).notify({
+          siteId: settings().siteId(),
+          headSeq: head,
         });
       } catch (error) {
         strapi.log.debug(`event-streaming: notifying ${c.consumerName} failed: ${errorMessage(error)}`);
       }
-    },
-
-    /** One page of a consumer's stream after `after`. The `after` it sends acknowledges everything up to it. */
-    async pull(c: ConsumerRow, after: number, limit: number): Promise<PullResponse> {
-      const log = getService(strapi, 'update-log');
-      const head = await log.sequence();
-      if (after > head) {
-        throw new InputError(
-          `Cursor ${after} is ahead of this producer's log (head ${head}); was the producer's database restored? Reset the Event Producer's cursor.`
-        );
-      }
-      const prunedThrough = Number((await strapi.store({ type: 'plugin', name: PLUGIN_ID }).get({ key: 'prunedThrough' })) ?? 0);
-      // Rows are pruned only below every consumer's acknowledged cursor, so only a cursor moved
-      // back (a restored consumer database) can fall below what is gone.
-      if (after < prunedThrough) {
-        throw new InputError(`Cursor ${after} is older than the retained update log (pruned through ${prunedThrough}); run a back-fill.`);
-      }
-      const subscriptions = subsOf(c);
-      const rows = await log.page(after, head, streamableTypes(subscriptions), limit);
-      const page = cutPage({ after, head, rows, limit, subscriptions, consumerSiteId: c.consumerSiteId });
-      await consumers().update({
-        where: { id: c.id },
-        data: { ackSeq: Math.max(after, Number(c.ackSeq ?? 0)), lastSeenAt: new Date() },
-      });
-      return {
-        siteId: settings().siteId(),
-        headSeq: head,
-        ...page,
-        subscriptions: subscriptions.map((s) => ({ contentType: s.contentType, status: s.status, unsubscribed: s.unsubscribed })),
-      };
-    },
-
-    /**
-     * May this consumer read document (uid, documentId)? Yes if uid is one of its Approved types;
-     * or if `via` is a chain of documents starting at a document of an Approved type in which
-     * each document references the next and the last references the requested one.
-     */
-    async canRead(c: ConsumerRow, uid: string, documentId: string, via: DocRef[]): Promise<boolean> {
-      const approved = new Set(streamableTypes(subsOf(c)));
-      if (approved.has(uid)) return true;
-      if (!via.length || via.length > MAX_VIA_HOPS || !approved.has(via[0].__ref)) return false;
-      const chain = [...via, { __ref: uid, documentId } as DocRef];
-      for (let i = 0; i < chain.length - 1; i += 1) {
-        const hop = chain[i];
-        if (!schema().isStreamable(hop.__ref)) return false;
-        const snap = await getService(strapi, 'documents').read(hop.__ref, hop.documentId, hop.locale ?? null);
-        const next = chain[i + 1];
-        if (!collectRefs(hop.__ref, snap, schema().lookup).some((r) => r.__ref === next.__ref && r.documentId === next.documentId)) {
-          return false;
-        }
-      }
-      return true;
-    },
-
-    async fetchDocument(uid: string, documentId: string, locale: string | null): Promise<FetchDocumentResponse> {
-      const head = await getService(strapi, 'update-log').sequence();
-      const data = await getService(strapi, 'documents').read(uid, documentId, locale);
-      return { headSeq: head, contentType: uid, documentId, locale, data };
-    },
-
-    /** Keyset listing of a type's streamed documents (back-fill). `after` is a database id. */
-    async listDocuments(uid: string, after: number, limit: number): Promise<ListDocumentsResponse> {
-      const head = await getService(strapi, 'update-log').sequence();
-      const model = schema().model(uid);
-      const rows = await repo(strapi, uid).findMany({
-        where: { id: { $gt: after }, ...(model?.draftAndPublish ? { publishedAt: { $notNull: true } } : {}) },
-        select: ['id', 'documentId', ...(model?.localized ? ['locale'] : [])],
-        orderBy: { id: 'asc' },
-        limit,
-      });
-      const keys = rows.map((r) => ({ documentId: String(r.documentId), locale: (r.locale as string | undefined) ?? null }));
-      const data = await getService(strapi, 'documents').readMany(uid, keys);
-      return {
-        headSeq: head,
-        contentType: uid,
-        documents: keys.map((k, i) => ({ ...k, data: data[i] })),
-        nextCursor: rows.length === limit ? Number(rows[rows.length - 1].id) : null,
-      };
     },
   };
   return service;

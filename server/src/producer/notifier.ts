@@ -1,9 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { UID } from '../constants';
-import { streamableTypes, type ServedSubscription } from '../engine/cursor';
 import { errorMessage } from '../engine/errors';
-import { getService, repo } from '../utils';
-import type { ConsumerRow } from './consumer-registry';
+import { getService } from '../utils';
 
 /**
  * After-commit work on the producer: sequence the new log rows, then poke each consumer that has
@@ -23,20 +20,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const run = async (): Promise<void> => {
     // Only consumers that can be poked need a head now. With none (pull-only consumers), skip the
     // sequencer: its write transaction (a commit, i.e. an fsync on SQLite) per debounce window was
-    // most of the capture overhead; the consumers' pulls sequence the rows (consumers.pull).
-    const consumers = (await repo<ConsumerRow>(strapi, UID.consumer).findMany({})).filter(
-      (c) => c.callbackUrl && c.callbackToken && streamableTypes((c.subscriptions ?? []) as ServedSubscription[]).length > 0 // no call before an approval
-    );
+    // most of the capture overhead; the consumers' pulls sequence the rows (producer/serve.ts).
+    const store = getService(strapi, 'consumer-store');
+    const consumers = await store.pokeable();
     if (!consumers.length) return;
     const head = await getService(strapi, 'update-log').sequence();
     await Promise.all(
       consumers.map(async (c) => {
         if (Number(c.notifiedSeq ?? 0) >= head) return;
-        const { count } = await repo(strapi, UID.consumer).updateMany({
-          where: { id: c.id, $or: [{ notifiedSeq: { $lt: head } }, { notifiedSeq: null }] },
-          data: { notifiedSeq: head },
-        });
-        if (!count) return; // another instance notified for this head
+        if (!(await store.claimNotification(c.id, head))) return; // another instance notified for this head
         await getService(strapi, 'consumer-registry').notify(c, head);
       })
     );

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { OUTBOX_TABLE, PLUGIN_ID, UID } from '../constants';
 import { insertRows } from '../site/raw-rows';
 import type { StreamEvent, UpdateLogEntry } from '../shared/contracts';
-import { tableOf, repo } from '../utils';
+import { getService, tableOf, repo } from '../utils';
 
 /** Key of the PostgreSQL advisory lock that serialises the sequencer across instances. */
 const SEQUENCER_LOCK = 815_700_101;
@@ -56,12 +56,12 @@ export interface OutboxEntry {
  * so far, and deletes exactly the entries it moved, in the same transaction. Hence the cursor
  * invariant (streaming/cursor.ts): a visible seq N implies every seq < N is visible — entries that
  * commit out of id order (concurrent transactions) are simply moved by the run after their commit,
- * never skipped. (Rows written by versions before the outbox, with `seq = NULL` in the log itself,
- * are sequenced first, the same way.)
+ * never skipped.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const t = () => tableOf(strapi, UID.updateLog);
   const isPostgres = () => strapi.db.dialect.client === 'postgres';
+  const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID });
 
   const headOf = async (trx: Knex.Transaction) => {
     const { table, col } = t();
@@ -88,28 +88,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Moves every committed outbox entry into the log with its seq. Returns the new head. */
     async sequence(): Promise<number> {
-      const { table, col } = t();
-      const id = col('id');
-      const seq = col('seq');
       return strapi.db.transaction(async ({ trx }) => {
         // Nothing to sequence (the common case of a pull): read the head without a write or the
         // lock. Entries committed after this read are sequenced by the next run, above this head.
-        const legacy = await trx(table).whereNull(seq).first(id);
-        if (!legacy && !(await trx(OUTBOX_TABLE).first('id'))) return headOf(trx);
+        if (!(await trx(OUTBOX_TABLE).first('id'))) return headOf(trx);
         if (isPostgres()) await trx.raw('SELECT pg_advisory_xact_lock(?)', [SEQUENCER_LOCK]);
-        if (legacy) {
-          for (;;) {
-            const result = await trx.raw(
-              `UPDATE ?? SET ?? = s.next_seq FROM (
-                 SELECT ??, (SELECT COALESCE(MAX(??), 0) FROM ??) + ROW_NUMBER() OVER (ORDER BY ??) AS next_seq
-                 FROM ?? WHERE ?? IS NULL ORDER BY ?? LIMIT ${SEQUENCE_BATCH}
-               ) s WHERE ??.?? = s.??`,
-              [table, seq, id, seq, table, id, table, seq, id, table, id, id]
-            );
-            const changed = isPostgres() ? Number(result.rowCount ?? 0) : Number(result?.changes ?? 0);
-            if (changed < SEQUENCE_BATCH) break;
-          }
-        }
         for (;;) {
           // After the lock: this sees every entry committed before it (READ COMMITTED).
           const batch = (await trx(OUTBOX_TABLE).select('id', 'entry').orderBy('id', 'asc').limit(SEQUENCE_BATCH)) as Array<{
@@ -182,18 +165,25 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * than the retention. With no consumer, everything older than the retention goes.
      */
     async prune(retentionDays: number): Promise<number> {
-      const consumers = await repo(strapi, UID.consumer).findMany({ select: ['ackSeq'] });
-      const minAck = consumers.length ? Math.min(...consumers.map((c) => Number(c.ackSeq ?? 0))) : Number.MAX_SAFE_INTEGER;
+      const minAck = await getService(strapi, 'consumer-store').minAckSeq();
+      const head = await this.head();
       const cutoff = new Date(Date.now() - retentionDays * 86_400_000);
-      const where = { seq: { $notNull: true, $lte: minAck }, createdAt: { $lte: cutoff } };
+      // Never the newest row: the head (MAX(seq)) must not move backwards, or new writes would
+      // reuse seqs that consumers have already applied.
+      const below = Math.min(head - 1, minAck ?? Number.MAX_SAFE_INTEGER);
+      const where = { seq: { $notNull: true, $lte: below }, createdAt: { $lte: cutoff } };
       const newest = await repo(strapi, UID.updateLog).findOne({ where, orderBy: { seq: 'desc' }, select: ['seq'] });
       if (!newest) return 0;
       // Remember how far the log is gone: a cursor below it could miss events (pull refuses it).
-      const store = strapi.store({ type: 'plugin', name: PLUGIN_ID });
-      const prunedThrough = Math.max(Number((await store.get({ key: 'prunedThrough' })) ?? 0), Number(newest.seq));
+      const prunedThrough = Math.max(await this.prunedThrough(), Number(newest.seq));
       const { count } = await repo(strapi, UID.updateLog).deleteMany({ where });
-      await store.set({ key: 'prunedThrough', value: prunedThrough });
+      await store().set({ key: 'prunedThrough', value: prunedThrough });
       return count;
+    },
+
+    /** The highest seq pruning has removed (0 when nothing was). */
+    async prunedThrough(): Promise<number> {
+      return Number((await store().get({ key: 'prunedThrough' })) ?? 0);
     },
   };
 };

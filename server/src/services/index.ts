@@ -15,8 +15,12 @@ import documents from '../site/documents';
 import capture from '../producer/capture';
 import updateLog from '../producer/update-log';
 import notifier from '../producer/notifier';
+import consumerStore from '../producer/consumer-store';
 import consumerRegistry from '../producer/consumer-registry';
+import serve from '../producer/serve';
+import producerStore from '../consumer/producer-store';
 import producerRegistry from '../consumer/producer-registry';
+import producerClient from '../consumer/producer-client';
 import applier from '../consumer/applier';
 import references from '../consumer/references';
 import files from '../consumer/files';
@@ -33,8 +37,12 @@ export default {
   capture,
   'update-log': updateLog,
   notifier,
+  'consumer-store': consumerStore,
   'consumer-registry': consumerRegistry,
+  serve,
+  'producer-store': producerStore,
   'producer-registry': producerRegistry,
+  'producer-client': producerClient,
   applier,
   references,
   files,

@@ -1,0 +1,121 @@
+import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
+import { LeaseLostError } from '../engine/errors';
+import type { ProducerSubscription, PullResponse } from '../shared/contracts';
+import { repo } from '../utils';
+
+export type ProducerRow = {
+  id: number;
+  documentId: string;
+  producerUrl: string;
+  producerSiteId: string | null;
+  apiToken: string;
+  callbackToken: string | null;
+  callbackTokenId: number | null;
+  subscriptions: ProducerSubscription[] | null;
+  subscriberUserId: number | null;
+  lastPulledSeq: number | null;
+  producerHeadSeq: number | null;
+  lag: number | null;
+  lastPullAt: string | null;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  leaseOwner?: string | null;
+  leaseUntil?: string | number | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** Columns a registration writes; the rest (cursor, lease, health) belong to pulling. */
+export type ProducerSettings = Pick<ProducerRow, 'apiToken' | 'callbackToken' | 'callbackTokenId' | 'subscriptions'>;
+
+/**
+ * The one module that reads and writes the Event Producer table (consumer side): the registry
+ * (producer-registry.ts) stores settings; pulling (puller.ts) takes the lease, moves the cursor
+ * and records health through here.
+ *
+ * LEASE: one pull per producer at a time across every instance on the database. `leaseOwner` +
+ * `leaseUntil` are taken with a conditional UPDATE (free, expired, or already ours), renewed while
+ * the pull runs, and checked by every cursor save: a pull that lost its lease commits nothing more.
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const rows = () => repo<ProducerRow>(strapi, UID.producer);
+  return {
+    list: () => rows().findMany({ orderBy: { id: 'asc' } }),
+    ids: async (): Promise<number[]> => (await rows().findMany({ select: ['id'] })).map((p) => Number(p.id)),
+    get: (id: number) => rows().findOne({ where: { id } }),
+    byUrl: (producerUrl: string) => rows().findOne({ where: { producerUrl } }),
+    bySiteId: (producerSiteId: string) => rows().findOne({ where: { producerSiteId } }),
+    /** id -> producerUrl of every producer (log listings). */
+    async urls(): Promise<Map<number, string>> {
+      return new Map((await rows().findMany({ select: ['id', 'producerUrl'] })).map((p) => [Number(p.id), String(p.producerUrl)]));
+    },
+    /** Which producers subscribe with a mapping (mapping deletion check). */
+    subscriptionsOfAll: () => rows().findMany({ select: ['producerUrl', 'subscriptions'] }),
+
+    create: (data: Partial<ProducerRow>) => rows().create({ data }),
+    update: (id: number, data: Partial<ProducerSettings>) => rows().update({ where: { id }, data }),
+    remove: (id: number) => rows().delete({ where: { id } }),
+
+    /** Takes the pull lease of a producer for `owner`; false when another instance holds it. */
+    async acquireLease(id: number, owner: string, leaseMs: number): Promise<boolean> {
+      const now = Date.now();
+      const { count } = await rows().updateMany({
+        where: { id, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }, { leaseOwner: owner }] },
+        data: { leaseOwner: owner, leaseUntil: now + leaseMs },
+      });
+      return count === 1;
+    },
+    /** @throws LeaseLostError when `owner` no longer holds it. */
+    async renewLease(id: number, owner: string, leaseMs: number): Promise<void> {
+      const { count } = await rows().updateMany({ where: { id, leaseOwner: owner }, data: { leaseUntil: Date.now() + leaseMs } });
+      if (!count) throw new LeaseLostError(id);
+    },
+    releaseLease: (id: number, owner: string) =>
+      rows().updateMany({ where: { id, leaseOwner: owner }, data: { leaseOwner: null, leaseUntil: null } }),
+
+    async loadCursor(id: number): Promise<number> {
+      return Number((await rows().findOne({ where: { id }, select: ['lastPulledSeq'] }))?.lastPulledSeq ?? 0);
+    },
+    /**
+     * Moves the cursor forward, only while `owner` holds the lease: if it expired and another
+     * instance took over, this throws LeaseLostError and the caller's transaction rolls back (no
+     * double apply). A save at or below the stored cursor changes nothing.
+     */
+    async saveCursor(id: number, owner: string, seq: number): Promise<void> {
+      const { count } = await rows().updateMany({
+        where: { id, leaseOwner: owner, lastPulledSeq: { $lt: seq } },
+        data: { lastPulledSeq: seq },
+      });
+      if (!count) {
+        const row = await rows().findOne({ where: { id }, select: ['leaseOwner'] });
+        if (row?.leaseOwner !== owner) throw new LeaseLostError(id);
+      }
+    },
+
+    /** Mirrors what a pull saw: statuses, head. Returns the updated subscriptions. */
+    async recordPull(id: number, page: PullResponse): Promise<ProducerSubscription[] | null> {
+      const p = await rows().findOne({ where: { id } });
+      if (!p) return null;
+      const statuses = new Map(page.subscriptions.map((s) => [s.contentType, s.status]));
+      const subscriptions = (p.subscriptions ?? []).map((s) => ({ ...s, status: statuses.get(s.remoteContentType) ?? s.status }));
+      await rows().update({ where: { id }, data: { subscriptions, producerHeadSeq: page.headSeq, lastPullAt: new Date() } });
+      return subscriptions;
+    },
+
+    async recordHealth(id: number, result: { ok: true; cursor: number; headSeq: number } | { ok: false; error: string }): Promise<void> {
+      const now = new Date();
+      const data = result.ok
+        ? {
+            lastSuccessAt: now,
+            lastError: null,
+            lastErrorAt: null,
+            lag: Math.max(0, result.headSeq - result.cursor),
+            producerHeadSeq: result.headSeq,
+          }
+        : { lastError: result.error.slice(0, 2000), lastErrorAt: now };
+      await rows().update({ where: { id }, data });
+    },
+  };
+};

@@ -1,0 +1,95 @@
+import type { Core } from '@strapi/strapi';
+import { cutPage, streamableTypes } from '../engine/cursor';
+import { InputError } from '../engine/errors';
+import { collectRefs, type DocRef } from '../engine/snapshot';
+import { MAX_VIA_HOPS } from '../protocol/wire';
+import type { FetchDocumentResponse, ListDocumentsResponse, PullResponse } from '../shared/contracts';
+import { getService, repo } from '../utils';
+import { servedSubscriptions, type ConsumerRow } from './consumer-store';
+
+/**
+ * What the producer serves a registered consumer over the site-to-site API: pages of its stream,
+ * single documents and listings of its approved types, and (through `canRead`) the dependencies
+ * reachable from them. Nothing here writes but the consumer's acknowledgement of a pull.
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const settings = () => getService(strapi, 'settings');
+  const schema = () => getService(strapi, 'schema');
+  const service = {
+    /** One page of a consumer's stream after `after`. The `after` it sends acknowledges everything up to it. */
+    async pull(c: ConsumerRow, after: number, limit: number): Promise<PullResponse> {
+      const log = getService(strapi, 'update-log');
+      const head = await log.sequence();
+      if (after > head) {
+        throw new InputError(
+          `Cursor ${after} is ahead of this producer's log (head ${head}); was the producer's database restored? Reset the Event Producer's cursor.`
+        );
+      }
+      const prunedThrough = await log.prunedThrough();
+      // Rows are pruned only below every consumer's acknowledged cursor, so only a cursor moved
+      // back (a restored consumer database) can fall below what is gone.
+      if (after < prunedThrough) {
+        throw new InputError(`Cursor ${after} is older than the retained update log (pruned through ${prunedThrough}); run a back-fill.`);
+      }
+      const subscriptions = servedSubscriptions(c);
+      const rows = await log.page(after, head, streamableTypes(subscriptions), limit);
+      const page = cutPage({ after, head, rows, limit, subscriptions, consumerSiteId: c.consumerSiteId });
+      await getService(strapi, 'consumer-store').acknowledge(c, after);
+      return {
+        siteId: settings().siteId(),
+        headSeq: head,
+        ...page,
+        subscriptions: subscriptions.map((s) => ({ contentType: s.contentType, status: s.status, unsubscribed: s.unsubscribed })),
+      };
+    },
+
+    /**
+     * May this consumer read document (uid, documentId)? Yes if uid is one of its Approved types;
+     * or if `via` is a chain of documents starting at a document of an Approved type in which
+     * each document references the next and the last references the requested one.
+     */
+    async canRead(c: ConsumerRow, uid: string, documentId: string, via: DocRef[]): Promise<boolean> {
+      const approved = new Set(streamableTypes(servedSubscriptions(c)));
+      if (approved.has(uid)) return true;
+      if (!via.length || via.length > MAX_VIA_HOPS || !approved.has(via[0].__ref)) return false;
+      const chain = [...via, { __ref: uid, documentId } as DocRef];
+      for (let i = 0; i < chain.length - 1; i += 1) {
+        const hop = chain[i];
+        if (!schema().isStreamable(hop.__ref)) return false;
+        const snap = await getService(strapi, 'documents').read(hop.__ref, hop.documentId, hop.locale ?? null);
+        const next = chain[i + 1];
+        if (!collectRefs(hop.__ref, snap, schema().lookup).some((r) => r.__ref === next.__ref && r.documentId === next.documentId)) {
+          return false;
+        }
+      }
+      return true;
+    },
+
+    async fetchDocument(uid: string, documentId: string, locale: string | null): Promise<FetchDocumentResponse> {
+      const head = await getService(strapi, 'update-log').sequence();
+      const data = await getService(strapi, 'documents').read(uid, documentId, locale);
+      return { headSeq: head, contentType: uid, documentId, locale, data };
+    },
+
+    /** Keyset listing of a type's streamed documents (back-fill). `after` is a database id. */
+    async listDocuments(uid: string, after: number, limit: number): Promise<ListDocumentsResponse> {
+      const head = await getService(strapi, 'update-log').sequence();
+      const model = schema().model(uid);
+      const rows = await repo(strapi, uid).findMany({
+        where: { id: { $gt: after }, ...(model?.draftAndPublish ? { publishedAt: { $notNull: true } } : {}) },
+        select: ['id', 'documentId', ...(model?.localized ? ['locale'] : [])],
+        orderBy: { id: 'asc' },
+        limit,
+      });
+      const keys = rows.map((r) => ({ documentId: String(r.documentId), locale: (r.locale as string | undefined) ?? null }));
+      const data = await getService(strapi, 'documents').readMany(uid, keys);
+      return {
+        headSeq: head,
+        contentType: uid,
+        documents: keys.map((k, i) => ({ ...k, data: data[i] })),
+        nextCursor: rows.length === limit ? Number(rows[rows.length - 1].id) : null,
+      };
+    },
+  };
+  return service;
+};

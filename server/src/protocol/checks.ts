@@ -1,0 +1,87 @@
+/**
+ * Checks of every answer a producer gives, before anything of it is used: the producer is not
+ * trusted. Each failure is a RemoteError (or, for a fetched document, an ApplyError: the event
+ * cannot be applied from it) naming what is wrong. Strapi-free.
+ */
+import type { FetchDocumentResponse, ListDocumentsResponse, PullResponse, RegisterResponse } from '../shared/contracts';
+import { ApplyError, RemoteError } from '../engine/errors';
+import { DOC_ID_RE } from '../engine/refs';
+
+const UPDATE_TYPES = new Set(['Create', 'Update', 'Delete']);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Checks a pulled page before anything of it is used: the producer is not trusted. */
+export function checkPullPage(page: unknown, after: number): PullResponse {
+  const bad = (why: string) => new RemoteError(`The producer answered the pull with an invalid page: ${why}`, 200);
+  if (typeof page !== 'object' || page === null) throw bad('not an object');
+  const p = page as Record<string, unknown>;
+  if (typeof p.siteId !== 'string') throw bad('no siteId');
+  for (const k of ['headSeq', 'nextCursor'] as const)
+    if (!Number.isInteger(p[k]) || (p[k] as number) < 0) throw bad(`${k} is not a non-negative integer`);
+  if ((p.nextCursor as number) < after) throw bad('nextCursor moves backwards');
+  if (typeof p.hasMore !== 'boolean') throw bad('hasMore is not a boolean');
+  if (!Array.isArray(p.subscriptions) || !Array.isArray(p.events)) throw bad('subscriptions/events are not lists');
+  for (const e of p.events as unknown[]) {
+    const ev = e as Record<string, unknown>;
+    if (typeof e !== 'object' || e === null) throw bad('an event is not an object');
+    if (!Number.isInteger(ev.seq) || (ev.seq as number) <= after || (ev.seq as number) > (p.nextCursor as number))
+      throw bad(`event seq ${String(ev.seq)} is outside (${after}, ${String(p.nextCursor)}]`);
+    if (!UPDATE_TYPES.has(ev.updateType as string)) throw bad(`event #${String(ev.seq)} has updateType ${JSON.stringify(ev.updateType)}`);
+    if (typeof ev.contentType !== 'string' || typeof ev.documentId !== 'string' || !ev.documentId || ev.documentId.length > 64)
+      throw bad(`event #${String(ev.seq)} lacks contentType/documentId`);
+    if (ev.locale !== null && ev.locale !== undefined && typeof ev.locale !== 'string')
+      throw bad(`event #${String(ev.seq)} has a bad locale`);
+    if (ev.data !== null && ev.data !== undefined && (typeof ev.data !== 'object' || Array.isArray(ev.data)))
+      throw bad(`event #${String(ev.seq)} has bad data`);
+    ev.locale = ev.locale ?? null;
+    ev.data = ev.data ?? null;
+    ev.originSiteId = typeof ev.originSiteId === 'string' ? ev.originSiteId : null;
+  }
+  return page as PullResponse;
+}
+
+/** Checks a listed page before anything of it is used: the producer is not trusted. */
+export function checkListPage(page: unknown, after: number): ListDocumentsResponse {
+  const bad = (why: string) => new RemoteError(`The producer answered the document listing with an invalid page: ${why}`, 200);
+  if (typeof page !== 'object' || page === null) throw bad('not an object');
+  const p = page as Record<string, unknown>;
+  if (!Number.isInteger(p.headSeq) || (p.headSeq as number) < 0) throw bad('headSeq is not a non-negative integer');
+  if (p.nextCursor !== null && (!Number.isInteger(p.nextCursor) || (p.nextCursor as number) <= after))
+    throw bad('nextCursor does not move forward');
+  if (!Array.isArray(p.documents)) throw bad('documents is not a list');
+  for (const d of p.documents as unknown[]) {
+    const doc = d as Record<string, unknown>;
+    if (typeof d !== 'object' || d === null || typeof doc.documentId !== 'string' || !DOC_ID_RE.test(doc.documentId))
+      throw bad('a document has no valid documentId');
+    if (doc.locale !== undefined && doc.locale !== null && typeof doc.locale !== 'string')
+      throw bad(`document ${doc.documentId} has a bad locale`);
+    if (doc.data !== undefined && doc.data !== null && (typeof doc.data !== 'object' || Array.isArray(doc.data)))
+      throw bad(`document ${doc.documentId} has bad data`);
+  }
+  return page as ListDocumentsResponse;
+}
+
+/** The answer to a registration. */
+export function checkRegisterResponse(res: unknown, producerUrl: string): RegisterResponse {
+  if (!isObject(res) || typeof res.siteId !== 'string' || !Number.isInteger(res.headSeq) || !Array.isArray(res.subscriptions)) {
+    throw new RemoteError(
+      `${producerUrl} answered the registration with something unexpected; is it a Strapi site with the event-streaming plugin?`,
+      200
+    );
+  }
+  return res as unknown as RegisterResponse;
+}
+
+/** The answer to a request for one document: the same document, a head, data or null. */
+export function checkFetchedDocument(res: unknown, uid: string, documentId: string): FetchDocumentResponse {
+  if (
+    !isObject(res) ||
+    res.contentType !== uid ||
+    res.documentId !== documentId ||
+    !Number.isInteger(res.headSeq) ||
+    (res.data !== null && !isObject(res.data))
+  ) {
+    throw new ApplyError(`The producer answered a request for ${uid} ${documentId} with something else`);
+  }
+  return res as unknown as FetchDocumentResponse;
+}

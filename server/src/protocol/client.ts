@@ -1,0 +1,86 @@
+/**
+ * Typed clients of the site-to-site protocol, one per direction. They own the wire: paths
+ * (wire.ts), the `via` codec (via.ts) and the check of every answer (checks.ts). The transport
+ * (site/http.ts in the plugin: timeouts, size limits, address policy, the site header, errors as
+ * RemoteError) is passed in, so this module stays Strapi-free and testable.
+ */
+import type { DocRef } from '../engine/snapshot';
+import type { FetchDocumentResponse, ListDocumentsResponse, PullResponse, RegisterRequest, RegisterResponse } from '../shared/contracts';
+import { checkFetchedDocument, checkListPage, checkPullPage, checkRegisterResponse } from './checks';
+import { encodeVia } from './via';
+import { paths } from './wire';
+
+/** One outbound request, as the transport takes it. */
+export interface PeerRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** The peer's base URL (normalised). */
+  baseUrl: string;
+  /** Path below the base URL, starting with `/`. */
+  path: string;
+  token: string;
+  params?: Record<string, string | number | undefined>;
+  body?: unknown;
+  /** Return the body as a Buffer (files). */
+  binary?: boolean;
+}
+
+export interface Transport {
+  call<T>(request: PeerRequest): Promise<T>;
+}
+
+/** A peer site: its base URL and the (plain) API token that site issued to us. */
+export interface Peer {
+  baseUrl: string;
+  token: string;
+}
+
+/** What a consumer asks of a producer. */
+export function producerClient(transport: Transport, peer: Peer) {
+  const req = (r: Omit<PeerRequest, 'baseUrl' | 'token'>): PeerRequest => ({ ...r, baseUrl: peer.baseUrl, token: peer.token });
+  return {
+    async register(body: RegisterRequest): Promise<RegisterResponse> {
+      return checkRegisterResponse(await transport.call<unknown>(req({ method: 'POST', path: paths.register(), body })), peer.baseUrl);
+    },
+
+    async deregister(): Promise<void> {
+      await transport.call(req({ method: 'DELETE', path: paths.register() }));
+    },
+
+    /** One page of events after `after`, checked against the cursor it was asked from. */
+    async pull(after: number, limit: number): Promise<PullResponse> {
+      return checkPullPage(await transport.call<unknown>(req({ method: 'GET', path: paths.updates(), params: { after, limit } })), after);
+    },
+
+    /** A document's current streamed state; `via`: the chain of documents it was reached through. */
+    async fetchDocument(uid: string, documentId: string, locale: string | null, via: DocRef[]): Promise<FetchDocumentResponse> {
+      const answer = await transport.call<unknown>(
+        req({ method: 'GET', path: paths.fetchDocument(uid, documentId), params: { locale: locale ?? undefined, via: encodeVia(via) } })
+      );
+      return checkFetchedDocument(answer, uid, documentId);
+    },
+
+    /** The bytes of a file; `via` ends at the document that references it. */
+    fetchFile(fileId: string, via: DocRef[]): Promise<Buffer> {
+      return transport.call<Buffer>(req({ method: 'GET', path: paths.fetchFile(fileId), params: { via: encodeVia(via) }, binary: true }));
+    },
+
+    /** One page of a type's documents (back-fill), keyset by the producer's row id. */
+    async listDocuments(uid: string, after: number, limit: number): Promise<ListDocumentsResponse> {
+      return checkListPage(
+        await transport.call<unknown>(req({ method: 'GET', path: paths.listDocuments(uid), params: { after, limit } })),
+        after
+      );
+    },
+  };
+}
+
+export type ProducerClient = ReturnType<typeof producerClient>;
+
+/** What a producer asks of a consumer: a poke (no data; the consumer pulls). */
+export function consumerClient(transport: Transport, peer: Peer) {
+  return {
+    async notify(body: { siteId: string; headSeq: number }): Promise<void> {
+      await transport.call({ method: 'POST', path: paths.notify(), body, baseUrl: peer.baseUrl, token: peer.token });
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * The site-to-site protocol's vocabulary: every path, header and limit both sides use. The
+ * producer's routes (routes/content-api.ts) and the clients (protocol/client.ts) read them from
+ * here and nowhere else. Strapi-free.
+ */
+import { PLUGIN_ID } from '../constants';
+
+/** Prefix of the site-to-site content API (Strapi mounts content-API routes under /api/<plugin>). */
+export const API_PREFIX = `/api/${PLUGIN_ID}`;
+
+export { SITE_HEADER } from '../constants';
+
+/** Most hops of a `via` chain (a document reached through references from an approved one). */
+export const MAX_VIA_HOPS = 16;
+
+/** Route paths below API_PREFIX, as the producer declares them and the clients fill them. */
+export const ROUTES = {
+  register: '/register',
+  updates: '/updates',
+  listDocuments: '/documents/:uid',
+  fetchDocument: '/documents/:uid/:documentId',
+  fetchFile: '/files/:fileId',
+  notify: '/notify',
+} as const;
+
+const seg = (s: string) => encodeURIComponent(s);
+
+/** Concrete request paths (below the site's base URL) for each route. */
+export const paths = {
+  register: () => `${API_PREFIX}${ROUTES.register}`,
+  updates: () => `${API_PREFIX}${ROUTES.updates}`,
+  listDocuments: (uid: string) => `${API_PREFIX}/documents/${seg(uid)}`,
+  fetchDocument: (uid: string, documentId: string) => `${API_PREFIX}/documents/${seg(uid)}/${seg(documentId)}`,
+  fetchFile: (fileId: string) => `${API_PREFIX}/files/${seg(fileId)}`,
+  notify: () => `${API_PREFIX}${ROUTES.notify}`,
+};
