@@ -1,10 +1,8 @@
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID, UID } from '../constants';
-import type { FetchDocumentResponse, ProducerSubscription, StreamEvent } from '../shared/contracts';
+import { UID } from '../constants';
+import type { ProducerSubscription, StreamEvent } from '../shared/contracts';
 import { applyEvent, prepareEvent, reconcileEvent, routeFor, type ApplyPorts, type Prepared, type Route } from '../engine/apply';
-import { ApplyError } from '../engine/errors';
 import type { MappingDef } from '../engine/mapping';
-import type { DocRef } from '../engine/snapshot';
 import { getService, repo } from '../utils';
 import { withOrigin } from '../site/origin';
 import type { ProducerRow } from './producer-registry';
@@ -14,8 +12,6 @@ export type { Prepared } from '../engine/apply';
 const IN_CHUNK = 500;
 const chunks = <T>(list: T[]): T[][] =>
   Array.from({ length: Math.ceil(list.length / IN_CHUNK) }, (_, i) => list.slice(i * IN_CHUNK, (i + 1) * IN_CHUNK));
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The Document Service calls the engine makes, typed at this one boundary. */
 interface Docs {
@@ -28,7 +24,7 @@ interface Docs {
  * Applies a producer's events to local documents (consumer side): the Strapi adapter of the apply
  * engine (engine/apply, where the phases and their invariants are). It builds the engine's ports
  * from Strapi — Query Engine lookups, `strapi.documents(uid)` writes, the reference table
- * (references.ts), file transfer (files.ts), the producer's documents over HTTP — and runs every
+ * (references.ts), file transfer (files.ts), the producer's documents (producer-client.ts) — and runs every
  * write "with origin", so this site's own capture records where the change came from.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
@@ -37,30 +33,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const files = () => getService(strapi, 'files');
   const docs = (uid: string) => strapi.documents(uid as never) as unknown as Docs;
   const isStreamable = (uid: string) => schema().isStreamable(uid);
-
-  /** A document's current state on the producer, checked before anything of it is used. */
-  const fetchDocument = async (producer: ProducerRow, uid: string, documentId: string, locale: string | null, via: DocRef[]) => {
-    const res = await getService(strapi, 'http').call<FetchDocumentResponse>({
-      method: 'GET',
-      baseUrl: producer.producerUrl,
-      path: `/api/${PLUGIN_ID}/documents/${encodeURIComponent(uid)}/${encodeURIComponent(documentId)}`,
-      token: getService(strapi, 'settings').decrypt(producer.apiToken),
-      params: {
-        locale: locale ?? undefined,
-        via: via.length ? JSON.stringify(via.map((v) => [v.__ref, v.documentId, v.locale ?? null])) : undefined,
-      },
-    });
-    if (
-      !isObject(res) ||
-      res.contentType !== uid ||
-      res.documentId !== documentId ||
-      !Number.isInteger(res.headSeq) ||
-      (res.data !== null && !isObject(res.data))
-    ) {
-      throw new ApplyError(`The producer answered a request for ${uid} ${documentId} with something else`);
-    }
-    return res;
-  };
 
   const ports = (producer: ProducerRow): ApplyPorts => ({
     model: (uid) => schema().model(uid),
@@ -89,7 +61,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     delete: async (uid, documentId, options) => {
       await docs(uid).delete({ documentId, ...options });
     },
-    fetchDocument: (remote, via) => fetchDocument(producer, remote.uid, remote.documentId, remote.locale, via),
+    fetchDocument: (remote, via) =>
+      getService(strapi, 'producer-client').fetchDocument(producer, remote.uid, remote.documentId, remote.locale, via),
     localFile: (key) => files().localFile(producer, key),
     transferFile: (file, via) => files().transfer(producer, file, via),
     loadMappings: async () => (await repo(strapi, UID.mapping).findMany({})) as unknown as MappingDef[],

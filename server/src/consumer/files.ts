@@ -2,7 +2,6 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID } from '../constants';
 import { FILE_UID } from '../engine/apply';
 import type { DocRef, FileRef } from '../engine/snapshot';
 import { getService } from '../utils';
@@ -16,17 +15,6 @@ import type { ProducerRow } from './producer-registry';
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const references = () => getService(strapi, 'references');
   const fileKey = (key: string) => ({ uid: FILE_UID, documentId: key, locale: null });
-
-  /** The file's bytes from the producer (`via`: the path of documents that led to it, which the producer checks). */
-  const download = (producer: ProducerRow, key: string, via: DocRef[]): Promise<Buffer> =>
-    getService(strapi, 'http').call<Buffer>({
-      method: 'GET',
-      baseUrl: producer.producerUrl,
-      path: `/api/${PLUGIN_ID}/files/${encodeURIComponent(key)}`,
-      token: getService(strapi, 'settings').decrypt(producer.apiToken),
-      params: { via: JSON.stringify(via.map((v) => [v.__ref, v.documentId, v.locale ?? null])) },
-      binary: true,
-    });
 
   return {
     /** Local upload id of a file transferred before and still here, else null. */
@@ -42,7 +30,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * file, removed afterwards) and records its reference. Returns the local upload id.
      */
     async transfer(producer: ProducerRow, file: FileRef, via: DocRef[]): Promise<number> {
-      const bytes = await download(producer, file.__file, via);
+      const bytes = await getService(strapi, 'producer-client').fetchFile(producer, file.__file, via);
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'event-streaming-'));
       const name = path.basename(file.name || 'file').replace(/[^\w.\- ]/g, '_') || 'file';
       const filepath = path.join(dir, name);
