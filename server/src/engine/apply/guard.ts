@@ -1,8 +1,5 @@
 import { ApplyError } from '../errors';
-import { DOC_ID_RE } from '../refs';
-
-/** What a locale code received from another site may look like (en, fr-FR, zh-Hant-TW). */
-export const LOCALE_RE = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,2}$/;
+import { DOC_ID_RE, LOCALE_RE } from '../refs';
 
 /** Keys that reach an object's prototype when assigned or looked up; never taken from a producer. */
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

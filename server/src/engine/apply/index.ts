@@ -41,4 +41,3 @@ export { FILE_UID, MAX_DEPENDENCIES, MAX_VIA } from './ports';
 export type { ApplyPorts, Dependency, ReferenceInput, ReferenceRow, RemoteDoc, Route, WriteOptions } from './ports';
 export { applyEvent, prepareEvent, reconcileEvent, type Prepared } from './phases';
 export { routeFor } from './routing';
-export { LOCALE_RE } from './guard';
