@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { UID } from '../constants';
-import type { DocumentOrigin, RemoteReference } from '../shared/contracts';
+import type { DocumentOrigin } from '../shared/contracts';
 import { streamableTypes, type ServedSubscription } from '../engine/cursor';
 import { getService, repo } from '../utils';
 import { filter } from './helpers';
@@ -20,25 +20,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const contentType = filter(ctx, 'contentType');
     const documentId = filter(ctx, 'documentId');
     if (!contentType || !documentId) throw new errors.ValidationError('contentType and documentId are required');
-    const refs = (await repo(strapi, UID.remoteReference).findMany({
-      where: { localContentType: contentType, localDocumentId: documentId },
-      orderBy: { lastSyncedAt: 'desc' },
-    })) as Array<Record<string, any>>;
     const consumers = await repo(strapi, UID.consumer).findMany({});
     const data: DocumentOrigin = {
-      references: refs.map((r): RemoteReference => ({
-        localContentType: r.localContentType,
-        localDocumentId: r.localDocumentId,
-        locale: r.docLocale ?? null,
-        producerId: r.producerId ?? null,
-        producerUrl: r.producerUrl,
-        producerSiteId: r.producerSiteId,
-        remoteContentType: r.remoteContentType,
-        remoteDocumentId: r.remoteDocumentId,
-        lastSyncedAt: r.lastSyncedAt ?? null,
-        lastAppliedSeq: Number(r.lastAppliedSeq ?? 0),
-        deleted: Boolean(r.deleted),
-      })),
+      references: await getService(strapi, 'references').listForLocal(contentType, documentId),
       consumers: consumers
         .filter((c) => streamableTypes((c.subscriptions ?? []) as ServedSubscription[]).includes(contentType))
         .map((c) => ({ id: c.id, consumerName: c.consumerName, consumerSiteId: c.consumerSiteId, ackSeq: Number(c.ackSeq ?? 0) })),

@@ -3,6 +3,9 @@ import type { DocRef, FileRef } from './snapshot';
 /** What a documentId (or a file key) received from another site may look like. */
 export const DOC_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** What a locale code received from another site may look like (en, fr-FR, zh-Hant-TW). */
+export const LOCALE_RE = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,2}$/;
+
 /**
  * References inside a snapshot received from another site, found by their markers (`__ref`,
  * `__file`) rather than by a schema: the consumer does not have the producer's schema.

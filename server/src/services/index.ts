@@ -22,6 +22,8 @@ import producerStore from '../consumer/producer-store';
 import producerRegistry from '../consumer/producer-registry';
 import producerClient from '../consumer/producer-client';
 import applier from '../consumer/applier';
+import references from '../consumer/references';
+import files from '../consumer/files';
 import puller from '../consumer/puller';
 import syncLog from '../consumer/sync-log';
 import mappings from '../consumer/mappings';
@@ -42,6 +44,8 @@ export default {
   'producer-registry': producerRegistry,
   'producer-client': producerClient,
   applier,
+  references,
+  files,
   puller,
   'sync-log': syncLog,
   mappings,

@@ -1,0 +1,95 @@
+import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
+import type { ReferenceInput, ReferenceRow, RemoteDoc } from '../engine/apply';
+import type { RemoteReference } from '../shared/contracts';
+import { repo } from '../utils';
+import type { ProducerRow } from './producer-registry';
+
+/** The producer a reference belongs to. */
+type Producer = Pick<ProducerRow, 'id' | 'producerUrl' | 'producerSiteId'>;
+
+type Row = ReferenceRow & {
+  producerId: number | null;
+  producerUrl: string;
+  producerSiteId: string;
+  lastSyncedAt: string | Date | null;
+};
+
+/** Most ids in one `$in` (SQLite's bound-parameter limit is far above; PostgreSQL plans stay small). */
+const IN_CHUNK = 500;
+const chunks = <T>(list: T[]): T[][] =>
+  Array.from({ length: Math.ceil(list.length / IN_CHUNK) }, (_, i) => list.slice(i * IN_CHUNK, (i + 1) * IN_CHUNK));
+
+/**
+ * The remote-reference table (consumer side), and the only module that reads or writes it: which
+ * producer document (site, remote type, documentId, locale) each local document — or uploaded
+ * file — mirrors, with the last applied seq. Lookups by remote identity use the
+ * (site, type, document) index; the side-panel listing uses the (local type, document) index.
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const refs = () => repo<Row>(strapi, UID.remoteReference);
+  const remoteWhere = (producer: Producer, remoteUid: string) => ({
+    producerSiteId: producer.producerSiteId,
+    remoteContentType: remoteUid,
+  });
+
+  return {
+    /** The reference of one remote document, deleted or not. */
+    find(producer: Producer, remote: RemoteDoc): Promise<ReferenceRow | null> {
+      return refs().findOne({
+        where: { ...remoteWhere(producer, remote.uid), remoteDocumentId: remote.documentId, docLocale: remote.locale },
+      });
+    },
+
+    /** References of many documents of one remote type, every locale (one query per 500 ids). */
+    async findMany(producer: Producer, remoteUid: string, documentIds: string[]): Promise<ReferenceRow[]> {
+      const rows: ReferenceRow[] = [];
+      for (const ids of chunks(documentIds)) {
+        rows.push(...(await refs().findMany({ where: { ...remoteWhere(producer, remoteUid), remoteDocumentId: { $in: ids } } })));
+      }
+      return rows;
+    },
+
+    /** A live reference of the remote document in any locale. */
+    findSibling(producer: Producer, remoteUid: string, documentId: string): Promise<ReferenceRow | null> {
+      return refs().findOne({ where: { ...remoteWhere(producer, remoteUid), remoteDocumentId: documentId, deleted: false } });
+    },
+
+    /** Writes a reference: updates row `existingId`, or creates one when null. */
+    async save(producer: Producer, input: ReferenceInput, existingId: number | null): Promise<void> {
+      const data = {
+        localContentType: input.localContentType,
+        localDocumentId: input.localDocumentId,
+        docLocale: input.remote.locale,
+        producerId: producer.id,
+        producerUrl: producer.producerUrl,
+        producerSiteId: producer.producerSiteId,
+        remoteContentType: input.remote.uid,
+        remoteDocumentId: input.remote.documentId,
+        lastSyncedAt: new Date(),
+        lastAppliedSeq: input.lastAppliedSeq,
+        deleted: input.deleted,
+      };
+      if (existingId !== null) await refs().updateMany({ where: { id: existingId }, data });
+      else await refs().createMany({ data: [data] });
+    },
+
+    /** Where a local document came from (the Content Manager side panel), most recently synced first. */
+    async listForLocal(localContentType: string, localDocumentId: string): Promise<RemoteReference[]> {
+      const rows = await refs().findMany({ where: { localContentType, localDocumentId }, orderBy: { lastSyncedAt: 'desc' } });
+      return rows.map((r) => ({
+        localContentType: r.localContentType,
+        localDocumentId: r.localDocumentId,
+        locale: r.docLocale ?? null,
+        producerId: r.producerId ?? null,
+        producerUrl: r.producerUrl,
+        producerSiteId: r.producerSiteId,
+        remoteContentType: r.remoteContentType,
+        remoteDocumentId: r.remoteDocumentId,
+        lastSyncedAt: (r.lastSyncedAt ?? null) as string | null,
+        lastAppliedSeq: Number(r.lastAppliedSeq ?? 0),
+        deleted: Boolean(r.deleted),
+      }));
+    },
+  };
+};

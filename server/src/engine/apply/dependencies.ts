@@ -1,0 +1,93 @@
+import type { ProducerSubscription } from '../../shared/contracts';
+import { ApplyError, NeedsNetworkError } from '../errors';
+import { docKey, walkRefs } from '../refs';
+import type { DocRef, FileRef, Snapshot } from '../snapshot';
+import { checkProducerData } from './guard';
+import type { LocalIds } from './lookups';
+import { MAX_DEPENDENCIES, MAX_VIA, type ApplyPorts, type Dependency, type Route } from './ports';
+import { acceptsTarget, routeFor } from './routing';
+import { ownFields } from './translate';
+
+/** The root of a walk: the event's document, its data (whole or a diff) and its route. */
+export interface WalkRoot {
+  ref: DocRef;
+  data: Snapshot;
+  route: Route;
+}
+
+/**
+ * Local upload id for a remote file: the one transferred before (still here), else download and
+ * upload it — or, `offline`, NeedsNetworkError.
+ */
+async function localFileFor(ports: ApplyPorts, file: FileRef, via: DocRef[], offline: boolean): Promise<number> {
+  const id = await ports.localFile(file.__file);
+  if (id !== null) return id;
+  if (offline) throw new NeedsNetworkError(`file ${file.__file}`);
+  return ports.transferFile(file, via);
+}
+
+/**
+ * The dependency walk (see the invariants in index.ts): breadth first from the root, every
+ * referenced document visited once (cycles end), each level's local ids prefetched at once; a
+ * missing one is fetched from the producer with the path that led to it (`via`, which the producer
+ * checks) and walked in turn. Media files met on the way are transferred (or reused).
+ * @returns the missing dependencies in the order found, and remote file key -> local upload id.
+ * @throws ApplyError past MAX_VIA levels or MAX_DEPENDENCIES documents, for a reference to a type
+ *   that does not exist here, or for bad data; NeedsNetworkError `offline` when anything is missing.
+ */
+export async function walkDependencies(
+  ports: ApplyPorts,
+  subs: ProducerSubscription[],
+  root: WalkRoot,
+  lookups: LocalIds,
+  offline: boolean
+): Promise<{ deps: Dependency[]; files: Map<string, number> }> {
+  const what = `${root.ref.__ref} ${root.ref.documentId}`;
+  const deps: Dependency[] = [];
+  const files = new Map<string, number>();
+  const visited = new Set([docKey(root.ref.__ref, root.ref.documentId, root.ref.locale)]);
+  const route = (ref: DocRef, parent: Route) => {
+    const r = routeFor(subs, ref.__ref, ports.isStreamable, parent);
+    if (!r) throw new ApplyError(`${what} refers to ${ref.__ref}, which does not exist on this site`);
+    return r;
+  };
+  const queue: Array<{ data: Snapshot; via: DocRef[]; parent: Route }> = [{ data: root.data, via: [root.ref], parent: root.route }];
+  while (queue.length) {
+    const { data: current, via, parent } = queue.shift()!;
+    const found: DocRef[] = [];
+    const fileRefs: FileRef[] = [];
+    walkRefs(
+      parent.mapping
+        ? current
+        : ownFields(ports, parent.localUid, current, (attr, ref) => acceptsTarget(attr, route(ref, parent).localUid, ports.isStreamable)),
+      (r) => found.push(r),
+      (f) => fileRefs.push(f)
+    );
+    for (const f of fileRefs) {
+      if (!files.has(f.__file)) files.set(f.__file, await localFileFor(ports, f, via, offline));
+    }
+    const next: Array<{ ref: DocRef; route: Route }> = [];
+    for (const ref of found) {
+      const key = docKey(ref.__ref, ref.documentId, ref.locale);
+      if (visited.has(key)) continue;
+      visited.add(key);
+      next.push({ ref, route: route(ref, parent) });
+    }
+    await lookups.prefetch(
+      next.map(({ ref, route: r }) => ({ route: r, uid: ref.__ref, documentId: ref.documentId, locale: ref.locale ?? null }))
+    );
+    for (const { ref, route: depRoute } of next) {
+      const remote = { uid: ref.__ref, documentId: ref.documentId, locale: ref.locale ?? null };
+      if (await lookups.get(depRoute, remote)) continue;
+      if (offline) throw new NeedsNetworkError(`${ref.__ref} ${ref.documentId}`);
+      if (via.length >= MAX_VIA) throw new ApplyError(`Dependencies of ${what} nest deeper than ${MAX_VIA} levels`);
+      if (deps.length >= MAX_DEPENDENCIES) throw new ApplyError(`${what} has more than ${MAX_DEPENDENCIES} missing dependencies`);
+      const fetched = await ports.fetchDocument(remote, via);
+      if (!fetched.data) continue; // not published on the producer: the relation is left out
+      checkProducerData(fetched.data, `${ref.__ref} ${ref.documentId}`);
+      deps.push({ ref, route: depRoute, data: fetched.data, headSeq: fetched.headSeq });
+      queue.push({ data: fetched.data, via: [...via, ref], parent: depRoute });
+    }
+  }
+  return { deps, files };
+}

@@ -1,0 +1,37 @@
+import { ApplyError } from '../errors';
+import { DOC_ID_RE, LOCALE_RE } from '../refs';
+
+/** Keys that reach an object's prototype when assigned or looked up; never taken from a producer. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+const MAX_DEPTH = 64;
+
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Checks document data received from a producer before the engine reads any of it (issue 13):
+ * no prototype key (`__proto__`, `constructor`, `prototype`) at any depth, and every reference
+ * (`{ __ref }`) well-formed — a string type, a documentId matching DOC_ID_RE, a locale code or
+ * nothing. Throws ApplyError naming the document `what` and the path of the offending value.
+ */
+export function checkProducerData(value: unknown, what: string, path = 'data', depth = 0): void {
+  if (value === null || typeof value !== 'object') return;
+  if (depth > MAX_DEPTH) throw new ApplyError(`The data of ${what} nests deeper than ${MAX_DEPTH} levels (at ${path})`);
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkProducerData(v, what, `${path}[${i}]`, depth + 1));
+    return;
+  }
+  const keys = Object.keys(value);
+  const bad = keys.find((k) => PROTOTYPE_KEYS.has(k));
+  if (bad !== undefined) throw new ApplyError(`The data of ${what} holds the key "${bad}" (at ${path}); prototype keys are refused`);
+  const row = value as Record<string, unknown>;
+  if (Object.hasOwn(row, '__ref')) {
+    const { __ref: type, documentId, locale } = row;
+    if (typeof type !== 'string') throw new ApplyError(`The data of ${what} holds a reference without a type (at ${path})`);
+    if (typeof documentId !== 'string' || !DOC_ID_RE.test(documentId))
+      throw new ApplyError(`The data of ${what} holds a reference to ${type} with a malformed documentId (at ${path})`);
+    if (locale !== undefined && locale !== null && (typeof locale !== 'string' || !LOCALE_RE.test(locale)))
+      throw new ApplyError(`The data of ${what} holds a reference to ${type} with a malformed locale (at ${path})`);
+  }
+  for (const k of keys) checkProducerData(row[k], what, `${path}.${k}`, depth + 1);
+}

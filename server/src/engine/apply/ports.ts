@@ -1,0 +1,103 @@
+import type { FetchDocumentResponse } from '../../shared/contracts';
+import type { MappingDef } from '../mapping';
+import type { ModelDef } from '../schema';
+import type { DocRef, FileRef, Snapshot } from '../snapshot';
+
+/** The upload plugin's file type: media travel as `__file` references to it. */
+export const FILE_UID = 'plugin::upload.file';
+/** A dependency chain longer than this (the `via` path from the root) is refused. */
+export const MAX_VIA = 16;
+/** Most missing dependencies one event may bring along. */
+export const MAX_DEPENDENCIES = 500;
+
+/** How documents of one remote type are mirrored here. */
+export interface Route {
+  localUid: string;
+  useSameName: boolean;
+  /** mappingName of the subscription's Document Type Mapping, or null. */
+  mapping: string | null;
+}
+
+/** A document on the producer: its (remote) type, documentId and locale. */
+export interface RemoteDoc {
+  uid: string;
+  documentId: string;
+  locale: string | null;
+}
+
+/** A remote-reference row (local document <-> producer document), as the engine reads it. */
+export interface ReferenceRow {
+  id: number;
+  localContentType: string;
+  localDocumentId: string;
+  docLocale: string | null;
+  remoteContentType: string;
+  remoteDocumentId: string;
+  lastAppliedSeq: number | null;
+  deleted: boolean | null;
+}
+
+/** What the engine records in a remote reference; the adapter adds the producer's identity and the time. */
+export interface ReferenceInput {
+  localContentType: string;
+  localDocumentId: string;
+  remote: RemoteDoc;
+  lastAppliedSeq: number;
+  deleted: boolean;
+}
+
+/** Document Service parameters of a write besides its data. */
+export interface WriteOptions {
+  locale?: string;
+  status?: 'published';
+}
+
+/**
+ * What the engine needs from the site and from the producer. One set of ports serves one
+ * producer: references are that producer's, fetches go to it. Reads and writes run in the
+ * caller's transaction (apply) or outside any (prepare); the engine never opens one.
+ */
+export interface ApplyPorts {
+  /** Local content type or component by uid (plain data, see engine/schema.ts). */
+  model(uid: string): ModelDef | undefined;
+  /** Whether local type `uid` can be a stream's target (a collection type of the app). */
+  isStreamable(uid: string): boolean;
+
+  /** The reference of one remote document (this producer), deleted or not. */
+  findReference(remote: RemoteDoc): Promise<ReferenceRow | null>;
+  /** References of many documents of one remote type, every locale: one query (chunked by the adapter). */
+  findReferences(remoteUid: string, documentIds: string[]): Promise<ReferenceRow[]>;
+  /** A live (not deleted) reference of the remote document in any locale. */
+  findSiblingReference(remoteUid: string, documentId: string): Promise<ReferenceRow | null>;
+  /** Writes a reference: updates row `existingId`, or creates one when null. */
+  saveReference(input: ReferenceInput, existingId: number | null): Promise<void>;
+
+  /** Whether local document `documentId` of `uid` exists (in `locale`, when given; any locale when null). */
+  localExists(uid: string, documentId: string, locale: string | null): Promise<boolean>;
+  /** Which of these local documents of `uid` exist, one entry per locale (null when not localized): one query. */
+  localLocales(uid: string, documentIds: string[]): Promise<Array<{ documentId: string; locale: string | null }>>;
+  /** Whether locale `code` is configured on this site. */
+  localeExists(code: string): Promise<boolean>;
+  /** Creates a document (`data.documentId`, when present, is kept); returns its documentId. */
+  create(uid: string, data: Record<string, unknown>, options: WriteOptions): Promise<string>;
+  /** Updates (or adds a locale to) a document; false when it does not exist. */
+  update(uid: string, documentId: string, data: Record<string, unknown>, options: WriteOptions): Promise<boolean>;
+  delete(uid: string, documentId: string, options: { locale?: string }): Promise<void>;
+
+  /** The producer's current state of a document (checked: type, documentId, integer headSeq, object or null). */
+  fetchDocument(remote: RemoteDoc, via: DocRef[]): Promise<FetchDocumentResponse>;
+  /** Local upload id of a file transferred before and still here, else null. */
+  localFile(fileKey: string): Promise<number | null>;
+  /** Downloads a file from the producer, uploads it here, records its reference; returns the upload id. */
+  transferFile(file: FileRef, via: DocRef[]): Promise<number>;
+  /** Every Document Type Mapping of this site. */
+  loadMappings(): Promise<MappingDef[]>;
+}
+
+/** A missing dependency fetched while preparing, created while applying. */
+export interface Dependency {
+  ref: DocRef;
+  route: Route;
+  data: Snapshot;
+  headSeq: number;
+}
