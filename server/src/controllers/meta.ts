@@ -1,29 +1,37 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { errors } from '@strapi/utils';
 import { UID } from '../constants';
-import type { DocumentOrigin, RemoteReference } from '../shared/contracts';
+import type { DocumentOrigin, GetContentTypes, GetDocumentOrigin, GetSite, RemoteReference } from '../shared/contracts';
+import { documentOriginQuerySchema } from '../shared/validation';
 import { streamableTypes, type ServedSubscription } from '../engine/cursor';
 import { getService, repo } from '../utils';
-import { filter } from './helpers';
+import { query } from './helpers';
 
-/** Site identity, streamable content types, and a document's stream origin (side panel). */
+/** A remote-reference row as stored (its locale column is `docLocale`). */
+type ReferenceRow = Omit<RemoteReference, 'locale' | 'producerId' | 'lastSyncedAt' | 'lastAppliedSeq'> & {
+  docLocale?: string | null;
+  producerId?: number | null;
+  lastSyncedAt?: string | null;
+  lastAppliedSeq?: number | string | null;
+};
+
+/** Site identity, streamable content types, and a document's stream origin (side panel). Errors are mapped once, in controllers/index.ts. */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async site(ctx: Context) {
     const settings = getService(strapi, 'settings');
-    ctx.body = { data: { siteId: settings.siteId(), siteName: settings.siteName(), publicUrl: settings.publicUrl() } };
+    const res: GetSite.Response = { data: { siteId: settings.siteId(), siteName: settings.siteName(), publicUrl: settings.publicUrl() } };
+    ctx.body = res;
   },
   async contentTypes(ctx: Context) {
-    ctx.body = { data: getService(strapi, 'schema').list() };
+    const res: GetContentTypes.Response = { data: getService(strapi, 'schema').list() };
+    ctx.body = res;
   },
   async origin(ctx: Context) {
-    const contentType = filter(ctx, 'contentType');
-    const documentId = filter(ctx, 'documentId');
-    if (!contentType || !documentId) throw new errors.ValidationError('contentType and documentId are required');
-    const refs = (await repo(strapi, UID.remoteReference).findMany({
+    const { contentType, documentId } = query<GetDocumentOrigin.Request['query']>(ctx, documentOriginQuerySchema);
+    const refs = await repo<ReferenceRow>(strapi, UID.remoteReference).findMany({
       where: { localContentType: contentType, localDocumentId: documentId },
       orderBy: { lastSyncedAt: 'desc' },
-    })) as Array<Record<string, any>>;
+    });
     const consumers = await repo(strapi, UID.consumer).findMany({});
     const data: DocumentOrigin = {
       references: refs.map((r): RemoteReference => ({
@@ -43,6 +51,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         .filter((c) => streamableTypes((c.subscriptions ?? []) as ServedSubscription[]).includes(contentType))
         .map((c) => ({ id: c.id, consumerName: c.consumerName, consumerSiteId: c.consumerSiteId, ackSeq: Number(c.ackSeq ?? 0) })),
     };
-    ctx.body = { data };
+    const res: GetDocumentOrigin.Response = { data };
+    ctx.body = res;
   },
 });
