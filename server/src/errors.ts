@@ -32,6 +32,7 @@ export const conflict = (message: string) => new ConflictError(message);
  * 4xx with a readable message and never a 500. Anything else is returned untouched.
  */
 export function toHttpError(error: unknown): unknown {
+  if (error instanceof errors.ApplicationError) return error;
   if (error instanceof InputError) return new errors.ValidationError(error.message, error.details);
   if (error instanceof RemoteError) return new RemoteSiteError(error.message, { status: error.status, code: error.code ?? null });
   if (isSchemaError(error)) return schemaError(error);

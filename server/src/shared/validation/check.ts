@@ -21,7 +21,7 @@ const toPath = (path: string | undefined): string[] => (path ? path.split(/[.[\]
 
 /** The failures of a yup error: distinct messages, at most 20, each cut to 500 characters. */
 export function schemaIssues(error: yup.ValidationError): SchemaIssue[] {
-  const leaves = error.inner.length ? error.inner : [error];
+  const leaves = error.inner?.length ? error.inner : [error];
   const seen = new Set<string>();
   const out: SchemaIssue[] = [];
   for (const leaf of leaves) {
@@ -48,4 +48,8 @@ export function check<T>(schema: { validateSync(value: unknown, options: typeof 
   return schema.validateSync(value, VALIDATE_OPTIONS) as T;
 }
 
-export const isSchemaError = (error: unknown): error is yup.ValidationError => yup.ValidationError.isError(error);
+/**
+ * A yup failure. By class, not by name: yup's own `isError` only compares `name`, and Strapi's
+ * ValidationError carries the same name.
+ */
+export const isSchemaError = (error: unknown): error is yup.ValidationError => error instanceof yup.ValidationError;

@@ -68,7 +68,7 @@ export const unknownFields =
       .slice(0, 10)
       .map((k) => (k.length > 40 ? `${k.slice(0, 40)}…` : k))
       .join(', ');
-    return path ? `${path} has unknown ${what}(s): ${keys}` : `Unknown ${what}(s): ${keys}`;
+    return path && path !== 'this' ? `${path} has unknown ${what}(s): ${keys}` : `Unknown ${what}(s): ${keys}`;
   };
 
 /** The request body: a JSON object with exactly these fields. */
