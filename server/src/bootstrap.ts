@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { CRON_MAINTENANCE_JOB, CRON_PULL_JOB, PLUGIN_ID } from './constants';
+import { CRON_MAINTENANCE_JOB, CRON_PULL_JOB, PLUGIN_ID, RBAC_ACTIONS } from './constants';
 import { errorMessage } from './engine/errors';
 import { getService } from './utils';
 
@@ -8,14 +8,12 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   // Before anything can be captured (capture appends to it inside write transactions).
   await getService(strapi, 'update-log').ensureOutbox();
 
-  // The admin RBAC actions (ACTIONS in constants.ts): plugin::event-streaming.<uid>.
-  await strapi.service('admin::permission').actionProvider.registerMany([
-    { section: 'plugins', displayName: 'Read streams, logs and mappings', uid: 'read', pluginName: PLUGIN_ID },
-    { section: 'plugins', displayName: 'Approve or reject consumers', uid: 'approve', pluginName: PLUGIN_ID },
-    { section: 'plugins', displayName: 'Configure Event Producers', uid: 'configure-producers', pluginName: PLUGIN_ID },
-    { section: 'plugins', displayName: 'Pull, back-fill and resync', uid: 'resync', pluginName: PLUGIN_ID },
-    { section: 'plugins', displayName: 'Configure Document Type Mappings', uid: 'configure-mappings', pluginName: PLUGIN_ID },
-  ]);
+  // The admin RBAC actions, declared once in constants.ts (RBAC_ACTIONS): plugin::event-streaming.<uid>.
+  await strapi
+    .service('admin::permission')
+    .actionProvider.registerMany(
+      RBAC_ACTIONS.map(({ uid, displayName }) => ({ section: 'plugins', displayName, uid, pluginName: PLUGIN_ID }))
+    );
 
   const cfg = getService(strapi, 'settings').config();
   strapi.cron.add({

@@ -17,14 +17,28 @@ export const UID = {
  */
 export const OUTBOX_TABLE = 'event_streaming_outbox';
 
-/** Admin RBAC actions (registered in bootstrap, checked by every admin route). */
-export const ACTIONS = {
-  read: 'plugin::event-streaming.read',
-  approve: 'plugin::event-streaming.approve',
-  configureProducers: 'plugin::event-streaming.configure-producers',
-  resync: 'plugin::event-streaming.resync',
-  configureMappings: 'plugin::event-streaming.configure-mappings',
-} as const;
+/** One admin RBAC action: its key in ACTIONS, its uid under the plugin, its label in the Roles editor. */
+const rbac = <K extends string, U extends string>(key: K, uid: U, displayName: string) =>
+  ({ key, uid, displayName, action: `plugin::${PLUGIN_ID}.${uid}` }) as const;
+
+/**
+ * The admin RBAC actions, declared once: bootstrap registers them (section "plugins"), the admin
+ * routes check them (via ACTIONS), the admin panel can import them. Strapi-free.
+ */
+export const RBAC_ACTIONS = [
+  rbac('read', 'read', 'Read streams, logs and mappings'),
+  rbac('approve', 'approve', 'Approve or reject consumers'),
+  rbac('configureProducers', 'configure-producers', 'Configure Event Producers'),
+  rbac('resync', 'resync', 'Pull, back-fill and resync'),
+  rbac('configureMappings', 'configure-mappings', 'Configure Document Type Mappings'),
+] as const;
+
+type RbacAction = (typeof RBAC_ACTIONS)[number];
+
+/** Action id by key, e.g. `ACTIONS.read === 'plugin::event-streaming.read'` (checked by every admin route). */
+export const ACTIONS = Object.fromEntries(RBAC_ACTIONS.map((a) => [a.key, a.action])) as {
+  readonly [A in RbacAction as A['key']]: A['action'];
+};
 
 /**
  * Content-API actions of the site-to-site routes, as a custom API token lists them

@@ -1,43 +1,60 @@
 import { errors } from '@strapi/utils';
 import { InputError, RemoteError } from './engine/errors';
+import { check, isSchemaError, schemaIssues, schemaMessage } from './shared/validation/check';
 
-/** An HTTP error with a status Strapi has no class for (409); rendered in Strapi's error envelope. */
-export class HttpStatusError extends Error {
-  readonly expose = true;
-  constructor(
-    readonly status: number,
-    message: string,
-    name: string
-  ) {
-    super(message);
-    this.name = name;
+/**
+ * A request that conflicts with what exists (a duplicate producer, a name in use, a mapping still
+ * referenced): 409. Strapi's error middleware renders an ApplicationError as 400 unless it is one
+ * of its mapped classes, and has no 409 class (@strapi/core services/errors.js); the controllers'
+ * one error boundary (controllers/index.ts) renders this class with Strapi's own `ctx.conflict`
+ * helper, which writes Strapi's error envelope with status 409. Outside a controller it stays a
+ * readable 400, never a 500.
+ */
+export class ConflictError extends errors.ApplicationError<'ConflictError', string, Record<string, unknown>> {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(message, details);
+    this.name = 'ConflictError';
   }
 }
 
-// Make it an http-errors HttpError as far as `instanceof` goes, so Strapi's error middleware
-// renders it as a client error instead of logging it as a crash first.
-Object.setPrototypeOf(HttpStatusError.prototype, (errors as unknown as { HttpError: { prototype: object } }).HttpError.prototype);
+/** The other site refused or could not answer what the admin asked: a 400 naming it (not a 5xx of ours). */
+export class RemoteSiteError extends errors.ApplicationError<'RemoteSiteError', string, Record<string, unknown>> {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(message, details);
+    this.name = 'RemoteSiteError';
+  }
+}
 
-export const conflict = (message: string) => new HttpStatusError(409, message, 'ConflictError');
+export const conflict = (message: string) => new ConflictError(message);
 
 /**
  * Maps the engine's errors onto Strapi's, so that a client mistake or an unreachable peer is a
- * 4xx with a readable message and never a 500. Anything else is rethrown untouched.
+ * 4xx with a readable message and never a 500. Anything else is returned untouched.
  */
 export function toHttpError(error: unknown): unknown {
+  if (error instanceof errors.ApplicationError) return error;
   if (error instanceof InputError) return new errors.ValidationError(error.message, error.details);
-  if (error instanceof RemoteError) {
-    // The admin asked for something the other site refused or could not answer: a 4xx naming it.
-    return new HttpStatusError(400, error.message, 'RemoteSiteError');
-  }
+  if (error instanceof RemoteError) return new RemoteSiteError(error.message, { status: error.status, code: error.code ?? null });
+  if (isSchemaError(error)) return schemaError(error);
   return error;
 }
 
-/** Runs `fn`, translating engine errors to HTTP errors. */
-export async function httpErrors<T>(fn: () => Promise<T>): Promise<T> {
+/** A failed schema as Strapi's ValidationError: the first failure as message, every field in details.errors. */
+function schemaError(error: Parameters<typeof schemaIssues>[0]) {
+  const issues = schemaIssues(error);
+  return new errors.ValidationError(schemaMessage(issues), { errors: issues });
+}
+
+/**
+ * Validates an input against its shared schema (server/src/shared/validation).
+ * @returns the value, typed as its contract says.
+ * @throws errors.ValidationError (400) naming each failing field, e.g. `subscriptions[1].status must be one of …`.
+ */
+export function validateInput<T>(schema: Parameters<typeof check>[0], value: unknown): T {
   try {
-    return await fn();
+    return check<T>(schema, value);
   } catch (error) {
-    throw toHttpError(error);
+    if (isSchemaError(error)) throw schemaError(error);
+    throw error;
   }
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { CALLBACK_TOKEN_PERMISSIONS, UID } from '../constants';
-import type { EventProducer, ProducerSubscription, RegisterResponse, SubscriptionStatus } from '../shared/contracts';
+import type { EventProducer, ProducerInput, ProducerSubscription, RegisterResponse, SubscriptionStatus } from '../shared/contracts';
 import { errorMessage, InputError, RemoteError } from '../engine/errors';
 import { normalizeSiteUrl } from '../engine/url';
 import { conflict } from '../errors';
@@ -10,8 +10,6 @@ import { getService, repo } from '../utils';
 import type { ProducerRow } from './producer-store';
 
 export type { ProducerRow };
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface ParsedInput {
   producerUrl: string;
@@ -36,55 +34,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       revoke(id: number): Promise<unknown>;
     };
 
-  const parse = async (body: unknown, creating: boolean): Promise<ParsedInput> => {
-    if (!isObject(body)) throw new InputError('The body must be a JSON object');
-    const allowed = new Set(['producerUrl', 'apiToken', 'subscriptions', 'callbackToken', 'pullOnly']);
-    const unknown = Object.keys(body).filter((k) => !allowed.has(k));
-    if (unknown.length) throw new InputError(`Unknown field(s): ${unknown.join(', ')}`);
+  /**
+   * The rules of a producer body that need this site (its body already passed the shared schema,
+   * shared/validation/producers.ts): the URL normalised, each local type streamable here, each
+   * named mapping existing and mapping the right pair of types. Defaults filled in.
+   * @throws InputError naming the subscription.
+   */
+  const parse = async (body: ProducerInput): Promise<ParsedInput> => {
     const producerUrl = normalizeSiteUrl(body.producerUrl);
-    const { apiToken, callbackToken, pullOnly } = body;
-    if (creating || apiToken !== undefined) {
-      if (typeof apiToken !== 'string' || !/^[\x21-\x7e]{8,1024}$/.test(apiToken)) {
-        throw new InputError('apiToken must be the producer API token (8-1024 visible characters)');
-      }
-    }
-    if (
-      callbackToken !== undefined &&
-      callbackToken !== null &&
-      (typeof callbackToken !== 'string' || !/^[\x21-\x7e]{8,1024}$/.test(callbackToken))
-    ) {
-      throw new InputError('callbackToken must be an API token of this site (8-1024 visible characters)');
-    }
-    if (pullOnly !== undefined && typeof pullOnly !== 'boolean') throw new InputError('pullOnly must be a boolean');
-    if (!Array.isArray(body.subscriptions) || body.subscriptions.length === 0 || body.subscriptions.length > 200) {
-      throw new InputError('subscriptions must be a list of 1 to 200 content types');
-    }
     const schema = getService(strapi, 'schema');
-    const seen = new Set<string>();
     const subscriptions = [];
     for (const [i, s] of body.subscriptions.entries()) {
-      if (!isObject(s)) throw new InputError(`subscriptions[${i}] must be an object`);
-      const extra = Object.keys(s).filter(
-        (k) => !['contentType', 'remoteContentType', 'useSameName', 'unsubscribed', 'mapping', 'status'].includes(k)
-      );
-      if (extra.length) throw new InputError(`subscriptions[${i}] has unknown field(s): ${extra.join(', ')}`);
-      const { contentType, remoteContentType, useSameName, unsubscribed, mapping } = s;
-      if (typeof contentType !== 'string' || !schema.isStreamable(contentType)) {
+      const { contentType, mapping } = s;
+      if (!schema.isStreamable(contentType)) {
         throw new InputError(`subscriptions[${i}].contentType ${JSON.stringify(contentType)} is not a collection type of this site`);
       }
-      const remote =
-        remoteContentType === undefined || remoteContentType === null || remoteContentType === '' ? contentType : remoteContentType;
-      if (typeof remote !== 'string' || !/^api::[a-z0-9-]+\.[a-z0-9-]+$/.test(remote)) {
-        throw new InputError(`subscriptions[${i}].remoteContentType must be a content type UID like api::name.name`);
-      }
-      if (seen.has(remote)) throw new InputError(`subscriptions list ${remote} twice`);
-      seen.add(remote);
-      for (const [k, v] of Object.entries({ useSameName, unsubscribed })) {
-        if (v !== undefined && typeof v !== 'boolean') throw new InputError(`subscriptions[${i}].${k} must be a boolean`);
-      }
+      const remote = s.remoteContentType || contentType;
       let mappingName: string | null = null;
-      if (mapping !== undefined && mapping !== null && mapping !== '') {
-        if (typeof mapping !== 'string') throw new InputError(`subscriptions[${i}].mapping must be a mapping name`);
+      if (mapping) {
         const m = await repo(strapi, UID.mapping).findOne({ where: { mappingName: mapping } });
         if (!m) throw new InputError(`subscriptions[${i}].mapping: no Document Type Mapping named "${mapping}"`);
         if (m.localContentType !== contentType || m.remoteContentType !== remote) {
@@ -93,22 +60,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           );
         }
         mappingName = mapping;
-      } else if (remote !== contentType) {
-        throw new InputError(`subscriptions[${i}]: streaming ${remote} into ${contentType} needs a mapping`);
       }
       subscriptions.push({
         contentType,
         remoteContentType: remote,
-        useSameName: (useSameName as boolean | undefined) ?? true,
-        unsubscribed: (unsubscribed as boolean | undefined) ?? false,
+        useSameName: s.useSameName ?? true,
+        unsubscribed: s.unsubscribed ?? false,
         mapping: mappingName,
       });
     }
     return {
       producerUrl,
-      apiToken: apiToken as string | undefined,
-      callbackToken: (callbackToken as string | undefined) ?? undefined,
-      pullOnly: pullOnly === true,
+      apiToken: body.apiToken,
+      callbackToken: body.callbackToken ?? undefined,
+      pullOnly: body.pullOnly === true,
       subscriptions,
     };
   };
@@ -184,8 +149,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return p ? toDto(p) : null;
     },
 
-    async create(body: unknown): Promise<EventProducer> {
-      const input = await parse(body, true);
+    async create(body: ProducerInput & { apiToken: string }): Promise<EventProducer> {
+      const input = await parse(body);
       if (await producers().byUrl(input.producerUrl)) {
         throw conflict(`An Event Producer for ${input.producerUrl} already exists; edit it instead`);
       }
@@ -227,10 +192,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
-    async update(id: number, body: unknown): Promise<EventProducer | null> {
+    async update(id: number, body: ProducerInput): Promise<EventProducer | null> {
       const current = await producers().get(id);
       if (!current) return null;
-      const input = await parse(body, false);
+      const input = await parse(body);
       if (input.producerUrl !== current.producerUrl) {
         throw new InputError('producerUrl cannot change; delete this Event Producer and create a new one');
       }

@@ -1,28 +1,37 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { httpErrors } from '../errors';
+import type { DeleteConsumer, FindConsumer, FindConsumers, SetConsumerSubscriptions } from '../shared/contracts';
+import { setConsumerSubscriptionsSchema } from '../shared/validation';
 import { getService } from '../utils';
-import { idParam, notFound } from './helpers';
+import { body, idParam, notFound } from './helpers';
 
+/** Event Consumers (producer side). Errors are mapped once, in controllers/index.ts. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const consumers = () => getService(strapi, 'consumer-registry');
   return {
     async find(ctx: Context) {
-      ctx.body = { data: await consumers().list() };
+      const res: FindConsumers.Response = { data: await consumers().list() };
+      ctx.body = res;
     },
     async findOne(ctx: Context) {
       const c = await consumers().get(idParam(ctx));
       if (!c) throw notFound('Event Consumer');
-      ctx.body = { data: c };
+      const res: FindConsumer.Response = { data: c };
+      ctx.body = res;
     },
     async setSubscriptions(ctx: Context) {
-      const c = await httpErrors(() => consumers().setStatuses(idParam(ctx), ctx.request.body));
+      const id = idParam(ctx);
+      const input = body<SetConsumerSubscriptions.Request['body']>(ctx, setConsumerSubscriptionsSchema);
+      const c = await consumers().setStatuses(id, input);
       if (!c) throw notFound('Event Consumer');
-      ctx.body = { data: c };
+      const res: SetConsumerSubscriptions.Response = { data: c };
+      ctx.body = res;
     },
     async delete(ctx: Context) {
-      if (!(await consumers().remove(idParam(ctx)))) throw notFound('Event Consumer');
-      ctx.body = { data: { id: idParam(ctx), deleted: true } };
+      const id = idParam(ctx);
+      if (!(await consumers().remove(id))) throw notFound('Event Consumer');
+      const res: DeleteConsumer.Response = { data: { id, deleted: true } };
+      ctx.body = res;
     },
   };
 };

@@ -1,32 +1,27 @@
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
+import { validateInput } from '../errors';
+import type { IdParams } from '../shared/contracts';
+import { idParamsSchema, MAX_PAGE_SIZE } from '../shared/validation';
 
-/** A positive integer route parameter, or a 400. */
-export function idParam(ctx: Context, name = 'id'): number {
-  const raw = (ctx.params as Record<string, string>)[name];
-  if (!/^\d{1,9}$/.test(raw ?? '') || Number(raw) < 1) throw new errors.ValidationError(`${name} must be a positive integer`);
-  return Number(raw);
+/** A positive integer `:id` route parameter, or a 400. */
+export function idParam(ctx: Context): number {
+  return Number(validateInput<IdParams>(idParamsSchema, ctx.params).id);
 }
 
-/** page / pageSize from the query string (1-based, pageSize at most 100). */
-export function paging(ctx: Context): { page: number; pageSize: number } {
-  const q = ctx.query as Record<string, unknown>;
-  const num = (v: unknown, name: string, fallback: number, max: number) => {
-    if (v === undefined || v === '') return fallback;
-    if (typeof v !== 'string' || !/^\d{1,6}$/.test(v) || Number(v) < 1)
-      throw new errors.ValidationError(`${name} must be a positive integer`);
-    return Math.min(Number(v), max);
-  };
-  return { page: num(q.page, 'page', 1, 1_000_000), pageSize: num(q.pageSize, 'pageSize', 25, 100) };
+/** The request body checked against its shared schema (a missing body is `{}`). @throws errors.ValidationError */
+export const body = <T>(ctx: Context, schema: Parameters<typeof validateInput>[0]): T =>
+  validateInput<T>(schema, (ctx.request as { body?: unknown }).body ?? {});
+
+/** The query string checked against its shared schema. @throws errors.ValidationError */
+export const query = <T>(ctx: Context, schema: Parameters<typeof validateInput>[0]): T => validateInput<T>(schema, ctx.query);
+
+/** page / pageSize of a checked query (1-based; pageSize defaults to 25, larger than 100 is served at 100). */
+export function paging(q: { page?: string; pageSize?: string }): { page: number; pageSize: number } {
+  return { page: q.page ? Number(q.page) : 1, pageSize: q.pageSize ? Math.min(Number(q.pageSize), MAX_PAGE_SIZE) : 25 };
 }
 
-/** An optional string filter from the query string (one value, bounded). */
-export function filter(ctx: Context, name: string, allowed?: readonly string[]): string | undefined {
-  const v = (ctx.query as Record<string, unknown>)[name];
-  if (v === undefined || v === '') return undefined;
-  if (typeof v !== 'string' || v.length > 200) throw new errors.ValidationError(`${name} must be a single value`);
-  if (allowed && !allowed.includes(v)) throw new errors.ValidationError(`${name} must be one of ${allowed.join(', ')}`);
-  return v;
-}
+/** An optional filter of a checked query: empty means absent. */
+export const optional = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
 
 export const notFound = (what: string) => new errors.NotFoundError(`${what} not found`);

@@ -1,53 +1,56 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { errors } from '@strapi/utils';
-import { httpErrors } from '../errors';
+import type { FindSyncLog, FindSyncLogs, FindUpdateLogs, ResyncFailed, ResyncSyncLog, SyncStatus, UpdateType } from '../shared/contracts';
+import { resyncFailedSchema, syncLogsQuerySchema, updateLogsQuerySchema } from '../shared/validation';
 import { getService } from '../utils';
-import { filter, idParam, notFound, paging } from './helpers';
+import { body, idParam, notFound, optional, paging, query } from './helpers';
 
-/** Update Log (producer side) and Sync Log (consumer side). */
+/** Update Log (producer side) and Sync Log (consumer side). Errors are mapped once, in controllers/index.ts. */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async updateLogs(ctx: Context) {
-    const { page, pageSize } = paging(ctx);
-    ctx.body = await getService(strapi, 'update-log').list(
+    const q = query<FindUpdateLogs.Request['query']>(ctx, updateLogsQuerySchema);
+    const { page, pageSize } = paging(q);
+    const res: FindUpdateLogs.Response = await getService(strapi, 'update-log').list(
       {
-        contentType: filter(ctx, 'contentType'),
-        updateType: filter(ctx, 'updateType', ['Create', 'Update', 'Delete']),
-        documentId: filter(ctx, 'documentId'),
+        contentType: optional(q.contentType),
+        updateType: optional(q.updateType) as UpdateType | undefined,
+        documentId: optional(q.documentId),
       },
       page,
       pageSize
     );
+    ctx.body = res;
   },
   async syncLogs(ctx: Context) {
-    const { page, pageSize } = paging(ctx);
-    const producer = filter(ctx, 'producerId');
-    if (producer !== undefined && !/^\d{1,9}$/.test(producer)) throw new errors.ValidationError('producerId must be a positive integer');
-    ctx.body = await getService(strapi, 'sync-log').list(
+    const q = query<FindSyncLogs.Request['query']>(ctx, syncLogsQuerySchema);
+    const { page, pageSize } = paging(q);
+    const producerId = optional(q.producerId);
+    const res: FindSyncLogs.Response = await getService(strapi, 'sync-log').list(
       {
-        status: filter(ctx, 'status', ['Synced', 'Failed', 'Blocked']),
-        contentType: filter(ctx, 'contentType'),
-        producerId: producer ? Number(producer) : undefined,
+        status: optional(q.status) as SyncStatus | undefined,
+        contentType: optional(q.contentType),
+        producerId: producerId ? Number(producerId) : undefined,
       },
       page,
       pageSize
     );
+    ctx.body = res;
   },
   async syncLog(ctx: Context) {
     const entry = await getService(strapi, 'sync-log').get(idParam(ctx));
     if (!entry) throw notFound('Sync log entry');
-    ctx.body = { data: entry };
+    const res: FindSyncLog.Response = { data: entry };
+    ctx.body = res;
   },
   async resync(ctx: Context) {
-    const entry = await httpErrors(() => getService(strapi, 'sync-log').resync(idParam(ctx)));
+    const entry = await getService(strapi, 'sync-log').resync(idParam(ctx));
     if (!entry) throw notFound('Sync log entry');
-    ctx.body = { data: entry };
+    const res: ResyncSyncLog.Response = { data: entry };
+    ctx.body = res;
   },
   async resyncFailed(ctx: Context) {
-    const body = (ctx.request.body ?? {}) as { producerId?: unknown };
-    if (body.producerId !== undefined && (!Number.isInteger(body.producerId) || (body.producerId as number) < 1)) {
-      throw new errors.ValidationError('producerId must be a positive integer');
-    }
-    ctx.body = { data: await getService(strapi, 'sync-log').resyncFailed(body.producerId as number | undefined) };
+    const { producerId } = body<ResyncFailed.Request['body']>(ctx, resyncFailedSchema);
+    const res: ResyncFailed.Response = { data: await getService(strapi, 'sync-log').resyncFailed(producerId) };
+    ctx.body = res;
   },
 });

@@ -1,32 +1,43 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { httpErrors } from '../errors';
+import type { CreateMapping, DeleteMapping, FindMapping, FindMappings, UpdateMapping } from '../shared/contracts';
+import { mappingSchema } from '../shared/validation';
 import { getService } from '../utils';
-import { idParam, notFound } from './helpers';
+import { body, idParam, notFound } from './helpers';
 
+/** Document Type Mappings (consumer side). Errors are mapped once, in controllers/index.ts. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const mappings = () => getService(strapi, 'mappings');
   return {
     async find(ctx: Context) {
-      ctx.body = { data: await mappings().list() };
+      const res: FindMappings.Response = { data: await mappings().list() };
+      ctx.body = res;
     },
     async findOne(ctx: Context) {
       const m = await mappings().get(idParam(ctx));
       if (!m) throw notFound('Document Type Mapping');
-      ctx.body = { data: m };
+      const res: FindMapping.Response = { data: m };
+      ctx.body = res;
     },
     async create(ctx: Context) {
+      const input = body<CreateMapping.Request['body']>(ctx, mappingSchema);
+      const res: CreateMapping.Response = { data: await mappings().create(input) };
       ctx.status = 201;
-      ctx.body = { data: await httpErrors(() => mappings().create(ctx.request.body)) };
+      ctx.body = res;
     },
     async update(ctx: Context) {
-      const m = await httpErrors(() => mappings().update(idParam(ctx), ctx.request.body));
+      const id = idParam(ctx);
+      const input = body<UpdateMapping.Request['body']>(ctx, mappingSchema);
+      const m = await mappings().update(id, input);
       if (!m) throw notFound('Document Type Mapping');
-      ctx.body = { data: m };
+      const res: UpdateMapping.Response = { data: m };
+      ctx.body = res;
     },
     async delete(ctx: Context) {
-      if (!(await httpErrors(() => mappings().remove(idParam(ctx))))) throw notFound('Document Type Mapping');
-      ctx.body = { data: { id: idParam(ctx), deleted: true } };
+      const id = idParam(ctx);
+      if (!(await mappings().remove(id))) throw notFound('Document Type Mapping');
+      const res: DeleteMapping.Response = { data: { id, deleted: true } };
+      ctx.body = res;
     },
   };
 };

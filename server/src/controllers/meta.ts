@@ -1,32 +1,33 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { errors } from '@strapi/utils';
-import { UID } from '../constants';
-import type { DocumentOrigin } from '../shared/contracts';
-import { streamableTypes, type ServedSubscription } from '../engine/cursor';
-import { getService, repo } from '../utils';
-import { filter } from './helpers';
+import type { DocumentOrigin, GetContentTypes, GetDocumentOrigin, GetSite } from '../shared/contracts';
+import { documentOriginQuerySchema } from '../shared/validation';
+import { getService } from '../utils';
+import { query } from './helpers';
 
-/** Site identity, streamable content types, and a document's stream origin (side panel). */
+/** Site identity, streamable content types, and a document's stream origin (side panel). Errors are mapped once, in controllers/index.ts. */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async site(ctx: Context) {
     const settings = getService(strapi, 'settings');
-    ctx.body = { data: { siteId: settings.siteId(), siteName: settings.siteName(), publicUrl: settings.publicUrl() } };
+    const res: GetSite.Response = { data: { siteId: settings.siteId(), siteName: settings.siteName(), publicUrl: settings.publicUrl() } };
+    ctx.body = res;
   },
   async contentTypes(ctx: Context) {
-    ctx.body = { data: getService(strapi, 'schema').list() };
+    const res: GetContentTypes.Response = { data: getService(strapi, 'schema').list() };
+    ctx.body = res;
   },
   async origin(ctx: Context) {
-    const contentType = filter(ctx, 'contentType');
-    const documentId = filter(ctx, 'documentId');
-    if (!contentType || !documentId) throw new errors.ValidationError('contentType and documentId are required');
-    const consumers = await repo(strapi, UID.consumer).findMany({});
+    const { contentType, documentId } = query<GetDocumentOrigin.Request['query']>(ctx, documentOriginQuerySchema);
     const data: DocumentOrigin = {
       references: await getService(strapi, 'references').listForLocal(contentType, documentId),
-      consumers: consumers
-        .filter((c) => streamableTypes((c.subscriptions ?? []) as ServedSubscription[]).includes(contentType))
-        .map((c) => ({ id: c.id, consumerName: c.consumerName, consumerSiteId: c.consumerSiteId, ackSeq: Number(c.ackSeq ?? 0) })),
+      consumers: (await getService(strapi, 'consumer-store').receiversOf(contentType)).map((c) => ({
+        id: c.id,
+        consumerName: c.consumerName,
+        consumerSiteId: c.consumerSiteId,
+        ackSeq: Number(c.ackSeq ?? 0),
+      })),
     };
-    ctx.body = { data };
+    const res: GetDocumentOrigin.Response = { data };
+    ctx.body = res;
   },
 });

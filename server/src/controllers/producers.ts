@@ -1,47 +1,67 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { httpErrors } from '../errors';
+import type {
+  BackfillProducer,
+  CreateProducer,
+  DeleteProducer,
+  FindProducer,
+  FindProducers,
+  PullProducer,
+  UpdateProducer,
+} from '../shared/contracts';
+import { backfillSchema, createProducerSchema, deleteProducerQuerySchema, updateProducerSchema } from '../shared/validation';
 import { getService } from '../utils';
-import { idParam, notFound } from './helpers';
+import { body, idParam, notFound, query } from './helpers';
 
+/** Event Producers (consumer side). Errors are mapped once, in controllers/index.ts. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const producers = () => getService(strapi, 'producer-registry');
   return {
     async find(ctx: Context) {
-      ctx.body = { data: await producers().list() };
+      const res: FindProducers.Response = { data: await producers().list() };
+      ctx.body = res;
     },
     async findOne(ctx: Context) {
       const p = await producers().get(idParam(ctx));
       if (!p) throw notFound('Event Producer');
-      ctx.body = { data: p };
+      const res: FindProducer.Response = { data: p };
+      ctx.body = res;
     },
     async create(ctx: Context) {
+      const input = body<CreateProducer.Request['body']>(ctx, createProducerSchema);
+      const res: CreateProducer.Response = { data: await producers().create(input) };
       ctx.status = 201;
-      ctx.body = { data: await httpErrors(() => producers().create(ctx.request.body)) };
+      ctx.body = res;
     },
     async update(ctx: Context) {
-      const p = await httpErrors(() => producers().update(idParam(ctx), ctx.request.body));
+      const id = idParam(ctx);
+      const input = body<UpdateProducer.Request['body']>(ctx, updateProducerSchema);
+      const p = await producers().update(id, input);
       if (!p) throw notFound('Event Producer');
-      ctx.body = { data: p };
+      const res: UpdateProducer.Response = { data: p };
+      ctx.body = res;
     },
     async delete(ctx: Context) {
-      const force = ctx.query.force === 'true';
-      const done = await httpErrors(() => producers().remove(idParam(ctx), force));
-      if (!done) throw notFound('Event Producer');
-      ctx.body = { data: { id: idParam(ctx), deleted: true } };
+      const id = idParam(ctx);
+      const { force } = query<DeleteProducer.Request['query']>(ctx, deleteProducerQuerySchema);
+      if (!(await producers().remove(id, force === 'true'))) throw notFound('Event Producer');
+      const res: DeleteProducer.Response = { data: { id, deleted: true } };
+      ctx.body = res;
     },
     async pull(ctx: Context) {
       const id = idParam(ctx);
       if (!(await producers().get(id))) throw notFound('Event Producer');
-      const result = await httpErrors(() => getService(strapi, 'puller').pull(id));
-      ctx.body = { data: result ?? { pulled: 0, applied: 0, failed: 0, busy: true } };
+      const result = await getService(strapi, 'puller').pull(id);
+      const res: PullProducer.Response = { data: result ?? { pulled: 0, applied: 0, failed: 0, busy: true } };
+      ctx.body = res;
     },
     async backfill(ctx: Context) {
       const id = idParam(ctx);
-      const body = (ctx.request.body ?? {}) as { contentType?: unknown };
-      const result = await httpErrors(() => getService(strapi, 'backfill').run(id, body.contentType));
+      const { contentType } = body<BackfillProducer.Request['body']>(ctx, backfillSchema);
+      const result = await getService(strapi, 'backfill').run(id, contentType);
       if (!result) throw notFound('Event Producer');
-      ctx.body = { data: result };
+      const res: BackfillProducer.Response = { data: result };
+      ctx.body = res;
     },
   };
 };

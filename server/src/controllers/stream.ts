@@ -4,11 +4,22 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { SITE_HEADER } from '../protocol/wire';
-import { parseCursor, parseLimit } from '../engine/cursor';
-import { DOC_ID_RE, isFileRef, walkRefs } from '../engine/refs';
-import { httpErrors } from '../errors';
+import { isFileRef, walkRefs } from '../engine/refs';
+import type { Deregister, FetchDocument, FetchFile, ListDocuments, Notify, PullUpdates, Register } from '../shared/contracts';
+import {
+  documentParamsSchema,
+  fetchDocumentQuerySchema,
+  fetchFileQuerySchema,
+  fileParamsSchema,
+  listDocumentsParamsSchema,
+  notifySchema,
+  pageQuerySchema,
+  registerSchema,
+} from '../shared/validation';
+import { validateInput } from '../errors';
 import { getService, repo } from '../utils';
-import { decodeLocale, decodeVia, UID_RE } from '../protocol/via';
+import { decodeVia, UID_RE } from '../protocol/via';
+import { body, query } from './helpers';
 
 /**
  * A 403 that keeps its message. Strapi's content-API authorize middleware wraps the controller
@@ -29,9 +40,16 @@ function tokenId(ctx: Context): number {
   return id as number;
 }
 
+/** A checked page query as numbers: `after` (0 when absent) and `limit` (default, capped at `max`). */
+const pageOf = (q: PullUpdates.Request['query'], max: number, fallback: number) => ({
+  after: q.after ? Number(q.after) : 0,
+  limit: q.limit ? Math.min(Number(q.limit), max) : fallback,
+});
+
 /**
  * The site-to-site content API (prefix /api/event-streaming), authenticated by API tokens.
  * A consumer is known by the API token it registered with; it reads only its own stream.
+ * Errors are mapped once, in controllers/index.ts.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const consumers = () => getService(strapi, 'consumer-registry');
@@ -47,60 +65,59 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     async register(ctx: Context) {
       const id = tokenId(ctx);
-      ctx.body = await httpErrors(() => consumers().register(id, ctx.request.body));
+      const input = body<Register.Request['body']>(ctx, registerSchema);
+      const res: Register.Response = await consumers().register(id, input);
+      ctx.body = res;
     },
 
     async deregister(ctx: Context) {
       const c = await consumers().byToken(tokenId(ctx));
       if (!c) throw new errors.NotFoundError('No consumer is registered with this API token');
       await consumers().deregister(c);
-      ctx.body = { deregistered: true };
+      const res: Deregister.Response = { deregistered: true };
+      ctx.body = res;
     },
 
     async pull(ctx: Context) {
       const c = await consumerOf(ctx);
       const cfg = getService(strapi, 'settings').config();
-      const page = await httpErrors(async () =>
-        getService(strapi, 'serve').pull(c, parseCursor(ctx.query.after), parseLimit(ctx.query.limit, cfg.maxPageSize, cfg.pageSize))
-      );
-      ctx.body = page;
+      const { after, limit } = pageOf(query<PullUpdates.Request['query']>(ctx, pageQuerySchema), cfg.maxPageSize, cfg.pageSize);
+      const res: PullUpdates.Response = await getService(strapi, 'serve').pull(c, after, limit);
+      ctx.body = res;
     },
 
     async fetchDocument(ctx: Context) {
       const c = await consumerOf(ctx);
-      const { uid, documentId } = ctx.params as { uid: string; documentId: string };
+      const { uid, documentId } = validateInput<FetchDocument.Request['params']>(documentParamsSchema, ctx.params);
       if (!UID_RE.test(uid) || !getService(strapi, 'schema').isStreamable(uid))
         throw new errors.ValidationError(`Unknown content type ${uid.slice(0, 100)}`);
-      if (!DOC_ID_RE.test(documentId)) throw new errors.ValidationError('documentId is malformed');
-      const { locale, via } = await httpErrors(async () => ({ locale: decodeLocale(ctx.query.locale), via: decodeVia(ctx.query.via) }));
+      const q = query<FetchDocument.Request['query']>(ctx, fetchDocumentQuerySchema);
+      const locale = q.locale || null;
+      const via = decodeVia(q.via);
       if (!(await getService(strapi, 'serve').canRead(c, uid, documentId, via))) {
         throw forbidden(`${uid} ${documentId} is neither of a type approved for this consumer nor reachable from one`);
       }
-      ctx.body = await getService(strapi, 'serve').fetchDocument(uid, documentId, locale);
+      const res: FetchDocument.Response = await getService(strapi, 'serve').fetchDocument(uid, documentId, locale);
+      ctx.body = res;
     },
 
     async listDocuments(ctx: Context) {
       const c = await consumerOf(ctx);
-      const { uid } = ctx.params as { uid: string };
+      const { uid } = validateInput<ListDocuments.Request['params']>(listDocumentsParamsSchema, ctx.params);
       if (!UID_RE.test(uid) || !getService(strapi, 'schema').isStreamable(uid))
         throw new errors.ValidationError(`Unknown content type ${uid.slice(0, 100)}`);
       if (!(await getService(strapi, 'serve').canRead(c, uid, '-', []))) throw forbidden(`${uid} is not approved for this consumer`);
       const cfg = getService(strapi, 'settings').config();
-      ctx.body = await httpErrors(async () =>
-        getService(strapi, 'serve').listDocuments(
-          uid,
-          parseCursor(ctx.query.after),
-          parseLimit(ctx.query.limit, cfg.maxPageSize, cfg.pageSize)
-        )
-      );
+      const { after, limit } = pageOf(query<ListDocuments.Request['query']>(ctx, pageQuerySchema), cfg.maxPageSize, cfg.pageSize);
+      const res: ListDocuments.Response = await getService(strapi, 'serve').listDocuments(uid, after, limit);
+      ctx.body = res;
     },
 
     /** The bytes of a file referenced by a document the consumer may read (`via` ends at that document). */
     async fetchFile(ctx: Context) {
       const c = await consumerOf(ctx);
-      const { fileId } = ctx.params as { fileId: string };
-      if (!DOC_ID_RE.test(fileId)) throw new errors.ValidationError('file id is malformed');
-      const via = await httpErrors(async () => decodeVia(ctx.query.via));
+      const { fileId } = validateInput<FetchFile.Request['params']>(fileParamsSchema, ctx.params);
+      const via = decodeVia(query<FetchFile.Request['query']>(ctx, fetchFileQuerySchema).via);
       const last = via[via.length - 1];
       if (!last) throw forbidden('A file is served only through the document that references it (via)');
       if (!(await getService(strapi, 'serve').canRead(c, last.__ref, last.documentId, via.slice(0, -1))))
@@ -134,15 +151,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** Consumer side: a producer pokes this site; the pull that follows fetches the data. */
     async notify(ctx: Context) {
       const id = tokenId(ctx);
-      const body = (ctx.request.body ?? {}) as { siteId?: unknown };
-      if (typeof body.siteId !== 'string' || body.siteId.length > 64) throw new errors.ValidationError('siteId is required');
-      const producer = await getService(strapi, 'producer-store').bySiteId(body.siteId);
+      const { siteId } = body<Notify.Request['body']>(ctx, notifySchema);
+      const producer = await getService(strapi, 'producer-store').bySiteId(siteId);
       if (!producer) throw new errors.NotFoundError('No Event Producer with this site id');
       if (producer.callbackTokenId && producer.callbackTokenId !== id)
         throw forbidden('This token is not the callback token of that producer');
       getService(strapi, 'puller').requestPull(Number(producer.id));
+      const res: Notify.Response = { accepted: true };
       ctx.status = 202;
-      ctx.body = { accepted: true };
+      ctx.body = res;
     },
   };
 };

@@ -1,6 +1,6 @@
 import { runInBatches } from './batches';
 import { errorMessage, LeaseLostError } from './errors';
-import type { PullResponse, StreamEvent } from '../shared/contracts';
+import type { PullResponse, PullResult, StreamEvent } from '../shared/contracts';
 
 /**
  * Consumer-side pull loop. Strapi-free: the adapter (services/puller.ts) provides the ports.
@@ -68,13 +68,8 @@ export type Outcome =
   | { status: 'Blocked'; error: string }
   | { status: 'Ignored' };
 
-export interface PullResult {
-  pulled: number;
-  applied: number;
-  failed: number;
-  cursor: number;
-  headSeq: number;
-}
+/** What one pull did: declared once, in the shared contracts (POST /producers/:id/pull answers it). */
+export type { PullResult };
 
 export interface PullOptions {
   maxPages: number;

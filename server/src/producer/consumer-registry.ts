@@ -1,5 +1,13 @@
 import type { Core } from '@strapi/strapi';
-import type { ConsumerSubscription, EventConsumer, RegisterRequest, RegisterResponse, SubscriptionStatus } from '../shared/contracts';
+import type {
+  ConsumerSubscription,
+  ConsumerSubscriptionsInput,
+  EventConsumer,
+  RegisterBody,
+  RegisterRequest,
+  RegisterResponse,
+} from '../shared/contracts';
+import { REGISTER_SUBSCRIPTIONS_MESSAGE } from '../shared/validation/stream';
 import { streamableTypes } from '../engine/cursor';
 import { errorMessage, InputError } from '../engine/errors';
 import { normalizeSiteUrl } from '../engine/url';
@@ -11,49 +19,21 @@ import { servedSubscriptions, type ConsumerRow } from './consumer-store';
 
 export type { ConsumerRow };
 
-const STATUSES: SubscriptionStatus[] = ['Pending', 'Approved', 'Rejected'];
-const SITE_ID = /^[A-Za-z0-9-]{8,64}$/;
-const SUBSCRIPTIONS_RANGE =
-  'subscriptions must be a list of 1 to 200 entries (an empty list only for a registered consumer that unsubscribes from everything)';
+const SUBSCRIPTIONS_RANGE = REGISTER_SUBSCRIPTIONS_MESSAGE;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Checks a registration body field by field. @throws InputError naming the field. */
-export function parseRegisterRequest(body: unknown): RegisterRequest {
-  if (!isObject(body)) throw new InputError('The body must be a JSON object');
-  const allowed = new Set(['siteId', 'name', 'callbackUrl', 'callbackToken', 'subscriptions']);
-  const unknown = Object.keys(body).filter((k) => !allowed.has(k));
-  if (unknown.length) throw new InputError(`Unknown field(s): ${unknown.join(', ')}`);
-  const { siteId, name, callbackUrl, callbackToken, subscriptions } = body;
-  if (typeof siteId !== 'string' || !SITE_ID.test(siteId)) throw new InputError('siteId must be 8-64 letters, digits or dashes');
-  if (typeof name !== 'string' || !name.trim() || name.length > 200)
-    throw new InputError('name must be a non-empty string of at most 200 characters');
-  const url = callbackUrl === null || callbackUrl === undefined ? null : normalizeSiteUrl(callbackUrl, 'callbackUrl');
-  if (
-    callbackToken !== null &&
-    callbackToken !== undefined &&
-    (typeof callbackToken !== 'string' || !callbackToken || callbackToken.length > 1024)
-  ) {
-    throw new InputError('callbackToken must be a string of at most 1024 characters');
-  }
-  if (url && !callbackToken) throw new InputError('callbackToken is required with a callbackUrl');
-  // Empty only re-registers a consumer that unsubscribed from everything (checked in register()).
-  if (!Array.isArray(subscriptions) || subscriptions.length > 200) {
-    throw new InputError(SUBSCRIPTIONS_RANGE);
-  }
-  const types = subscriptions.map((s, i) => {
-    if (!isObject(s) || typeof s.contentType !== 'string' || s.contentType.length > 200) {
-      throw new InputError(`subscriptions[${i}].contentType must be a content type UID`);
-    }
-    return s.contentType;
-  });
-  if (new Set(types).size !== types.length) throw new InputError('subscriptions list a content type twice');
+/**
+ * Normalises a registration body that passed the shared schema (shared/validation/stream.ts
+ * registerSchema): the name trimmed, the callback URL checked and normalised, absent callback
+ * fields null. @throws InputError naming the field.
+ */
+export function parseRegisterRequest(body: RegisterBody): RegisterRequest {
+  const url = body.callbackUrl === null || body.callbackUrl === undefined ? null : normalizeSiteUrl(body.callbackUrl, 'callbackUrl');
   return {
-    siteId,
-    name: name.trim(),
+    siteId: body.siteId,
+    name: body.name.trim(),
     callbackUrl: url,
-    callbackToken: (callbackToken as string | undefined) ?? null,
-    subscriptions: types.map((contentType) => ({ contentType })),
+    callbackToken: body.callbackToken || null,
+    subscriptions: body.subscriptions.map(({ contentType }) => ({ contentType })),
   };
 }
 
@@ -95,7 +75,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return consumers().byToken(apiTokenId);
     },
 
-    async register(apiTokenId: number, body: unknown): Promise<RegisterResponse> {
+    async register(apiTokenId: number, body: RegisterBody): Promise<RegisterResponse> {
       const req = parseRegisterRequest(body);
       const unknown = req.subscriptions.map((s) => s.contentType).filter((uid) => !schema().isStreamable(uid));
       if (unknown.length) {
@@ -169,24 +149,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * current head (earlier documents come by back-fill). Pokes the consumer afterwards so it
      * sees its statuses at once (only when at least one type is Approved).
      */
-    async setStatuses(id: number, input: unknown): Promise<EventConsumer | null> {
+    async setStatuses(id: number, input: ConsumerSubscriptionsInput): Promise<EventConsumer | null> {
       const c = await consumers().get(id);
       if (!c) return null;
-      if (!isObject(input) || !Array.isArray(input.subscriptions) || input.subscriptions.length === 0) {
-        throw new InputError('subscriptions must be a non-empty list of {contentType, status}');
-      }
+      // The body passed the shared schema (setConsumerSubscriptionsSchema); what remains needs the row.
       const current = new Map((c.subscriptions ?? []).map((s) => [s.contentType, { ...s }]));
       const head = await getService(strapi, 'update-log').sequence();
-      input.subscriptions.forEach((s: unknown, i: number) => {
-        if (!isObject(s) || typeof s.contentType !== 'string') throw new InputError(`subscriptions[${i}].contentType is required`);
-        if (!STATUSES.includes(s.status as SubscriptionStatus)) {
-          throw new InputError(`subscriptions[${i}].status must be one of ${STATUSES.join(', ')}`);
-        }
+      for (const s of input.subscriptions) {
         const sub = current.get(s.contentType);
         if (!sub) throw new InputError(`Consumer "${c.consumerName}" has not subscribed to ${s.contentType}`);
         if (sub.status !== 'Approved' && s.status === 'Approved') sub.approvedAtSeq = head;
-        sub.status = s.status as SubscriptionStatus;
-      });
+        sub.status = s.status;
+      }
       const subscriptions = [...current.values()];
       await consumers().update(id, { subscriptions });
       const updated = { ...c, subscriptions };

@@ -1,0 +1,337 @@
+/**
+ * The records the plugin's HTTP APIs carry (entities, log entries, wire messages), shared by the
+ * server and the admin panel. Type-only: nothing here may import Strapi or run code. Per-endpoint
+ * request/response types are in the sibling files (producers.ts, consumers.ts, …).
+ */
+
+export type SubscriptionStatus = 'Pending' | 'Approved' | 'Rejected';
+export type UpdateType = 'Create' | 'Update' | 'Delete';
+/**
+ * Synced: applied. Failed: could not be applied (see `error`), retried with backoff.
+ * Blocked: not applied because an earlier event of the same document failed; resolved with it.
+ */
+export type SyncStatus = 'Synced' | 'Failed' | 'Blocked';
+
+/** One subscription of an Event Producer, as the consumer stores it. */
+export interface ProducerSubscription {
+  /** Local content type UID, e.g. `api::customer.customer`. */
+  contentType: string;
+  /** Content type UID on the producer; defaults to `contentType`. */
+  remoteContentType: string;
+  /** true: the local document gets the producer's documentId; false: a local id + a remote reference. */
+  useSameName: boolean;
+  unsubscribed: boolean;
+  /** `mappingName` of a Document Type Mapping, or null. */
+  mapping: string | null;
+  /** Mirrored from the producer; read-only on the consumer. */
+  status: SubscriptionStatus;
+}
+
+export interface ProducerHealth {
+  lastPulledSeq: number;
+  /** Producer's newest sequence at the last pull. */
+  producerHeadSeq: number;
+  /** Events the consumer has not pulled yet, as of the last pull. */
+  lag: number;
+  lastPullAt: string | null;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+}
+
+export interface EventProducer extends ProducerHealth {
+  id: number;
+  documentId: string;
+  producerUrl: string;
+  producerSiteId: string | null;
+  /** Masked hint of the stored producer token, e.g. `••••a1b2`. The token itself is never returned. */
+  apiTokenHint: string;
+  callbackTokenHint: string | null;
+  /** Whether the producer may push notifications (a callback URL + token were registered). */
+  pushEnabled: boolean;
+  subscriptions: ProducerSubscription[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Body of POST /producers and PUT /producers/:id. */
+export interface ProducerInput {
+  producerUrl: string;
+  /** Producer's API token. Required on create; on update, omit to keep the stored one. */
+  apiToken?: string;
+  subscriptions: Array<{
+    contentType: string;
+    remoteContentType?: string;
+    useSameName?: boolean;
+    unsubscribed?: boolean;
+    mapping?: string | null;
+    /** Read-only (mirrored from the producer); accepted and ignored so a saved producer can be sent back. */
+    status?: SubscriptionStatus;
+  }>;
+  /** Token of this site the producer uses for notifications; minted (scoped) when absent. */
+  callbackToken?: string | null;
+  /** Register without a callback (pull-only, e.g. a site behind NAT). */
+  pullOnly?: boolean;
+}
+
+export interface ConsumerSubscription {
+  contentType: string;
+  status: SubscriptionStatus;
+  unsubscribed: boolean;
+  /** Sequence at approval time: events at or below it are not served to this consumer. */
+  approvedAtSeq: number | null;
+  condition: string | null;
+}
+
+export interface EventConsumer {
+  id: number;
+  documentId: string;
+  consumerSiteId: string;
+  consumerName: string;
+  callbackUrl: string | null;
+  callbackTokenHint: string | null;
+  apiTokenId: number;
+  subscriptions: ConsumerSubscription[];
+  lastSeenAt: string | null;
+  ackSeq: number;
+  /** Producer's newest sequence, for lag = headSeq - ackSeq. */
+  headSeq: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Body of PUT /consumers/:id/subscriptions. */
+export interface ConsumerSubscriptionsInput {
+  subscriptions: Array<{ contentType: string; status: SubscriptionStatus }>;
+}
+
+export interface UpdateLogEntry {
+  id: number;
+  seq: number | null;
+  updateType: UpdateType;
+  contentType: string;
+  /** documentId on this (producer) site. */
+  documentId: string;
+  locale: string | null;
+  data: Record<string, unknown> | null;
+  originSiteId: string | null;
+  createdAt: string;
+}
+
+export interface SyncLogEntry {
+  id: number;
+  seq: number;
+  updateType: UpdateType;
+  status: SyncStatus;
+  /** Local content type. */
+  contentType: string;
+  remoteContentType: string;
+  eventProducer: { id: number; producerUrl: string } | null;
+  /** Local documentId (null when the event failed before a local document existed). */
+  documentId: string | null;
+  remoteDocumentId: string;
+  locale: string | null;
+  useSameName: boolean;
+  mapping: string | null;
+  data: Record<string, unknown> | null;
+  error: string | null;
+  attempts: number;
+  nextRetryAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FieldMapping {
+  localField: string;
+  /** Null: the field is not mapped and takes `defaultValue`. */
+  remoteField: string | null;
+  defaultValue: unknown;
+  mappingType: 'none' | 'component' | 'relation';
+  /** mappingName of the inner mapping (component / relation). */
+  mapping: string | null;
+  /** Relation mappings: only remote values matching these `{field: value}` pairs are linked. */
+  remoteValueFilters: Record<string, unknown> | null;
+}
+
+/**
+ * What one pull of a producer did (POST /producers/:id/pull, and the engine's pull loop).
+ * `cursor`: the consumer's position afterwards; `headSeq`: the producer's newest sequence seen.
+ */
+export interface PullResult {
+  pulled: number;
+  applied: number;
+  failed: number;
+  cursor: number;
+  headSeq: number;
+}
+
+/** POST /producers/:id/pull when another instance holds the producer's pull lease: nothing was pulled here. */
+export interface PullBusy {
+  pulled: 0;
+  applied: 0;
+  failed: 0;
+  busy: true;
+}
+
+/** POST /producers/:id/backfill (runs to the end before answering). */
+export interface BackfillResult {
+  copied: number;
+  failed: number;
+  /** The first failures, "<type> <documentId>: <error>". */
+  failures: string[];
+}
+
+/** POST /sync-logs/resync-failed. */
+export interface ResyncFailedResult {
+  resynced: number;
+  failed: number;
+}
+
+/** GET /site: who this site is. */
+export interface SiteInfo {
+  siteId: string;
+  siteName: string;
+  publicUrl: string | null;
+}
+
+export interface DocumentTypeMapping {
+  id: number;
+  documentId: string;
+  mappingName: string;
+  localContentType: string;
+  remoteContentType: string;
+  fieldMappings: FieldMapping[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type MappingInput = Omit<DocumentTypeMapping, 'id' | 'documentId' | 'createdAt' | 'updatedAt'>;
+
+/** One field of a mapping body: what may be omitted takes its default (`none`, null). */
+export interface FieldMappingInput {
+  localField: string;
+  remoteField?: string | null;
+  defaultValue?: unknown;
+  mappingType?: FieldMapping['mappingType'];
+  mapping?: string | null;
+  remoteValueFilters?: Record<string, unknown> | null;
+}
+
+/** Body of POST /mappings and PUT /mappings/:id (a MappingInput is one). */
+export interface MappingBody {
+  mappingName: string;
+  localContentType: string;
+  remoteContentType: string;
+  fieldMappings: FieldMappingInput[];
+}
+
+export interface RemoteReference {
+  localContentType: string;
+  localDocumentId: string;
+  locale: string | null;
+  producerId: number | null;
+  producerUrl: string;
+  producerSiteId: string;
+  remoteContentType: string;
+  remoteDocumentId: string;
+  lastSyncedAt: string | null;
+  lastAppliedSeq: number;
+  deleted: boolean;
+}
+
+/** GET /content-types: the content types a site can stream (for pickers). */
+export interface StreamableContentType {
+  uid: string;
+  displayName: string;
+  draftAndPublish: boolean;
+  localized: boolean;
+  attributes: Array<{ name: string; type: string; target?: string; component?: string; required?: boolean }>;
+}
+
+export interface Paged<T> {
+  data: T[];
+  meta: { pagination: { page: number; pageSize: number; pageCount: number; total: number } };
+}
+
+/** GET /documents/origin?contentType=&documentId= — the Content Manager side panel. */
+export interface DocumentOrigin {
+  /** On a consumer: where this document came from. */
+  references: RemoteReference[];
+  /** On a producer: consumers that receive this content type (approved, subscribed). */
+  consumers: Array<{ id: number; consumerName: string; consumerSiteId: string; ackSeq: number }>;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Site-to-site content API (API token), prefix `/api/event-streaming`.
+ * ------------------------------------------------------------------------------------------- */
+
+export interface RegisterRequest {
+  siteId: string;
+  name: string;
+  /** Base URL of the consumer (notifications go to `${callbackUrl}/api/event-streaming/notify`). */
+  callbackUrl: string | null;
+  callbackToken: string | null;
+  subscriptions: Array<{ contentType: string }>;
+}
+
+/** POST /register as it may arrive: the callback fields may be omitted (pull-only consumer). */
+export interface RegisterBody {
+  siteId: string;
+  name: string;
+  callbackUrl?: string | null;
+  callbackToken?: string | null;
+  subscriptions: Array<{ contentType: string }>;
+}
+
+/** Body of POST /notify (producer -> consumer). */
+export interface NotifyRequest {
+  siteId: string;
+  headSeq?: number;
+}
+
+export interface RegisterResponse {
+  siteId: string;
+  headSeq: number;
+  subscriptions: Array<{ contentType: string; status: SubscriptionStatus }>;
+}
+
+export interface StreamEvent {
+  seq: number;
+  updateType: UpdateType;
+  contentType: string;
+  documentId: string;
+  locale: string | null;
+  /** Create: the whole document; Update: changed fields only; Delete: null. */
+  data: Record<string, unknown> | null;
+  originSiteId: string | null;
+}
+
+export interface PullResponse {
+  siteId: string;
+  headSeq: number;
+  /** The cursor to send next: every event up to it was scanned (served or not meant for this consumer). */
+  nextCursor: number;
+  hasMore: boolean;
+  subscriptions: Array<{ contentType: string; status: SubscriptionStatus; unsubscribed: boolean }>;
+  events: StreamEvent[];
+}
+
+export interface FetchDocumentResponse {
+  headSeq: number;
+  contentType: string;
+  documentId: string;
+  locale: string | null;
+  /** null when the document does not exist (or has no published version) on the producer. */
+  data: Record<string, unknown> | null;
+}
+
+export interface ListDocumentsResponse {
+  headSeq: number;
+  contentType: string;
+  /**
+   * `data`: the document's streamed version as of `headSeq` (as GET .../documents/:uid/:id would
+   * answer; null when it vanished meanwhile). Absent from producers before 0.2: fetch each.
+   */
+  documents: Array<{ documentId: string; locale: string | null; data?: Record<string, unknown> | null }>;
+  nextCursor: number | null;
+}

@@ -1,0 +1,74 @@
+/* eslint-disable @typescript-eslint/no-namespace -- one `declare namespace` per endpoint, as content-releases' shared/contracts (type-only, no runtime code) */
+/**
+ * The site-to-site content API (API token), prefix `/api/event-streaming`. Its answers are not
+ * wrapped in `{ data }`: they are the protocol's messages (protocol/checks.ts checks each one).
+ */
+import type { FetchDocumentResponse, ListDocumentsResponse, NotifyRequest, PullResponse, RegisterBody, RegisterResponse } from './models';
+
+/** A cursor and a page size, as query-string values (`limit` is capped at the producer's maxPageSize). */
+export interface PageQuery {
+  after?: string;
+  limit?: string;
+}
+
+/** POST /register (producer): a consumer site registers or re-registers with its API token. */
+export declare namespace Register {
+  export interface Request {
+    body: RegisterBody;
+  }
+  export type Response = RegisterResponse;
+}
+
+/** DELETE /register (producer): the consumer of this API token goes away. */
+export declare namespace Deregister {
+  export interface Response {
+    deregistered: true;
+  }
+}
+
+/** GET /updates?after=&limit= (producer): the next page of the consumer's stream; `after` acknowledges. */
+export declare namespace PullUpdates {
+  export interface Request {
+    query: PageQuery;
+  }
+  export type Response = PullResponse;
+}
+
+/** GET /documents/:uid?after=&limit= (producer): keyset listing for back-fill. */
+export declare namespace ListDocuments {
+  export interface Request {
+    params: { uid: string };
+    query: PageQuery;
+  }
+  export type Response = ListDocumentsResponse;
+}
+
+/** GET /documents/:uid/:documentId?locale=&via= (producer): one document (dependency syncing). */
+export declare namespace FetchDocument {
+  export interface Request {
+    params: { uid: string; documentId: string };
+    /** `via`: JSON list of `[contentType, documentId, locale]` hops (protocol/via.ts). */
+    query: { locale?: string; via?: string };
+  }
+  export type Response = FetchDocumentResponse;
+}
+
+/** GET /files/:fileId?via= (producer): a file's bytes; 409 when it is stored at a remote URL. */
+export declare namespace FetchFile {
+  export interface Request {
+    params: { fileId: string };
+    query: { via?: string };
+  }
+  /** The file's bytes (content-type: its mime type). */
+  export type Response = Buffer;
+}
+
+/** POST /notify (consumer): a producer pokes this site; the pull that follows fetches the data (202). */
+export declare namespace Notify {
+  export interface Request {
+    body: NotifyRequest;
+  }
+  export interface Response {
+    accepted: true;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Consumer side, admin API: the Document Type Mapping body (POST /mappings, PUT /mappings/:id).
+ * The service checks afterwards what needs this site: the local type and its fields exist, the
+ * field kinds fit the mapping types, inner mappings exist, match and form no cycle, the name is free.
+ */
+import * as yup from 'yup';
+import {
+  bodyObject,
+  boundedJson,
+  boundedString,
+  cappedList,
+  FIELD_NAME_RE,
+  firstDuplicate,
+  LIMITS,
+  MAPPING_NAME_RE,
+  MAPPING_TYPES,
+  TYPE_OR_COMPONENT_UID_RE,
+  unknownFields,
+} from './common';
+
+const MAPPING_NAME_MESSAGE = 'mappingName must be 1-100 letters, digits, spaces, dots, dashes or underscores';
+const REMOTE_TYPE_MESSAGE = 'remoteContentType must be a content type UID (api::name.name) or component UID (category.name)';
+export const FIELD_MAPPINGS_MESSAGE = 'fieldMappings must be a list of 1 to 200 entries';
+const MAPPING_TYPE_MESSAGE = `\${path} must be one of ${MAPPING_TYPES.join(', ')}`;
+
+const isEmpty = (v: unknown) => v === undefined || v === null || v === '';
+
+export const fieldMappingSchema = yup
+  .object({
+    localField: boundedString(LIMITS.fieldName, '${path} must be a field name').required('${path} must be a field name'),
+    /** Null or empty: not mapped, the field takes `defaultValue`. */
+    remoteField: boundedString(LIMITS.fieldName, '${path} must be a field name')
+      .nullable()
+      .matches(FIELD_NAME_RE, { message: '${path} must be a field name', excludeEmptyString: true }),
+    defaultValue: boundedJson(LIMITS.json),
+    mappingType: boundedString(20, MAPPING_TYPE_MESSAGE).oneOf([...MAPPING_TYPES, undefined], MAPPING_TYPE_MESSAGE),
+    /** mappingName of the inner mapping (component / relation). */
+    mapping: boundedString(LIMITS.mappingName, '${path} must be a mapping name').nullable(),
+    remoteValueFilters: yup
+      .object()
+      .nullable()
+      .typeError('${path} must be an object of field: value')
+      .test(
+        'filter-size',
+        `\${path} must be an object of at most ${LIMITS.filterKeys} field: value pairs (at most ${LIMITS.json} characters as JSON)`,
+        (v) => !v || (Object.keys(v).length <= LIMITS.filterKeys && JSON.stringify(v).length <= LIMITS.json)
+      ),
+  })
+  .noUnknown(true, unknownFields())
+  .typeError('${path} must be an object')
+  .test('structure', 'field mapping', function structure(fm) {
+    if (!fm || typeof fm.localField !== 'string') return true;
+    const field = fm.localField.slice(0, LIMITS.fieldName);
+    const type = fm.mappingType ?? 'none';
+    const noDefault = fm.defaultValue === undefined || fm.defaultValue === null;
+    if (isEmpty(fm.remoteField) && noDefault)
+      return this.createError({ message: `${this.path}: ${field} needs a remoteField or a defaultValue` });
+    if (type === 'component' && isEmpty(fm.mapping))
+      return this.createError({ message: `${this.path}: a component mapping needs an inner mapping` });
+    if (type === 'relation' && isEmpty(fm.mapping) && noDefault)
+      return this.createError({ message: `${this.path}: a relation mapping needs an inner mapping or a default value` });
+    return true;
+  });
+
+export const mappingSchema = bodyObject({
+  mappingName: boundedString(LIMITS.mappingName, MAPPING_NAME_MESSAGE)
+    .required(MAPPING_NAME_MESSAGE)
+    .matches(MAPPING_NAME_RE, MAPPING_NAME_MESSAGE),
+  localContentType: boundedString(LIMITS.uid, 'localContentType must be a content type or component UID').required(
+    'localContentType must be a content type or component UID'
+  ),
+  remoteContentType: boundedString(LIMITS.uid, REMOTE_TYPE_MESSAGE)
+    .required(REMOTE_TYPE_MESSAGE)
+    .matches(TYPE_OR_COMPONENT_UID_RE, REMOTE_TYPE_MESSAGE),
+  fieldMappings: cappedList(
+    LIMITS.list,
+    FIELD_MAPPINGS_MESSAGE,
+    yup
+      .array()
+      .of(fieldMappingSchema)
+      .typeError(FIELD_MAPPINGS_MESSAGE)
+      .required(FIELD_MAPPINGS_MESSAGE)
+      .min(1, FIELD_MAPPINGS_MESSAGE)
+      .test('unique-local-field', 'a local field is mapped twice', function unique(list) {
+        const dup = firstDuplicate((list ?? []) as Array<{ localField?: unknown } | null>, (fm) => fm?.localField);
+        return dup
+          ? this.createError({
+              message: `fieldMappings[${dup.index}].localField ${String(dup.key).slice(0, LIMITS.fieldName)} is mapped twice`,
+            })
+          : true;
+      })
+  ),
+});

@@ -1,0 +1,96 @@
+/**
+ * Consumer side, admin API: the Event Producer body (POST /producers, PUT /producers/:id), the
+ * back-fill body and the delete query. What needs this site's database or schemas (the content
+ * type exists here, the named mapping exists and matches) is checked by the service afterwards.
+ */
+import * as yup from 'yup';
+import {
+  API_UID_RE,
+  bodyObject,
+  boundedString,
+  cappedList,
+  firstDuplicate,
+  LIMITS,
+  SUBSCRIPTION_STATUSES,
+  TOKEN_RE,
+  unknownFields,
+} from './common';
+
+export const PRODUCER_SUBSCRIPTIONS_MESSAGE = 'subscriptions must be a list of 1 to 200 content types';
+const API_TOKEN_MESSAGE = 'apiToken must be the producer API token (8-1024 visible characters)';
+const CALLBACK_TOKEN_MESSAGE = 'callbackToken must be an API token of this site (8-1024 visible characters)';
+const REMOTE_UID_MESSAGE = '${path} must be a content type UID like api::name.name';
+
+const token = (message: string) => boundedString(LIMITS.token, message).matches(TOKEN_RE, message);
+
+/** The remote type of a subscription: `remoteContentType`, or the local one when empty. */
+export const remoteTypeOf = (s: { contentType?: unknown; remoteContentType?: unknown }): unknown =>
+  s.remoteContentType === undefined || s.remoteContentType === null || s.remoteContentType === '' ? s.contentType : s.remoteContentType;
+
+export const producerSubscriptionSchema = yup
+  .object({
+    contentType: boundedString(LIMITS.uid, '${path} must be a content type UID').required('${path} must be a content type UID'),
+    remoteContentType: boundedString(LIMITS.uid, REMOTE_UID_MESSAGE)
+      .nullable()
+      .matches(API_UID_RE, { message: REMOTE_UID_MESSAGE, excludeEmptyString: true }),
+    useSameName: yup.boolean().typeError('${path} must be a boolean'),
+    unsubscribed: yup.boolean().typeError('${path} must be a boolean'),
+    mapping: boundedString(LIMITS.mappingName, '${path} must be a mapping name').nullable(),
+    /** Read-only (mirrored from the producer); accepted so a saved producer can be sent back as is. */
+    status: boundedString(20, '${path} must be one of Pending, Approved, Rejected').oneOf(
+      [...SUBSCRIPTION_STATUSES, undefined],
+      '${path} must be one of Pending, Approved, Rejected'
+    ),
+  })
+  .noUnknown(true, unknownFields())
+  .typeError('${path} must be an object')
+  .test('needs-mapping', 'a mapping is needed', function needsMapping(s) {
+    if (!s || typeof s.contentType !== 'string') return true;
+    const remote = remoteTypeOf(s);
+    if (typeof remote !== 'string' || remote === s.contentType || (s.mapping !== undefined && s.mapping !== null && s.mapping !== ''))
+      return true;
+    return this.createError({ message: `${this.path}: streaming ${remote} into ${s.contentType} needs a mapping` });
+  });
+
+const subscriptions = cappedList(
+  LIMITS.list,
+  PRODUCER_SUBSCRIPTIONS_MESSAGE,
+  yup
+    .array()
+    .of(producerSubscriptionSchema)
+    .typeError(PRODUCER_SUBSCRIPTIONS_MESSAGE)
+    .required(PRODUCER_SUBSCRIPTIONS_MESSAGE)
+    .min(1, PRODUCER_SUBSCRIPTIONS_MESSAGE)
+    .test('unique-remote', 'a remote content type is listed twice', function unique(list) {
+      const dup = firstDuplicate((list ?? []) as Array<Record<string, unknown>>, (s) => (s && typeof s === 'object' ? remoteTypeOf(s) : s));
+      return dup ? this.createError({ message: `subscriptions list ${String(dup.key).slice(0, LIMITS.uid)} twice` }) : true;
+    })
+);
+
+const producerShape = (creating: boolean) => ({
+  producerUrl: boundedString(LIMITS.url, 'producerUrl must be a non-empty URL (at most 2048 characters)').required(
+    'producerUrl must be a non-empty URL'
+  ),
+  apiToken: creating ? token(API_TOKEN_MESSAGE).required(API_TOKEN_MESSAGE) : token(API_TOKEN_MESSAGE),
+  callbackToken: token(CALLBACK_TOKEN_MESSAGE).nullable(),
+  pullOnly: yup.boolean().typeError('pullOnly must be a boolean'),
+  subscriptions,
+});
+
+/** POST /producers. The URL's format (scheme, credentials, query) is checked by normalizeSiteUrl. */
+export const createProducerSchema = bodyObject(producerShape(true));
+
+/** PUT /producers/:id: as create, but `apiToken` may be omitted to keep the stored one. */
+export const updateProducerSchema = bodyObject(producerShape(false));
+
+/** POST /producers/:id/backfill: all approved types, or one (local or remote UID). */
+export const backfillSchema = bodyObject({
+  contentType: boundedString(LIMITS.uid, 'contentType must be a content type UID'),
+});
+
+/** DELETE /producers/:id?force=true: delete even when the producer cannot be told. */
+export const deleteProducerQuerySchema = yup
+  .object({
+    force: boundedString(5, 'force must be true or false').oneOf(['true', 'false', '', undefined], 'force must be true or false'),
+  })
+  .noUnknown(true, unknownFields('query parameter'));
