@@ -125,7 +125,10 @@ function validateOutbound(raw: unknown, fail: (key: string, what: string) => nev
     if (!Array.isArray(o.allowedAddresses)) fail('outbound.allowedAddresses', 'must be a list of IP addresses or CIDR ranges');
     for (const entry of o.allowedAddresses as unknown[]) {
       if (!isAddressOrCidr(entry)) {
-        fail('outbound.allowedAddresses', `has ${JSON.stringify(entry)}, which is not an IP address or CIDR range (e.g. "127.0.0.1", "10.0.0.0/8", "::1")`);
+        fail(
+          'outbound.allowedAddresses',
+          `has ${JSON.stringify(entry)}, which is not an IP address or CIDR range (e.g. "127.0.0.1", "10.0.0.0/8", "::1")`
+        );
       }
     }
   }

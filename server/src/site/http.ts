@@ -1,5 +1,8 @@
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
+import { BlockList, isIP, type TcpNetConnectOpts } from 'node:net';
+import type { Duplex } from 'node:stream';
 import axios, { type AxiosRequestConfig } from 'axios';
 import type { Core } from '@strapi/strapi';
 import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
@@ -37,6 +40,69 @@ interface Agents {
   https: HttpsAgent;
 }
 
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+type Lookup = (hostname: string, options: LookupOptions, callback: LookupCallback) => void;
+
+/**
+ * The allow-list, matched per address family by Node's BlockList (an IPv4 range also covers the
+ * IPv4-mapped IPv6 form). `request-filtering-agent` matches CIDR ranges itself but warns on the
+ * console for every address of the other family (a dual-stack host against an IPv4 range), so it
+ * is handed the exact addresses this list approved instead, as they were resolved.
+ */
+function approver(allowed: readonly string[]): { approved: string[]; approve(address: string): void } {
+  const list = new BlockList();
+  for (const entry of allowed) {
+    const [address, prefix] = entry.split('/');
+    const type = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, Number(prefix), type);
+  }
+  const approved: string[] = [];
+  return {
+    approved,
+    approve(address) {
+      const family = isIP(address);
+      if (family !== 0 && !approved.includes(address) && list.check(address, family === 6 ? 'ipv6' : 'ipv4')) approved.push(address);
+    },
+  };
+}
+
+/** `inner` (DNS by default), approving the allow-listed addresses it resolves before the agent checks them. */
+const approvingLookup =
+  (inner: Lookup, approve: (address: string) => void): Lookup =>
+  (hostname, options, callback) =>
+    inner(hostname, options, (err, address, family) => {
+      if (!err) for (const a of Array.isArray(address) ? address : [{ address }]) approve(a.address);
+      callback(err, address, family);
+    });
+
+/** The agents of one policy: `request-filtering-agent`'s, with the allow-list applied per address. */
+function policyAgents(allowPrivateIPAddress: boolean, allowed: readonly string[]): Agents {
+  const { approved, approve } = approver(allowed);
+  const options = {
+    keepAlive: true,
+    allowPrivateIPAddress,
+    allowMetaIPAddress: false,
+    allowIPAddressList: approved,
+    denyIPAddressList: [],
+  };
+  const hook = (connect: (o: TcpNetConnectOpts) => Duplex, o: TcpNetConnectOpts): Duplex => {
+    if (typeof o.host === 'string') approve(o.host); // a literal IP is checked without DNS
+    return connect({ ...o, lookup: approvingLookup((o.lookup as Lookup | undefined) ?? (dnsLookup as unknown as Lookup), approve) });
+  };
+  class PolicyHttpAgent extends RequestFilteringHttpAgent {
+    createConnection(o: TcpNetConnectOpts, cb?: (error: Error | null, socket: Duplex) => void) {
+      return hook((x) => super.createConnection(x, cb), o);
+    }
+  }
+  class PolicyHttpsAgent extends RequestFilteringHttpsAgent {
+    createConnection(o: TcpNetConnectOpts, cb?: (error: Error | null, socket: Duplex) => void) {
+      return hook((x) => super.createConnection(x, cb), o);
+    }
+  }
+  return { http: new PolicyHttpAgent(options), https: new PolicyHttpsAgent(options) };
+}
+
 // One pair of agents per distinct policy (in practice one per process): keep-alive sockets are
 // pooled per agent, and an agent checks the address of every new connection, after DNS.
 const agentCache = new Map<string, Agents>();
@@ -46,14 +112,7 @@ function agentsFor(policy: OutboundPolicy, trustedHost: boolean): Agents {
   const key = JSON.stringify([allowPrivateIPAddress, policy.allowedAddresses]);
   let agents = agentCache.get(key);
   if (!agents) {
-    const options = {
-      keepAlive: true,
-      allowPrivateIPAddress,
-      allowMetaIPAddress: false,
-      allowIPAddressList: [...policy.allowedAddresses],
-      denyIPAddressList: [],
-    };
-    agents = { http: new RequestFilteringHttpAgent(options), https: new RequestFilteringHttpsAgent(options) };
+    agents = policyAgents(allowPrivateIPAddress, policy.allowedAddresses);
     agentCache.set(key, agents);
   }
   return agents;
@@ -67,7 +126,9 @@ const hostOf = (url: string): string => {
 
 /** The message of `request-filtering-agent`'s refusal, turned into one an admin can act on. */
 function refusalMessage(baseUrl: string, agentMessage: string): string | null {
-  const m = /^DNS lookup (\S{1,64}?)\(family:[^,]{0,20}, host:[^)]{0,300}\) is not allowed\. Because,? ([^.]{0,100})/.exec(agentMessage.slice(0, 500));
+  const m = /^DNS lookup (\S{1,64}?)\(family:[^,]{0,20}, host:[^)]{0,300}\) is not allowed\. Because,? ([^.]{0,100})/.exec(
+    agentMessage.slice(0, 500)
+  );
   if (!m) return null;
   const [, address, because] = m;
   const host = hostOf(baseUrl);
@@ -92,7 +153,10 @@ export async function callSite<T>(ctx: OutboundContext, opts: CallOptions): Prom
   const cfg = ctx.config;
   const url = `${opts.baseUrl}${opts.path}`;
   const deadlineMs = opts.binary ? cfg.fileTimeoutMs : cfg.requestTimeoutMs;
-  const agents = agentsFor(cfg.outbound, cfg.outbound.allowedHosts.some((h) => h.toLowerCase() === hostOf(opts.baseUrl)));
+  const agents = agentsFor(
+    cfg.outbound,
+    cfg.outbound.allowedHosts.some((h) => h.toLowerCase() === hostOf(opts.baseUrl))
+  );
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), deadlineMs);
   const request: AxiosRequestConfig = {
