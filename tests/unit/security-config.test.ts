@@ -44,6 +44,7 @@ describe('config: outbound and deadlines', () => {
     [{ outbound: { allowedAddresses: [''] } }, /has "", which is not an IP address/],
     [{ outbound: { allowedHosts: 'localhost' } }, 'event-streaming: config "outbound.allowedHosts" must be a list of host names'],
     [{ outbound: { allowedHosts: ['http://x'] } }, /config "outbound\.allowedHosts" has "http:\/\/x", which is not a host name/],
+    [{ publicUrl: `http://a/${'/'.repeat(3000)}` }, 'event-streaming: config "publicUrl" must be at most 2048 characters'],
     [{ fileTimeoutMs: 0 }, 'event-streaming: config "fileTimeoutMs" must be a positive integer'],
     [{ requestTimeoutMs: 1.5 }, 'event-streaming: config "requestTimeoutMs" must be a positive integer'],
   ])('refuses %j', (raw, message) => {

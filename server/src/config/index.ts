@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { MAX_URL_LENGTH } from '../engine/url';
 
 /**
  * Plugin configuration (`config/plugins.ts` of the app, key `event-streaming`). Every key has a
@@ -148,6 +149,8 @@ export function validateConfig(raw: Partial<PluginConfig>): void {
   };
   const cfg = { ...defaultConfig, ...raw };
   if (cfg.publicUrl !== null && cfg.publicUrl !== undefined) {
+    if (typeof cfg.publicUrl === 'string' && cfg.publicUrl.length > MAX_URL_LENGTH)
+      fail('publicUrl', `must be at most ${MAX_URL_LENGTH} characters`);
     if (typeof cfg.publicUrl !== 'string' || !/^https?:\/\/[^\s/]+/.test(cfg.publicUrl))
       fail('publicUrl', 'must be an http(s) URL or null');
   }
