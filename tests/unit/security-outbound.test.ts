@@ -207,6 +207,10 @@ describe('outbound address policy', () => {
     await expect(call({ outbound: LOOPBACK }, { baseUrl: `http://localhost:${site.port}`, path: '/y' })).resolves.toStrictEqual({
       reached: '/y',
     });
+    // An allow-listed IPv6 literal gets through the policy (nothing listens there: the connection itself fails).
+    expect((await remoteError(call({ outbound: LOOPBACK }, { baseUrl: 'http://[::1]:9' }))).code).not.toBe(
+      'EVENT_STREAMING_ADDRESS_REFUSED'
+    );
     // An allow-listed range does not open its neighbours.
     const e = await remoteError(call({ outbound: { ...LOOPBACK, allowedAddresses: ['127.0.0.2/32'] } }, { baseUrl: site.url }));
     expect(e.code).toBe('EVENT_STREAMING_ADDRESS_REFUSED');

@@ -120,7 +120,12 @@ function agentsFor(policy: OutboundPolicy, trustedHost: boolean): Agents {
 
 /** Host name of a URL as `allowedHosts` lists it: lower case, IPv6 without brackets. */
 const hostOf = (url: string): string => {
-  const host = new URL(url).hostname.toLowerCase();
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return ''; // not a URL: axios reports it below
+  }
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 };
 
