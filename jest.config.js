@@ -24,6 +24,9 @@ const project = (displayName, dir, extra = {}) => ({
   rootDir: __dirname,
   testMatch: [`<rootDir>/tests/${dir}/**/*.test.ts`],
   transform: { '^.+\\.(t|j)sx?$': swc },
+  // request-filtering-agent ships ES modules only (Node requires it natively; jest's CommonJS
+  // runtime needs it transformed like our own files).
+  transformIgnorePatterns: ['/node_modules/(?!request-filtering-agent/)'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/playground/'],
   modulePathIgnorePatterns: ['<rootDir>/playground/dist/'],
   ...extra,

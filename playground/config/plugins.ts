@@ -53,6 +53,17 @@ export default ({ env }) => {
           updateLogDays: env.float('EVENT_STREAMING_UPDATE_LOG_DAYS', 7),
           syncLogDays: env.float('EVENT_STREAMING_SYNC_LOG_DAYS', 30),
         },
+        // Playground sites (demo, tests, benchmarks) talk to each other on this machine: loopback
+        // is allowed unless EVENT_STREAMING_ALLOW_LOOPBACK=false (the plugin's default refuses it).
+        // EVENT_STREAMING_ALLOWED_ADDRESSES adds addresses / CIDR ranges (comma-separated).
+        outbound: {
+          allowPrivateAddresses: env.bool('EVENT_STREAMING_ALLOW_PRIVATE_ADDRESSES', false),
+          allowedAddresses: [
+            ...(env.bool('EVENT_STREAMING_ALLOW_LOOPBACK', true) ? ['127.0.0.0/8', '::1'] : []),
+            ...env.array('EVENT_STREAMING_ALLOWED_ADDRESSES', []).filter(Boolean),
+          ],
+          allowedHosts: [],
+        },
       },
     },
   };

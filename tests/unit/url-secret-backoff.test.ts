@@ -50,23 +50,24 @@ describe('normalizeSiteUrl', () => {
 
 describe('createSecretBox', () => {
   const key = 'a-long-enough-key-0123';
+  const salt = Buffer.alloc(16, 7);
 
-  it('round-trips, in the v1 format, with a fresh IV each time', () => {
-    const box = createSecretBox(key);
+  it('round-trips, in the v2 format, with a fresh IV each time', () => {
+    const box = createSecretBox(key, salt);
     const a = box.encrypt('my-api-token');
     const b = box.encrypt('my-api-token');
-    expect(a).toMatch(/^v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]*$/);
+    expect(a).toMatch(/^v2:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]*$/);
     expect(a).not.toBe(b);
     expect(a).not.toContain('my-api-token');
     expect(box.decrypt(a)).toBe('my-api-token');
     expect(box.decrypt(b)).toBe('my-api-token');
     expect(box.decrypt(box.encrypt(''))).toBe('');
     expect(box.decrypt(box.encrypt('ünïcødé ✓'))).toBe('ünïcødé ✓');
-    expect(createSecretBox(key).decrypt(a)).toBe('my-api-token');
+    expect(createSecretBox(key, salt).decrypt(a)).toBe('my-api-token');
   });
 
   it('detects a tampered ciphertext', () => {
-    const box = createSecretBox(key);
+    const box = createSecretBox(key, salt);
     const [v, iv, tag, ct] = box.encrypt('my-api-token').split(':');
     const bytes = Buffer.from(ct, 'base64');
     bytes[0] ^= 1;
@@ -77,24 +78,24 @@ describe('createSecretBox', () => {
   });
 
   it('refuses a value encrypted with another key', () => {
-    const stored = createSecretBox(key).encrypt('my-api-token');
-    expect(() => createSecretBox('another-key-0123456').decrypt(stored)).toThrow(
+    const stored = createSecretBox(key, salt).encrypt('my-api-token');
+    expect(() => createSecretBox('another-key-0123456', salt).decrypt(stored)).toThrow(
       'event-streaming: a stored secret cannot be decrypted (was the encryption key changed?)'
     );
   });
 
   it('refuses clear text and malformed values', () => {
-    const box = createSecretBox(key);
+    const box = createSecretBox(key, salt);
     for (const bad of ['my-api-token', 'v2:a:b:c', 'v1:a:b', 'v1::b:c', '']) {
       expect(() => box.decrypt(bad)).toThrow('event-streaming: a stored secret is not in the encrypted format');
     }
   });
 
   it('refuses a short or missing key', () => {
-    expect(() => createSecretBox('short')).toThrow('the encryption key must be at least 16 characters');
-    expect(() => createSecretBox('0123456789abcde')).toThrow('at least 16 characters');
-    expect(() => createSecretBox('')).toThrow('at least 16 characters');
-    expect(() => createSecretBox('0123456789abcdef')).not.toThrow();
+    expect(() => createSecretBox('short', salt)).toThrow('the encryption key must be at least 16 characters');
+    expect(() => createSecretBox('0123456789abcde', salt)).toThrow('at least 16 characters');
+    expect(() => createSecretBox('', salt)).toThrow('at least 16 characters');
+    expect(() => createSecretBox('0123456789abcdef', salt)).not.toThrow();
   });
 });
 

@@ -1,3 +1,6 @@
+import { isIP } from 'node:net';
+import { MAX_URL_LENGTH } from '../engine/url';
+
 /**
  * Plugin configuration (`config/plugins.ts` of the app, key `event-streaming`). Every key has a
  * default; `validator` runs at boot and refuses bad values with a message naming the key.
@@ -23,11 +26,23 @@ export interface PluginConfig {
   applyBatchSize: number;
   /** A batch stops taking events after this long, ms (bounds how long it holds SQLite's write lock). */
   applyBatchMs: number;
-  /** Timeout of every outbound HTTP call, ms. */
+  /**
+   * Wall-clock deadline of every outbound HTTP call (page, document, registration, notification),
+   * ms: connect, send and the whole response must fit in it, however slowly the peer trickles bytes.
+   */
   requestTimeoutMs: number;
+  /** Wall-clock deadline of one file download (up to `maxFileBytes`), ms. */
+  fileTimeoutMs: number;
   /** Largest response body accepted from another site, bytes (files: `maxFileBytes`). */
   maxResponseBytes: number;
   maxFileBytes: number;
+  /**
+   * Address policy of every outbound call, checked on the address a host name resolves to at
+   * connect time (so DNS rebinding does not get through). By default only public unicast
+   * addresses are reached: private, loopback, link-local, cloud metadata (169.254.169.254),
+   * unique-local, multicast and reserved addresses are refused.
+   */
+  outbound: OutboundPolicy;
   /** How long a pull holds its database lease before another instance may take over, ms. */
   leaseMs: number;
   retry: { baseDelayMs: number; maxDelayMs: number; maxAttempts: number };
@@ -38,12 +53,22 @@ export interface PluginConfig {
     syncLogDays: number;
   };
   /**
-   * Key that encrypts stored tokens. Defaults to EVENT_STREAMING_ENCRYPTION_KEY, then to the
-   * admin's `secrets.encryptionKey` (ENCRYPTION_KEY). Required in production.
+   * Passphrase that encrypts stored tokens (stretched with scrypt and a per-install salt). The
+   * first set of: this key, EVENT_STREAMING_ENCRYPTION_KEY, the admin's `secrets.encryptionKey`
+   * (ENCRYPTION_KEY). Required unless NODE_ENV=development (boot fails without one).
    */
   encryptionKey: string | null;
   /** Coalescing window of change notifications, ms. */
   notifyDebounceMs: number;
+}
+
+export interface OutboundPolicy {
+  /** Reach any address (private, loopback, link-local...) except 0.0.0.0 / ::. Default false. */
+  allowPrivateAddresses: boolean;
+  /** Addresses or CIDR ranges reachable although private, e.g. ["127.0.0.1", "10.0.0.0/8", "::1"]. */
+  allowedAddresses: string[];
+  /** Host names (as written in a site URL) that may resolve to a private address, e.g. ["strapi-b.internal"]. */
+  allowedHosts: string[];
 }
 
 export const defaultConfig: PluginConfig = {
@@ -57,9 +82,11 @@ export const defaultConfig: PluginConfig = {
   applyBatchSize: 50,
   applyBatchMs: 250,
   requestTimeoutMs: 10_000,
+  fileTimeoutMs: 120_000,
   maxResponseBytes: 20 * 1024 * 1024,
   maxFileBytes: 200 * 1024 * 1024,
   leaseMs: 30_000,
+  outbound: { allowPrivateAddresses: false, allowedAddresses: [], allowedHosts: [] },
   retry: { baseDelayMs: 5_000, maxDelayMs: 3_600_000, maxAttempts: 8 },
   retention: { updateLogDays: 7, syncLogDays: 30 },
   encryptionKey: null,
@@ -69,12 +96,61 @@ export const defaultConfig: PluginConfig = {
 const positiveInt = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
 const nonNegativeNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
+/** An IP address, or an IP address and a prefix length (CIDR), as `request-filtering-agent` takes them. */
+export function isAddressOrCidr(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length > 64) return false;
+  const [address, prefix, extra] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+const HOST_NAME = /^[a-z0-9.:[\]-]{1,253}$/;
+
+function validateOutbound(raw: unknown, fail: (key: string, what: string) => never): void {
+  if (raw === undefined) return;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    fail('outbound', 'must be an object { allowPrivateAddresses, allowedAddresses, allowedHosts }');
+  }
+  const o = raw as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!['allowPrivateAddresses', 'allowedAddresses', 'allowedHosts'].includes(key)) {
+      fail(`outbound.${key}`, 'is not a known key (allowPrivateAddresses, allowedAddresses, allowedHosts)');
+    }
+  }
+  if (o.allowPrivateAddresses !== undefined && typeof o.allowPrivateAddresses !== 'boolean') {
+    fail('outbound.allowPrivateAddresses', 'must be true or false');
+  }
+  if (o.allowedAddresses !== undefined) {
+    if (!Array.isArray(o.allowedAddresses)) fail('outbound.allowedAddresses', 'must be a list of IP addresses or CIDR ranges');
+    for (const entry of o.allowedAddresses as unknown[]) {
+      if (!isAddressOrCidr(entry)) {
+        fail(
+          'outbound.allowedAddresses',
+          `has ${JSON.stringify(entry)}, which is not an IP address or CIDR range (e.g. "127.0.0.1", "10.0.0.0/8", "::1")`
+        );
+      }
+    }
+  }
+  if (o.allowedHosts !== undefined) {
+    if (!Array.isArray(o.allowedHosts)) fail('outbound.allowedHosts', 'must be a list of host names');
+    for (const entry of o.allowedHosts as unknown[]) {
+      if (typeof entry !== 'string' || !HOST_NAME.test(entry.toLowerCase())) {
+        fail('outbound.allowedHosts', `has ${JSON.stringify(entry)}, which is not a host name (e.g. "localhost", "strapi-b.internal")`);
+      }
+    }
+  }
+}
+
 export function validateConfig(raw: Partial<PluginConfig>): void {
-  const fail = (key: string, what: string) => {
+  const fail = (key: string, what: string): never => {
     throw new Error(`event-streaming: config "${key}" ${what}`);
   };
   const cfg = { ...defaultConfig, ...raw };
   if (cfg.publicUrl !== null && cfg.publicUrl !== undefined) {
+    if (typeof cfg.publicUrl === 'string' && cfg.publicUrl.length > MAX_URL_LENGTH)
+      fail('publicUrl', `must be at most ${MAX_URL_LENGTH} characters`);
     if (typeof cfg.publicUrl !== 'string' || !/^https?:\/\/[^\s/]+/.test(cfg.publicUrl))
       fail('publicUrl', 'must be an http(s) URL or null');
   }
@@ -90,6 +166,7 @@ export function validateConfig(raw: Partial<PluginConfig>): void {
     'applyBatchSize',
     'applyBatchMs',
     'requestTimeoutMs',
+    'fileTimeoutMs',
     'maxResponseBytes',
     'maxFileBytes',
     'leaseMs',
@@ -106,6 +183,7 @@ export function validateConfig(raw: Partial<PluginConfig>): void {
   if (!nonNegativeNumber(retention.updateLogDays) || !nonNegativeNumber(retention.syncLogDays)) {
     fail('retention', 'must have non-negative numbers updateLogDays and syncLogDays');
   }
+  validateOutbound(raw.outbound, fail);
   if (
     cfg.encryptionKey !== null &&
     cfg.encryptionKey !== undefined &&

@@ -2,7 +2,18 @@ import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID } from '../constants';
 import { defaultConfig, type PluginConfig } from '../config';
-import { createSecretBox, maskSecret, type SecretBox } from '../engine/secret-box';
+import { createSecretBox, maskSecret, MIN_PASSPHRASE_LENGTH, newSalt, type SecretBox } from '../engine/secret-box';
+import { trimTrailingSlashes } from '../engine/url';
+
+/** The configured encryption passphrase, in this order: plugin config, plugin env var, Strapi's admin key. */
+export function encryptionKeyOf(cfg: Pick<PluginConfig, 'encryptionKey'>, strapi: Pick<Core.Strapi, 'config'>): string | null {
+  return (
+    cfg.encryptionKey ||
+    process.env.EVENT_STREAMING_ENCRYPTION_KEY ||
+    (strapi.config.get('admin.secrets.encryptionKey') as string | undefined) ||
+    null
+  );
+}
 
 /**
  * This site's identity (a UUID made once and kept in the plugin store), its configuration
@@ -13,6 +24,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   let box: SecretBox | null = null;
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID });
 
+  /**
+   * A value of the plugin store, made by `create` the first time. Read back after writing so
+   * that instances booting together on one database converge on the value that was kept.
+   */
+  const loadOrCreate = async (key: string, create: () => string): Promise<string> => {
+    const stored = (await store().get({ key })) as unknown;
+    if (typeof stored === 'string' && stored) return stored;
+    await store().set({ key, value: create() });
+    return (await store().get({ key })) as string;
+  };
+
   const config = (): PluginConfig => {
     const raw = (strapi.config.get(`plugin::${PLUGIN_ID}`) ?? {}) as Partial<PluginConfig>;
     return {
@@ -20,37 +42,42 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ...raw,
       retry: { ...defaultConfig.retry, ...(raw.retry ?? {}) },
       retention: { ...defaultConfig.retention, ...(raw.retention ?? {}) },
+      outbound: { ...defaultConfig.outbound, ...(raw.outbound ?? {}) },
     };
   };
 
   return {
     config,
 
-    /** Loads (or creates, once) the site id. Called in bootstrap. */
+    /**
+     * Loads (or creates, once) the site id, then the secret box. Called in bootstrap.
+     * Key: the first set of config `encryptionKey`, EVENT_STREAMING_ENCRYPTION_KEY, the admin's
+     * `secrets.encryptionKey` (ENCRYPTION_KEY). Without one, boot fails unless
+     * NODE_ENV=development, where a random key is made once and kept in the plugin store (next to
+     * the data it protects: obfuscation only, fine for a developer's machine).
+     * @throws Error naming the settings to set when there is no key outside development.
+     */
     async init(): Promise<void> {
-      const stored = (await store().get({ key: 'siteId' })) as string | null;
-      if (stored) {
-        siteId = stored;
-      } else {
-        siteId = crypto.randomUUID();
-        await store().set({ key: 'siteId', value: siteId });
-      }
-      const key =
-        config().encryptionKey ??
-        process.env.EVENT_STREAMING_ENCRYPTION_KEY ??
-        (strapi.config.get('admin.secrets.encryptionKey') as string | undefined) ??
-        null;
-      if (!key) {
-        if (process.env.NODE_ENV === 'production') {
-          throw new Error(
-            'event-streaming: no encryption key. Set EVENT_STREAMING_ENCRYPTION_KEY (or ENCRYPTION_KEY / config "encryptionKey", at least 16 characters) so stored API tokens can be encrypted.'
-          );
-        }
+      siteId = await loadOrCreate('siteId', () => crypto.randomUUID());
+      const configured = encryptionKeyOf(config(), strapi);
+      let passphrase: string;
+      let v1Passphrase: string | undefined;
+      if (configured) {
+        passphrase = configured;
+      } else if (process.env.NODE_ENV === 'development') {
         strapi.log.warn(
-          'event-streaming: no encryption key configured; using a development key. Set EVENT_STREAMING_ENCRYPTION_KEY in production.'
+          'event-streaming: no encryption key configured; using a random development key kept in the plugin store. Set EVENT_STREAMING_ENCRYPTION_KEY (or ENCRYPTION_KEY) outside development.'
+        );
+        passphrase = await loadOrCreate('developmentEncryptionKey', () => crypto.randomBytes(32).toString('base64'));
+        // Tokens saved by 0.1 in development were encrypted (v1) with this derivable key: read them.
+        v1Passphrase = `event-streaming-dev-key-${siteId}`;
+      } else {
+        throw new Error(
+          `event-streaming: no encryption key (NODE_ENV=${process.env.NODE_ENV ?? '(unset)'}). Set EVENT_STREAMING_ENCRYPTION_KEY, ENCRYPTION_KEY (admin secrets.encryptionKey) or the plugin config "encryptionKey" (at least ${MIN_PASSPHRASE_LENGTH} characters) so stored API tokens can be encrypted; only NODE_ENV=development runs without one.`
         );
       }
-      box = createSecretBox(key ?? `event-streaming-dev-key-${siteId}`);
+      const salt = Buffer.from(await loadOrCreate('encryptionSalt', newSalt), 'base64');
+      box = createSecretBox(passphrase, salt, { v1Passphrase });
     },
 
     siteId(): string {
@@ -64,7 +91,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     publicUrl(): string | null {
       const url = config().publicUrl;
-      return url ? url.replace(/\/+$/, '') : null;
+      return url ? trimTrailingSlashes(url) : null;
     },
 
     encrypt(plain: string): string {
