@@ -70,6 +70,3 @@ export const CALLBACK_TOKEN_PERMISSIONS = [STREAM_ACTIONS.notify] as const;
 
 export const CRON_PULL_JOB = 'eventStreamingPull';
 export const CRON_MAINTENANCE_JOB = 'eventStreamingMaintenance';
-
-/** Header a site sends with every site-to-site request so the peer can check who is calling. */
-export const SITE_HEADER = 'x-event-streaming-site';

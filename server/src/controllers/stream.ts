@@ -47,7 +47,7 @@ const pageOf = (q: PullUpdates.Request['query'], max: number, fallback: number) 
 });
 
 /**
- * The site-to-site content API (prefix /api/event-streaming), authenticated by API tokens.
+ * The site-to-site content API (prefix `API_PREFIX`, protocol/wire.ts), authenticated by API tokens.
  * A consumer is known by the API token it registered with; it reads only its own stream.
  * Errors are mapped once, in controllers/index.ts.
  */

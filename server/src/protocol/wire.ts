@@ -8,7 +8,8 @@ import { PLUGIN_ID } from '../constants';
 /** Prefix of the site-to-site content API (Strapi mounts content-API routes under /api/<plugin>). */
 export const API_PREFIX = `/api/${PLUGIN_ID}`;
 
-export { SITE_HEADER } from '../constants';
+/** Header a site sends with every site-to-site request so the peer can check who is calling. */
+export const SITE_HEADER = 'x-event-streaming-site';
 
 /** Most hops of a `via` chain (a document reached through references from an approved one). */
 export const MAX_VIA_HOPS = 16;

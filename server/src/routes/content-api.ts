@@ -1,7 +1,7 @@
 import { ROUTES } from '../protocol/wire';
 
 /**
- * Site-to-site API, prefix /api/event-streaming, authenticated by API tokens. A custom token
+ * Site-to-site API, prefix `API_PREFIX` (protocol/wire.ts), authenticated by API tokens. A custom token
  * needs the matching `plugin::event-streaming.stream.<action>` permission (see README).
  */
 export default {

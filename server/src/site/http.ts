@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import axios, { type AxiosRequestConfig } from 'axios';
 import type { Core } from '@strapi/strapi';
 import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
-import { SITE_HEADER } from '../constants';
+import { SITE_HEADER } from '../protocol/wire';
 import type { OutboundPolicy, PluginConfig } from '../config';
 import { RemoteError } from '../engine/errors';
 import { getService } from '../utils';

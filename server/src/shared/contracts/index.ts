@@ -4,7 +4,7 @@
  * Type-only: nothing here may import Strapi or run code.
  *
  * Admin API (admin JWT + RBAC), prefix `/event-streaming`: every response body is `{ data, meta? }`.
- * Site-to-site API (API token), prefix `/api/event-streaming`: the protocol's messages.
+ * Site-to-site API (API token), prefix `API_PREFIX` (protocol/wire.ts): the protocol's messages.
  * Every error of both is Strapi's envelope `{ data: null, error: { status, name, message, details } }`.
  */
 export type * from './models';

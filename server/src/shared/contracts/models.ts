@@ -262,13 +262,13 @@ export interface DocumentOrigin {
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Site-to-site content API (API token), prefix `/api/event-streaming`.
+ * Site-to-site content API (API token), prefix `API_PREFIX` (protocol/wire.ts).
  * ------------------------------------------------------------------------------------------- */
 
 export interface RegisterRequest {
   siteId: string;
   name: string;
-  /** Base URL of the consumer (notifications go to `${callbackUrl}/api/event-streaming/notify`). */
+  /** Base URL of the consumer (notifications go to the `notify` route below the callback URL). */
   callbackUrl: string | null;
   callbackToken: string | null;
   subscriptions: Array<{ contentType: string }>;

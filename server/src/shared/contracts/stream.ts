@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-namespace -- one `declare namespace` per endpoint, as content-releases' shared/contracts (type-only, no runtime code) */
 /**
- * The site-to-site content API (API token), prefix `/api/event-streaming`. Its answers are not
+ * The site-to-site content API (API token), prefix `API_PREFIX` (protocol/wire.ts). Its answers are not
  * wrapped in `{ data }`: they are the protocol's messages (protocol/checks.ts checks each one).
  */
 import type { FetchDocumentResponse, ListDocumentsResponse, NotifyRequest, PullResponse, RegisterBody, RegisterResponse } from './models';

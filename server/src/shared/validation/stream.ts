@@ -1,5 +1,5 @@
 /**
- * The site-to-site content API (prefix /api/event-streaming): the registration body and the pull
+ * The site-to-site content API (prefix `API_PREFIX`, protocol/wire.ts): the registration body and the pull
  * queries (served by the producer), the notification body (served by the consumer). Whether a
  * content type is streamable here, and who may read what, is checked by the services afterwards.
  *
