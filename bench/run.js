@@ -542,6 +542,7 @@ async function runTransfer(producer, dest, expected) {
     const env = { ...producer.env, PORT: '0' };
     delete env.HARNESS_PARENT_PID;
     const r = await L.runChild(bin, args, { cwd: PLAYGROUND, env, timeoutMs: 30 * 60 * 1000 });
+    // eslint-disable-next-line no-control-regex -- strips ANSI colour codes from the output
     const output = `${r.stdout}\n${r.stderr}`.replace(/\u001b\[[0-9;]*m/g, '');
     const got = { customers: await L.restCount(dest, 'customers'), items: await L.restCount(dest, 'items') };
     const ok = r.code === 0 && got.customers === expected.customers && got.items === expected.items;

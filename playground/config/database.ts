@@ -10,7 +10,7 @@ function appRoot(): string {
   let dir = __dirname;
   for (let i = 0; i < 4; i += 1) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
+       
       if (require(path.join(dir, 'package.json')).name === 'event-streaming-playground') return dir;
     } catch {
       /* keep walking */

@@ -9,7 +9,7 @@
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import type { Site } from './sites';
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+
 const { adminConnection } = require('./pg') as { adminConnection: () => Record<string, unknown> };
 
 export type Row = Record<string, any>;

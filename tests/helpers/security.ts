@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import type { HttpResult, Site } from './sites';
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+
 const { adminConnection } = require('./pg') as { adminConnection: () => Record<string, unknown> };
 
 export type Row = Record<string, unknown>;
@@ -119,7 +119,6 @@ export function sendLarge(
   token: string | null,
   contentType = 'application/json'
 ): Promise<HttpResult> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const http = require('node:http') as typeof import('node:http');
   const payload = Buffer.from(body);
   return new Promise((resolve, reject) => {

@@ -5,7 +5,6 @@
  */
 import { expectStatus, waitFor, type Site } from './sites';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const STREAM_PERMISSIONS: string[] = require('./permissions').PRODUCER_TOKEN_PERMISSIONS;
 
 export interface SubscriptionInput {

@@ -20,7 +20,7 @@ let callbackToken: string;
 let spareToken: string; // a custom stream token on P that registered nothing
 let readOnly: string;
 let customerId: string;
-let syncLogId: number;
+let _syncLogId: number; // read to prove the sync log lists an entry
 let mappingId: number;
 
 beforeAll(async () => {
@@ -41,7 +41,7 @@ beforeAll(async () => {
   callbackToken = await tokenSecret(C, minted.id);
   spareToken = (await P.createApiToken({ name: 'spare stream token', type: 'custom', permissions: STREAM_PERMISSIONS })).accessKey;
   readOnly = (await P.createApiToken({ name: 'read only', type: 'read-only' })).accessKey;
-  syncLogId = expectStatus(await C.admin('GET', '/event-streaming/sync-logs?pageSize=1'), 'sync logs').body.data[0].id;
+  _syncLogId = expectStatus(await C.admin('GET', '/event-streaming/sync-logs?pageSize=1'), 'sync logs').body.data[0].id;
   mappingId = expectStatus(
     await C.admin('POST', '/event-streaming/mappings', {
       mappingName: 'bad-input-map',
@@ -854,6 +854,7 @@ function capped(): Array<{ name: string; site: 'P' | 'C'; path: string; who: Who
 }
 
 /** Strapi's http logger line of a request answered with a 5xx. */
+// eslint-disable-next-line no-control-regex -- Strapi colours the status in its request log
 const SERVER_ERROR_LINE = /http(\u001b\[\d+m)?: [A-Z]+ \S+ \(\d+ ms\) 5\d\d/g;
 
 test('every bad input is a 4xx with a readable message, and the table changes nothing on either site', async () => {
@@ -945,7 +946,7 @@ test('every bad input is a 4xx with a readable message, and the table changes no
     }
   }
   const tried = table.length + capped().length;
-  // eslint-disable-next-line no-console
+
   console.log(
     `bad inputs tried: ${tried} (${table.length} rejected with a 4xx, ${capped().length} accepted and capped); statuses: ${JSON.stringify(statuses)}`
   );

@@ -2,9 +2,6 @@
  * Issue 4 (part): real content — dependencies fetched on demand (relations, relations inside
  * repeatable components, nested relations), media copied, Draft & Publish, back-fill.
  */
-import fs from 'fs';
-import path from 'path';
-import os from 'os';
 import { startSites, stopAll, expectStatus, type Site } from '../helpers/sites';
 import { eventually, getDoc, link, list, pullNow, setStatus, syncLogs, type Link } from '../helpers/streaming';
 import { INVOICE } from '../helpers/uids';

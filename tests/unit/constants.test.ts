@@ -1,6 +1,6 @@
 import { PRODUCER_TOKEN_PERMISSIONS, STREAM_ACTIONS } from '../../server/src/constants';
 import contentApi from '../../server/src/routes/content-api';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const { PRODUCER_TOKEN_PERMISSIONS: JS_COPY } = require('../helpers/permissions');
 
 test('the JS copy used by the demo and benchmarks equals the server constant', () => {
