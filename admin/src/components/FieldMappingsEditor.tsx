@@ -1,28 +1,16 @@
 import * as React from 'react';
-import {
-  Box,
-  Button,
-  Field,
-  Flex,
-  IconButton,
-  SingleSelect,
-  SingleSelectOption,
-  Table,
-  Tbody,
-  Td,
-  Textarea,
-  TextInput,
-  Th,
-  Thead,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
+import { Button, Typography } from '@strapi/design-system';
 import { ListPlus, Plus, Trash } from '@strapi/icons';
-import { useIntl } from 'react-intl';
 
-import { getTrad } from '../utils/getTrad';
+import { useT } from '../hooks/useT';
 
-import type { DocumentTypeMapping, FieldMapping, StreamableContentType } from '../api';
+import { EditableTable } from './form/EditableTable';
+import { SelectField, TextField } from './form/fields';
+import { RowActions } from './list/RowActions';
+
+import type { Column } from './list/DataTable';
+
+import type { DocumentTypeMapping, FieldMapping, StreamableContentType } from '../api/contracts';
 
 type Attribute = StreamableContentType['attributes'][number];
 export type MappingType = FieldMapping['mappingType'];
@@ -47,7 +35,6 @@ const MAPPING_TYPE_LABELS: Record<MappingType, string> = {
   component: 'Component (child table)',
   relation: 'Relation (document)',
 };
-const NO_MAPPING = '__none__';
 /** Attribute types whose default value is text, never parsed as JSON. */
 const TEXT_TYPES = new Set(['string', 'text', 'richtext', 'email', 'uid', 'enumeration', 'password']);
 
@@ -109,11 +96,11 @@ interface FieldMappingsEditorProps {
   disabled?: boolean;
 }
 
+const CELL = { paddingTop: 2, paddingBottom: 2 } as const;
+
 /** The field mappings of a Document Type Mapping: local field ← remote field, default, type, inner mapping, filters. */
 export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, errors, disabled = false }: FieldMappingsEditorProps) => {
-  const { formatMessage } = useIntl();
-  const t = (key: string, defaultMessage: string) => formatMessage({ id: getTrad(key), defaultMessage });
-
+  const t = useT();
   const byName = React.useMemo(() => new Map(attributes.map((a) => [a.name, a])), [attributes]);
   const used = new Set(rows.map((row) => row.localField));
   const unmapped = attributes.filter((a) => !used.has(a.name));
@@ -133,216 +120,189 @@ export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, erro
 
   const handleLocalField = (index: number, name: string) => {
     const row = rows[index];
-    const attribute = byName.get(name);
     update(index, {
       localField: name,
       remoteField: !row.remoteField || row.remoteField === row.localField ? name : row.remoteField,
-      mappingType: suggestMappingType(attribute),
+      mappingType: suggestMappingType(byName.get(name)),
     });
   };
 
+  /** A new mapping type clears what it does not use (inner mapping, filters). */
+  const handleMappingType = (index: number, mappingType: MappingType) =>
+    update(index, {
+      mappingType,
+      ...(mappingType === 'none' ? { mapping: null } : {}),
+      ...(mappingType !== 'relation' ? { remoteValueFilters: '' } : {}),
+    });
+
+  /** Inner mappings of the component or relation target first; all mappings when none targets it. */
   const innerMappingsFor = (attribute: Attribute | undefined) => {
     const target = attribute?.component ?? attribute?.target;
     const matching = target ? mappings.filter((m) => m.localContentType === target) : [];
     return matching.length > 0 ? matching : mappings;
   };
 
-  return (
-    <Flex direction="column" alignItems="stretch" gap={3}>
-      {rows.length === 0 ? (
-        <Box padding={4} background="neutral100" hasRadius>
-          <Typography textColor="neutral600">
-            {t(
-              'mappings.form.fields.empty',
-              'No field mapped: every field is copied under its own name. Add the fields whose name, shape or default differs.'
-            )}
+  const labels = {
+    localField: t('mappings.form.fields.localField', 'Local field'),
+    remoteField: t('mappings.form.fields.remoteField', 'Remote field'),
+    defaultValue: t('mappings.form.fields.defaultValue', 'Default value'),
+    mappingType: t('mappings.form.fields.mappingType', 'Mapping type'),
+    mapping: t('mappings.form.fields.innerMapping', 'Inner mapping'),
+    remoteValueFilters: t('mappings.form.fields.remoteValueFilters', 'Remote value filters'),
+  };
+  /** The props every cell's field shares: its name and error path, label, disabled state. */
+  const field = (index: number, name: keyof typeof labels) => ({
+    name: `fieldMappings.${index}.${name}`,
+    label: labels[name],
+    labelHidden: true,
+    error: errors[`fieldMappings.${index}.${name}`],
+    disabled,
+  });
+
+  const columns: Array<Column<FieldMappingRow>> = [
+    {
+      id: 'localField',
+      header: labels.localField,
+      cellProps: { ...CELL, minWidth: '20rem' },
+      cell: (row, index) => (
+        <SelectField
+          {...field(index, 'localField')}
+          required
+          placeholder={t('mappings.form.fields.pickField', 'Pick a field')}
+          value={row.localField || null}
+          options={attributes.map((a) => ({
+            value: a.name,
+            label: `${a.name}${a.required ? ' *' : ''} (${a.type})`,
+            disabled: a.name !== row.localField && used.has(a.name),
+          }))}
+          onChange={(value) => handleLocalField(index, value ?? '')}
+        />
+      ),
+    },
+    {
+      id: 'remoteField',
+      header: labels.remoteField,
+      cellProps: { ...CELL, minWidth: '16rem' },
+      cell: (row, index) => (
+        <TextField
+          {...field(index, 'remoteField')}
+          placeholder={t('mappings.form.fields.unmapped', 'Not mapped')}
+          value={row.remoteField}
+          onChange={(value) => update(index, { remoteField: value })}
+        />
+      ),
+    },
+    {
+      id: 'defaultValue',
+      header: labels.defaultValue,
+      cellProps: { ...CELL, minWidth: '14rem' },
+      cell: (row, index) => (
+        <TextField
+          {...field(index, 'defaultValue')}
+          placeholder={t('mappings.form.fields.noDefault', 'None')}
+          value={row.defaultValue}
+          onChange={(value) => update(index, { defaultValue: value })}
+        />
+      ),
+    },
+    {
+      id: 'mappingType',
+      header: labels.mappingType,
+      cellProps: { ...CELL, minWidth: '14rem' },
+      cell: (row, index) => (
+        <SelectField
+          {...field(index, 'mappingType')}
+          value={row.mappingType}
+          options={MAPPING_TYPES.map((type) => ({ value: type, label: t(`mappings.mappingType.${type}`, MAPPING_TYPE_LABELS[type]) }))}
+          onChange={(value) => handleMappingType(index, MAPPING_TYPES.find((type) => type === value) ?? 'none')}
+        />
+      ),
+    },
+    {
+      id: 'mapping',
+      header: labels.mapping,
+      cellProps: { ...CELL, minWidth: '16rem' },
+      cell: (row, index) => (
+        <SelectField
+          {...field(index, 'mapping')}
+          disabled={disabled || row.mappingType === 'none'}
+          noneLabel={t('mappings.form.fields.noInnerMapping', 'None')}
+          value={row.mapping}
+          options={innerMappingsFor(byName.get(row.localField)).map((m) => ({ value: m.mappingName, label: m.mappingName }))}
+          onChange={(value) => update(index, { mapping: value })}
+        />
+      ),
+    },
+    {
+      id: 'remoteValueFilters',
+      header: labels.remoteValueFilters,
+      cellProps: { ...CELL, minWidth: '20rem' },
+      cell: (row, index) =>
+        row.mappingType === 'relation' ? (
+          <TextField
+            {...field(index, 'remoteValueFilters')}
+            error={
+              errors[`fieldMappings.${index}.remoteValueFilters`] ??
+              (parseFilters(row.remoteValueFilters).invalid
+                ? t('mappings.form.fields.filtersInvalid', 'Enter a JSON object, e.g. {"type": "customer"}.')
+                : undefined)
+            }
+            multiline
+            placeholder='{"type": "customer"}'
+            value={row.remoteValueFilters}
+            onChange={(value) => update(index, { remoteValueFilters: value })}
+          />
+        ) : (
+          <Typography variant="pi" textColor="neutral500">
+            {t('mappings.form.fields.filtersRelationOnly', 'Relation mappings only')}
           </Typography>
-        </Box>
-      ) : (
-        <Table colCount={7} rowCount={rows.length + 1}>
-          <Thead>
-            <Tr>
-              <Th>
-                <Typography variant="sigma">{t('mappings.form.fields.localField', 'Local field')}</Typography>
-              </Th>
-              <Th>
-                <Typography variant="sigma">{t('mappings.form.fields.remoteField', 'Remote field')}</Typography>
-              </Th>
-              <Th>
-                <Typography variant="sigma">{t('mappings.form.fields.defaultValue', 'Default value')}</Typography>
-              </Th>
-              <Th>
-                <Typography variant="sigma">{t('mappings.form.fields.mappingType', 'Mapping type')}</Typography>
-              </Th>
-              <Th>
-                <Typography variant="sigma">{t('mappings.form.fields.innerMapping', 'Inner mapping')}</Typography>
-              </Th>
-              <Th>
-                <Typography variant="sigma">{t('mappings.form.fields.remoteValueFilters', 'Remote value filters')}</Typography>
-              </Th>
-              <Th>
-                <Typography variant="sigma">{t('common.actions', 'Actions')}</Typography>
-              </Th>
-            </Tr>
-          </Thead>
-          <Tbody>
-            {rows.map((row, index) => {
-              const error = (field: string) => errors[`fieldMappings.${index}.${field}`];
-              const attribute = byName.get(row.localField);
-              const nested = row.mappingType !== 'none';
-              const filters = parseFilters(row.remoteValueFilters);
-              const innerOptions = innerMappingsFor(attribute);
-              return (
-                <Tr key={row.key} style={{ verticalAlign: 'top' }}>
-                  <Td minWidth="20rem" paddingTop={2} paddingBottom={2}>
-                    <Field.Root name={`fieldMappings.${index}.localField`} error={error('localField')} required>
-                      <SingleSelect
-                        aria-label={t('mappings.form.fields.localField', 'Local field')}
-                        placeholder={t('mappings.form.fields.pickField', 'Pick a field')}
-                        value={row.localField || null}
-                        disabled={disabled}
-                        onChange={(value: string | number) => handleLocalField(index, String(value))}
-                      >
-                        {row.localField && !attribute ? (
-                          <SingleSelectOption value={row.localField}>{row.localField}</SingleSelectOption>
-                        ) : null}
-                        {attributes.map((a) => (
-                          <SingleSelectOption key={a.name} value={a.name} disabled={a.name !== row.localField && used.has(a.name)}>
-                            {`${a.name}${a.required ? ' *' : ''} (${a.type})`}
-                          </SingleSelectOption>
-                        ))}
-                      </SingleSelect>
-                      <Field.Error />
-                    </Field.Root>
-                  </Td>
-                  <Td minWidth="16rem" paddingTop={2} paddingBottom={2}>
-                    <Field.Root name={`fieldMappings.${index}.remoteField`} error={error('remoteField')}>
-                      <TextInput
-                        aria-label={t('mappings.form.fields.remoteField', 'Remote field')}
-                        placeholder={t('mappings.form.fields.unmapped', 'Not mapped')}
-                        value={row.remoteField}
-                        disabled={disabled}
-                        onChange={(e: React.ChangeEvent<HTMLInputElement>) => update(index, { remoteField: e.target.value })}
-                      />
-                      <Field.Error />
-                    </Field.Root>
-                  </Td>
-                  <Td minWidth="14rem" paddingTop={2} paddingBottom={2}>
-                    <Field.Root name={`fieldMappings.${index}.defaultValue`} error={error('defaultValue')}>
-                      <TextInput
-                        aria-label={t('mappings.form.fields.defaultValue', 'Default value')}
-                        placeholder={t('mappings.form.fields.noDefault', 'None')}
-                        value={row.defaultValue}
-                        disabled={disabled}
-                        onChange={(e: React.ChangeEvent<HTMLInputElement>) => update(index, { defaultValue: e.target.value })}
-                      />
-                      <Field.Error />
-                    </Field.Root>
-                  </Td>
-                  <Td minWidth="14rem" paddingTop={2} paddingBottom={2}>
-                    <Field.Root name={`fieldMappings.${index}.mappingType`} error={error('mappingType')}>
-                      <SingleSelect
-                        aria-label={t('mappings.form.fields.mappingType', 'Mapping type')}
-                        value={row.mappingType}
-                        disabled={disabled}
-                        onChange={(value: string | number) =>
-                          update(index, {
-                            mappingType: value as MappingType,
-                            ...(value === 'none' ? { mapping: null, remoteValueFilters: '' } : {}),
-                            ...(value === 'component' ? { remoteValueFilters: '' } : {}),
-                          })
-                        }
-                      >
-                        {MAPPING_TYPES.map((type) => (
-                          <SingleSelectOption key={type} value={type}>
-                            {formatMessage({ id: getTrad(`mappings.mappingType.${type}`), defaultMessage: MAPPING_TYPE_LABELS[type] })}
-                          </SingleSelectOption>
-                        ))}
-                      </SingleSelect>
-                      <Field.Error />
-                    </Field.Root>
-                  </Td>
-                  <Td minWidth="16rem" paddingTop={2} paddingBottom={2}>
-                    <Field.Root name={`fieldMappings.${index}.mapping`} error={error('mapping')}>
-                      <SingleSelect
-                        aria-label={t('mappings.form.fields.innerMapping', 'Inner mapping')}
-                        value={row.mapping ?? NO_MAPPING}
-                        disabled={disabled || !nested}
-                        onChange={(value: string | number) => update(index, { mapping: value === NO_MAPPING ? null : String(value) })}
-                      >
-                        <SingleSelectOption value={NO_MAPPING}>{t('mappings.form.fields.noInnerMapping', 'None')}</SingleSelectOption>
-                        {row.mapping && !innerOptions.some((m) => m.mappingName === row.mapping) ? (
-                          <SingleSelectOption value={row.mapping}>{row.mapping}</SingleSelectOption>
-                        ) : null}
-                        {innerOptions.map((m) => (
-                          <SingleSelectOption key={m.id} value={m.mappingName}>
-                            {m.mappingName}
-                          </SingleSelectOption>
-                        ))}
-                      </SingleSelect>
-                      <Field.Error />
-                    </Field.Root>
-                  </Td>
-                  <Td minWidth="20rem" paddingTop={2} paddingBottom={2}>
-                    {row.mappingType === 'relation' ? (
-                      <Field.Root
-                        name={`fieldMappings.${index}.remoteValueFilters`}
-                        error={
-                          error('remoteValueFilters') ??
-                          (filters.invalid
-                            ? t('mappings.form.fields.filtersInvalid', 'Enter a JSON object, e.g. {"type": "customer"}.')
-                            : undefined)
-                        }
-                      >
-                        <Textarea
-                          aria-label={t('mappings.form.fields.remoteValueFilters', 'Remote value filters')}
-                          placeholder='{"type": "customer"}'
-                          value={row.remoteValueFilters}
-                          disabled={disabled}
-                          onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => update(index, { remoteValueFilters: e.target.value })}
-                        />
-                        <Field.Error />
-                      </Field.Root>
-                    ) : (
-                      <Typography variant="pi" textColor="neutral500">
-                        {t('mappings.form.fields.filtersRelationOnly', 'Relation mappings only')}
-                      </Typography>
-                    )}
-                  </Td>
-                  <Td paddingTop={2} paddingBottom={2}>
-                    <IconButton
-                      label={t('mappings.form.fields.remove', 'Remove field')}
-                      variant="ghost"
-                      disabled={disabled}
-                      onClick={() => onChange(rows.filter((_, i) => i !== index))}
-                    >
-                      <Trash />
-                    </IconButton>
-                  </Td>
-                </Tr>
-              );
-            })}
-          </Tbody>
-        </Table>
+        ),
+    },
+    {
+      id: 'actions',
+      header: t('common.actions', 'Actions'),
+      cellProps: CELL,
+      cell: (_, index) => (
+        <RowActions
+          actions={[
+            {
+              label: t('mappings.form.fields.remove', 'Remove field'),
+              icon: <Trash />,
+              disabled,
+              onClick: () => onChange(rows.filter((__, i) => i !== index)),
+            },
+          ]}
+        />
+      ),
+    },
+  ];
+
+  return (
+    <EditableTable
+      columns={columns}
+      rows={rows}
+      rowKey={(row) => row.key}
+      rowStyle={{ verticalAlign: 'top' }}
+      emptyText={t(
+        'mappings.form.fields.empty',
+        'No field mapped: every field is copied under its own name. Add the fields whose name, shape or default differs.'
       )}
-      {errors.fieldMappings ? (
-        <Typography variant="pi" textColor="danger600">
-          {errors.fieldMappings}
-        </Typography>
-      ) : null}
-      <Flex gap={2}>
-        <Button variant="secondary" startIcon={<Plus />} disabled={disabled} onClick={() => onChange([...rows, newRow()])}>
-          {t('mappings.form.fields.add', 'Add field')}
-        </Button>
-        <Button
-          variant="tertiary"
-          startIcon={<ListPlus />}
-          disabled={disabled || unmapped.length === 0}
-          onClick={() => onChange([...rows, ...unmapped.map((a) => newRow(a))])}
-        >
-          {t('mappings.form.fields.addAll', 'Add all remaining fields')}
-        </Button>
-      </Flex>
-    </Flex>
+      error={errors.fieldMappings}
+      buttons={
+        <>
+          <Button variant="secondary" startIcon={<Plus />} disabled={disabled} onClick={() => onChange([...rows, newRow()])}>
+            {t('mappings.form.fields.add', 'Add field')}
+          </Button>
+          <Button
+            variant="tertiary"
+            startIcon={<ListPlus />}
+            disabled={disabled || unmapped.length === 0}
+            onClick={() => onChange([...rows, ...unmapped.map((a) => newRow(a))])}
+          >
+            {t('mappings.form.fields.addAll', 'Add all remaining fields')}
+          </Button>
+        </>
+      }
+    />
   );
 };

@@ -2,7 +2,7 @@ import * as React from 'react';
 import { useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
-import type { PullResult } from '../api';
+import type { PullResult } from '../api/contracts';
 import { getErrorMessage } from '../utils/errors';
 import { getTrad } from '../utils/getTrad';
 

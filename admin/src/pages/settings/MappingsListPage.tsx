@@ -1,41 +1,39 @@
 import * as React from 'react';
-import { Dialog, Flex, IconButton, LinkButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
-import { Pencil, Plus, Trash, WarningCircle } from '@strapi/icons';
-import { ConfirmDialog, Layouts, Page } from '@strapi/strapi/admin';
-import { useIntl } from 'react-intl';
+import { LinkButton, Typography } from '@strapi/design-system';
+import { Pencil, Plus, Trash } from '@strapi/icons';
 import { Link as RouterLink, useNavigate } from 'react-router-dom';
 
-import { useApi, type DocumentTypeMapping } from '../../api';
+import { useDeleteMappingMutation, useMappingsQuery } from '../../api/hooks';
+import { ConfirmAction } from '../../components/ConfirmAction';
 import { ContentTypeName } from '../../components/ContentTypeName';
 import { DateTime } from '../../components/DateTime';
-import { EmptyState, ErrorState, LoadingState } from '../../components/States';
-import { useContentTypes } from '../../hooks/useContentTypes';
+import { DataTable, type Column } from '../../components/list/DataTable';
+import { ListLayout } from '../../components/list/ListLayout';
+import { RowActions } from '../../components/list/RowActions';
 import { useNotify } from '../../hooks/useNotify';
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
-import { useRequest } from '../../hooks/useRequest';
-import { getTrad } from '../../utils/getTrad';
-import { ListHeader } from '../../components/ListHeader';
+import { useT } from '../../hooks/useT';
+
+import type { DocumentTypeMapping } from '../../api/contracts';
 
 /** Settings → Event Streaming → Mappings: the Document Type Mappings of this (consumer) site. */
 export const MappingsListPage = () => {
-  const { formatMessage } = useIntl();
+  const t = useT();
   const navigate = useNavigate();
-  const api = useApi();
   const notify = useNotify();
   const { canConfigureMappings } = usePluginPermissions();
-  const { byUid } = useContentTypes();
-  const { data, error, isLoading, isFetching, refetch } = useRequest(() => api.listMappings(), [api]);
-  const [toDelete, setToDelete] = React.useState<DocumentTypeMapping | null>(null);
-
-  const title = formatMessage({ id: getTrad('mappings.title'), defaultMessage: 'Mappings' });
+  const query = useMappingsQuery();
+  const remove = useDeleteMappingMutation();
+  const [toDelete, setToDelete] = React.useState<number | null>(null);
+  const mappings = query.data ?? [];
+  const deleting = mappings.find((mapping) => mapping.id === toDelete);
 
   const handleDelete = async () => {
-    if (!toDelete) return;
+    if (!deleting) return;
     try {
-      await api.deleteMapping(toDelete.id);
-      notify.success(formatMessage({ id: getTrad('mappings.delete.success'), defaultMessage: 'The mapping was deleted.' }));
+      await remove.mutateAsync(deleting.id);
+      notify.success(t('mappings.delete.success', 'The mapping was deleted.'));
       setToDelete(null);
-      await refetch();
     } catch (err) {
       notify.error(err);
     }
@@ -43,129 +41,57 @@ export const MappingsListPage = () => {
 
   const createButton = canConfigureMappings ? (
     <LinkButton tag={RouterLink} to="create" startIcon={<Plus />}>
-      {formatMessage({ id: getTrad('mappings.create'), defaultMessage: 'Add mapping' })}
+      {t('mappings.create', 'Add mapping')}
     </LinkButton>
   ) : undefined;
 
-  const renderBody = () => {
-    if (isLoading) return <LoadingState />;
-    if (error && !data) return <ErrorState error={error} onRetry={refetch} />;
-    const mappings = data ?? [];
-    if (mappings.length === 0) {
-      return (
-        <EmptyState
-          content={formatMessage({
-            id: getTrad('mappings.empty'),
-            defaultMessage: 'No mapping yet. A mapping translates a producer content type into a differently shaped local one.',
-          })}
-          action={createButton}
+  const columns: Array<Column<DocumentTypeMapping>> = [
+    { id: 'name', header: t('mappings.list.name', 'Name'), cell: (m) => <Typography fontWeight="semiBold">{m.mappingName}</Typography> },
+    { id: 'local', header: t('mappings.list.local', 'Local content type'), cell: (m) => <ContentTypeName uid={m.localContentType} /> },
+    { id: 'remote', header: t('mappings.list.remote', 'Remote content type'), cell: (m) => <Typography>{m.remoteContentType}</Typography> },
+    { id: 'fields', header: t('mappings.list.fields', 'Fields'), cell: (m) => <Typography>{m.fieldMappings.length}</Typography> },
+    { id: 'updatedAt', header: t('mappings.list.updatedAt', 'Updated'), cell: (m) => <DateTime value={m.updatedAt} /> },
+    {
+      id: 'actions',
+      header: t('common.actions', 'Actions'),
+      cell: (mapping) => (
+        <RowActions
+          actions={[
+            { label: t('common.edit', 'Edit'), icon: <Pencil />, onClick: () => navigate(String(mapping.id)) },
+            { label: t('common.delete', 'Delete'), icon: <Trash />, visible: canConfigureMappings, onClick: () => setToDelete(mapping.id) },
+          ]}
         />
-      );
-    }
-    return (
-      <Table colCount={5} rowCount={mappings.length + 1}>
-        <Thead>
-          <Tr>
-            <Th>
-              <Typography variant="sigma">{formatMessage({ id: getTrad('mappings.list.name'), defaultMessage: 'Name' })}</Typography>
-            </Th>
-            <Th>
-              <Typography variant="sigma">
-                {formatMessage({ id: getTrad('mappings.list.local'), defaultMessage: 'Local content type' })}
-              </Typography>
-            </Th>
-            <Th>
-              <Typography variant="sigma">
-                {formatMessage({ id: getTrad('mappings.list.remote'), defaultMessage: 'Remote content type' })}
-              </Typography>
-            </Th>
-            <Th>
-              <Typography variant="sigma">{formatMessage({ id: getTrad('mappings.list.fields'), defaultMessage: 'Fields' })}</Typography>
-            </Th>
-            <Th>
-              <Typography variant="sigma">
-                {formatMessage({ id: getTrad('mappings.list.updatedAt'), defaultMessage: 'Updated' })}
-              </Typography>
-            </Th>
-            <Th>
-              <Typography variant="sigma">{formatMessage({ id: getTrad('common.actions'), defaultMessage: 'Actions' })}</Typography>
-            </Th>
-          </Tr>
-        </Thead>
-        <Tbody>
-          {mappings.map((mapping) => (
-            <Tr key={mapping.id}>
-              <Td>
-                <Typography fontWeight="semiBold">{mapping.mappingName}</Typography>
-              </Td>
-              <Td>
-                <ContentTypeName uid={mapping.localContentType} byUid={byUid} />
-              </Td>
-              <Td>
-                <Typography>{mapping.remoteContentType}</Typography>
-              </Td>
-              <Td>
-                <Typography>{mapping.fieldMappings.length}</Typography>
-              </Td>
-              <Td>
-                <DateTime value={mapping.updatedAt} />
-              </Td>
-              <Td>
-                <Flex gap={1}>
-                  <IconButton
-                    label={formatMessage({ id: getTrad('common.edit'), defaultMessage: 'Edit' })}
-                    variant="ghost"
-                    onClick={() => navigate(String(mapping.id))}
-                  >
-                    <Pencil />
-                  </IconButton>
-                  {canConfigureMappings ? (
-                    <IconButton
-                      label={formatMessage({ id: getTrad('common.delete'), defaultMessage: 'Delete' })}
-                      variant="ghost"
-                      onClick={() => setToDelete(mapping)}
-                    >
-                      <Trash />
-                    </IconButton>
-                  ) : null}
-                </Flex>
-              </Td>
-            </Tr>
-          ))}
-        </Tbody>
-      </Table>
-    );
-  };
+      ),
+    },
+  ];
 
   return (
-    <Page.Main>
-      <ListHeader
-        title={title}
-        subtitle={formatMessage({
-          id: getTrad('mappings.subtitle'),
-          defaultMessage: 'How documents of a producer content type become documents of a local one.',
-        })}
-        primaryAction={createButton}
-        isFetching={isFetching}
-        onRefresh={refetch}
-      />
-      <Layouts.Content>{renderBody()}</Layouts.Content>
-      <Dialog.Root open={toDelete !== null} onOpenChange={(open: boolean) => !open && setToDelete(null)}>
-        <ConfirmDialog
-          title={formatMessage({ id: getTrad('mappings.delete.title'), defaultMessage: 'Delete mapping' })}
-          icon={<WarningCircle fill="danger600" />}
+    <ListLayout
+      title={t('mappings.title', 'Mappings')}
+      subtitle={t('mappings.subtitle', 'How documents of a producer content type become documents of a local one.')}
+      primaryAction={createButton}
+      query={query}
+      empty={
+        mappings.length === 0 && {
+          content: t('mappings.empty', 'No mapping yet. A mapping translates a producer content type into a differently shaped local one.'),
+          action: createButton,
+        }
+      }
+      overlays={
+        <ConfirmAction
+          open={deleting !== undefined}
           variant="danger"
+          title={t('mappings.delete.title', 'Delete mapping')}
           onConfirm={handleDelete}
+          onClose={() => setToDelete(null)}
         >
-          {formatMessage(
-            {
-              id: getTrad('mappings.delete.body'),
-              defaultMessage: 'Delete the mapping {name}? Subscriptions and mappings that use it must be changed first.',
-            },
-            { name: toDelete?.mappingName ?? '' }
-          )}
-        </ConfirmDialog>
-      </Dialog.Root>
-    </Page.Main>
+          {t('mappings.delete.body', 'Delete the mapping {name}? Subscriptions and mappings that use it must be changed first.', {
+            name: deleting?.mappingName ?? '',
+          })}
+        </ConfirmAction>
+      }
+    >
+      <DataTable columns={columns} rows={mappings} rowKey={(mapping) => mapping.id} />
+    </ListLayout>
   );
 };
