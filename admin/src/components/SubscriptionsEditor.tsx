@@ -1,12 +1,12 @@
 import { Button, Checkbox, Typography } from '@strapi/design-system';
-import { Plus, Trash } from '@strapi/icons';
+import { Plus } from '@strapi/icons';
 
 import { useT } from '../hooks/useT';
 
-import { SelectField, TextField } from './form/fields';
+import { mappingOption, SelectField, TextField } from './form/fields';
+import { useRowsEditor } from './form/useRowsEditor';
 import { EditableTable } from './form/EditableTable';
 import { type Column } from './list/DataTable';
-import { RowActions } from './list/RowActions';
 import { SubscriptionStatusBadge } from './StatusBadges';
 
 import type { DocumentTypeMapping, StreamableContentType, SubscriptionStatus } from '../api/contracts';
@@ -39,6 +39,14 @@ interface SubscriptionsEditorProps {
   disabled?: boolean;
 }
 
+const LABELS = {
+  contentType: ['producers.form.subscriptions.contentType', 'Content type (here)'],
+  remoteContentType: ['producers.form.subscriptions.remoteContentType', 'Remote content type'],
+  useSameName: ['producers.form.subscriptions.useSameName', 'Use same name'],
+  unsubscribed: ['producers.form.subscriptions.unsubscribed', 'Unsubscribe'],
+  mapping: ['producers.form.subscriptions.mapping', 'Mapping'],
+} as const;
+
 /**
  * The subscriptions of an Event Producer: local content type (picked from this site's types),
  * remote content type (defaults to the same UID), Use Same Name, Unsubscribe, mapping, and the
@@ -46,9 +54,15 @@ interface SubscriptionsEditorProps {
  */
 export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, errors, disabled = false }: SubscriptionsEditorProps) => {
   const t = useT();
-
-  const update = (index: number, patch: Partial<SubscriptionRow>) =>
-    onChange(rows.map((row, i) => (i === index ? { ...row, ...patch } : row)));
+  const { label, update, field, text, remove } = useRowsEditor({
+    prefix: 'subscriptions',
+    rows,
+    onChange,
+    errors,
+    disabled,
+    labels: LABELS,
+  });
+  const taken = new Set(rows.map((row) => row.contentType));
 
   const handleContentTypeChange = (index: number, contentType: string) => {
     const row = rows[index];
@@ -60,92 +74,56 @@ export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, er
     update(index, patch);
   };
 
-  const addRow = () =>
-    onChange([
-      ...rows,
-      { key: nextRowKey(), contentType: '', remoteContentType: '', useSameName: true, unsubscribed: false, mapping: null },
-    ]);
-
-  const taken = new Set(rows.map((row) => row.contentType));
-  /** The props every cell's field shares: its name and error path, label, disabled state. */
-  const field = (index: number, name: keyof SubscriptionRow, label: string) => ({
-    name: `subscriptions.${index}.${name}`,
-    label,
-    labelHidden: true,
-    error: errors[`subscriptions.${index}.${name}`],
-    disabled,
-  });
-  const checkbox = (index: number, name: 'useSameName' | 'unsubscribed', label: string) => (
+  const checkbox = (index: number, name: 'useSameName' | 'unsubscribed') => (
     <Checkbox
       checked={rows[index][name]}
       disabled={disabled}
-      aria-label={label}
+      aria-label={label(LABELS[name])}
       onCheckedChange={(checked: boolean | 'indeterminate') => update(index, { [name]: checked === true })}
     />
   );
 
-  const labels = {
-    contentType: t('producers.form.subscriptions.contentType', 'Content type (here)'),
-    remoteContentType: t('producers.form.subscriptions.remoteContentType', 'Remote content type'),
-    useSameName: t('producers.form.subscriptions.useSameName', 'Use same name'),
-    unsubscribed: t('producers.form.subscriptions.unsubscribed', 'Unsubscribe'),
-    mapping: t('producers.form.subscriptions.mapping', 'Mapping'),
-  };
-
   const columns: Array<Column<SubscriptionRow>> = [
     {
-      id: 'contentType',
-      header: labels.contentType,
-      cellProps: { minWidth: '22rem' },
+      header: LABELS.contentType,
+      minWidth: '22rem',
       cell: (row, index) => (
         <SelectField
-          {...field(index, 'contentType', labels.contentType)}
+          {...field(index, 'contentType')}
           required
           placeholder={t('producers.form.subscriptions.pickType', 'Pick a content type')}
           value={row.contentType || null}
-          options={contentTypes.map((ct) => ({
-            value: ct.uid,
-            label: `${ct.displayName} (${ct.uid})`,
-            disabled: ct.uid !== row.contentType && taken.has(ct.uid),
+          options={contentTypes.map(({ uid, displayName }) => ({
+            value: uid,
+            label: `${displayName} (${uid})`,
+            disabled: uid !== row.contentType && taken.has(uid),
           }))}
           onChange={(value) => handleContentTypeChange(index, value ?? '')}
         />
       ),
     },
     {
-      id: 'remoteContentType',
-      header: labels.remoteContentType,
-      cellProps: { minWidth: '24rem' },
-      cell: (row, index) => (
-        <TextField
-          {...field(index, 'remoteContentType', labels.remoteContentType)}
-          placeholder={row.contentType || 'api::customer.customer'}
-          value={row.remoteContentType}
-          onChange={(value) => update(index, { remoteContentType: value })}
-        />
-      ),
+      header: LABELS.remoteContentType,
+      minWidth: '24rem',
+      cell: (row, index) => <TextField {...text(index, 'remoteContentType')} placeholder={row.contentType || 'api::customer.customer'} />,
     },
-    { id: 'useSameName', header: labels.useSameName, cell: (_, index) => checkbox(index, 'useSameName', labels.useSameName) },
-    { id: 'unsubscribed', header: labels.unsubscribed, cell: (_, index) => checkbox(index, 'unsubscribed', labels.unsubscribed) },
+    { header: LABELS.useSameName, cell: (_, index) => checkbox(index, 'useSameName') },
+    { header: LABELS.unsubscribed, cell: (_, index) => checkbox(index, 'unsubscribed') },
     {
-      id: 'mapping',
-      header: labels.mapping,
-      cellProps: { minWidth: '18rem' },
+      header: LABELS.mapping,
+      minWidth: '18rem',
       cell: (row, index) => (
         <SelectField
-          {...field(index, 'mapping', labels.mapping)}
+          {...field(index, 'mapping')}
           noneLabel={t('producers.form.subscriptions.noMapping', 'None (same fields)')}
           value={row.mapping}
-          options={mappings
-            .filter((m) => !row.contentType || m.localContentType === row.contentType)
-            .map((m) => ({ value: m.mappingName, label: m.mappingName }))}
+          options={mappings.filter((m) => !row.contentType || m.localContentType === row.contentType).map(mappingOption)}
           onChange={(value) => update(index, { mapping: value })}
         />
       ),
     },
     {
-      id: 'status',
-      header: t('producers.form.subscriptions.status', 'Status'),
+      header: ['producers.form.subscriptions.status', 'Status'],
       cell: (row) =>
         row.status ? (
           <SubscriptionStatusBadge status={row.status} />
@@ -154,22 +132,6 @@ export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, er
             {t('producers.form.subscriptions.notSaved', 'Not saved yet')}
           </Typography>
         ),
-    },
-    {
-      id: 'actions',
-      header: t('common.actions', 'Actions'),
-      cell: (_, index) => (
-        <RowActions
-          actions={[
-            {
-              label: t('producers.form.subscriptions.remove', 'Remove subscription'),
-              icon: <Trash />,
-              disabled,
-              onClick: () => onChange(rows.filter((__, i) => i !== index)),
-            },
-          ]}
-        />
-      ),
     },
   ];
 
@@ -180,8 +142,21 @@ export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, er
       rowKey={(row) => row.key}
       emptyText={t('producers.form.subscriptions.empty', 'No subscription yet. Add the content types this site should receive.')}
       error={errors.subscriptions}
+      removeLabel={['producers.form.subscriptions.remove', 'Remove subscription']}
+      onRemove={remove}
+      disabled={disabled}
       buttons={
-        <Button variant="secondary" startIcon={<Plus />} onClick={addRow} disabled={disabled}>
+        <Button
+          variant="secondary"
+          startIcon={<Plus />}
+          disabled={disabled}
+          onClick={() =>
+            onChange([
+              ...rows,
+              { key: nextRowKey(), contentType: '', remoteContentType: '', useSameName: true, unsubscribed: false, mapping: null },
+            ])
+          }
+        >
           {t('producers.form.subscriptions.add', 'Add subscription')}
         </Button>
       }

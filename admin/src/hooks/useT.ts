@@ -3,6 +3,9 @@ import { useIntl } from 'react-intl';
 
 import { getTrad } from '../utils/getTrad';
 
+/** A message of this plugin: its key (without the plugin prefix) and its default (English) text. */
+export type Message = readonly [key: string, defaultMessage: string];
+
 /** Values of an ICU message (`{count}`, `{url}`, ...). */
 export type MessageValues = Record<string, string | number>;
 

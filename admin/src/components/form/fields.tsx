@@ -62,6 +62,9 @@ export interface SelectOption {
   disabled?: boolean;
 }
 
+/** A mapping as a select option (by its unique name). */
+export const mappingOption = ({ mappingName }: { mappingName: string }): SelectOption => ({ value: mappingName, label: mappingName });
+
 const NONE = '__none__';
 
 interface SelectFieldProps extends FieldProps {

@@ -3,17 +3,19 @@ import { Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/desig
 import { Pagination } from '@strapi/strapi/admin';
 
 import { DEFAULT_PAGE_SIZE, PAGE_SIZES } from '../../constants';
+import { useT, type Message } from '../../hooks/useT';
 
 import type { Paged } from '../../api/contracts';
 
-/** One column: its header and how a row fills its cell. */
+/** One column: its header (the message key is also the column's id) and how a row fills its cell. */
 export interface Column<T> {
-  id: string;
-  header: string;
+  header: Message;
   cell: (row: T, index: number) => React.ReactNode;
-  /** Props of every cell of the column (e.g. `minWidth`). */
-  cellProps?: Omit<React.ComponentProps<typeof Td>, 'children'>;
+  /** The cells' minimum width (table cells otherwise shrink to their content). */
+  minWidth?: string;
 }
+
+type CellProps = Omit<React.ComponentProps<typeof Td>, 'children'>;
 
 export interface DataTableProps<T> {
   columns: Array<Column<T>>;
@@ -21,19 +23,22 @@ export interface DataTableProps<T> {
   rowKey: (row: T) => string | number;
   /** Style of every row (e.g. top-aligned cells in a form table). */
   rowStyle?: React.CSSProperties;
+  /** Props of every cell (e.g. a smaller padding). */
+  cellProps?: CellProps;
   /** Paging of a server-paged list: page-size picker and page links below the table (paging kept in the URL). */
   pagination?: Paged<T>['meta']['pagination'];
 }
 
 /** A design-system table from column definitions, optionally with Strapi's URL-driven pagination. */
-export const DataTable = <T,>({ columns, rows, rowKey, rowStyle, pagination }: DataTableProps<T>) => {
+export const DataTable = <T,>({ columns, rows, rowKey, rowStyle, cellProps, pagination }: DataTableProps<T>) => {
+  const t = useT();
   const table = (
     <Table colCount={columns.length} rowCount={rows.length + 1}>
       <Thead>
         <Tr>
           {columns.map((column) => (
-            <Th key={column.id}>
-              <Typography variant="sigma">{column.header}</Typography>
+            <Th key={column.header[0]}>
+              <Typography variant="sigma">{t(...column.header)}</Typography>
             </Th>
           ))}
         </Tr>
@@ -42,7 +47,7 @@ export const DataTable = <T,>({ columns, rows, rowKey, rowStyle, pagination }: D
         {rows.map((row, index) => (
           <Tr key={rowKey(row)} style={rowStyle}>
             {columns.map((column) => (
-              <Td key={column.id} {...column.cellProps}>
+              <Td key={column.header[0]} minWidth={column.minWidth} {...cellProps}>
                 {column.cell(row, index)}
               </Td>
             ))}

@@ -63,10 +63,9 @@ export const ConsumerCard = ({ consumer, canApprove, onDelete }: ConsumerCardPro
   };
 
   const columns: Array<Column<ConsumerSubscription>> = [
-    { id: 'contentType', header: t('consumers.contentType', 'Content type'), cell: (s) => <ContentTypeName uid={s.contentType} /> },
+    { header: ['consumers.contentType', 'Content type'], cell: (s) => <ContentTypeName uid={s.contentType} /> },
     {
-      id: 'status',
-      header: t('producers.form.subscriptions.status', 'Status'),
+      header: ['producers.form.subscriptions.status', 'Status'],
       cell: (s) => (
         <Flex gap={2}>
           <SubscriptionStatusBadge status={s.status} />
@@ -75,8 +74,7 @@ export const ConsumerCard = ({ consumer, canApprove, onDelete }: ConsumerCardPro
       ),
     },
     {
-      id: 'since',
-      header: t('consumers.since', 'Streams from'),
+      header: ['consumers.since', 'Streams from'],
       cell: (s) => (
         <Typography textColor="neutral600">
           {s.approvedAtSeq !== null && s.status === 'Approved' ? t('consumers.sinceValue', 'after #{seq}', { seq: s.approvedAtSeq }) : '—'}
@@ -84,8 +82,7 @@ export const ConsumerCard = ({ consumer, canApprove, onDelete }: ConsumerCardPro
       ),
     },
     {
-      id: 'actions',
-      header: t('common.actions', 'Actions'),
+      header: ['common.actions', 'Actions'],
       cell: (s) =>
         canApprove ? (
           <Flex gap={2}>

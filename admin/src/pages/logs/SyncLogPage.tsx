@@ -124,10 +124,9 @@ export const SyncLogPage = () => {
   };
 
   const columns: Array<Column<SyncLogEntry>> = [
-    { id: 'seq', header: t('updateLog.seq', 'Seq'), cell: (entry) => <Typography fontWeight="semiBold">{entry.seq}</Typography> },
+    { header: ['updateLog.seq', 'Seq'], cell: (entry) => <Typography fontWeight="semiBold">{entry.seq}</Typography> },
     {
-      id: 'status',
-      header: t('syncLog.status', 'Status'),
+      header: ['syncLog.status', 'Status'],
       cell: (entry) => (
         <Flex direction="column" alignItems="flex-start" gap={1}>
           <SyncStatusBadge status={entry.status} />
@@ -136,8 +135,7 @@ export const SyncLogPage = () => {
       ),
     },
     {
-      id: 'contentType',
-      header: t('consumers.contentType', 'Content type'),
+      header: ['consumers.contentType', 'Content type'],
       cell: ({ contentType: uid, remoteContentType: remote }) => (
         <Flex direction="column" alignItems="flex-start">
           <ContentTypeName uid={uid} />
@@ -149,12 +147,11 @@ export const SyncLogPage = () => {
         </Flex>
       ),
     },
-    { id: 'document', header: t('updateLog.document', 'Document'), cell: (entry) => <SyncedDocumentCell entry={entry} /> },
-    { id: 'error', header: t('syncLog.error', 'Error'), cell: (entry) => <ErrorCell entry={entry} /> },
-    { id: 'updatedAt', header: t('syncLog.updatedAt', 'Last attempt'), cell: (entry) => <DateTime value={entry.updatedAt} /> },
+    { header: ['updateLog.document', 'Document'], cell: (entry) => <SyncedDocumentCell entry={entry} /> },
+    { header: ['syncLog.error', 'Error'], cell: (entry) => <ErrorCell entry={entry} /> },
+    { header: ['syncLog.updatedAt', 'Last attempt'], cell: (entry) => <DateTime value={entry.updatedAt} /> },
     {
-      id: 'actions',
-      header: t('common.actions', 'Actions'),
+      header: ['common.actions', 'Actions'],
       cell: (entry) => (
         <RowActions
           actions={[

@@ -42,21 +42,18 @@ export const UpdateLogPage = () => {
   const filtered = Boolean(contentType || updateType || documentId);
 
   const columns: Array<Column<UpdateLogEntry>> = [
-    { id: 'seq', header: t('updateLog.seq', 'Seq'), cell: (entry) => <Typography fontWeight="semiBold">{entry.seq ?? '—'}</Typography> },
+    { header: ['updateLog.seq', 'Seq'], cell: (entry) => <Typography fontWeight="semiBold">{entry.seq ?? '—'}</Typography> },
     {
-      id: 'updateType',
-      header: t('updateLog.updateType', 'Update type'),
+      header: ['updateLog.updateType', 'Update type'],
       cell: (entry) => <UpdateTypeBadge updateType={entry.updateType} />,
     },
-    { id: 'contentType', header: t('consumers.contentType', 'Content type'), cell: (entry) => <ContentTypeName uid={entry.contentType} /> },
+    { header: ['consumers.contentType', 'Content type'], cell: (entry) => <ContentTypeName uid={entry.contentType} /> },
     {
-      id: 'document',
-      header: t('updateLog.document', 'Document'),
+      header: ['updateLog.document', 'Document'],
       cell: (entry) => <DocumentCell documentId={entry.documentId} locale={entry.locale} />,
     },
     {
-      id: 'origin',
-      header: t('updateLog.origin', 'Origin'),
+      header: ['updateLog.origin', 'Origin'],
       cell: ({ originSiteId }) => (
         <Typography textColor="neutral600" title={originSiteId ?? undefined}>
           {originSiteId && originSiteId !== thisSiteId
@@ -65,10 +62,9 @@ export const UpdateLogPage = () => {
         </Typography>
       ),
     },
-    { id: 'createdAt', header: t('updateLog.createdAt', 'Recorded'), cell: (entry) => <DateTime value={entry.createdAt} /> },
+    { header: ['updateLog.createdAt', 'Recorded'], cell: (entry) => <DateTime value={entry.createdAt} /> },
     {
-      id: 'actions',
-      header: t('common.actions', 'Actions'),
+      header: ['common.actions', 'Actions'],
       cell: (entry) => (
         <RowActions actions={[{ label: t('common.viewJson', 'View JSON'), icon: <Eye />, onClick: () => setSelectedId(entry.id) }]} />
       ),

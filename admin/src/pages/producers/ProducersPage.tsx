@@ -104,17 +104,15 @@ export const ProducersPage = () => {
   ) : undefined;
 
   const columns: Array<Column<EventProducer>> = [
-    { id: 'producer', header: t('producers.list.producer', 'Producer'), cell: (producer) => <ProducerName producer={producer} /> },
-    { id: 'subscriptions', header: t('producers.list.subscriptions', 'Subscriptions'), cell: (p) => <SubscriptionSummary producer={p} /> },
+    { header: ['producers.list.producer', 'Producer'], cell: (producer) => <ProducerName producer={producer} /> },
+    { header: ['producers.list.subscriptions', 'Subscriptions'], cell: (p) => <SubscriptionSummary producer={p} /> },
     {
-      id: 'lastPull',
-      header: t('producers.list.lastPull', 'Last pull'),
+      header: ['producers.list.lastPull', 'Last pull'],
       cell: (producer) => <NeverDateTime value={producer.lastPullAt} />,
     },
-    { id: 'lastSuccess', header: t('producers.list.lastSuccess', 'Last success'), cell: (p) => <NeverDateTime value={p.lastSuccessAt} /> },
+    { header: ['producers.list.lastSuccess', 'Last success'], cell: (p) => <NeverDateTime value={p.lastSuccessAt} /> },
     {
-      id: 'lag',
-      header: t('producers.list.lag', 'Lag'),
+      header: ['producers.list.lag', 'Lag'],
       cell: (producer) => (
         <Typography
           fontWeight="semiBold"
@@ -128,10 +126,9 @@ export const ProducersPage = () => {
         </Typography>
       ),
     },
-    { id: 'lastError', header: t('producers.list.lastError', 'Last error'), cell: (producer) => <LastError producer={producer} /> },
+    { header: ['producers.list.lastError', 'Last error'], cell: (producer) => <LastError producer={producer} /> },
     {
-      id: 'actions',
-      header: t('common.actions', 'Actions'),
+      header: ['common.actions', 'Actions'],
       cell: (producer) => (
         <RowActions
           actions={[

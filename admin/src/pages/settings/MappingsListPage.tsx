@@ -46,14 +46,13 @@ export const MappingsListPage = () => {
   ) : undefined;
 
   const columns: Array<Column<DocumentTypeMapping>> = [
-    { id: 'name', header: t('mappings.list.name', 'Name'), cell: (m) => <Typography fontWeight="semiBold">{m.mappingName}</Typography> },
-    { id: 'local', header: t('mappings.list.local', 'Local content type'), cell: (m) => <ContentTypeName uid={m.localContentType} /> },
-    { id: 'remote', header: t('mappings.list.remote', 'Remote content type'), cell: (m) => <Typography>{m.remoteContentType}</Typography> },
-    { id: 'fields', header: t('mappings.list.fields', 'Fields'), cell: (m) => <Typography>{m.fieldMappings.length}</Typography> },
-    { id: 'updatedAt', header: t('mappings.list.updatedAt', 'Updated'), cell: (m) => <DateTime value={m.updatedAt} /> },
+    { header: ['mappings.list.name', 'Name'], cell: (m) => <Typography fontWeight="semiBold">{m.mappingName}</Typography> },
+    { header: ['mappings.list.local', 'Local content type'], cell: (m) => <ContentTypeName uid={m.localContentType} /> },
+    { header: ['mappings.list.remote', 'Remote content type'], cell: (m) => <Typography>{m.remoteContentType}</Typography> },
+    { header: ['mappings.list.fields', 'Fields'], cell: (m) => <Typography>{m.fieldMappings.length}</Typography> },
+    { header: ['mappings.list.updatedAt', 'Updated'], cell: (m) => <DateTime value={m.updatedAt} /> },
     {
-      id: 'actions',
-      header: t('common.actions', 'Actions'),
+      header: ['common.actions', 'Actions'],
       cell: (mapping) => (
         <RowActions
           actions={[

@@ -8,7 +8,7 @@ import {
   parseDefaultValue,
   parseFilters,
   type FieldMappingRow,
-} from '../../components/FieldMappingsEditor';
+} from '../../components/fieldMappingRows';
 
 import type { DocumentTypeMapping, MappingInput, StreamableContentType } from '../../api/contracts';
 import type { FormErrors } from '../../hooks/useFormDraft';
