@@ -19,7 +19,7 @@ import type {
 } from './contracts';
 
 /** Variables of a save: no `id` creates, an `id` updates that record. */
-interface Save<B> {
+export interface Save<B> {
   id?: string;
   body: B;
 }

@@ -16,31 +16,14 @@ import {
 } from './fieldMappingRows';
 import { EditableTable } from './form/EditableTable';
 import { mappingOption, SelectField, TextField } from './form/fields';
-import { useRowsEditor } from './form/useRowsEditor';
+import { useRowsEditor, type RowsEditorProps } from './form/useRowsEditor';
 
-import type { DocumentTypeMapping } from '../api/contracts';
 import type { Column } from './list/DataTable';
 
-interface FieldMappingsEditorProps {
-  rows: FieldMappingRow[];
-  onChange: (rows: FieldMappingRow[]) => void;
+interface FieldMappingsEditorProps extends RowsEditorProps<FieldMappingRow> {
   /** Attributes of the local content type (empty until one is picked). */
   attributes: Attribute[];
-  /** Other mappings, for the inner-mapping picker. */
-  mappings: DocumentTypeMapping[];
-  /** Errors keyed by `fieldMappings.<index>.<field>` (and `fieldMappings`). */
-  errors: Record<string, string>;
-  disabled?: boolean;
 }
-
-const LABELS = {
-  localField: ['mappings.form.fields.localField', 'Local field'],
-  remoteField: ['mappings.form.fields.remoteField', 'Remote field'],
-  defaultValue: ['mappings.form.fields.defaultValue', 'Default value'],
-  mappingType: ['mappings.form.fields.mappingType', 'Mapping type'],
-  mapping: ['mappings.form.fields.innerMapping', 'Inner mapping'],
-  remoteValueFilters: ['mappings.form.fields.remoteValueFilters', 'Remote value filters'],
-} as const;
 
 const newRow = (attribute?: Attribute): FieldMappingRow => ({
   key: nextFieldRowKey(),
@@ -55,7 +38,7 @@ const newRow = (attribute?: Attribute): FieldMappingRow => ({
 /** The field mappings of a Document Type Mapping: local field ← remote field, default, type, inner mapping, filters. */
 export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, errors, disabled = false }: FieldMappingsEditorProps) => {
   const t = useT();
-  const { update, field, text, remove } = useRowsEditor({ prefix: 'fieldMappings', rows, onChange, errors, disabled, labels: LABELS });
+  const { update, field, text, remove } = useRowsEditor({ prefix: 'fieldMappings', rows, onChange, errors, disabled });
   const byName = React.useMemo(() => new Map(attributes.map((a) => [a.name, a])), [attributes]);
   const used = new Set(rows.map((row) => row.localField));
   const unmapped = attributes.filter((a) => !used.has(a.name));
@@ -92,11 +75,11 @@ export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, erro
 
   const columns: Array<Column<FieldMappingRow>> = [
     {
-      header: LABELS.localField,
+      header: ['mappings.form.fields.localField', 'Local field'],
       minWidth: '20rem',
-      cell: (row, index) => (
+      cell: (row, index, label) => (
         <SelectField
-          {...field(index, 'localField')}
+          {...field(index, 'localField', label)}
           required
           placeholder={t('mappings.form.fields.pickField', 'Pick a field')}
           value={row.localField || null}
@@ -110,21 +93,25 @@ export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, erro
       ),
     },
     {
-      header: LABELS.remoteField,
+      header: ['mappings.form.fields.remoteField', 'Remote field'],
       minWidth: '16rem',
-      cell: (_, index) => <TextField {...text(index, 'remoteField')} placeholder={t('mappings.form.fields.unmapped', 'Not mapped')} />,
+      cell: (_, index, label) => (
+        <TextField {...text(index, 'remoteField', label)} placeholder={t('mappings.form.fields.unmapped', 'Not mapped')} />
+      ),
     },
     {
-      header: LABELS.defaultValue,
+      header: ['mappings.form.fields.defaultValue', 'Default value'],
       minWidth: '14rem',
-      cell: (_, index) => <TextField {...text(index, 'defaultValue')} placeholder={t('mappings.form.fields.noDefault', 'None')} />,
+      cell: (_, index, label) => (
+        <TextField {...text(index, 'defaultValue', label)} placeholder={t('mappings.form.fields.noDefault', 'None')} />
+      ),
     },
     {
-      header: LABELS.mappingType,
+      header: ['mappings.form.fields.mappingType', 'Mapping type'],
       minWidth: '14rem',
-      cell: (row, index) => (
+      cell: (row, index, label) => (
         <SelectField
-          {...field(index, 'mappingType')}
+          {...field(index, 'mappingType', label)}
           value={row.mappingType}
           options={MAPPING_TYPES.map((type) => ({ value: type, label: t(`mappings.mappingType.${type}`, MAPPING_TYPE_LABELS[type]) }))}
           onChange={(value) => handleMappingType(index, MAPPING_TYPES.find((type) => type === value) ?? 'none')}
@@ -132,11 +119,11 @@ export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, erro
       ),
     },
     {
-      header: LABELS.mapping,
+      header: ['mappings.form.fields.innerMapping', 'Inner mapping'],
       minWidth: '16rem',
-      cell: (row, index) => (
+      cell: (row, index, label) => (
         <SelectField
-          {...field(index, 'mapping')}
+          {...field(index, 'mapping', label)}
           disabled={disabled || row.mappingType === 'none'}
           noneLabel={t('mappings.form.fields.noInnerMapping', 'None')}
           value={row.mapping}
@@ -146,11 +133,16 @@ export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, erro
       ),
     },
     {
-      header: LABELS.remoteValueFilters,
+      header: ['mappings.form.fields.remoteValueFilters', 'Remote value filters'],
       minWidth: '20rem',
-      cell: (row, index) =>
+      cell: (row, index, label) =>
         row.mappingType === 'relation' ? (
-          <TextField {...text(index, 'remoteValueFilters')} error={filtersError(row, index)} multiline placeholder='{"type": "customer"}' />
+          <TextField
+            {...text(index, 'remoteValueFilters', label)}
+            error={filtersError(row, index)}
+            multiline
+            placeholder='{"type": "customer"}'
+          />
         ) : (
           <Typography variant="pi" textColor="neutral500">
             {t('mappings.form.fields.filtersRelationOnly', 'Relation mappings only')}

@@ -4,12 +4,12 @@ import { Plus } from '@strapi/icons';
 import { useT } from '../hooks/useT';
 
 import { mappingOption, SelectField, TextField } from './form/fields';
-import { useRowsEditor } from './form/useRowsEditor';
+import { useRowsEditor, type RowsEditorProps } from './form/useRowsEditor';
 import { EditableTable } from './form/EditableTable';
 import { type Column } from './list/DataTable';
 import { SubscriptionStatusBadge } from './StatusBadges';
 
-import type { DocumentTypeMapping, StreamableContentType, SubscriptionStatus } from '../api/contracts';
+import type { StreamableContentType, SubscriptionStatus } from '../api/contracts';
 
 /** One row of the producer form's subscriptions table. */
 export interface SubscriptionRow {
@@ -29,23 +29,9 @@ let rowCounter = 0;
 /** A fresh key for a new subscription row. */
 export const nextRowKey = () => `row-${++rowCounter}`;
 
-interface SubscriptionsEditorProps {
-  rows: SubscriptionRow[];
-  onChange: (rows: SubscriptionRow[]) => void;
+interface SubscriptionsEditorProps extends RowsEditorProps<SubscriptionRow> {
   contentTypes: StreamableContentType[];
-  mappings: DocumentTypeMapping[];
-  /** Errors keyed by `subscriptions.<index>.<field>` (and `subscriptions` for the whole list). */
-  errors: Record<string, string>;
-  disabled?: boolean;
 }
-
-const LABELS = {
-  contentType: ['producers.form.subscriptions.contentType', 'Content type (here)'],
-  remoteContentType: ['producers.form.subscriptions.remoteContentType', 'Remote content type'],
-  useSameName: ['producers.form.subscriptions.useSameName', 'Use same name'],
-  unsubscribed: ['producers.form.subscriptions.unsubscribed', 'Unsubscribe'],
-  mapping: ['producers.form.subscriptions.mapping', 'Mapping'],
-} as const;
 
 /**
  * The subscriptions of an Event Producer: local content type (picked from this site's types),
@@ -54,14 +40,7 @@ const LABELS = {
  */
 export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, errors, disabled = false }: SubscriptionsEditorProps) => {
   const t = useT();
-  const { label, update, field, text, remove } = useRowsEditor({
-    prefix: 'subscriptions',
-    rows,
-    onChange,
-    errors,
-    disabled,
-    labels: LABELS,
-  });
+  const { update, field, text, remove } = useRowsEditor({ prefix: 'subscriptions', rows, onChange, errors, disabled });
   const taken = new Set(rows.map((row) => row.contentType));
 
   const handleContentTypeChange = (index: number, contentType: string) => {
@@ -74,22 +53,22 @@ export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, er
     update(index, patch);
   };
 
-  const checkbox = (index: number, name: 'useSameName' | 'unsubscribed') => (
+  const checkbox = (index: number, name: 'useSameName' | 'unsubscribed', label: string) => (
     <Checkbox
       checked={rows[index][name]}
       disabled={disabled}
-      aria-label={label(LABELS[name])}
+      aria-label={label}
       onCheckedChange={(checked: boolean | 'indeterminate') => update(index, { [name]: checked === true })}
     />
   );
 
   const columns: Array<Column<SubscriptionRow>> = [
     {
-      header: LABELS.contentType,
+      header: ['producers.form.subscriptions.contentType', 'Content type (here)'],
       minWidth: '22rem',
-      cell: (row, index) => (
+      cell: (row, index, label) => (
         <SelectField
-          {...field(index, 'contentType')}
+          {...field(index, 'contentType', label)}
           required
           placeholder={t('producers.form.subscriptions.pickType', 'Pick a content type')}
           value={row.contentType || null}
@@ -103,18 +82,26 @@ export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, er
       ),
     },
     {
-      header: LABELS.remoteContentType,
+      header: ['producers.form.subscriptions.remoteContentType', 'Remote content type'],
       minWidth: '24rem',
-      cell: (row, index) => <TextField {...text(index, 'remoteContentType')} placeholder={row.contentType || 'api::customer.customer'} />,
+      cell: (row, index, label) => (
+        <TextField {...text(index, 'remoteContentType', label)} placeholder={row.contentType || 'api::customer.customer'} />
+      ),
     },
-    { header: LABELS.useSameName, cell: (_, index) => checkbox(index, 'useSameName') },
-    { header: LABELS.unsubscribed, cell: (_, index) => checkbox(index, 'unsubscribed') },
     {
-      header: LABELS.mapping,
+      header: ['producers.form.subscriptions.useSameName', 'Use same name'],
+      cell: (_, index, label) => checkbox(index, 'useSameName', label),
+    },
+    {
+      header: ['producers.form.subscriptions.unsubscribed', 'Unsubscribe'],
+      cell: (_, index, label) => checkbox(index, 'unsubscribed', label),
+    },
+    {
+      header: ['producers.form.subscriptions.mapping', 'Mapping'],
       minWidth: '18rem',
-      cell: (row, index) => (
+      cell: (row, index, label) => (
         <SelectField
-          {...field(index, 'mapping')}
+          {...field(index, 'mapping', label)}
           noneLabel={t('producers.form.subscriptions.noMapping', 'None (same fields)')}
           value={row.mapping}
           options={mappings.filter((m) => !row.contentType || m.localContentType === row.contentType).map(mappingOption)}

@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { Box, Flex, Typography } from '@strapi/design-system';
+import { Box, Flex, Grid, Typography } from '@strapi/design-system';
 
 interface FormSectionProps {
   title?: string;
@@ -27,4 +27,15 @@ export const FormSection = ({ title, hint, children }: FormSectionProps) => (
       {children}
     </Flex>
   </Box>
+);
+
+/** Fields side by side: `cols[i]` of 12 columns for the i-th field (full width on small screens). */
+export const FormGrid = ({ cols, children }: { cols: number[]; children: React.ReactNode[] }) => (
+  <Grid.Root gap={4}>
+    {children.map((child, index) => (
+      <Grid.Item key={index} col={cols[index]} s={12} direction="column" alignItems="stretch">
+        {child}
+      </Grid.Item>
+    ))}
+  </Grid.Root>
 );

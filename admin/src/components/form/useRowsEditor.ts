@@ -1,4 +1,4 @@
-import { useT, type Message } from '../../hooks/useT';
+import type { DocumentTypeMapping } from '../../api/contracts';
 
 /** Keys of `R` whose values are strings. */
 type TextKey<R> = { [K in keyof R]: R[K] extends string ? K : never }[keyof R] & string;
@@ -11,29 +11,36 @@ interface RowsEditorOptions<R> {
   /** Errors keyed by `<prefix>.<index>.<field>`. */
   errors: Record<string, string>;
   disabled: boolean;
-  /** The label of each field of a row (also the column header). */
-  labels: Partial<Record<keyof R, Message>>;
+}
+
+/** What the editor of a form's rows takes. */
+export interface RowsEditorProps<R> {
+  rows: R[];
+  onChange: (rows: R[]) => void;
+  /** Other mappings, for the mapping pickers. */
+  mappings: DocumentTypeMapping[];
+  /** Errors keyed by `<prefix>.<index>.<field>` (and `<prefix>` for the whole list). */
+  errors: Record<string, string>;
+  disabled?: boolean;
 }
 
 /**
  * The editing of a form's rows (a table of fields): `update` and `remove` a row, and the props of
- * a row's field (`field`), or of a text field bound to the row's value (`text`).
+ * a row's field labelled `label` (`field`), or of a text field bound to the row's value (`text`).
  */
-export const useRowsEditor = <R>({ prefix, rows, onChange, errors, disabled, labels }: RowsEditorOptions<R>) => {
-  const t = useT();
-  const label = ([key, defaultMessage]: Message) => t(key, defaultMessage);
+export const useRowsEditor = <R>({ prefix, rows, onChange, errors, disabled }: RowsEditorOptions<R>) => {
   const update = (index: number, patch: Partial<R>) => onChange(rows.map((row, i) => (i === index ? { ...row, ...patch } : row)));
-  const field = (index: number, name: keyof R & string) => ({
+  const field = (index: number, name: keyof R & string, label: string) => ({
     name: `${prefix}.${index}.${name}`,
-    label: label(labels[name] ?? [name, name]),
+    label,
     labelHidden: true,
     error: errors[`${prefix}.${index}.${name}`],
     disabled,
   });
-  const text = (index: number, name: TextKey<R>) => ({
-    ...field(index, name),
+  const text = (index: number, name: TextKey<R>, label: string) => ({
+    ...field(index, name, label),
     value: String(rows[index][name]),
     onChange: (value: string) => update(index, { [name]: value } as Partial<R>),
   });
-  return { label, update, field, text, remove: (index: number) => onChange(rows.filter((_, i) => i !== index)) };
+  return { update, field, text, remove: (index: number) => onChange(rows.filter((_, i) => i !== index)) };
 };

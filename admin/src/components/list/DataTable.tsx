@@ -10,7 +10,8 @@ import type { Paged } from '../../api/contracts';
 /** One column: its header (the message key is also the column's id) and how a row fills its cell. */
 export interface Column<T> {
   header: Message;
-  cell: (row: T, index: number) => React.ReactNode;
+  /** `header`: the translated header, e.g. the accessible name of a field in the cell. */
+  cell: (row: T, index: number, header: string) => React.ReactNode;
   /** The cells' minimum width (table cells otherwise shrink to their content). */
   minWidth?: string;
 }
@@ -48,7 +49,7 @@ export const DataTable = <T,>({ columns, rows, rowKey, rowStyle, cellProps, pagi
           <Tr key={rowKey(row)} style={rowStyle}>
             {columns.map((column) => (
               <Td key={column.header[0]} minWidth={column.minWidth} {...cellProps}>
-                {column.cell(row, index)}
+                {column.cell(row, index, t(...column.header))}
               </Td>
             ))}
           </Tr>

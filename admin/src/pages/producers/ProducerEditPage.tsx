@@ -1,16 +1,15 @@
 import * as React from 'react';
-import { Grid } from '@strapi/design-system';
-import { useNavigate, useParams } from 'react-router-dom';
+import { useParams } from 'react-router-dom';
 
 import { useContentTypes, useMappingsQuery, useProducerQuery, usePullProducerMutation, useSaveProducerMutation } from '../../api/hooks';
 import { BackfillModal } from '../../components/BackfillModal';
-import { FormGate, FormLayout } from '../../components/form/FormLayout';
-import { FormSection } from '../../components/form/FormSection';
 import { TextField, ToggleField } from '../../components/form/fields';
+import { FormGate, FormLayout } from '../../components/form/FormLayout';
+import { FormGrid, FormSection } from '../../components/form/FormSection';
 import { ProducerHealth } from '../../components/ProducerHealth';
 import { SubscriptionsEditor } from '../../components/SubscriptionsEditor';
 import { ABSOLUTE_PLUGIN_PATH } from '../../constants';
-import { useFormDraft } from '../../hooks/useFormDraft';
+import { useEditForm } from '../../hooks/useEditForm';
 import { useNotify } from '../../hooks/useNotify';
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { useT } from '../../hooks/useT';
@@ -21,71 +20,66 @@ import type { EventProducer } from '../../api/contracts';
 
 const BACK_TO = `${ABSOLUTE_PLUGIN_PATH}/producers`;
 
-const usePageText = (id: string | undefined, producer: EventProducer | undefined) => {
+const useProducerText = (id: string | undefined, producer: EventProducer | undefined) => {
   const t = useT();
+  if (id === undefined) {
+    return {
+      title: t('producers.form.createTitle', 'Add a producer'),
+      subtitle: t('producers.form.createSubtitle', 'Saving registers this site on the producer; every content type starts as Pending.'),
+    };
+  }
   return {
-    title:
-      id === undefined
-        ? t('producers.form.createTitle', 'Add a producer')
-        : (producer?.producerUrl ?? t('producers.form.editTitle', 'Edit producer')),
-    subtitle:
-      id === undefined
-        ? t('producers.form.createSubtitle', 'Saving registers this site on the producer; every content type starts as Pending.')
-        : t('producers.form.editSubtitle', 'Saving registers the changes on the producer again.'),
+    title: producer?.producerUrl ?? t('producers.form.editTitle', 'Edit producer'),
+    subtitle: t('producers.form.editSubtitle', 'Saving registers the changes on the producer again.'),
   };
 };
 
-interface ProducerFormProps {
-  /** Undefined: the create form. */
-  id: string | undefined;
-  /** The stored producer (live from the cache); the draft is seeded from it once. */
-  producer: EventProducer | undefined;
-  typesError: unknown;
-}
+const FIELDS = {
+  producerUrl: ['Producer URL', 'Base URL of the producer site, e.g. https://hq.example.com'],
+  apiToken: ["Producer's API token", "An API token created on the producer (Settings → API Tokens) with this plugin's stream permissions."],
+  callbackToken: [
+    'Callback token (this site)',
+    'Optional: a token of this site the producer uses to notify it. Left empty, a token limited to notifications is created.',
+  ],
+  pullOnly: ['Pull only', 'For a site the producer cannot reach (behind NAT, offline): no notifications, this site pulls on its schedule.'],
+} as const;
 
 /** The producer's health and the form; mounted once the producer is loaded, so the draft starts from it. */
-const ProducerForm = ({ id, producer, typesError }: ProducerFormProps) => {
+const ProducerForm = ({ id, producer, typesError }: { id: string | undefined; producer?: EventProducer; typesError: unknown }) => {
   const t = useT();
-  const navigate = useNavigate();
   const notify = useNotify();
   const { canConfigureProducers, canResync } = usePluginPermissions();
   const { contentTypes } = useContentTypes();
   const mappings = useMappingsQuery();
-  const save = useSaveProducerMutation();
   const pull = usePullProducerMutation();
-  const draft = useFormDraft(() => (producer ? toProducerForm(producer) : EMPTY_PRODUCER_FORM));
+  const save = useSaveProducerMutation();
+  const pageText = useProducerText(id, producer);
   const [backfillOpen, setBackfillOpen] = React.useState(false);
-  const { form, set, errors } = draft;
-  const readOnly = !canConfigureProducers;
-  const isCreate = id === undefined;
-  const text = usePageText(id, producer);
-
-  const handleSave = () =>
-    draft.submit(
-      (values) => validateProducerForm(values, isCreate, t),
-      async (values) => {
-        const saved = await save.mutateAsync({ id, body: toProducerInput(values) });
-        if (isCreate) {
-          notify.success(t('producers.form.created', 'Producer saved and registered. Its admin must now approve each content type.'));
-          navigate(`${BACK_TO}/${saved.id}`, { replace: true });
-        } else {
-          notify.success(t('producers.form.saved', 'Producer saved.'));
-          draft.setForm(toProducerForm(saved));
-        }
-      }
-    );
-
-  const handlePull = (target: EventProducer) =>
-    pull.mutate(target.id, { onSuccess: (result) => notify.pullResult(result), onError: (err) => notify.error(err) });
+  const { form, set, errors, field, text, layout } = useEditForm({
+    id,
+    record: producer,
+    empty: EMPTY_PRODUCER_FORM,
+    toForm: toProducerForm,
+    validate: (values) => validateProducerForm(values, id === undefined, t),
+    toBody: toProducerInput,
+    save,
+    basePath: BACK_TO,
+    savedMessage: (created) =>
+      created
+        ? t('producers.form.created', 'Producer saved and registered. Its admin must now approve each content type.')
+        : t('producers.form.saved', 'Producer saved.'),
+    canSave: canConfigureProducers,
+    texts: { prefix: 'producers.form', fields: FIELDS },
+  });
+  /** On edit, a token field says which token is stored and that leaving it empty keeps it. */
+  const keepHint = (hint: string | null | undefined) =>
+    hint && id !== undefined ? t('producers.form.tokenKeepHint', 'Stored: {hint}. Leave empty to keep it.', { hint }) : undefined;
 
   return (
     <FormLayout
-      {...text}
+      {...pageText}
       backTo={BACK_TO}
-      onSave={canConfigureProducers ? handleSave : undefined}
-      isSaving={save.isPending}
-      saveError={draft.saveError}
-      onDismissSaveError={draft.dismissSaveError}
+      {...layout}
       typesError={typesError}
       overlays={producer && backfillOpen ? <BackfillModal producer={producer} onClose={() => setBackfillOpen(false)} /> : null}
     >
@@ -94,83 +88,33 @@ const ProducerForm = ({ id, producer, typesError }: ProducerFormProps) => {
           producer={producer}
           canAct={canResync}
           isPulling={pull.isPending}
-          onPull={() => handlePull(producer)}
+          onPull={() => pull.mutate(producer.id, { onSuccess: notify.pullResult, onError: notify.error })}
           onBackfill={() => setBackfillOpen(true)}
         />
       ) : null}
       <FormSection title={t('producers.form.connection', 'Connection')}>
-        <Grid.Root gap={4}>
-          <Grid.Item col={12} direction="column" alignItems="stretch">
-            <TextField
-              name="producerUrl"
-              label={t('producers.form.producerUrl', 'Producer URL')}
-              hint={t('producers.form.producerUrl.hint', 'Base URL of the producer site, e.g. https://hq.example.com')}
-              required
-              type="url"
-              placeholder="https://"
-              value={form.producerUrl}
-              error={errors.producerUrl}
-              disabled={readOnly}
-              onChange={(value) => set('producerUrl', value)}
-            />
-          </Grid.Item>
-          <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-            <TextField
-              name="apiToken"
-              label={t('producers.form.apiToken', "Producer's API token")}
-              hint={
-                isCreate
-                  ? t(
-                      'producers.form.apiToken.hint',
-                      "An API token created on the producer (Settings → API Tokens) with this plugin's stream permissions."
-                    )
-                  : t('producers.form.tokenKeepHint', 'Stored: {hint}. Leave empty to keep it.', { hint: producer?.apiTokenHint ?? '••••' })
-              }
-              required={isCreate}
-              type="password"
-              autoComplete="new-password"
-              value={form.apiToken}
-              error={errors.apiToken}
-              disabled={readOnly}
-              onChange={(value) => set('apiToken', value)}
-            />
-          </Grid.Item>
-          <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-            <TextField
-              name="callbackToken"
-              label={t('producers.form.callbackToken', 'Callback token (this site)')}
-              hint={
-                producer?.callbackTokenHint
-                  ? t('producers.form.tokenKeepHint', 'Stored: {hint}. Leave empty to keep it.', { hint: producer.callbackTokenHint })
-                  : t(
-                      'producers.form.callbackToken.hint',
-                      'Optional: a token of this site the producer uses to notify it. Left empty, a token limited to notifications is created.'
-                    )
-              }
-              type="password"
-              autoComplete="new-password"
-              value={form.callbackToken}
-              error={errors.callbackToken}
-              disabled={readOnly || form.pullOnly}
-              onChange={(value) => set('callbackToken', value)}
-            />
-          </Grid.Item>
-          <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-            <ToggleField
-              name="pullOnly"
-              label={t('producers.form.pullOnly', 'Pull only')}
-              hint={t(
-                'producers.form.pullOnly.hint',
-                'For a site the producer cannot reach (behind NAT, offline): no notifications, this site pulls on its schedule.'
-              )}
-              onLabel={t('common.yes', 'Yes')}
-              offLabel={t('common.no', 'No')}
-              checked={form.pullOnly}
-              disabled={readOnly}
-              onChange={(checked) => set('pullOnly', checked)}
-            />
-          </Grid.Item>
-        </Grid.Root>
+        <FormGrid cols={[12, 6, 6, 6]}>
+          <TextField {...text('producerUrl')} required type="url" placeholder="https://" />
+          <TextField
+            {...text('apiToken', keepHint(producer?.apiTokenHint ?? '••••'))}
+            required={id === undefined}
+            type="password"
+            autoComplete="new-password"
+          />
+          <TextField
+            {...text('callbackToken', keepHint(producer?.callbackTokenHint))}
+            type="password"
+            autoComplete="new-password"
+            disabled={!canConfigureProducers || form.pullOnly}
+          />
+          <ToggleField
+            {...field('pullOnly')}
+            onLabel={t('common.yes', 'Yes')}
+            offLabel={t('common.no', 'No')}
+            checked={form.pullOnly}
+            onChange={(checked) => set('pullOnly', checked)}
+          />
+        </FormGrid>
       </FormSection>
       <FormSection
         title={t('producers.form.subscriptions', 'Subscriptions')}
@@ -185,7 +129,7 @@ const ProducerForm = ({ id, producer, typesError }: ProducerFormProps) => {
           contentTypes={contentTypes}
           mappings={mappings.data ?? []}
           errors={errors}
-          disabled={readOnly}
+          disabled={!canConfigureProducers}
         />
       </FormSection>
     </FormLayout>
@@ -197,11 +141,12 @@ export const ProducerEditPage = () => {
   const { id } = useParams<{ id: string }>();
   const producer = useProducerQuery(id);
   const types = useContentTypes();
-  const text = usePageText(id, producer.data);
+  const text = useProducerText(id, producer.data);
+  // A new key (create → saved id) mounts a new form, seeded from that producer.
+  const renderForm = () => <ProducerForm key={id ?? 'create'} id={id} producer={producer.data} typesError={types.error} />;
   return (
     <FormGate {...text} backTo={BACK_TO} record={producer} isLoading={types.isLoading}>
-      {/* A new key (create → saved id) mounts a new form, seeded from that producer. */}
-      {() => <ProducerForm key={id ?? 'create'} id={id} producer={producer.data} typesError={types.error} />}
+      {renderForm}
     </FormGate>
   );
 };
