@@ -8,15 +8,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryKey 
 import { commands, keys, queries } from './client';
 import { queryClient } from './QueryProvider';
 
-import type {
-  EventConsumer,
-  MappingInput,
-  ProducerInput,
-  StreamableContentType,
-  SyncLogEntry,
-  SyncLogQuery,
-  UpdateLogQuery,
-} from './contracts';
+import type { EventConsumer, StreamableContentType, SyncLogEntry, SyncLogQuery, UpdateLogQuery } from './contracts';
 
 /** Variables of a save: no `id` creates, an `id` updates that record. */
 export interface Save<B> {
@@ -89,14 +81,23 @@ const useCommand = <TVariables, TData>(
 /** What a pull, a back-fill or a resync changes: producers' health, the sync log, document origins. */
 const AFTER_SYNC = [keys.producers, keys.syncLogs, keys.origins];
 
-export const useSaveProducerMutation = () => {
+/** Create (no `id`) or update a record; the saved record is written to the cache under `detailKey(id)`. */
+const useSaveCommand = <R extends { id: number }, B>(
+  create: (body: B) => Promise<R>,
+  update: (variables: { id: string; body: B }) => Promise<R>,
+  listKey: QueryKey,
+  detailKey: (id: number) => QueryKey
+) => {
   const client = useQueryClient();
   return useCommand(
-    ({ id, body }: Save<ProducerInput>) => (id === undefined ? commands.createProducer(body) : commands.updateProducer({ id, body })),
-    [keys.producers],
-    (saved) => client.setQueryData(queries.producer(saved.id).queryKey, saved)
+    ({ id, body }: Save<B>) => (id === undefined ? create(body) : update({ id, body })),
+    [listKey],
+    (saved) => client.setQueryData(detailKey(saved.id), saved)
   );
 };
+
+export const useSaveProducerMutation = () =>
+  useSaveCommand(commands.createProducer, commands.updateProducer, keys.producers, (id) => queries.producer(id).queryKey);
 export const useDeleteProducerMutation = () => useCommand(commands.deleteProducer, AFTER_SYNC);
 export const usePullProducerMutation = () => useCommand(commands.pullProducer, AFTER_SYNC);
 export const useBackfillProducerMutation = () => useCommand(commands.backfillProducer, AFTER_SYNC);
@@ -115,12 +116,6 @@ export const useResyncSyncLogMutation = () => {
 };
 export const useResyncFailedMutation = () => useCommand(commands.resyncFailed, AFTER_SYNC);
 
-export const useSaveMappingMutation = () => {
-  const client = useQueryClient();
-  return useCommand(
-    ({ id, body }: Save<MappingInput>) => (id === undefined ? commands.createMapping(body) : commands.updateMapping({ id, body })),
-    [keys.mappings],
-    (saved) => client.setQueryData(queries.mapping(saved.id).queryKey, saved)
-  );
-};
+export const useSaveMappingMutation = () =>
+  useSaveCommand(commands.createMapping, commands.updateMapping, keys.mappings, (id) => queries.mapping(id).queryKey);
 export const useDeleteMappingMutation = () => useCommand(commands.deleteMapping, [keys.mappings]);

@@ -155,7 +155,6 @@ export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, erro
     <EditableTable
       columns={columns}
       rows={rows}
-      rowKey={(row) => row.key}
       rowStyle={{ verticalAlign: 'top' }}
       cellProps={{ paddingTop: 2, paddingBottom: 2 }}
       emptyText={t(

@@ -25,6 +25,16 @@ export interface SubscriptionRow {
   status?: SubscriptionStatus;
 }
 
+/** The status cell of a row added in this form. */
+const NotSaved = () => {
+  const t = useT();
+  return (
+    <Typography variant="pi" textColor="neutral600">
+      {t('producers.form.subscriptions.notSaved', 'Not saved yet')}
+    </Typography>
+  );
+};
+
 let rowCounter = 0;
 /** A fresh key for a new subscription row. */
 export const nextRowKey = () => `row-${++rowCounter}`;
@@ -111,14 +121,7 @@ export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, er
     },
     {
       header: ['producers.form.subscriptions.status', 'Status'],
-      cell: (row) =>
-        row.status ? (
-          <SubscriptionStatusBadge status={row.status} />
-        ) : (
-          <Typography variant="pi" textColor="neutral600">
-            {t('producers.form.subscriptions.notSaved', 'Not saved yet')}
-          </Typography>
-        ),
+      cell: (row) => (row.status ? <SubscriptionStatusBadge status={row.status} /> : <NotSaved />),
     },
   ];
 
@@ -126,7 +129,6 @@ export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, er
     <EditableTable
       columns={columns}
       rows={rows}
-      rowKey={(row) => row.key}
       emptyText={t('producers.form.subscriptions.empty', 'No subscription yet. Add the content types this site should receive.')}
       error={errors.subscriptions}
       removeLabel={['producers.form.subscriptions.remove', 'Remove subscription']}

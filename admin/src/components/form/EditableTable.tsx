@@ -6,7 +6,7 @@ import { useT, type Message } from '../../hooks/useT';
 import { DataTable, type DataTableProps } from '../list/DataTable';
 import { RowActions } from '../list/RowActions';
 
-interface EditableTableProps<T> extends DataTableProps<T> {
+interface EditableTableProps<T> extends Omit<DataTableProps<T>, 'rowKey'> {
   /** Shown instead of the table while there is no row. */
   emptyText: string;
   /** An error about the whole list (e.g. "add at least one"). */
@@ -19,8 +19,16 @@ interface EditableTableProps<T> extends DataTableProps<T> {
   buttons: React.ReactNode;
 }
 
-/** The rows of a form (subscriptions, field mappings) as a table of fields, each with a remove button, and the add buttons. */
-export const EditableTable = <T,>({ emptyText, error, removeLabel, onRemove, disabled, buttons, ...table }: EditableTableProps<T>) => {
+/** The rows of a form (subscriptions, field mappings; each with a client-side `key`) as a table of fields, each with a remove button, and the add buttons. */
+export const EditableTable = <T extends { key: string }>({
+  emptyText,
+  error,
+  removeLabel,
+  onRemove,
+  disabled,
+  buttons,
+  ...table
+}: EditableTableProps<T>) => {
   const t = useT();
   const columns: DataTableProps<T>['columns'] = [
     ...table.columns,
@@ -38,7 +46,7 @@ export const EditableTable = <T,>({ emptyText, error, removeLabel, onRemove, dis
           <Typography textColor="neutral600">{emptyText}</Typography>
         </Box>
       ) : (
-        <DataTable {...table} columns={columns} />
+        <DataTable {...table} columns={columns} rowKey={(row) => row.key} />
       )}
       {error ? (
         <Typography variant="pi" textColor="danger600">

@@ -3,6 +3,9 @@ import { Alert, Button, Flex } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
 import { BackButton, Layouts, Page } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
+import { useParams } from 'react-router-dom';
+
+import { useContentTypes } from '../../api/hooks';
 
 import { getErrorMessage } from '../../utils/errors';
 import { getTrad } from '../../utils/getTrad';
@@ -87,24 +90,42 @@ export const FormLayout = (props: FormLayoutProps) => {
   );
 };
 
-interface FormGateProps {
-  title: string;
-  subtitle: string;
-  backTo: string;
-  /** The record being edited (disabled on the create form). */
-  record: { isLoading: boolean; error: unknown; data: unknown; refetch: () => unknown };
-  /** Something else the form needs is still loading (e.g. the content types). */
-  isLoading: boolean;
-  /** The form, once everything is loaded. */
-  children: () => React.ReactNode;
+/** What `createEditPage` passes to its form. */
+export interface EditFormProps<R> {
+  /** Undefined: the create form. */
+  id: string | undefined;
+  /** The stored record (live from the cache); the form seeds its draft from it once. */
+  record: R | undefined;
+  /** The content types could not be loaded. */
+  typesError: unknown;
 }
 
-/** Shows the edit page's loading or load-error state until the record is there, then the form. */
-export const FormGate = ({ record, isLoading, children, ...text }: FormGateProps) => {
-  if (record.isLoading || isLoading || (record.error && !record.data)) {
-    return (
-      <FormLayout {...text} isLoading={record.isLoading || isLoading} loadError={record.error} onRetry={() => void record.refetch()} />
-    );
-  }
-  return <>{children()}</>;
+interface EditPageOptions<R> {
+  /** The record of the route's `:id` (disabled on the create route). */
+  useRecord: (id: string | undefined) => { isLoading: boolean; error: unknown; data: R | undefined; refetch: () => unknown };
+  useText: (id: string | undefined, record: R | undefined) => { title: string; subtitle: string };
+  backTo: string;
+  Form: React.ComponentType<EditFormProps<R>>;
+}
+
+/**
+ * An edit page (`…/create`, `…/:id`): the loading or load-error state until the record and the
+ * content types are there, then `Form`. The form is keyed by the id, so a new id (create → saved)
+ * mounts a new form seeded from that record.
+ */
+export const createEditPage = <R,>({ useRecord, useText, backTo, Form }: EditPageOptions<R>) => {
+  const EditPage = () => {
+    const { id } = useParams<{ id: string }>();
+    const record = useRecord(id);
+    const types = useContentTypes();
+    const text = useText(id, record.data);
+    if (record.isLoading || types.isLoading || (record.error && !record.data)) {
+      const onRetry = () => void record.refetch();
+      return (
+        <FormLayout {...text} backTo={backTo} isLoading={record.isLoading || types.isLoading} loadError={record.error} onRetry={onRetry} />
+      );
+    }
+    return <Form key={id ?? 'create'} id={id} record={record.data} typesError={types.error} />;
+  };
+  return EditPage;
 };

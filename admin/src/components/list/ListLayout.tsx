@@ -2,9 +2,7 @@ import * as React from 'react';
 import { Button } from '@strapi/design-system';
 import { ArrowClockwise } from '@strapi/icons';
 import { Layouts, Page } from '@strapi/strapi/admin';
-import { useIntl } from 'react-intl';
-
-import { getTrad } from '../../utils/getTrad';
+import { useT, type Message } from '../../hooks/useT';
 import { EmptyState, ErrorState, LoadingState } from '../States';
 
 /** The parts of a TanStack Query result a list page shows. */
@@ -18,15 +16,30 @@ export interface ListQueryState {
   refetch: () => unknown;
 }
 
+/** The texts of a list page. */
+export interface ListText {
+  title: Message;
+  /** May use `{total}` (the number of entries, when the page knows it). */
+  subtitle: Message;
+  /** The subtitle until `total` is known. */
+  subtitleLoading?: Message;
+  /** The empty state when there is nothing at all. */
+  empty: Message;
+}
+
 interface ListLayoutProps {
-  title: string;
-  subtitle: string;
+  text: ListText;
+  query: ListQueryState;
+  /** What the page lists: none, the empty state. */
+  items: unknown[];
+  /** How many entries there are in all (paged lists). */
+  total?: number;
+  /** A filter is set: the empty state says that nothing matches. */
+  filtered?: boolean;
+  /** The header's main button; also the empty state's action. */
   primaryAction?: React.ReactNode;
   /** Filters above the list (`Layouts.Action`). */
   filters?: React.ReactNode;
-  query: ListQueryState;
-  /** Set when there is nothing to list: the empty state's text and optional action. */
-  empty?: { content: string; action?: React.ReactNode } | false;
   /** The list, shown once loaded and not empty. */
   children: React.ReactNode;
   /** Dialogs and modals of the page. */
@@ -37,25 +50,28 @@ interface ListLayoutProps {
  * The frame of the plugin's list pages: title, header with a Refresh button, filters, and the
  * loading / error (with Retry) / empty states around the list itself.
  */
-export const ListLayout = ({ title, subtitle, primaryAction, filters, query, empty, children, overlays }: ListLayoutProps) => {
-  const { formatMessage } = useIntl();
+export const ListLayout = ({ text, query, items, total, filtered, primaryAction, filters, children, overlays }: ListLayoutProps) => {
+  const t = useT();
   const refetch = () => void query.refetch();
+  const title = t(...text.title);
+  const [subtitleKey, subtitle] = total === undefined ? (text.subtitleLoading ?? text.subtitle) : text.subtitle;
+  const emptyText = filtered ? t('logs.emptyFiltered', 'No entry matches these filters.') : t(...text.empty);
 
   let body = children;
   if (query.isLoading) body = <LoadingState />;
   else if (query.error && !query.data) body = <ErrorState error={query.error} onRetry={refetch} />;
-  else if (empty) body = <EmptyState content={empty.content} action={empty.action} />;
+  else if (items.length === 0) body = <EmptyState content={emptyText} action={primaryAction} />;
 
   return (
     <Page.Main>
       <Page.Title>{title}</Page.Title>
       <Layouts.Header
         title={title}
-        subtitle={subtitle}
+        subtitle={t(subtitleKey, subtitle, { total: total ?? 0 })}
         primaryAction={primaryAction}
         secondaryAction={
           <Button variant="tertiary" startIcon={<ArrowClockwise />} loading={query.isFetching} onClick={refetch}>
-            {formatMessage({ id: getTrad('common.refresh'), defaultMessage: 'Refresh' })}
+            {t('common.refresh', 'Refresh')}
           </Button>
         }
       />

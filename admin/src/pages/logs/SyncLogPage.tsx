@@ -9,7 +9,7 @@ import { ContentTypeName } from '../../components/ContentTypeName';
 import { DateTime } from '../../components/DateTime';
 import { DataTable, type Column } from '../../components/list/DataTable';
 import { ListFilters, useContentTypeFilter } from '../../components/list/ListFilters';
-import { ListLayout } from '../../components/list/ListLayout';
+import { ListLayout, type ListText } from '../../components/list/ListLayout';
 import { RowActions } from '../../components/list/RowActions';
 import { SyncStatusBadge, UpdateTypeBadge } from '../../components/StatusBadges';
 import { useListQuery } from '../../hooks/useListQuery';
@@ -21,6 +21,13 @@ import { DocumentCell } from './LogCells';
 import { SyncLogEntryModal } from './SyncLogEntryModal';
 
 import type { SyncLogEntry, SyncStatus } from '../../api/contracts';
+
+const TEXT: ListText = {
+  title: ['syncLog.title', 'Sync Log'],
+  subtitle: ['syncLog.subtitle', '{total, plural, =0 {No entries} one {# entry} other {# entries}}: what this site received and applied.'],
+  subtitleLoading: ['syncLog.subtitleLoading', 'What this site received and applied.'],
+  empty: ['syncLog.empty', 'Nothing synced yet. Entries appear here as events from producers are applied.'],
+};
 
 const STATUSES: SyncStatus[] = ['Synced', 'Failed', 'Blocked'];
 
@@ -171,82 +178,61 @@ export const SyncLogPage = () => {
   ];
 
   const selected = entries.find((entry) => entry.id === selectedId);
-  return (
-    <ListLayout
-      title={t('syncLog.title', 'Sync Log')}
-      subtitle={
-        pagination
-          ? t(
-              'syncLog.subtitle',
-              '{total, plural, =0 {No entries} one {# entry} other {# entries}}: what this site received and applied.',
-              pagination
-            )
-          : t('syncLog.subtitleLoading', 'What this site received and applied.')
-      }
-      primaryAction={
-        canResync ? (
-          <Button startIcon={<ArrowsCounterClockwise />} onClick={() => setConfirmAll(true)}>
-            {t('syncLog.resyncAll', 'Resync all failed')}
-          </Button>
-        ) : undefined
-      }
-      filters={
-        <ListFilters
-          filters={[
-            {
-              name: 'status',
-              label: t('syncLog.status', 'Status'),
-              allLabel: t('filters.allStatuses', 'All statuses'),
-              value: status,
-              width: '16rem',
-              options: STATUSES.map((s) => ({ value: s, label: t(`syncStatus.${s}`, s) })),
-            },
-            contentTypeFilter,
-            {
-              name: 'producerId',
-              label: t('syncLog.producer', 'Producer'),
-              allLabel: t('filters.allProducers', 'All producers'),
-              value: producerId,
-              width: '28rem',
-              options: (producers.data ?? []).map((p) => ({ value: String(p.id), label: p.producerUrl })),
-            },
-          ]}
-          onChange={setFilter}
+  const filterBar = (
+    <ListFilters
+      filters={[
+        {
+          name: 'status',
+          label: t('syncLog.status', 'Status'),
+          allLabel: t('filters.allStatuses', 'All statuses'),
+          value: status,
+          width: '16rem',
+          options: STATUSES.map((s) => ({ value: s, label: t(`syncStatus.${s}`, s) })),
+        },
+        contentTypeFilter,
+        {
+          name: 'producerId',
+          label: t('syncLog.producer', 'Producer'),
+          allLabel: t('filters.allProducers', 'All producers'),
+          value: producerId,
+          width: '28rem',
+          options: (producers.data ?? []).map((p) => ({ value: String(p.id), label: p.producerUrl })),
+        },
+      ]}
+      onChange={setFilter}
+    />
+  );
+  const overlays = (
+    <>
+      {selectedId !== null ? (
+        <SyncLogEntryModal
+          id={selectedId}
+          listed={selected}
+          onResync={canResync ? handleResync : undefined}
+          isResyncing={resyncingId === selectedId}
+          onClose={() => setSelectedId(null)}
         />
-      }
-      query={logs}
-      empty={
-        entries.length === 0 && {
-          content:
-            status || contentType || producerId
-              ? t('logs.emptyFiltered', 'No entry matches these filters.')
-              : t('syncLog.empty', 'Nothing synced yet. Entries appear here as events from producers are applied.'),
-        }
-      }
-      overlays={
-        <>
-          {selectedId !== null ? (
-            <SyncLogEntryModal
-              id={selectedId}
-              listed={selected}
-              onResync={canResync ? handleResync : undefined}
-              isResyncing={resyncingId === selectedId}
-              onClose={() => setSelectedId(null)}
-            />
-          ) : null}
-          <ConfirmAction
-            open={confirmAll}
-            title={t('syncLog.resyncAll', 'Resync all failed')}
-            onConfirm={handleResyncAll}
-            onClose={() => setConfirmAll(false)}
-          >
-            {producerUrl
-              ? t('syncLog.resyncAll.bodyProducer', 'Retry every failed or blocked event from {url} now?', { url: producerUrl })
-              : t('syncLog.resyncAll.body', 'Retry every failed or blocked event, from all producers, now?')}
-          </ConfirmAction>
-        </>
-      }
-    >
+      ) : null}
+      <ConfirmAction
+        open={confirmAll}
+        title={t('syncLog.resyncAll', 'Resync all failed')}
+        onConfirm={handleResyncAll}
+        onClose={() => setConfirmAll(false)}
+      >
+        {producerUrl
+          ? t('syncLog.resyncAll.bodyProducer', 'Retry every failed or blocked event from {url} now?', { url: producerUrl })
+          : t('syncLog.resyncAll.body', 'Retry every failed or blocked event, from all producers, now?')}
+      </ConfirmAction>
+    </>
+  );
+  const resyncAllButton = canResync ? (
+    <Button startIcon={<ArrowsCounterClockwise />} onClick={() => setConfirmAll(true)}>
+      {t('syncLog.resyncAll', 'Resync all failed')}
+    </Button>
+  ) : undefined;
+  const list = { query: logs, items: entries, total: pagination?.total, filtered: Boolean(status || contentType || producerId) };
+  return (
+    <ListLayout text={TEXT} {...list} primaryAction={resyncAllButton} filters={filterBar} overlays={overlays}>
       <DataTable columns={columns} rows={entries} rowKey={(entry) => entry.id} pagination={pagination} />
     </ListLayout>
   );

@@ -8,7 +8,7 @@ import { DateTime } from '../../components/DateTime';
 import { JsonModal } from '../../components/JsonView';
 import { DataTable, type Column } from '../../components/list/DataTable';
 import { ListFilters, useContentTypeFilter } from '../../components/list/ListFilters';
-import { ListLayout } from '../../components/list/ListLayout';
+import { ListLayout, type ListText } from '../../components/list/ListLayout';
 import { RowActions } from '../../components/list/RowActions';
 import { UpdateTypeBadge } from '../../components/StatusBadges';
 import { useListQuery } from '../../hooks/useListQuery';
@@ -17,6 +17,16 @@ import { useT } from '../../hooks/useT';
 import { DocumentCell, DocumentIdFilter } from './LogCells';
 
 import type { UpdateLogEntry, UpdateType } from '../../api/contracts';
+
+const TEXT: ListText = {
+  title: ['updateLog.title', 'Update Log'],
+  subtitle: [
+    'updateLog.subtitle',
+    '{total, plural, =0 {No entries} one {# entry} other {# entries}}: what this site sends to its consumers.',
+  ],
+  subtitleLoading: ['updateLog.subtitleLoading', 'What this site sends to its consumers.'],
+  empty: ['updateLog.empty', 'No changes recorded yet. Changes are logged once a consumer has a content type approved.'],
+};
 
 const UPDATE_TYPES: UpdateType[] = ['Create', 'Update', 'Delete'];
 
@@ -39,7 +49,6 @@ export const UpdateLogPage = () => {
   const entries = logs.data?.data ?? [];
   const pagination = logs.data?.meta.pagination;
   const selected = entries.find((entry) => entry.id === selectedId);
-  const filtered = Boolean(contentType || updateType || documentId);
 
   const columns: Array<Column<UpdateLogEntry>> = [
     { header: ['updateLog.seq', 'Seq'], cell: (entry) => <Typography fontWeight="semiBold">{entry.seq ?? '—'}</Typography> },
@@ -71,57 +80,37 @@ export const UpdateLogPage = () => {
     },
   ];
 
-  return (
-    <ListLayout
-      title={t('updateLog.title', 'Update Log')}
-      subtitle={
-        pagination
-          ? t(
-              'updateLog.subtitle',
-              '{total, plural, =0 {No entries} one {# entry} other {# entries}}: what this site sends to its consumers.',
-              pagination
-            )
-          : t('updateLog.subtitleLoading', 'What this site sends to its consumers.')
-      }
-      filters={
-        <ListFilters
-          filters={[
-            contentTypeFilter,
-            {
-              name: 'updateType',
-              label: t('updateLog.updateType', 'Update type'),
-              allLabel: t('filters.allUpdateTypes', 'All update types'),
-              value: updateType,
-              width: '18rem',
-              options: UPDATE_TYPES.map((type) => ({ value: type, label: t(`updateType.${type}`, type) })),
-            },
-          ]}
-          onChange={setFilter}
-        >
-          <DocumentIdFilter key={documentId ?? ''} value={documentId} onApply={(value) => setFilter('documentId', value)} />
-        </ListFilters>
-      }
-      query={logs}
-      empty={
-        entries.length === 0 && {
-          content: filtered
-            ? t('logs.emptyFiltered', 'No entry matches these filters.')
-            : t('updateLog.empty', 'No changes recorded yet. Changes are logged once a consumer has a content type approved.'),
-        }
-      }
-      overlays={
-        selected ? (
-          <JsonModal
-            title={t('updateLog.entryTitle', 'Update #{seq}', { seq: selected.seq ?? selected.id })}
-            sections={[
-              { label: t('updateLog.data', 'Data'), value: selected.data },
-              { label: t('logs.entry', 'Entry'), value: selected },
-            ]}
-            onClose={() => setSelectedId(null)}
-          />
-        ) : null
-      }
+  const filterBar = (
+    <ListFilters
+      filters={[
+        contentTypeFilter,
+        {
+          name: 'updateType',
+          label: t('updateLog.updateType', 'Update type'),
+          allLabel: t('filters.allUpdateTypes', 'All update types'),
+          value: updateType,
+          width: '18rem',
+          options: UPDATE_TYPES.map((type) => ({ value: type, label: t(`updateType.${type}`, type) })),
+        },
+      ]}
+      onChange={setFilter}
     >
+      <DocumentIdFilter key={documentId ?? ''} value={documentId} onApply={(value) => setFilter('documentId', value)} />
+    </ListFilters>
+  );
+  const overlays = selected ? (
+    <JsonModal
+      title={t('updateLog.entryTitle', 'Update #{seq}', { seq: selected.seq ?? selected.id })}
+      sections={[
+        { label: t('updateLog.data', 'Data'), value: selected.data },
+        { label: t('logs.entry', 'Entry'), value: selected },
+      ]}
+      onClose={() => setSelectedId(null)}
+    />
+  ) : null;
+  const list = { query: logs, items: entries, total: pagination?.total, filtered: Boolean(contentType || updateType || documentId) };
+  return (
+    <ListLayout text={TEXT} {...list} filters={filterBar} overlays={overlays}>
       <DataTable columns={columns} rows={entries} rowKey={(entry) => entry.id} pagination={pagination} />
     </ListLayout>
   );

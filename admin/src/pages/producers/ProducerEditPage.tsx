@@ -1,10 +1,9 @@
 import * as React from 'react';
-import { useParams } from 'react-router-dom';
 
 import { useContentTypes, useMappingsQuery, useProducerQuery, usePullProducerMutation, useSaveProducerMutation } from '../../api/hooks';
 import { BackfillModal } from '../../components/BackfillModal';
 import { TextField, ToggleField } from '../../components/form/fields';
-import { FormGate, FormLayout } from '../../components/form/FormLayout';
+import { createEditPage, FormLayout, type EditFormProps } from '../../components/form/FormLayout';
 import { FormGrid, FormSection } from '../../components/form/FormSection';
 import { ProducerHealth } from '../../components/ProducerHealth';
 import { SubscriptionsEditor } from '../../components/SubscriptionsEditor';
@@ -45,7 +44,7 @@ const FIELDS = {
 } as const;
 
 /** The producer's health and the form; mounted once the producer is loaded, so the draft starts from it. */
-const ProducerForm = ({ id, producer, typesError }: { id: string | undefined; producer?: EventProducer; typesError: unknown }) => {
+const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventProducer>) => {
   const t = useT();
   const notify = useNotify();
   const { canConfigureProducers, canResync } = usePluginPermissions();
@@ -137,16 +136,9 @@ const ProducerForm = ({ id, producer, typesError }: { id: string | undefined; pr
 };
 
 /** Create or edit an Event Producer (`/producers/create`, `/producers/:id`). */
-export const ProducerEditPage = () => {
-  const { id } = useParams<{ id: string }>();
-  const producer = useProducerQuery(id);
-  const types = useContentTypes();
-  const text = useProducerText(id, producer.data);
-  // A new key (create → saved id) mounts a new form, seeded from that producer.
-  const renderForm = () => <ProducerForm key={id ?? 'create'} id={id} producer={producer.data} typesError={types.error} />;
-  return (
-    <FormGate {...text} backTo={BACK_TO} record={producer} isLoading={types.isLoading}>
-      {renderForm}
-    </FormGate>
-  );
-};
+export const ProducerEditPage = createEditPage({
+  useRecord: useProducerQuery,
+  useText: useProducerText,
+  backTo: BACK_TO,
+  Form: ProducerForm,
+});

@@ -9,7 +9,7 @@ import { BackfillModal } from '../../components/BackfillModal';
 import { DateTime, NeverDateTime } from '../../components/DateTime';
 import { DeleteProducerDialog } from '../../components/DeleteProducerDialog';
 import { DataTable, type Column } from '../../components/list/DataTable';
-import { ListLayout } from '../../components/list/ListLayout';
+import { ListLayout, type ListText } from '../../components/list/ListLayout';
 import { RowActions } from '../../components/list/RowActions';
 import { SubscriptionStatusBadge } from '../../components/StatusBadges';
 import { useNotify } from '../../hooks/useNotify';
@@ -17,6 +17,12 @@ import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { useT } from '../../hooks/useT';
 
 import type { EventProducer, SubscriptionStatus } from '../../api/contracts';
+
+const TEXT: ListText = {
+  title: ['producers.title', 'Producers'],
+  subtitle: ['producers.subtitle', 'Sites this site receives documents from, and how far behind it is.'],
+  empty: ['producers.empty', 'This site receives nothing yet. Add a producer: another Strapi site whose content types you want here.'],
+};
 
 const STATUSES: SubscriptionStatus[] = ['Approved', 'Pending', 'Rejected'];
 
@@ -159,28 +165,14 @@ export const ProducersPage = () => {
 
   const deleting = byId(toDelete);
   const backfilling = byId(toBackfill);
+  const overlays = (
+    <>
+      {deleting ? <DeleteProducerDialog producer={deleting} onClose={() => setToDelete(null)} /> : null}
+      {backfilling ? <BackfillModal producer={backfilling} onClose={() => setToBackfill(null)} /> : null}
+    </>
+  );
   return (
-    <ListLayout
-      title={t('producers.title', 'Producers')}
-      subtitle={t('producers.subtitle', 'Sites this site receives documents from, and how far behind it is.')}
-      primaryAction={createButton}
-      query={query}
-      empty={
-        producers.length === 0 && {
-          content: t(
-            'producers.empty',
-            'This site receives nothing yet. Add a producer: another Strapi site whose content types you want here.'
-          ),
-          action: createButton,
-        }
-      }
-      overlays={
-        <>
-          {deleting ? <DeleteProducerDialog producer={deleting} onClose={() => setToDelete(null)} /> : null}
-          {backfilling ? <BackfillModal producer={backfilling} onClose={() => setToBackfill(null)} /> : null}
-        </>
-      }
-    >
+    <ListLayout text={TEXT} query={query} items={producers} primaryAction={createButton} overlays={overlays}>
       <DataTable columns={columns} rows={producers} rowKey={(producer) => producer.id} />
     </ListLayout>
   );

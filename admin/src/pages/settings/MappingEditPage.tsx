@@ -1,10 +1,9 @@
 import { Typography } from '@strapi/design-system';
-import { useParams } from 'react-router-dom';
 
 import { useContentTypes, useMappingQuery, useMappingsQuery, useSaveMappingMutation } from '../../api/hooks';
 import { FieldMappingsEditor } from '../../components/FieldMappingsEditor';
 import { SelectField, TextField } from '../../components/form/fields';
-import { FormGate, FormLayout } from '../../components/form/FormLayout';
+import { createEditPage, FormLayout, type EditFormProps } from '../../components/form/FormLayout';
 import { FormGrid, FormSection } from '../../components/form/FormSection';
 import { ABSOLUTE_SETTINGS_PATH } from '../../constants';
 import { useEditForm } from '../../hooks/useEditForm';
@@ -31,7 +30,7 @@ const FIELDS = {
 } as const;
 
 /** The mapping form; mounted once the mapping is loaded, so the draft starts from it. */
-const MappingFormView = ({ id, mapping, typesError }: { id: string | undefined; mapping?: DocumentTypeMapping; typesError: unknown }) => {
+const MappingFormView = ({ id, record: mapping, typesError }: EditFormProps<DocumentTypeMapping>) => {
   const t = useT();
   const { canConfigureMappings } = usePluginPermissions();
   const { contentTypes, byUid } = useContentTypes();
@@ -99,16 +98,9 @@ const MappingFormView = ({ id, mapping, typesError }: { id: string | undefined; 
 };
 
 /** Create or edit a Document Type Mapping (Settings → Event Streaming → Mappings). */
-export const MappingEditPage = () => {
-  const { id } = useParams<{ id: string }>();
-  const mapping = useMappingQuery(id);
-  const types = useContentTypes();
-  const text = useMappingText(id, mapping.data);
-  // A new key (create → saved id) mounts a new form, seeded from that mapping.
-  const renderForm = () => <MappingFormView key={id ?? 'create'} id={id} mapping={mapping.data} typesError={types.error} />;
-  return (
-    <FormGate {...text} backTo={ABSOLUTE_SETTINGS_PATH} record={mapping} isLoading={types.isLoading}>
-      {renderForm}
-    </FormGate>
-  );
-};
+export const MappingEditPage = createEditPage({
+  useRecord: useMappingQuery,
+  useText: useMappingText,
+  backTo: ABSOLUTE_SETTINGS_PATH,
+  Form: MappingFormView,
+});

@@ -1,4 +1,3 @@
-import * as React from 'react';
 import { LinkButton, Typography } from '@strapi/design-system';
 import { Pencil, Plus, Trash } from '@strapi/icons';
 import { Link as RouterLink, useNavigate } from 'react-router-dom';
@@ -8,36 +7,28 @@ import { ConfirmAction } from '../../components/ConfirmAction';
 import { ContentTypeName } from '../../components/ContentTypeName';
 import { DateTime } from '../../components/DateTime';
 import { DataTable, type Column } from '../../components/list/DataTable';
-import { ListLayout } from '../../components/list/ListLayout';
+import { ListLayout, type ListText } from '../../components/list/ListLayout';
 import { RowActions } from '../../components/list/RowActions';
-import { useNotify } from '../../hooks/useNotify';
+import { useConfirmDelete } from '../../hooks/useConfirmDelete';
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { useT } from '../../hooks/useT';
 
 import type { DocumentTypeMapping } from '../../api/contracts';
 
+const TEXT: ListText = {
+  title: ['mappings.title', 'Mappings'],
+  subtitle: ['mappings.subtitle', 'How documents of a producer content type become documents of a local one.'],
+  empty: ['mappings.empty', 'No mapping yet. A mapping translates a producer content type into a differently shaped local one.'],
+};
+
 /** Settings → Event Streaming → Mappings: the Document Type Mappings of this (consumer) site. */
 export const MappingsListPage = () => {
   const t = useT();
   const navigate = useNavigate();
-  const notify = useNotify();
   const { canConfigureMappings } = usePluginPermissions();
   const query = useMappingsQuery();
-  const remove = useDeleteMappingMutation();
-  const [toDelete, setToDelete] = React.useState<number | null>(null);
   const mappings = query.data ?? [];
-  const deleting = mappings.find((mapping) => mapping.id === toDelete);
-
-  const handleDelete = async () => {
-    if (!deleting) return;
-    try {
-      await remove.mutateAsync(deleting.id);
-      notify.success(t('mappings.delete.success', 'The mapping was deleted.'));
-      setToDelete(null);
-    } catch (err) {
-      notify.error(err);
-    }
-  };
+  const removal = useConfirmDelete(mappings, useDeleteMappingMutation(), t('mappings.delete.success', 'The mapping was deleted.'));
 
   const createButton = canConfigureMappings ? (
     <LinkButton tag={RouterLink} to="create" startIcon={<Plus />}>
@@ -57,39 +48,29 @@ export const MappingsListPage = () => {
         <RowActions
           actions={[
             { label: t('common.edit', 'Edit'), icon: <Pencil />, onClick: () => navigate(String(mapping.id)) },
-            { label: t('common.delete', 'Delete'), icon: <Trash />, visible: canConfigureMappings, onClick: () => setToDelete(mapping.id) },
+            { label: t('common.delete', 'Delete'), icon: <Trash />, visible: canConfigureMappings, onClick: () => removal.ask(mapping) },
           ]}
         />
       ),
     },
   ];
 
-  return (
-    <ListLayout
-      title={t('mappings.title', 'Mappings')}
-      subtitle={t('mappings.subtitle', 'How documents of a producer content type become documents of a local one.')}
-      primaryAction={createButton}
-      query={query}
-      empty={
-        mappings.length === 0 && {
-          content: t('mappings.empty', 'No mapping yet. A mapping translates a producer content type into a differently shaped local one.'),
-          action: createButton,
-        }
-      }
-      overlays={
-        <ConfirmAction
-          open={deleting !== undefined}
-          variant="danger"
-          title={t('mappings.delete.title', 'Delete mapping')}
-          onConfirm={handleDelete}
-          onClose={() => setToDelete(null)}
-        >
-          {t('mappings.delete.body', 'Delete the mapping {name}? Subscriptions and mappings that use it must be changed first.', {
-            name: deleting?.mappingName ?? '',
-          })}
-        </ConfirmAction>
-      }
+  const overlays = (
+    <ConfirmAction
+      open={removal.target !== undefined}
+      variant="danger"
+      title={t('mappings.delete.title', 'Delete mapping')}
+      onConfirm={removal.confirm}
+      onClose={removal.cancel}
     >
+      {t('mappings.delete.body', 'Delete the mapping {name}? Subscriptions and mappings that use it must be changed first.', {
+        name: removal.target?.mappingName ?? '',
+      })}
+    </ConfirmAction>
+  );
+
+  return (
+    <ListLayout text={TEXT} query={query} items={mappings} primaryAction={createButton} overlays={overlays}>
       <DataTable columns={columns} rows={mappings} rowKey={(mapping) => mapping.id} />
     </ListLayout>
   );

@@ -1,0 +1,31 @@
+import * as React from 'react';
+
+import { useNotify } from './useNotify';
+
+/**
+ * Delete one of `items` after a confirmation: `ask(item)` opens the dialog on it, `confirm` deletes
+ * it through `remove` and notifies `successMessage` (or the error, leaving the dialog open).
+ * `target` is the item asked about, read from `items` (so it is gone once deleted).
+ */
+export const useConfirmDelete = <T extends { id: number }>(
+  items: T[],
+  remove: { mutateAsync: (id: number) => Promise<unknown> },
+  successMessage: string
+) => {
+  const notify = useNotify();
+  const [targetId, setTargetId] = React.useState<number | null>(null);
+  const target = items.find((item) => item.id === targetId);
+
+  const confirm = async () => {
+    if (!target) return;
+    try {
+      await remove.mutateAsync(target.id);
+      notify.success(successMessage);
+      setTargetId(null);
+    } catch (err) {
+      notify.error(err);
+    }
+  };
+
+  return { target, ask: (item: T) => setTargetId(item.id), cancel: () => setTargetId(null), confirm };
+};
