@@ -38,10 +38,11 @@ const newRow = (attribute?: Attribute): FieldMappingRow => ({
 /** The field mappings of a Document Type Mapping: local field ← remote field, default, type, inner mapping, filters. */
 export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, errors, disabled = false }: FieldMappingsEditorProps) => {
   const t = useT();
-  const { update, field, text, remove } = useRowsEditor({ prefix: 'fieldMappings', rows, onChange, errors, disabled });
+  const { update, field, text, pick, remove } = useRowsEditor({ prefix: 'fieldMappings', rows, onChange, errors, disabled });
   const byName = React.useMemo(() => new Map(attributes.map((a) => [a.name, a])), [attributes]);
-  const used = new Set(rows.map((row) => row.localField));
-  const unmapped = attributes.filter((a) => !used.has(a.name));
+  const unmapped = attributes.filter((a) => !rows.some((row) => row.localField === a.name));
+  const fieldOptions = attributes.map(({ name, required, type }) => ({ value: name, label: `${name}${required ? ' *' : ''} (${type})` }));
+  const pickField = t('mappings.form.fields.pickField', 'Pick a field');
 
   const handleLocalField = (index: number, name: string) => {
     const row = rows[index];
@@ -77,18 +78,11 @@ export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, erro
     {
       header: ['mappings.form.fields.localField', 'Local field'],
       minWidth: '20rem',
-      cell: (row, index, label) => (
+      cell: (_, index, label) => (
         <SelectField
-          {...field(index, 'localField', label)}
-          required
-          placeholder={t('mappings.form.fields.pickField', 'Pick a field')}
-          value={row.localField || null}
-          options={attributes.map(({ name, required, type }) => ({
-            value: name,
-            label: `${name}${required ? ' *' : ''} (${type})`,
-            disabled: name !== row.localField && used.has(name),
-          }))}
-          onChange={(value) => handleLocalField(index, value ?? '')}
+          {...pick(index, 'localField', label, fieldOptions)}
+          placeholder={pickField}
+          onChange={(name) => handleLocalField(index, name ?? '')}
         />
       ),
     },

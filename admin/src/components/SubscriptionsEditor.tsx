@@ -50,8 +50,8 @@ interface SubscriptionsEditorProps extends RowsEditorProps<SubscriptionRow> {
  */
 export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, errors, disabled = false }: SubscriptionsEditorProps) => {
   const t = useT();
-  const { update, field, text, remove } = useRowsEditor({ prefix: 'subscriptions', rows, onChange, errors, disabled });
-  const taken = new Set(rows.map((row) => row.contentType));
+  const { update, field, text, pick, remove } = useRowsEditor({ prefix: 'subscriptions', rows, onChange, errors, disabled });
+  const typeOptions = contentTypes.map(({ uid, displayName }) => ({ value: uid, label: `${displayName} (${uid})` }));
 
   const handleContentTypeChange = (index: number, contentType: string) => {
     const row = rows[index];
@@ -72,25 +72,17 @@ export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, er
     />
   );
 
+  /** The local content type: each is subscribed once. */
+  const typeCell: Column<SubscriptionRow>['cell'] = (_, index, label) => (
+    <SelectField
+      {...pick(index, 'contentType', label, typeOptions)}
+      placeholder={t('producers.form.subscriptions.pickType', 'Pick a content type')}
+      onChange={(uid) => handleContentTypeChange(index, uid ?? '')}
+    />
+  );
+
   const columns: Array<Column<SubscriptionRow>> = [
-    {
-      header: ['producers.form.subscriptions.contentType', 'Content type (here)'],
-      minWidth: '22rem',
-      cell: (row, index, label) => (
-        <SelectField
-          {...field(index, 'contentType', label)}
-          required
-          placeholder={t('producers.form.subscriptions.pickType', 'Pick a content type')}
-          value={row.contentType || null}
-          options={contentTypes.map(({ uid, displayName }) => ({
-            value: uid,
-            label: `${displayName} (${uid})`,
-            disabled: uid !== row.contentType && taken.has(uid),
-          }))}
-          onChange={(value) => handleContentTypeChange(index, value ?? '')}
-        />
-      ),
-    },
+    { header: ['producers.form.subscriptions.contentType', 'Content type (here)'], minWidth: '22rem', cell: typeCell },
     {
       header: ['producers.form.subscriptions.remoteContentType', 'Remote content type'],
       minWidth: '24rem',

@@ -3,9 +3,9 @@ import * as React from 'react';
 import { useNotify } from './useNotify';
 
 /**
- * Delete one of `items` after a confirmation: `ask(item)` opens the dialog on it, `confirm` deletes
- * it through `remove` and notifies `successMessage` (or the error, leaving the dialog open).
- * `target` is the item asked about, read from `items` (so it is gone once deleted).
+ * Delete one of `items` after a confirmation: `ask(item)` opens the dialog on it (`dialog`: the
+ * props of `ConfirmAction`); confirming deletes it through `remove` and notifies `successMessage`,
+ * or the error (the dialog stays open). `target` is read from `items`, so it is gone once deleted.
  */
 export const useConfirmDelete = <T extends { id: number }>(
   items: T[],
@@ -27,5 +27,6 @@ export const useConfirmDelete = <T extends { id: number }>(
     }
   };
 
-  return { target, ask: (item: T) => setTargetId(item.id), cancel: () => setTargetId(null), confirm };
+  const close = () => setTargetId(null);
+  return { target, ask: (item: T) => setTargetId(item.id), dialog: { open: target !== undefined, onConfirm: confirm, onClose: close } };
 };

@@ -1,4 +1,5 @@
 import type { DocumentTypeMapping } from '../../api/contracts';
+import type { SelectOption } from './fields';
 
 /** Keys of `R` whose values are strings. */
 type TextKey<R> = { [K in keyof R]: R[K] extends string ? K : never }[keyof R] & string;
@@ -26,7 +27,8 @@ export interface RowsEditorProps<R> {
 
 /**
  * The editing of a form's rows (a table of fields): `update` and `remove` a row, and the props of
- * a row's field labelled `label` (`field`), or of a text field bound to the row's value (`text`).
+ * a row's field labelled `label` (`field`), of a text field bound to the row's value (`text`), or of
+ * a select of a value unique among the rows (`pick`).
  */
 export const useRowsEditor = <R>({ prefix, rows, onChange, errors, disabled }: RowsEditorOptions<R>) => {
   const update = (index: number, patch: Partial<R>) => onChange(rows.map((row, i) => (i === index ? { ...row, ...patch } : row)));
@@ -42,5 +44,12 @@ export const useRowsEditor = <R>({ prefix, rows, onChange, errors, disabled }: R
     value: String(rows[index][name]),
     onChange: (value: string) => update(index, { [name]: value } as Partial<R>),
   });
-  return { update, field, text, remove: (index: number) => onChange(rows.filter((_, i) => i !== index)) };
+  /** A required select of a value each row picks once: what the other rows took is disabled. */
+  const pick = (index: number, name: TextKey<R>, label: string, options: SelectOption[]) => {
+    const current = String(rows[index][name]);
+    const taken = new Set(rows.map((row) => String(row[name])));
+    const available = options.map((option) => ({ ...option, disabled: option.value !== current && taken.has(option.value) }));
+    return { ...field(index, name, label), required: true, value: current || null, options: available };
+  };
+  return { update, field, text, pick, remove: (index: number) => onChange(rows.filter((_, i) => i !== index)) };
 };

@@ -20,20 +20,14 @@ const TEXT: ListText = {
  * Approve / Reject. This is the page a content editor uses to decide what leaves the site.
  */
 export const ConsumersPage = () => {
-  const t = useT();
   const { canApprove } = usePluginPermissions();
+  const t = useT();
   const query = useConsumersQuery();
   const consumers = query.data ?? [];
   const removal = useConfirmDelete(consumers, useDeleteConsumerMutation(), t('consumers.delete.success', 'The consumer was removed.'));
 
   const overlays = (
-    <ConfirmAction
-      open={removal.target !== undefined}
-      variant="danger"
-      title={t('consumers.delete', 'Remove consumer')}
-      onConfirm={removal.confirm}
-      onClose={removal.cancel}
-    >
+    <ConfirmAction {...removal.dialog} variant="danger" title={t('consumers.delete', 'Remove consumer')}>
       {t(
         'consumers.delete.body',
         '{name} is removed and stops receiving documents. It can register again by saving its producer on that site.',

@@ -4,7 +4,7 @@ import { useContentTypes, useMappingsQuery, useProducerQuery, usePullProducerMut
 import { BackfillModal } from '../../components/BackfillModal';
 import { TextField, ToggleField } from '../../components/form/fields';
 import { createEditPage, FormLayout, type EditFormProps } from '../../components/form/FormLayout';
-import { FormGrid, FormSection } from '../../components/form/FormSection';
+import { FormGrid, FormSection, type SectionText } from '../../components/form/FormSection';
 import { ProducerHealth } from '../../components/ProducerHealth';
 import { SubscriptionsEditor } from '../../components/SubscriptionsEditor';
 import { ABSOLUTE_PLUGIN_PATH } from '../../constants';
@@ -31,6 +31,14 @@ const useProducerText = (id: string | undefined, producer: EventProducer | undef
     title: producer?.producerUrl ?? t('producers.form.editTitle', 'Edit producer'),
     subtitle: t('producers.form.editSubtitle', 'Saving registers the changes on the producer again.'),
   };
+};
+
+const SUBSCRIPTIONS: SectionText = {
+  title: ['producers.form.subscriptions', 'Subscriptions'],
+  hint: [
+    'producers.form.subscriptions.hint',
+    "Each content type streams once the producer's admin approves it. Use same name keeps the producer's documentId here; a mapping translates differently shaped types.",
+  ],
 };
 
 const FIELDS = {
@@ -91,7 +99,7 @@ const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventP
           onBackfill={() => setBackfillOpen(true)}
         />
       ) : null}
-      <FormSection title={t('producers.form.connection', 'Connection')}>
+      <FormSection text={{ title: ['producers.form.connection', 'Connection'] }}>
         <FormGrid cols={[12, 6, 6, 6]}>
           <TextField {...text('producerUrl')} required type="url" placeholder="https://" />
           <TextField
@@ -115,13 +123,7 @@ const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventP
           />
         </FormGrid>
       </FormSection>
-      <FormSection
-        title={t('producers.form.subscriptions', 'Subscriptions')}
-        hint={t(
-          'producers.form.subscriptions.hint',
-          "Each content type streams once the producer's admin approves it. Use same name keeps the producer's documentId here; a mapping translates differently shaped types."
-        )}
-      >
+      <FormSection text={SUBSCRIPTIONS}>
         <SubscriptionsEditor
           rows={form.subscriptions}
           onChange={(rows) => set('subscriptions', rows)}

@@ -1,13 +1,14 @@
 import * as React from 'react';
-import { Badge, Flex, LinkButton, Typography } from '@strapi/design-system';
-import { ArrowClockwise, Download, Pencil, Plus, Trash } from '@strapi/icons';
+import { Badge, Flex, Typography } from '@strapi/design-system';
+import { ArrowClockwise, Download, Pencil, Trash } from '@strapi/icons';
 import { useIntl } from 'react-intl';
-import { Link as RouterLink, useNavigate } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
 
 import { useProducersQuery, usePullProducerMutation } from '../../api/hooks';
 import { BackfillModal } from '../../components/BackfillModal';
 import { DateTime, NeverDateTime } from '../../components/DateTime';
 import { DeleteProducerDialog } from '../../components/DeleteProducerDialog';
+import { CreateLink } from '../../components/list/CreateLink';
 import { DataTable, type Column } from '../../components/list/DataTable';
 import { ListLayout, type ListText } from '../../components/list/ListLayout';
 import { RowActions } from '../../components/list/RowActions';
@@ -103,11 +104,7 @@ export const ProducersPage = () => {
   const producers = query.data ?? [];
   const byId = (id: number | null) => producers.find((producer) => producer.id === id);
 
-  const createButton = canConfigureProducers ? (
-    <LinkButton tag={RouterLink} to="create" startIcon={<Plus />}>
-      {t('producers.create', 'Add producer')}
-    </LinkButton>
-  ) : undefined;
+  const createButton = canConfigureProducers ? <CreateLink label={t('producers.create', 'Add producer')} /> : undefined;
 
   const columns: Array<Column<EventProducer>> = [
     { header: ['producers.list.producer', 'Producer'], cell: (producer) => <ProducerName producer={producer} /> },

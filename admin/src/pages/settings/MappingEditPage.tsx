@@ -4,7 +4,7 @@ import { useContentTypes, useMappingQuery, useMappingsQuery, useSaveMappingMutat
 import { FieldMappingsEditor } from '../../components/FieldMappingsEditor';
 import { SelectField, TextField } from '../../components/form/fields';
 import { createEditPage, FormLayout, type EditFormProps } from '../../components/form/FormLayout';
-import { FormGrid, FormSection } from '../../components/form/FormSection';
+import { FormGrid, FormSection, type SectionText } from '../../components/form/FormSection';
 import { ABSOLUTE_SETTINGS_PATH } from '../../constants';
 import { useEditForm } from '../../hooks/useEditForm';
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
@@ -28,6 +28,14 @@ const FIELDS = {
   localContentType: ['Local content type', 'The content type documents are written to on this site.'],
   remoteContentType: ['Remote content type', "The producer's content type UID, e.g. api::client.client."],
 } as const;
+
+const FIELD_MAPPINGS: SectionText = {
+  title: ['mappings.form.fields', 'Field mappings'],
+  hint: [
+    'mappings.form.fields.hint',
+    "Local fields come from this site's schema; the remote field is the producer's field name. Components map through an inner mapping; relations through an inner mapping and optional remote value filters (JSON).",
+  ],
+};
 
 /** The mapping form; mounted once the mapping is loaded, so the draft starts from it. */
 const MappingFormView = ({ id, record: mapping, typesError }: EditFormProps<DocumentTypeMapping>) => {
@@ -73,13 +81,7 @@ const MappingFormView = ({ id, record: mapping, typesError }: EditFormProps<Docu
           <TextField {...text('remoteContentType')} required placeholder="api::customer.customer" />
         </FormGrid>
       </FormSection>
-      <FormSection
-        title={t('mappings.form.fields', 'Field mappings')}
-        hint={t(
-          'mappings.form.fields.hint',
-          "Local fields come from this site's schema; the remote field is the producer's field name. Components map through an inner mapping; relations through an inner mapping and optional remote value filters (JSON)."
-        )}
-      >
+      <FormSection text={FIELD_MAPPINGS}>
         {form.localContentType ? (
           <FieldMappingsEditor
             rows={form.fieldMappings}

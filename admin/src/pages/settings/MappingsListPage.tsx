@@ -1,11 +1,12 @@
-import { LinkButton, Typography } from '@strapi/design-system';
-import { Pencil, Plus, Trash } from '@strapi/icons';
-import { Link as RouterLink, useNavigate } from 'react-router-dom';
+import { Typography } from '@strapi/design-system';
+import { Pencil, Trash } from '@strapi/icons';
+import { useNavigate } from 'react-router-dom';
 
 import { useDeleteMappingMutation, useMappingsQuery } from '../../api/hooks';
 import { ConfirmAction } from '../../components/ConfirmAction';
 import { ContentTypeName } from '../../components/ContentTypeName';
 import { DateTime } from '../../components/DateTime';
+import { CreateLink } from '../../components/list/CreateLink';
 import { DataTable, type Column } from '../../components/list/DataTable';
 import { ListLayout, type ListText } from '../../components/list/ListLayout';
 import { RowActions } from '../../components/list/RowActions';
@@ -30,11 +31,7 @@ export const MappingsListPage = () => {
   const mappings = query.data ?? [];
   const removal = useConfirmDelete(mappings, useDeleteMappingMutation(), t('mappings.delete.success', 'The mapping was deleted.'));
 
-  const createButton = canConfigureMappings ? (
-    <LinkButton tag={RouterLink} to="create" startIcon={<Plus />}>
-      {t('mappings.create', 'Add mapping')}
-    </LinkButton>
-  ) : undefined;
+  const createButton = canConfigureMappings ? <CreateLink label={t('mappings.create', 'Add mapping')} /> : undefined;
 
   const columns: Array<Column<DocumentTypeMapping>> = [
     { header: ['mappings.list.name', 'Name'], cell: (m) => <Typography fontWeight="semiBold">{m.mappingName}</Typography> },
@@ -56,13 +53,7 @@ export const MappingsListPage = () => {
   ];
 
   const overlays = (
-    <ConfirmAction
-      open={removal.target !== undefined}
-      variant="danger"
-      title={t('mappings.delete.title', 'Delete mapping')}
-      onConfirm={removal.confirm}
-      onClose={removal.cancel}
-    >
+    <ConfirmAction {...removal.dialog} variant="danger" title={t('mappings.delete.title', 'Delete mapping')}>
       {t('mappings.delete.body', 'Delete the mapping {name}? Subscriptions and mappings that use it must be changed first.', {
         name: removal.target?.mappingName ?? '',
       })}
