@@ -25,10 +25,6 @@ export const getErrorEnvelope = (error: unknown): ErrorEnvelope | null => {
   return null;
 };
 
-/** HTTP status of a failed request (undefined when there was no response, e.g. network down). */
-export const getErrorStatus = (error: unknown): number | undefined =>
-  getErrorEnvelope(error)?.status ?? (isFetchError(error) ? error.status : undefined);
-
 /**
  * The message to show for a failed request: the server's `error.message` when it sent one,
  * else the error's own message, else `fallback`.
@@ -61,7 +57,3 @@ export const getValidationErrors = (error: unknown): Record<string, string> => {
   }
   return byPath;
 };
-
-/** true when the request was aborted because the component that made it went away. */
-export const isAbortError = (error: unknown): boolean =>
-  error instanceof Error && (error.name === 'AbortError' || /abort/i.test(error.message));
