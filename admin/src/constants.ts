@@ -1,17 +1,11 @@
 /**
- * The few server identifiers the admin needs, duplicated from `server/src/constants.ts` so the
- * admin bundle never imports server runtime code. Keep the two in step.
+ * The admin's constants. RBAC actions come from the server's one list (`server/src/constants.ts`
+ * has no runtime imports, so the admin bundle takes it as it is).
  */
+import { ACTIONS } from '../../server/src/constants';
 import { PLUGIN_ID } from './pluginId';
 
-/** Admin RBAC actions (the server registers them in bootstrap and checks them on every route). */
-export const ACTIONS = {
-  read: `plugin::${PLUGIN_ID}.read`,
-  approve: `plugin::${PLUGIN_ID}.approve`,
-  configureProducers: `plugin::${PLUGIN_ID}.configure-producers`,
-  resync: `plugin::${PLUGIN_ID}.resync`,
-  configureMappings: `plugin::${PLUGIN_ID}.configure-mappings`,
-} as const;
+export { ACTIONS };
 
 /** Permission objects as `useRBAC`, `Page.Protect` and menu links expect them (no subject). */
 export const PERMISSIONS = {

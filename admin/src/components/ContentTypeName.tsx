@@ -1,15 +1,10 @@
 import { Flex, Typography } from '@strapi/design-system';
 
-import type { StreamableContentType } from '../api';
+import { useContentTypes } from '../api/hooks';
 
-interface ContentTypeNameProps {
-  uid: string;
-  byUid?: Map<string, StreamableContentType>;
-}
-
-/** A content type's display name (when known locally) above its UID. */
-export const ContentTypeName = ({ uid, byUid }: ContentTypeNameProps) => {
-  const known = byUid?.get(uid);
+/** A content type's display name (when known on this site) above its UID. */
+export const ContentTypeName = ({ uid }: { uid: string }) => {
+  const known = useContentTypes().byUid.get(uid);
   if (!known) {
     return <Typography fontWeight="semiBold">{uid}</Typography>;
   }

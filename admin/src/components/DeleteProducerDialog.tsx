@@ -2,87 +2,58 @@ import * as React from 'react';
 import { Button, Dialog, Flex, Typography } from '@strapi/design-system';
 import { WarningCircle } from '@strapi/icons';
 import { ConfirmDialog } from '@strapi/strapi/admin';
-import { useIntl } from 'react-intl';
 
-import { useApi, type EventProducer } from '../api';
+import { useDeleteProducerMutation } from '../api/hooks';
 import { useNotify } from '../hooks/useNotify';
+import { useT } from '../hooks/useT';
 import { getErrorMessage } from '../utils/errors';
-import { getTrad } from '../utils/getTrad';
 
-interface DeleteProducerDialogProps {
-  producer: EventProducer | null;
-  onClose: () => void;
-  onDeleted: () => void;
-}
+import type { EventProducer } from '../api/contracts';
 
 /**
- * Confirms deleting an Event Producer. Deleting also deregisters this site on the producer; when
- * that fails (producer unreachable, token revoked) the dialog shows why and offers "Delete
- * anyway", which sends `?force=true` and removes the producer locally only.
+ * Confirms deleting an Event Producer (mounted while open). Deleting also deregisters this site on
+ * the producer; when that fails (producer unreachable, token revoked) the dialog shows why and
+ * offers "Delete anyway", which sends `?force=true` and removes the producer locally only.
  */
-export const DeleteProducerDialog = ({ producer, onClose, onDeleted }: DeleteProducerDialogProps) => {
-  const { formatMessage } = useIntl();
-  const api = useApi();
+export const DeleteProducerDialog = ({ producer, onClose }: { producer: EventProducer; onClose: () => void }) => {
+  const t = useT();
   const notify = useNotify();
+  const remove = useDeleteProducerMutation();
+  /** Why the producer refused a plain delete; set, the button becomes "Delete anyway". */
   const [failure, setFailure] = React.useState<string | null>(null);
-  const [isDeleting, setIsDeleting] = React.useState(false);
 
-  React.useEffect(() => {
-    setFailure(null);
-  }, [producer]);
-
-  const handleDelete = async () => {
-    if (!producer) return;
-    const force = failure !== null;
-    setIsDeleting(true);
-    try {
-      await api.deleteProducer(producer.id, force);
-      notify.success(
-        formatMessage({
-          id: getTrad('producers.delete.success'),
-          defaultMessage: 'The producer was deleted.',
-        })
-      );
-      onDeleted();
-      onClose();
-    } catch (err) {
-      if (force) {
-        notify.error(err);
-      } else {
-        setFailure(
-          getErrorMessage(
-            err,
-            formatMessage({ id: getTrad('common.error'), defaultMessage: 'Whoops! Something went wrong. Please, try again.' })
-          )
-        );
+  const handleDelete = () =>
+    remove.mutate(
+      { id: producer.id, force: failure !== null },
+      {
+        onSuccess: () => {
+          notify.success(t('producers.delete.success', 'The producer was deleted.'));
+          onClose();
+        },
+        onError: (err, { force }) => {
+          if (force) notify.error(err);
+          else setFailure(getErrorMessage(err, t('common.error', 'Whoops! Something went wrong. Please, try again.')));
+        },
       }
-    } finally {
-      setIsDeleting(false);
-    }
-  };
+    );
 
   return (
-    <Dialog.Root open={producer !== null} onOpenChange={(open: boolean) => !open && onClose()}>
+    <Dialog.Root open onOpenChange={(open: boolean) => !open && onClose()}>
       <ConfirmDialog
-        title={formatMessage({ id: getTrad('producers.delete.title'), defaultMessage: 'Delete producer' })}
+        title={t('producers.delete.title', 'Delete producer')}
         icon={<WarningCircle fill="danger600" />}
         endAction={
-          <Button fullWidth variant={failure ? 'danger' : 'danger-light'} loading={isDeleting} onClick={handleDelete}>
-            {failure
-              ? formatMessage({ id: getTrad('producers.delete.force'), defaultMessage: 'Delete anyway' })
-              : formatMessage({ id: getTrad('common.delete'), defaultMessage: 'Delete' })}
+          <Button fullWidth variant={failure ? 'danger' : 'danger-light'} loading={remove.isPending} onClick={handleDelete}>
+            {failure ? t('producers.delete.force', 'Delete anyway') : t('common.delete', 'Delete')}
           </Button>
         }
       >
         <Flex direction="column" alignItems="stretch" gap={2}>
           <Typography textAlign="center">
-            {formatMessage(
-              {
-                id: getTrad('producers.delete.body'),
-                defaultMessage:
-                  'Stop receiving documents from {url}? This site is deregistered on the producer. Documents already synced stay.',
-              },
-              { url: producer?.producerUrl ?? '' }
+            {t(
+              'producers.delete.body',
+              'Stop receiving documents from {url}? This site is deregistered on the producer. Documents already synced stay.',
+              { url: producer.producerUrl }
             )}
           </Typography>
           {failure ? (
@@ -91,11 +62,10 @@ export const DeleteProducerDialog = ({ producer, onClose, onDeleted }: DeletePro
                 {failure}
               </Typography>
               <Typography textAlign="center" textColor="neutral600" variant="pi">
-                {formatMessage({
-                  id: getTrad('producers.delete.forceHint'),
-                  defaultMessage:
-                    'The producer could not be told. Delete anyway removes it here only; its admin can delete the registration there.',
-                })}
+                {t(
+                  'producers.delete.forceHint',
+                  'The producer could not be told. Delete anyway removes it here only; its admin can delete the registration there.'
+                )}
               </Typography>
             </>
           ) : null}

@@ -3,14 +3,14 @@ import { Box, Flex, Link, Typography } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
 import { NavLink } from 'react-router-dom';
 
-import { useApi, type DocumentOrigin, type RemoteReference } from '../api';
+import { useDocumentOriginQuery } from '../api/hooks';
 import { ABSOLUTE_PLUGIN_PATH } from '../constants';
 import { usePluginPermissions } from '../hooks/usePluginPermissions';
-import { useRequest } from '../hooks/useRequest';
 import { getTrad } from '../utils/getTrad';
 
-import { DateTime } from './DateTime';
+import { NeverDateTime } from './DateTime';
 
+import type { DocumentOrigin, RemoteReference } from '../api/contracts';
 import type { PanelComponent, PanelComponentProps } from '@strapi/content-manager/strapi-admin';
 
 /** Content types that never stream: the plugin's own, the admin's and other plugins'. */
@@ -48,7 +48,7 @@ const ReferenceDetails = ({ reference }: { reference: RemoteReference }) => {
         ) : null}
       </Row>
       <Row label={formatMessage({ id: getTrad('origin.lastSynced'), defaultMessage: 'Last synced' })}>
-        <DateTime value={reference.lastSyncedAt} emptyLabel={formatMessage({ id: getTrad('common.never'), defaultMessage: 'Never' })} />
+        <NeverDateTime value={reference.lastSyncedAt} />
         <Typography variant="pi" textColor="neutral600">
           {formatMessage({ id: getTrad('origin.lastSeq'), defaultMessage: 'Event #{seq}' }, { seq: reference.lastAppliedSeq })}
         </Typography>
@@ -110,10 +110,9 @@ const OriginContent = ({ origin, documentId }: { origin: DocumentOrigin; documen
  */
 export const OriginPanel: PanelComponent = ({ model, documentId }: PanelComponentProps) => {
   const { formatMessage } = useIntl();
-  const api = useApi();
   const { canRead, isLoading: isLoadingPermissions } = usePluginPermissions();
   const enabled = !isLoadingPermissions && canRead && Boolean(documentId) && isStreamableModel(model);
-  const { data } = useRequest(() => api.getDocumentOrigin(model, documentId ?? ''), [api, model, documentId], enabled);
+  const { data } = useDocumentOriginQuery(model, documentId, enabled);
 
   if (!enabled || !data || !documentId) return null;
   if (data.references.length === 0 && data.consumers.length === 0) return null;

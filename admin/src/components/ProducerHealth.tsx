@@ -1,13 +1,12 @@
-import * as React from 'react';
 import { Box, Button, Flex, Grid, Typography } from '@strapi/design-system';
 import { ArrowClockwise, Download } from '@strapi/icons';
-import { useIntl } from 'react-intl';
 
-import { DateTime } from './DateTime';
+import { useT } from '../hooks/useT';
 
-import { getTrad } from '../utils/getTrad';
+import { DateTime, NeverDateTime } from './DateTime';
+import { CursorValue, InfoItem, LagValue } from './InfoItem';
 
-import type { EventProducer } from '../api';
+import type { EventProducer } from '../api/contracts';
 
 interface ProducerHealthProps {
   producer: EventProducer;
@@ -17,73 +16,52 @@ interface ProducerHealthProps {
   onBackfill: () => void;
 }
 
-const Item = ({ label, children }: { label: string; children: React.ReactNode }) => (
-  <Grid.Item col={4} s={6} xs={12} direction="column" alignItems="flex-start" gap={1}>
-    <Typography variant="sigma" textColor="neutral600">
-      {label}
-    </Typography>
-    {children}
-  </Grid.Item>
-);
-
 /** The producer's health (cursor, lag, last pull/success/error) with Pull now / Back-fill. */
 export const ProducerHealth = ({ producer, canAct, isPulling, onPull, onBackfill }: ProducerHealthProps) => {
-  const { formatMessage, formatNumber } = useIntl();
+  const t = useT();
   return (
     <Box background="neutral0" hasRadius shadow="filterShadow" padding={6}>
       <Flex direction="column" alignItems="stretch" gap={4}>
         <Flex justifyContent="space-between">
           <Typography variant="delta" tag="h2">
-            {formatMessage({ id: getTrad('producers.health.title'), defaultMessage: 'Health' })}
+            {t('producers.health.title', 'Health')}
           </Typography>
           <Flex gap={2}>
             <Button variant="secondary" startIcon={<ArrowClockwise />} loading={isPulling} disabled={!canAct} onClick={onPull}>
-              {formatMessage({ id: getTrad('producers.pull'), defaultMessage: 'Pull now' })}
+              {t('producers.pull', 'Pull now')}
             </Button>
             <Button variant="secondary" startIcon={<Download />} disabled={!canAct} onClick={onBackfill}>
-              {formatMessage({ id: getTrad('producers.backfill'), defaultMessage: 'Back-fill' })}
+              {t('producers.backfill', 'Back-fill')}
             </Button>
           </Flex>
         </Flex>
         <Grid.Root gap={4}>
-          <Item label={formatMessage({ id: getTrad('producers.health.siteId'), defaultMessage: 'Producer site id' })}>
+          <InfoItem col={4} label={t('producers.health.siteId', 'Producer site id')}>
             <Typography>{producer.producerSiteId ?? '—'}</Typography>
-          </Item>
-          <Item label={formatMessage({ id: getTrad('producers.health.cursor'), defaultMessage: 'Pulled up to' })}>
+          </InfoItem>
+          <InfoItem col={4} label={t('producers.health.cursor', 'Pulled up to')}>
+            <CursorValue at={producer.lastPulledSeq} head={producer.producerHeadSeq} />
+          </InfoItem>
+          <InfoItem col={4} label={t('producers.list.lag', 'Lag')}>
+            <LagValue lag={producer.lag} />
+          </InfoItem>
+          <InfoItem col={4} label={t('producers.list.lastPull', 'Last pull')}>
+            <NeverDateTime value={producer.lastPullAt} />
+          </InfoItem>
+          <InfoItem col={4} label={t('producers.list.lastSuccess', 'Last success')}>
+            <NeverDateTime value={producer.lastSuccessAt} />
+          </InfoItem>
+          <InfoItem col={4} label={t('producers.health.delivery', 'Delivery')}>
             <Typography>
-              {formatMessage(
-                { id: getTrad('producers.health.cursorValue'), defaultMessage: '#{pulled} of #{head}' },
-                { pulled: producer.lastPulledSeq, head: producer.producerHeadSeq }
-              )}
+              {producer.pushEnabled ? t('producers.delivery.push', 'Push + pull') : t('producers.delivery.pull', 'Pull only')}
             </Typography>
-          </Item>
-          <Item label={formatMessage({ id: getTrad('producers.list.lag'), defaultMessage: 'Lag' })}>
-            <Typography fontWeight="bold" textColor={producer.lag > 0 ? 'warning600' : 'success600'}>
-              {formatMessage(
-                { id: getTrad('producers.health.lagValue'), defaultMessage: '{lag, plural, one {# event} other {# events}}' },
-                { lag: formatNumber(producer.lag) }
-              )}
-            </Typography>
-          </Item>
-          <Item label={formatMessage({ id: getTrad('producers.list.lastPull'), defaultMessage: 'Last pull' })}>
-            <DateTime value={producer.lastPullAt} emptyLabel={formatMessage({ id: getTrad('common.never'), defaultMessage: 'Never' })} />
-          </Item>
-          <Item label={formatMessage({ id: getTrad('producers.list.lastSuccess'), defaultMessage: 'Last success' })}>
-            <DateTime value={producer.lastSuccessAt} emptyLabel={formatMessage({ id: getTrad('common.never'), defaultMessage: 'Never' })} />
-          </Item>
-          <Item label={formatMessage({ id: getTrad('producers.health.delivery'), defaultMessage: 'Delivery' })}>
-            <Typography>
-              {producer.pushEnabled
-                ? formatMessage({ id: getTrad('producers.delivery.push'), defaultMessage: 'Push + pull' })
-                : formatMessage({ id: getTrad('producers.delivery.pull'), defaultMessage: 'Pull only' })}
-            </Typography>
-          </Item>
+          </InfoItem>
         </Grid.Root>
         {producer.lastError ? (
           <Box padding={4} background="danger100" hasRadius borderColor="danger200">
             <Flex direction="column" alignItems="flex-start" gap={1}>
               <Typography variant="sigma" textColor="danger700">
-                {formatMessage({ id: getTrad('producers.list.lastError'), defaultMessage: 'Last error' })}
+                {t('producers.list.lastError', 'Last error')}
               </Typography>
               <Typography textColor="danger700">{producer.lastError}</Typography>
               <Typography variant="pi" textColor="danger600">

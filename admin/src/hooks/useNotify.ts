@@ -2,7 +2,7 @@ import * as React from 'react';
 import { useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
-import type { PullResult } from '../api';
+import type { PullResult } from '../api/contracts';
 import { getErrorMessage } from '../utils/errors';
 import { getTrad } from '../utils/getTrad';
 
@@ -19,7 +19,7 @@ export const useNotify = () => {
       success: (message: string) => toggleNotification({ type: 'success', message }),
       warning: (message: string) => toggleNotification({ type: 'warning', message }),
       pullResult: (result: PullResult) => {
-        if (result.busy) {
+        if ('busy' in result) {
           toggleNotification({
             type: 'warning',
             message: formatMessage({

@@ -1,4 +1,5 @@
 import { isFetchError } from '@strapi/strapi/admin';
+import { check, isSchemaError, schemaIssues } from '../../../server/src/shared/validation/check';
 
 /** One entry of a Strapi ValidationError's `details.errors` (yup). */
 export interface ValidationIssue {
@@ -24,10 +25,6 @@ export const getErrorEnvelope = (error: unknown): ErrorEnvelope | null => {
   if (isRecord(body) && isRecord(body.error)) return body.error as ErrorEnvelope;
   return null;
 };
-
-/** HTTP status of a failed request (undefined when there was no response, e.g. network down). */
-export const getErrorStatus = (error: unknown): number | undefined =>
-  getErrorEnvelope(error)?.status ?? (isFetchError(error) ? error.status : undefined);
 
 /**
  * The message to show for a failed request: the server's `error.message` when it sent one,
@@ -62,6 +59,24 @@ export const getValidationErrors = (error: unknown): Record<string, string> => {
   return byPath;
 };
 
-/** true when the request was aborted because the component that made it went away. */
-export const isAbortError = (error: unknown): boolean =>
-  error instanceof Error && (error.name === 'AbortError' || /abort/i.test(error.message));
+/**
+ * The failures of one of the server's shared input schemas (server/src/shared/validation), as form
+ * errors keyed by dotted path — the same rules the server applies, checked before the round trip.
+ * Fields that already carry an (admin-worded) error keep it.
+ */
+export const schemaFormErrors = (
+  schema: Parameters<typeof check>[0],
+  value: unknown,
+  found: Record<string, string>
+): Record<string, string> => {
+  try {
+    check(schema, value);
+  } catch (error) {
+    if (!isSchemaError(error)) throw error;
+    for (const issue of schemaIssues(error)) {
+      const key = issue.path.join('.') || '_form';
+      if (!found[key]) found[key] = issue.message;
+    }
+  }
+  return found;
+};

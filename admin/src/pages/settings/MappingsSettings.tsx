@@ -1,6 +1,7 @@
 import { Page } from '@strapi/strapi/admin';
 import { Route, Routes } from 'react-router-dom';
 
+import { QueryProvider } from '../../api/QueryProvider';
 import { PERMISSIONS } from '../../constants';
 
 import { MappingEditPage } from './MappingEditPage';
@@ -8,13 +9,15 @@ import { MappingsListPage } from './MappingsListPage';
 
 /** Settings → Event Streaming → Mappings (`/settings/event-streaming/mappings/*`). */
 const MappingsSettings = () => (
-  <Page.Protect permissions={PERMISSIONS.mappings}>
-    <Routes>
-      <Route index element={<MappingsListPage />} />
-      <Route path="create" element={<MappingEditPage />} />
-      <Route path=":id" element={<MappingEditPage />} />
-    </Routes>
-  </Page.Protect>
+  <QueryProvider>
+    <Page.Protect permissions={PERMISSIONS.mappings}>
+      <Routes>
+        <Route index element={<MappingsListPage />} />
+        <Route path="create" element={<MappingEditPage />} />
+        <Route path=":id" element={<MappingEditPage />} />
+      </Routes>
+    </Page.Protect>
+  </QueryProvider>
 );
 
 export { MappingsSettings };

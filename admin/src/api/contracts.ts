@@ -1,0 +1,39 @@
+/**
+ * The admin's view of the server contracts: the ONLY admin module that imports
+ * `server/src/shared/contracts`. Everything else in `admin/src` imports its request/response types from
+ * here, so moving the contracts file changes one import path.
+ */
+import type { FindSyncLogs, FindUpdateLogs, PullProducer, SyncStatus, UpdateType } from '../../../server/src/shared/contracts';
+
+export type {
+  BackfillResult,
+  ConsumerSubscription,
+  ConsumerSubscriptionsInput,
+  DocumentOrigin,
+  DocumentTypeMapping,
+  EventConsumer,
+  EventProducer,
+  FieldMapping,
+  MappingInput,
+  Paged,
+  ProducerInput,
+  RemoteReference,
+  ResyncFailedResult,
+  SiteInfo,
+  StreamableContentType,
+  SubscriptionStatus,
+  SyncLogEntry,
+  SyncStatus,
+  UpdateLogEntry,
+  UpdateType,
+} from '../../../server/src/shared/contracts';
+
+/** The log lists' queries as the admin keeps them (numbers); the server's wire types are strings. */
+type Paging = { page: number; pageSize: number };
+export type UpdateLogQuery = Omit<FindUpdateLogs.Request['query'], 'page' | 'pageSize' | 'updateType'> & {
+  updateType?: UpdateType;
+} & Paging;
+export type SyncLogQuery = Omit<FindSyncLogs.Request['query'], 'page' | 'pageSize' | 'status'> & { status?: SyncStatus } & Paging;
+
+/** POST /producers/:id/pull: a result, or `busy` when another instance was pulling. */
+export type PullResult = PullProducer.Response['data'];

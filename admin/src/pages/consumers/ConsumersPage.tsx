@@ -1,0 +1,48 @@
+import { Flex } from '@strapi/design-system';
+
+import { useConsumersQuery, useDeleteConsumerMutation } from '../../api/hooks';
+import { ConfirmAction } from '../../components/ConfirmAction';
+import { ListLayout, type ListText } from '../../components/list/ListLayout';
+import { useConfirmDelete } from '../../hooks/useConfirmDelete';
+import { usePluginPermissions } from '../../hooks/usePluginPermissions';
+import { useT } from '../../hooks/useT';
+
+import { ConsumerCard } from './ConsumerCard';
+
+const TEXT: ListText = {
+  title: ['consumers.title', 'Consumers'],
+  subtitle: ['consumers.subtitle', 'Sites that receive documents from this one. Nothing of a content type leaves until it is approved.'],
+  empty: ['consumers.empty', 'No site consumes from this one yet. A consumer appears here when another site adds this one as a producer.'],
+};
+
+/**
+ * Consumers of this site (it is their producer): each consumer's subscriptions with
+ * Approve / Reject. This is the page a content editor uses to decide what leaves the site.
+ */
+export const ConsumersPage = () => {
+  const { canApprove } = usePluginPermissions();
+  const t = useT();
+  const query = useConsumersQuery();
+  const consumers = query.data ?? [];
+  const removal = useConfirmDelete(consumers, useDeleteConsumerMutation(), t('consumers.delete.success', 'The consumer was removed.'));
+
+  const overlays = (
+    <ConfirmAction {...removal.dialog} variant="danger" title={t('consumers.delete', 'Remove consumer')}>
+      {t(
+        'consumers.delete.body',
+        '{name} is removed and stops receiving documents. It can register again by saving its producer on that site.',
+        { name: removal.target?.consumerName ?? '' }
+      )}
+    </ConfirmAction>
+  );
+
+  return (
+    <ListLayout text={TEXT} query={query} items={consumers} overlays={overlays}>
+      <Flex direction="column" alignItems="stretch" gap={6}>
+        {consumers.map((consumer) => (
+          <ConsumerCard key={consumer.id} consumer={consumer} canApprove={canApprove} onDelete={() => removal.ask(consumer)} />
+        ))}
+      </Flex>
+    </ListLayout>
+  );
+};

@@ -1,0 +1,146 @@
+import * as React from 'react';
+
+import { useContentTypes, useMappingsQuery, useProducerQuery, usePullProducerMutation, useSaveProducerMutation } from '../../api/hooks';
+import { BackfillModal } from '../../components/BackfillModal';
+import { TextField, ToggleField } from '../../components/form/fields';
+import { createEditPage, FormLayout, type EditFormProps } from '../../components/form/FormLayout';
+import { FormGrid, FormSection, type SectionText } from '../../components/form/FormSection';
+import { ProducerHealth } from '../../components/ProducerHealth';
+import { SubscriptionsEditor } from '../../components/SubscriptionsEditor';
+import { ABSOLUTE_PLUGIN_PATH } from '../../constants';
+import { useEditForm } from '../../hooks/useEditForm';
+import { useNotify } from '../../hooks/useNotify';
+import { usePluginPermissions } from '../../hooks/usePluginPermissions';
+import { useT } from '../../hooks/useT';
+
+import { EMPTY_PRODUCER_FORM, toProducerForm, toProducerInput, validateProducerForm } from './producerForm';
+
+import type { EventProducer } from '../../api/contracts';
+
+const BACK_TO = `${ABSOLUTE_PLUGIN_PATH}/producers`;
+
+const useProducerText = (id: string | undefined, producer: EventProducer | undefined) => {
+  const t = useT();
+  if (id === undefined) {
+    return {
+      title: t('producers.form.createTitle', 'Add a producer'),
+      subtitle: t('producers.form.createSubtitle', 'Saving registers this site on the producer; every content type starts as Pending.'),
+    };
+  }
+  return {
+    title: producer?.producerUrl ?? t('producers.form.editTitle', 'Edit producer'),
+    subtitle: t('producers.form.editSubtitle', 'Saving registers the changes on the producer again.'),
+  };
+};
+
+const SUBSCRIPTIONS: SectionText = {
+  title: ['producers.form.subscriptions', 'Subscriptions'],
+  hint: [
+    'producers.form.subscriptions.hint',
+    "Each content type streams once the producer's admin approves it. Use same name keeps the producer's documentId here; a mapping translates differently shaped types.",
+  ],
+};
+
+const FIELDS = {
+  producerUrl: ['Producer URL', 'Base URL of the producer site, e.g. https://hq.example.com'],
+  apiToken: ["Producer's API token", "An API token created on the producer (Settings → API Tokens) with this plugin's stream permissions."],
+  callbackToken: [
+    'Callback token (this site)',
+    'Optional: a token of this site the producer uses to notify it. Left empty, a token limited to notifications is created.',
+  ],
+  pullOnly: ['Pull only', 'For a site the producer cannot reach (behind NAT, offline): no notifications, this site pulls on its schedule.'],
+} as const;
+
+/** The producer's health and the form; mounted once the producer is loaded, so the draft starts from it. */
+const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventProducer>) => {
+  const t = useT();
+  const notify = useNotify();
+  const { canConfigureProducers, canResync } = usePluginPermissions();
+  const { contentTypes } = useContentTypes();
+  const mappings = useMappingsQuery();
+  const pull = usePullProducerMutation();
+  const save = useSaveProducerMutation();
+  const pageText = useProducerText(id, producer);
+  const [backfillOpen, setBackfillOpen] = React.useState(false);
+  const { form, set, errors, field, text, layout } = useEditForm({
+    id,
+    record: producer,
+    empty: EMPTY_PRODUCER_FORM,
+    toForm: toProducerForm,
+    validate: (values) => validateProducerForm(values, id === undefined, t),
+    toBody: toProducerInput,
+    save,
+    basePath: BACK_TO,
+    savedMessage: (created) =>
+      created
+        ? t('producers.form.created', 'Producer saved and registered. Its admin must now approve each content type.')
+        : t('producers.form.saved', 'Producer saved.'),
+    canSave: canConfigureProducers,
+    texts: { prefix: 'producers.form', fields: FIELDS },
+  });
+  /** On edit, a token field says which token is stored and that leaving it empty keeps it. */
+  const keepHint = (hint: string | null | undefined) =>
+    hint && id !== undefined ? t('producers.form.tokenKeepHint', 'Stored: {hint}. Leave empty to keep it.', { hint }) : undefined;
+
+  return (
+    <FormLayout
+      {...pageText}
+      backTo={BACK_TO}
+      {...layout}
+      typesError={typesError}
+      overlays={producer && backfillOpen ? <BackfillModal producer={producer} onClose={() => setBackfillOpen(false)} /> : null}
+    >
+      {producer ? (
+        <ProducerHealth
+          producer={producer}
+          canAct={canResync}
+          isPulling={pull.isPending}
+          onPull={() => pull.mutate(producer.id, { onSuccess: notify.pullResult, onError: notify.error })}
+          onBackfill={() => setBackfillOpen(true)}
+        />
+      ) : null}
+      <FormSection text={{ title: ['producers.form.connection', 'Connection'] }}>
+        <FormGrid cols={[12, 6, 6, 6]}>
+          <TextField {...text('producerUrl')} required type="url" placeholder="https://" />
+          <TextField
+            {...text('apiToken', keepHint(producer?.apiTokenHint ?? '••••'))}
+            required={id === undefined}
+            type="password"
+            autoComplete="new-password"
+          />
+          <TextField
+            {...text('callbackToken', keepHint(producer?.callbackTokenHint))}
+            type="password"
+            autoComplete="new-password"
+            disabled={!canConfigureProducers || form.pullOnly}
+          />
+          <ToggleField
+            {...field('pullOnly')}
+            onLabel={t('common.yes', 'Yes')}
+            offLabel={t('common.no', 'No')}
+            checked={form.pullOnly}
+            onChange={(checked) => set('pullOnly', checked)}
+          />
+        </FormGrid>
+      </FormSection>
+      <FormSection text={SUBSCRIPTIONS}>
+        <SubscriptionsEditor
+          rows={form.subscriptions}
+          onChange={(rows) => set('subscriptions', rows)}
+          contentTypes={contentTypes}
+          mappings={mappings.data ?? []}
+          errors={errors}
+          disabled={!canConfigureProducers}
+        />
+      </FormSection>
+    </FormLayout>
+  );
+};
+
+/** Create or edit an Event Producer (`/producers/create`, `/producers/:id`). */
+export const ProducerEditPage = createEditPage({
+  useRecord: useProducerQuery,
+  useText: useProducerText,
+  backTo: BACK_TO,
+  Form: ProducerForm,
+});

@@ -1,0 +1,82 @@
+/**
+ * The producer form's draft: how a stored producer becomes editable values, what the admin must
+ * fix before a save, and the request body built from the draft.
+ */
+import { nextRowKey, type SubscriptionRow } from '../../components/SubscriptionsEditor';
+
+import { createProducerSchema, updateProducerSchema } from '../../../../server/src/shared/validation/producers';
+import type { EventProducer, ProducerInput } from '../../api/contracts';
+import { schemaFormErrors } from '../../utils/errors';
+import type { FormErrors } from '../../hooks/useFormDraft';
+import type { useT } from '../../hooks/useT';
+
+export interface ProducerForm {
+  producerUrl: string;
+  /** Empty on edit: keep the stored token. */
+  apiToken: string;
+  /** Empty: let the plugin mint a scoped callback token. */
+  callbackToken: string;
+  pullOnly: boolean;
+  subscriptions: SubscriptionRow[];
+}
+
+export const EMPTY_PRODUCER_FORM: ProducerForm = { producerUrl: '', apiToken: '', callbackToken: '', pullOnly: false, subscriptions: [] };
+
+export const toProducerForm = (producer: EventProducer): ProducerForm => ({
+  producerUrl: producer.producerUrl,
+  apiToken: '',
+  callbackToken: '',
+  pullOnly: !producer.pushEnabled,
+  subscriptions: producer.subscriptions.map((subscription) => ({
+    ...subscription,
+    key: nextRowKey(),
+    remoteContentType: subscription.remoteContentType ?? '',
+  })),
+});
+
+export const toProducerInput = (form: ProducerForm): ProducerInput => {
+  const input: ProducerInput = {
+    producerUrl: form.producerUrl.trim(),
+    subscriptions: form.subscriptions.map((row) => ({
+      contentType: row.contentType,
+      remoteContentType: row.remoteContentType.trim() || row.contentType,
+      useSameName: row.useSameName,
+      unsubscribed: row.unsubscribed,
+      mapping: row.mapping,
+    })),
+    pullOnly: form.pullOnly,
+  };
+  if (form.apiToken.trim()) input.apiToken = form.apiToken.trim();
+  if (form.callbackToken.trim() && !form.pullOnly) input.callbackToken = form.callbackToken.trim();
+  return input;
+};
+
+const isHttpUrl = (text: string) => {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+};
+
+/** What the server would reject anyway, so the admin sees it before a round-trip. */
+export const validateProducerForm = (form: ProducerForm, isCreate: boolean, t: ReturnType<typeof useT>): FormErrors => {
+  const found: FormErrors = {};
+  const required = t('validation.required', 'This value is required.');
+  const url = form.producerUrl.trim();
+  if (!url) found.producerUrl = required;
+  else if (!isHttpUrl(url)) found.producerUrl = t('validation.url', 'Enter an http:// or https:// URL.');
+  if (isCreate && !form.apiToken.trim()) found.apiToken = required;
+  if (form.subscriptions.length === 0) found.subscriptions = t('validation.subscriptions', 'Subscribe to at least one content type.');
+  const seen = new Set<string>();
+  form.subscriptions.forEach((row, index) => {
+    if (!row.contentType) found[`subscriptions.${index}.contentType`] = required;
+    else if (seen.has(row.contentType)) {
+      found[`subscriptions.${index}.contentType`] = t('validation.duplicateType', 'This content type is already subscribed.');
+    }
+    seen.add(row.contentType);
+  });
+  // Then the server's own rules, from the schema it validates the body with.
+  return schemaFormErrors(isCreate ? createProducerSchema : updateProducerSchema, toProducerInput(form), found);
+};
