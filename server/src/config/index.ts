@@ -60,7 +60,7 @@ export const defaultConfig: PluginConfig = {
   maxResponseBytes: 20 * 1024 * 1024,
   maxFileBytes: 200 * 1024 * 1024,
   leaseMs: 30_000,
-  retry: { baseDelayMs: 5_000, maxDelayMs: 3_600_000, maxAttempts: 8 },
+  retry: { baseDelayMs: 5_000, maxDelayMs: 3_600_000, maxAttempts: 40 },
   retention: { updateLogDays: 7, syncLogDays: 30 },
   encryptionKey: null,
   notifyDebounceMs: 25,
