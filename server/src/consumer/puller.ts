@@ -191,6 +191,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const freed = await store().clearLeases();
         if (freed) strapi.log.info(`event-streaming: freed ${freed} pull lease(s) left by a previous process`);
       }
+      if (!settings().config().pullOnBoot) return;
       void (async () => {
         for (const id of await store().ids()) service.requestPull(id);
       })().catch((error: unknown) => strapi.log.warn(`event-streaming: the boot-time pull failed: ${errorMessage(error)}`));
