@@ -1,8 +1,8 @@
-import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID } from '../constants';
 import { defaultConfig, type PluginConfig } from '../config';
 import { createSecretBox, maskSecret, type SecretBox } from '../engine/secret-box';
+import { resolveSiteId, siteIdPorts } from './site-id';
 
 /**
  * This site's identity (a UUID made once and kept in the plugin store), its configuration
@@ -28,13 +28,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Loads (or creates, once) the site id. Called in bootstrap. */
     async init(): Promise<void> {
-      const stored = (await store().get({ key: 'siteId' })) as string | null;
-      if (stored) {
-        siteId = stored;
-      } else {
-        siteId = crypto.randomUUID();
-        await store().set({ key: 'siteId', value: siteId });
-      }
+      // One site id per database, also when instances boot together (site-id.ts).
+      siteId = await resolveSiteId(siteIdPorts(strapi, store()));
       const key =
         config().encryptionKey ??
         process.env.EVENT_STREAMING_ENCRYPTION_KEY ??
