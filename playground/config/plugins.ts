@@ -41,13 +41,14 @@ export default ({ env }) => {
         // Tunable for tests: a short lease lets a site restarted after kill -9 resume pulling at
         // once (the dead process's lease would otherwise block it for up to leaseMs).
         leaseMs: env.int('EVENT_STREAMING_LEASE_MS', 60000),
+        pullOnBoot: env.bool('EVENT_STREAMING_PULL_ON_BOOT', true),
         pageSize: env.int('EVENT_STREAMING_PAGE_SIZE', 100),
         // Tunable for the benchmarks (bench/): log pruning schedule and retention.
         maintenanceCron: env('EVENT_STREAMING_MAINTENANCE_CRON', '17 * * * *'),
         retry: {
           baseDelayMs: env.int('EVENT_STREAMING_RETRY_BASE_MS', 5000),
           maxDelayMs: env.int('EVENT_STREAMING_RETRY_MAX_MS', 3600000),
-          maxAttempts: env.int('EVENT_STREAMING_RETRY_ATTEMPTS', 8),
+          maxAttempts: env.int('EVENT_STREAMING_RETRY_ATTEMPTS', 40),
         },
         retention: {
           updateLogDays: env.float('EVENT_STREAMING_UPDATE_LOG_DAYS', 7),

@@ -45,4 +45,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
 
   // Entries written before a crash or a stop may still wait in the outbox: sequence them now.
   await getService(strapi, 'update-log').sequence();
+
+  // Consumer: resume at once after a restart (also after kill -9), not at the next cron tick.
+  await getService(strapi, 'puller').boot();
 };

@@ -287,7 +287,7 @@ describe('2. idempotent replay', () => {
     // The cron stays off for this boot so that the pull below is the one that replays.
     await consumer.stop();
     await sql(consumer, `UPDATE event_streaming_producers SET last_pulled_seq = 0 WHERE id = ?`, [l.producerId]);
-    setEnv(consumer, { EVENT_STREAMING_PULL_CRON: NO_CRON });
+    setEnv(consumer, { EVENT_STREAMING_PULL_CRON: NO_CRON, EVENT_STREAMING_PULL_ON_BOOT: 'false' });
     await consumer.restart();
     expect((await eventProducer()).lastPulledSeq).toBe(0);
 
@@ -320,7 +320,7 @@ describe('3. outages', () => {
   test('changes made while the consumer is down arrive after its restart through the cron alone, exactly once', async () => {
     const tag = tagOf('offline');
     await consumer.stop();
-    setEnv(consumer, { EVENT_STREAMING_PULL_CRON: FAST_CRON });
+    setEnv(consumer, { EVENT_STREAMING_PULL_CRON: FAST_CRON, EVENT_STREAMING_PULL_ON_BOOT: 'true' });
     // Meanwhile the producer changes; its notifications to the dead consumer are lost.
     const customers = await pool(3, [0, 1, 2, 3], (i) => create(CUSTOMER, { name: `${tag}-c${i}`, email: `c${i}@example.com` }));
     const suppliers = await pool(3, [0, 1, 2, 3], (i) => create(SUPPLIER, { name: `${tag}-s${i}` }));

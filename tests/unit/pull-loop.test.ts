@@ -1,5 +1,14 @@
 import { processEvent, pullOnce, type ApplyOutcome, type Outcome, type PullPorts } from '../../server/src/engine/pull-loop';
-import { ApplyError, LeaseLostError, NeedsNetworkError } from '../../server/src/engine/errors';
+import {
+  ApplyError,
+  LeaseLostError,
+  NeedsNetworkError,
+  RemoteError,
+  TransientEventError,
+  isTransient,
+} from '../../server/src/engine/errors';
+import { nextRetryDelay } from '../../server/src/engine/backoff';
+import { defaultConfig } from '../../server/src/config';
 import type { PullResponse, StreamEvent } from '../../server/src/shared/contracts';
 
 const ev = (seq: number, documentId = `doc${seq}`, extra: Partial<StreamEvent> = {}): StreamEvent => ({
@@ -550,5 +559,109 @@ describe('pullOnce in batches (several events per transaction)', () => {
     await expect(pullOnce(s.ports, opts(10))).rejects.toThrow('Producer sent events out of order (#2 after #3)');
     expect(s.calls.apply).toStrictEqual([1, 3]);
     expect(s.state.cursor).toBe(3);
+  });
+});
+
+describe('transient failures are not Failed (the pull stops and retries the event later)', () => {
+  const five = () => [1, 2, 3, 4, 5].map((n) => ev(n));
+  const fromCursor = (after: number) =>
+    page(
+      five().filter((e) => e.seq > after),
+      5
+    );
+  const transients: Array<[string, Error]> = [
+    ['a network error', new RemoteError('Could not reach http://p: ECONNREFUSED', 0, 'ECONNREFUSED')],
+    ['a timeout', new RemoteError('Could not reach http://p: timed out after 10000 ms', 0, 'ECONNABORTED')],
+    ['a 5xx answer', new RemoteError('http://p answered GET /doc with 503', 503)],
+    ['a 429 answer', new RemoteError('http://p answered GET /doc with 429', 429)],
+    ['an unwrapped socket error', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
+  ];
+
+  it.each([
+    ['unbatched', { maxPages: 5 }],
+    ['batched', { maxPages: 5, batchSize: 10, batchMs: 60_000 }],
+  ])(
+    '%s: a transient error preparing event 3 of 5 keeps the cursor at 2, records nothing of 3; a later pull applies 3..5',
+    async (_, o) => {
+      for (const [what, error] of transients) {
+        const s = fakeStore({ pages: fromCursor });
+        s.needsNetwork.add(3); // inside a batch, event 3 needs the network: prepared alone, where it fails
+        s.failPrepare.set(3, error);
+        const thrown = await pullOnce(s.ports, o).then(
+          () => null,
+          (e: unknown) => e
+        );
+        expect(thrown).toBeInstanceOf(TransientEventError);
+        expect((thrown as TransientEventError).seq).toBe(3);
+        expect((thrown as Error).message).toContain(error.message);
+        expect([what, s.state.cursor]).toStrictEqual([what, 2]);
+        expect(s.state.log.map((l) => [l.seq, l.status])).toStrictEqual([
+          [1, 'Synced'],
+          [2, 'Synced'],
+        ]);
+        expect(Object.keys(s.state.docs)).toStrictEqual(['doc1', 'doc2']);
+        // the producer is back: the next pull (notification or cron) resumes at 3
+        s.failPrepare.clear();
+        await expect(pullOnce(s.ports, o)).resolves.toStrictEqual({ pulled: 3, applied: 3, failed: 0, cursor: 5, headSeq: 5 });
+        expect(s.calls.fetch.slice(-1)).toStrictEqual([2]);
+        expect(s.state.log.map((l) => [l.seq, l.status])).toStrictEqual([1, 2, 3, 4, 5].map((n) => [n, 'Synced']));
+        expect(s.state.docs.doc3).toStrictEqual({ n: 3, lastAppliedSeq: 3 });
+      }
+    }
+  );
+
+  it('processEvent: a transient prepare error escapes and leaves neither an outcome nor a cursor', async () => {
+    const s = fakeStore();
+    s.failPrepare.set(1, new RemoteError('http://p answered GET /file with 502', 502));
+    await expect(processEvent(s.ports, ev(1))).rejects.toBeInstanceOf(TransientEventError);
+    expect(s.state).toStrictEqual({ cursor: 0, log: [], docs: {} });
+    expect(s.calls.apply).toStrictEqual([]);
+  });
+
+  it('a transient error of an event that is Blocked anyway does not stop the pull (it needs no preparation)', async () => {
+    const s = fakeStore();
+    s.failApply.set(1, new ApplyError('bad'));
+    s.failPrepare.set(2, new RemoteError('down', 0));
+    await processEvent(s.ports, ev(1, 'docA'));
+    await expect(processEvent(s.ports, ev(2, 'docA'))).resolves.toBe('Blocked');
+  });
+
+  it.each([
+    ['an ApplyError (validation, missing locale, mapping)', new ApplyError('locale fr does not exist here')],
+    ['a 4xx answer other than 429', new RemoteError('http://p answered GET /doc with 403', 403)],
+    ['a 404 answer', new RemoteError('http://p answered GET /doc with 404', 404)],
+  ])('%s is deterministic: recorded Failed and passed', async (_, error) => {
+    expect(isTransient(error)).toBe(false);
+    const s = fakeStore({ pages: [page(five(), 5)] });
+    s.failPrepare.set(3, error);
+    await expect(pullOnce(s.ports, { maxPages: 5 })).resolves.toMatchObject({ pulled: 5, applied: 4, failed: 1, cursor: 5 });
+    expect(s.state.log[2]).toStrictEqual({ seq: 3, doc: 'doc3', status: 'Failed', error: error.message });
+  });
+});
+
+describe('retry backoff with the default policy', () => {
+  const policy = defaultConfig.retry;
+  const schedule = (random: () => number) => {
+    const delays: number[] = [];
+    for (let attempt = 1; ; attempt += 1) {
+      const d = nextRetryDelay(attempt, policy, random);
+      if (d === null) return delays;
+      delays.push(d);
+    }
+  };
+  const hours = (ms: number[]) => ms.reduce((a, b) => a + b, 0) / 3_600_000;
+
+  it('reaches the maximum delay (1 h) and stays there', () => {
+    const delays = schedule(() => 1);
+    expect(delays[0]).toBe(policy.baseDelayMs);
+    expect(delays.filter((d) => d === policy.maxDelayMs).length).toBeGreaterThanOrEqual(20);
+    expect(delays.slice(-1)).toStrictEqual([policy.maxDelayMs]);
+  });
+
+  it('retries a failed entry for about a day', () => {
+    expect(hours(schedule(() => 0.5))).toBeGreaterThan(20); // the expected schedule (jitter's mean)
+    expect(hours(schedule(() => 0.5))).toBeLessThan(28);
+    expect(hours(schedule(() => 0))).toBeGreaterThan(12); // least jitter
+    expect(hours(schedule(() => 1))).toBeLessThan(36); // most jitter
   });
 });

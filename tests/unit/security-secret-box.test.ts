@@ -86,11 +86,36 @@ interface StrapiStub {
   };
   config: { get(path: string): unknown };
   log: { warn(message: string): void };
+  /** The one-row site-id table (site/site-id.ts), as far as its knex calls go. */
+  db: { connection: FakeKnex };
+}
+
+type FakeKnex = ((table: string) => {
+  insert(row: { id: number; site_id: string }): { onConflict(col: string): { ignore(): Promise<void> } };
+  where(q: { id: number }): { first(col: string): Promise<{ site_id: string } | undefined> };
+}) & { schema: { hasTable(t: string): Promise<boolean>; createTable(): Promise<void> } };
+
+/** A knex stand-in for the site-id table: a Map keyed by id, the first insert wins. */
+function fakeKnex(rows: Map<number, string>): FakeKnex {
+  const table = () => ({
+    insert: (row: { id: number; site_id: string }) => ({
+      onConflict: () => ({
+        ignore: async () => {
+          if (!rows.has(row.id)) rows.set(row.id, row.site_id);
+        },
+      }),
+    }),
+    where: (q: { id: number }) => ({
+      first: async () => (rows.has(q.id) ? { site_id: rows.get(q.id)! } : undefined),
+    }),
+  });
+  return Object.assign(table, { schema: { hasTable: async () => true, createTable: async () => undefined } });
 }
 
 /** One "install": a plugin store (a Map, kept across restarts) and a configuration. */
 function install(opts: { pluginConfig?: Record<string, unknown>; adminKey?: string } = {}) {
   const data = new Map<string, unknown>();
+  const siteRows = new Map<number, string>();
   const warnings: string[] = [];
   const stub: StrapiStub = {
     store({ type, name }) {
@@ -110,6 +135,7 @@ function install(opts: { pluginConfig?: Record<string, unknown>; adminKey?: stri
       },
     },
     log: { warn: (message) => warnings.push(message) },
+    db: { connection: fakeKnex(siteRows) },
   };
   // The service factory is typed for the whole Strapi; the stub is the part it uses.
   const boot = async () => {

@@ -45,6 +45,8 @@ export interface PluginConfig {
   outbound: OutboundPolicy;
   /** How long a pull holds its database lease before another instance may take over, ms. */
   leaseMs: number;
+  /** Pull every producer at once when the site boots (a restart resumes without waiting for the cron). */
+  pullOnBoot: boolean;
   retry: { baseDelayMs: number; maxDelayMs: number; maxAttempts: number };
   retention: {
     /** Update-log rows every consumer has acknowledged are deleted after this many days (0 = at once). */
@@ -87,7 +89,8 @@ export const defaultConfig: PluginConfig = {
   maxFileBytes: 200 * 1024 * 1024,
   leaseMs: 30_000,
   outbound: { allowPrivateAddresses: false, allowedAddresses: [], allowedHosts: [] },
-  retry: { baseDelayMs: 5_000, maxDelayMs: 3_600_000, maxAttempts: 8 },
+  pullOnBoot: true,
+  retry: { baseDelayMs: 5_000, maxDelayMs: 3_600_000, maxAttempts: 40 },
   retention: { updateLogDays: 7, syncLogDays: 30 },
   encryptionKey: null,
   notifyDebounceMs: 25,

@@ -67,6 +67,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
       return count === 1;
     },
+    /**
+     * Takes the lease whoever holds it: only for a caller that holds the producer's exclusive lock
+     * (PostgreSQL advisory lock, see puller.ts), so any other holder is a dead process. False when
+     * the producer is gone.
+     */
+    async takeLease(id: number, owner: string, leaseMs: number): Promise<boolean> {
+      const { count } = await rows().updateMany({ where: { id }, data: { leaseOwner: owner, leaseUntil: Date.now() + leaseMs } });
+      return count === 1;
+    },
+    /**
+     * Frees every lease: at boot on SQLite, where this process owns the database file, so every
+     * lease there belongs to a process that is gone (kill -9, crash). Returns how many were held.
+     */
+    async clearLeases(): Promise<number> {
+      const { count } = await rows().updateMany({
+        where: { leaseOwner: { $notNull: true } },
+        data: { leaseOwner: null, leaseUntil: null },
+      });
+      return count;
+    },
     /** @throws LeaseLostError when `owner` no longer holds it. */
     async renewLease(id: number, owner: string, leaseMs: number): Promise<void> {
       const { count } = await rows().updateMany({ where: { id, leaseOwner: owner }, data: { leaseUntil: Date.now() + leaseMs } });

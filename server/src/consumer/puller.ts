@@ -9,11 +9,37 @@ import type { ProducerRow } from './producer-registry';
 
 export { LeaseLostError };
 
+/** First key of the session advisory locks (pg_try_advisory_lock(int4, int4)) of pulls; the second is the producer id. */
+const PULL_LOCK_NS = 0x45530001;
+
+/** The raw PostgreSQL connection knex's pool hands out (node-postgres Client). */
+interface PgConnection {
+  query(text: string, values: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
+  end(): Promise<void>;
+}
+interface KnexClient {
+  acquireConnection(): Promise<PgConnection>;
+  releaseConnection(connection: PgConnection): Promise<void>;
+}
+
 /**
  * Pull coordination on the consumer: at most one pull per producer at a time — in this process
  * (a promise per producer, with a "pull again" flag that coalesces notifications arriving
  * meanwhile) and across processes sharing the database (a lease row update: owner + expiry,
- * taken with a conditional UPDATE, renewed per page).
+ * taken with a conditional UPDATE, renewed per page; the owner is this process's random id).
+ *
+ * A DEAD PREDECESSOR does not hold a restarted process back (kill -9 leaves its lease behind):
+ * - PostgreSQL: a pull first takes a session-level advisory lock of its producer on a connection
+ *   of its own, taken from knex's pool for the pull's duration (one connection per running pull)
+ *   and released after it. The lock dies with the process's connection, so whoever holds it is
+ *   the only live puller of that producer: it takes the lease row over whoever is written there.
+ *   The lease row stays the check of every cursor save (a pull whose connection broke and whose
+ *   lock went to another instance commits nothing more).
+ * - SQLite: one process owns the database file, so at boot every lease is a dead process's and
+ *   is cleared.
+ * - Other databases (MySQL): the lease expires after `leaseMs`.
+ * And at boot, every producer is pulled at once (fire-and-forget; failures go to its health),
+ * not at the next cron tick.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const instanceId = crypto.randomUUID();
@@ -54,10 +80,55 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     };
   };
 
+  const isPostgres = () => strapi.db.dialect.client === 'postgres';
+
+  /**
+   * PostgreSQL: the producer's advisory lock on a dedicated pooled connection; a function that
+   * unlocks and returns the connection, or null when another live process holds the lock.
+   */
+  const lockProducer = async (producerId: number): Promise<(() => Promise<void>) | null> => {
+    const client = strapi.db.connection.client as unknown as KnexClient;
+    const conn = await client.acquireConnection();
+    let locked = false;
+    try {
+      const { rows } = await conn.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [PULL_LOCK_NS, producerId]);
+      locked = rows[0]?.ok === true;
+    } finally {
+      if (!locked) await client.releaseConnection(conn);
+    }
+    if (!locked) return null;
+    return async () => {
+      try {
+        await conn.query('SELECT pg_advisory_unlock($1, $2)', [PULL_LOCK_NS, producerId]);
+      } catch (error) {
+        // Never hand a connection that may still hold the lock back to the pool: close it (the
+        // pool discards it), which frees the lock.
+        strapi.log.warn(`event-streaming: releasing the pull lock of producer ${producerId} failed: ${errorMessage(error)}`);
+        await conn.end().catch(() => undefined);
+      } finally {
+        await client.releaseConnection(conn);
+      }
+    };
+  };
+
   const runPull = async (producerId: number): Promise<PullResult | null> => {
     const producer = await store().get(producerId);
     if (!producer) return null;
-    if (!(await store().acquireLease(producerId, instanceId, leaseMs()))) return null; // another instance is pulling it
+    const unlock = isPostgres() ? await lockProducer(producerId) : async () => undefined;
+    if (!unlock) return null; // another live instance is pulling it
+    try {
+      const leased = isPostgres()
+        ? await store().takeLease(producerId, instanceId, leaseMs()) // the lock holder: any other lease holder is dead
+        : await store().acquireLease(producerId, instanceId, leaseMs());
+      if (!leased) return null; // another instance is pulling it
+      return await pullLeased(producer);
+    } finally {
+      await unlock();
+    }
+  };
+
+  const pullLeased = async (producer: ProducerRow): Promise<PullResult> => {
+    const producerId = producer.id;
     try {
       const cfg = settings().config();
       const result = await pullOnce(ports(producer), {
@@ -109,6 +180,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** Fire-and-forget pull (notifications): failures are recorded on the producer's health. */
     requestPull(producerId: number): void {
       service.pull(producerId).catch((error: unknown) => strapi.log.debug(`event-streaming: pull ${producerId}: ${errorMessage(error)}`));
+    },
+
+    /**
+     * At boot: frees the leases of dead processes (SQLite: every lease, see above), then pulls
+     * every producer at once, in the background (failures are recorded on each one's health).
+     */
+    async boot(): Promise<void> {
+      if (strapi.db.dialect.client === 'sqlite') {
+        const freed = await store().clearLeases();
+        if (freed) strapi.log.info(`event-streaming: freed ${freed} pull lease(s) left by a previous process`);
+      }
+      if (!settings().config().pullOnBoot) return;
+      void (async () => {
+        for (const id of await store().ids()) service.requestPull(id);
+      })().catch((error: unknown) => strapi.log.warn(`event-streaming: the boot-time pull failed: ${errorMessage(error)}`));
     },
 
     /** The cron job: pull every producer, then retry failed events that are due. */

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import type { StreamEvent, SyncLogEntry, SyncStatus } from '../shared/contracts';
-import { errorMessage } from '../engine/errors';
+import { errorMessage, isTransient } from '../engine/errors';
 import type { Outcome } from '../engine/pull-loop';
 import { getService, repo } from '../utils';
 import type { ProducerRow } from './producer-registry';
@@ -195,7 +195,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             await logs().update({ where: { id }, data: { error: note, localDocumentId: outcome.localDocumentId } });
         });
       } catch (error) {
-        const attempts = Number(row.attempts ?? 0) + 1;
+        // A transient failure (producer down, slow, overloaded) does not use up an attempt.
+        const attempts = Number(row.attempts ?? 0) + (isTransient(error) ? 0 : 1);
         await logs().update({
           where: { id },
           data: {

@@ -74,3 +74,44 @@ export class LeaseLostError extends Error {
     this.name = 'LeaseLostError';
   }
 }
+
+/** Network error codes of Node/undici/axios that mean "try again later", not "this is wrong". */
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/**
+ * Whether a failure is worth retrying as is (the producer is down, slow or overloaded), as opposed
+ * to a deterministic one (the consumer's own validation, a missing locale, a mapping error, a 4xx
+ * answer other than 429), which is recorded Failed.
+ */
+export const isTransient = (error: unknown): boolean => {
+  if (error instanceof RemoteError) return error.transient;
+  if (error instanceof TransientEventError) return true;
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'TimeoutError' || error.name === 'AbortError') return true;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (TRANSIENT_CODES.has(code) || code.startsWith('UND_ERR_'));
+};
+
+/**
+ * Preparing an event failed for a transient reason (see isTransient): the pull stops with the
+ * cursor before this event, nothing of it recorded, so that the next pull retries it.
+ */
+export class TransientEventError extends Error {
+  constructor(
+    readonly seq: number,
+    readonly reason: unknown
+  ) {
+    super(`Event #${seq} could not be prepared (${errorMessage(reason)}); the pull stops there and retries it later`);
+    this.name = 'TransientEventError';
+  }
+}

@@ -1,5 +1,5 @@
 import { runInBatches } from './batches';
-import { errorMessage, LeaseLostError } from './errors';
+import { errorMessage, isTransient, LeaseLostError, TransientEventError } from './errors';
 import type { PullResponse, PullResult, StreamEvent } from '../shared/contracts';
 
 /**
@@ -17,6 +17,12 @@ import type { PullResponse, PullResult, StreamEvent } from '../shared/contracts'
  *    resolved when the document is resynced.
  * 4. One pull per producer at a time: the adapter holds a database lease while `pullOnce` runs;
  *    the cursor save checks it, so a pull that lost its lease commits nothing more.
+ * 5. Transient is not Failed: when an event cannot be prepared for a transient reason (network
+ *    error, timeout, 5xx or 429 from the producer: errors.ts `isTransient`), the pull stops with a
+ *    TransientEventError and the cursor just before that event; nothing of it is recorded, so the
+ *    next pull (notification or cron) retries it. The events before it keep their committed
+ *    outcome. Only deterministic failures (ApplyError, validation, a 4xx other than 429) are
+ *    recorded Failed and passed.
  *
  * BATCHES (throughput, see batches.ts). Consecutive events are applied in one transaction — one
  * commit and one cursor save per batch instead of per event — as long as each one can be prepared
@@ -106,7 +112,7 @@ export async function processEvent(ports: PullPorts, event: StreamEvent): Promis
         await ports.saveCursor(event.seq);
         return 'Blocked' as const;
       }
-      if (prepareError) throw prepareError;
+      if (prepareError) throw isTransient(prepareError) ? new TransientEventError(event.seq, prepareError) : prepareError;
       const outcome = await ports.apply(event, prepared);
       await ports.record(event, { status: 'Synced', ...outcome });
       await ports.saveCursor(event.seq);
@@ -114,6 +120,8 @@ export async function processEvent(ports: PullPorts, event: StreamEvent): Promis
     });
   } catch (error) {
     if (error instanceof LeaseLostError) throw error;
+    // Transient (invariant 5): nothing of this event is recorded, the cursor stays before it.
+    if (isTransient(error)) throw error instanceof TransientEventError ? error : new TransientEventError(event.seq, error);
     // The apply transaction rolled back: record the failure (and move past it) in a new one.
     await ports.transaction(async () => {
       if ((await ports.eventState(event)).processed) return;

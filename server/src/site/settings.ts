@@ -14,6 +14,7 @@ export function encryptionKeyOf(cfg: Pick<PluginConfig, 'encryptionKey'>, strapi
     null
   );
 }
+import { resolveSiteId, siteIdPorts } from './site-id';
 
 /**
  * This site's identity (a UUID made once and kept in the plugin store), its configuration
@@ -58,7 +59,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * @throws Error naming the settings to set when there is no key outside development.
      */
     async init(): Promise<void> {
-      siteId = await loadOrCreate('siteId', () => crypto.randomUUID());
+      // One site id per database, also when instances boot together (site-id.ts).
+      siteId = await resolveSiteId(siteIdPorts(strapi, store()));
       const configured = encryptionKeyOf(config(), strapi);
       let passphrase: string;
       let v1Passphrase: string | undefined;
