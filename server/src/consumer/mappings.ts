@@ -17,10 +17,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * field's kind fits its mapping type, inner mappings exist, match and form no cycle.
    * @throws ConflictError (name in use) or InputError listing every problem.
    */
-  const validate = async (body: MappingBody, selfId: number | null): Promise<MappingInput> => {
-    const { mappingName, localContentType, remoteContentType, fieldMappings } = body;
+  /** @throws ConflictError when another mapping has this name. */
+  const assertNameFree = async (mappingName: string, selfId: number | null): Promise<void> => {
     const clash = await mappings().findOne({ where: { mappingName } });
     if (clash && clash.id !== selfId) throw conflict(`A mapping named "${mappingName}" already exists`);
+  };
+
+  const validate = async (body: MappingBody, selfId: number | null): Promise<MappingInput> => {
+    const { mappingName, localContentType, remoteContentType, fieldMappings } = body;
+    await assertNameFree(mappingName, selfId);
     const model = getService(strapi, 'schema').model(localContentType);
     if (!model || !localContentType.includes('.') || localContentType.startsWith('plugin::') || localContentType.startsWith('admin::')) {
       throw new InputError(`localContentType ${JSON.stringify(localContentType)} is not a content type or component of this site`);
@@ -83,6 +88,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    assertNameFree,
     list: () => mappings().findMany({ orderBy: { mappingName: 'asc' } }),
     get: (id: number) => mappings().findOne({ where: { id } }),
     async create(body: MappingBody) {

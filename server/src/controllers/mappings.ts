@@ -8,6 +8,11 @@ import { body, idParam, notFound } from './helpers';
 /** Document Type Mappings (consumer side). Errors are mapped once, in controllers/index.ts. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const mappings = () => getService(strapi, 'mappings');
+  /** A name already in use is reported first, as the editor expects, whatever else the body lacks. */
+  const nameFirst = async (ctx: Context, selfId: number | null) => {
+    const name = (ctx.request.body as { mappingName?: unknown } | undefined)?.mappingName;
+    if (typeof name === 'string' && name.length <= 100) await mappings().assertNameFree(name, selfId);
+  };
   return {
     async find(ctx: Context) {
       const res: FindMappings.Response = { data: await mappings().list() };
@@ -20,6 +25,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = res;
     },
     async create(ctx: Context) {
+      await nameFirst(ctx, null);
       const input = body<CreateMapping.Request['body']>(ctx, mappingSchema);
       const res: CreateMapping.Response = { data: await mappings().create(input) };
       ctx.status = 201;
@@ -27,6 +33,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
     async update(ctx: Context) {
       const id = idParam(ctx);
+      await nameFirst(ctx, id);
       const input = body<UpdateMapping.Request['body']>(ctx, mappingSchema);
       const m = await mappings().update(id, input);
       if (!m) throw notFound('Document Type Mapping');

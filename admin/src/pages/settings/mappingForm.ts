@@ -2,7 +2,7 @@
  * The mapping form's draft: how a stored mapping becomes editable values, what the admin must fix
  * before a save, and the request body built from the draft.
  */
-import { mappingSchema } from '../../../../server/src/shared/validation/mappings';
+import { fieldMappingSchema } from '../../../../server/src/shared/validation/mappings';
 import { schemaFormErrors } from '../../utils/errors';
 import {
   formatDefaultValue,
@@ -83,5 +83,11 @@ export const validateMappingForm = (
     }
   });
   // Then the server's own rules, from the schema it validates the body with.
-  return schemaFormErrors(mappingSchema, toMappingInput(form, attributes), found);
+  // Each row against the server's own row schema (the list itself may still be empty here: the
+  // server answers that, after the name check).
+  toMappingInput(form, attributes).fieldMappings.forEach((row, index) => {
+    const rowErrors = schemaFormErrors(fieldMappingSchema, row, {});
+    for (const [key, message] of Object.entries(rowErrors)) found[`fieldMappings.${index}.${key}`] ??= message;
+  });
+  return found;
 };
