@@ -12,20 +12,25 @@ import toString from 'lodash/toString';
  * Query Engine needs two (`findMany` of the consumers' subscriptions, `findOne` of the document):
  * one round trip less per update, which is what a statement costs on PostgreSQL.
  *
- * Measured (2026-11-30, 2 cores under load ~10 from other jobs; same process, interleaved
- * batches of 10 create+update pairs, 1000 pairs per arm; /tmp A/B harness modelled on
- * `bench/inproc.js overhead`, arms switched by a temporary flag): every capture statement through
- * the Query Engine / knex builder instead of raw SQL, PostgreSQL: write time +3.5 % of the
- * capture-off write (ratio to capture off 1.096 vs 1.062; p50 +4.7 %, CPU +2.2 %); the split of
- * this statement into two accounts for it. See SPLIT_COST below for the final A/B of this
- * statement alone. Everything else capture used to send raw (the subscriptions read alone, the
- * document read, the outbox append) and the sequencer's update-log insert now go through the
- * Query Engine or the knex builder: none cost more than the noise (< 2 % of a write).
+ * Measured 2026-11-30 (commit d28432d with a temporary `return null` at the top of capture's
+ * `typesAndBefore`, switched per batch, so these updates take the two-statement path; one process, interleaved batches of 10 create+update pairs of a customer,
+ * 1500 pairs per arm, harness modelled on `bench/inproc.js overhead`; 2 cores shared with other
+ * jobs, load 4–8), ratio of the mean pair time to capture off:
+ * - PostgreSQL: this statement 1.074, two statements 1.117 (+4.3 % of the write; CPU +5.6 %,
+ *   p50 +1.6 %).
+ * - SQLite: 1.014 vs 1.056 (+4.2 %; p50 and CPU even): kept there too, so that both databases
+ *   run the same path (and the SQLite integration tests cover it).
+ * Everything else capture used to send raw (the subscriptions read alone, the document read, the
+ * outbox append) and the sequencer's update-log insert go through the Query Engine or the knex
+ * builder: all of capture through them measured +3.5 % on PostgreSQL (the split included) and
+ * ±0 on SQLite (1000 pairs per arm, same harness), i.e. no more than this statement's share.
  *
  * `rowToEntry` / `fromDb` mirror what the Query Engine's `fromRow` does to a row of a scalar
  * column set (`@strapi/database` 5.54, `query/helpers/transform.js` and `fields/*.js`).
- * tests/unit/raw-rows.test.ts pins both against Strapi: the field classes value by value, and the
- * whole statement + mapping against the Query Engine's `findOne` on a real database.
+ * tests/unit/raw-rows.test.ts pins the statement + mapping against the Query Engine's own
+ * `findOne` on a real database (the public `Database` of @strapi/database), for every scalar
+ * type and the shapes the drivers hand back. The whole-write figure:
+ * `BENCH_DB=both BENCH_ONLY=overhead BENCH_SCALE=0.3 npm run bench` (writeOverheadRatio).
  */
 
 export type Trx = Knex.Transaction;
