@@ -1,4 +1,4 @@
-import type { Core, Schema, UID } from '@strapi/strapi';
+import type { Core, Schema } from '@strapi/strapi';
 import { isContentTypeUid } from '../utils';
 import { fieldKind, SYSTEM_FIELDS, type AttributeDef, type ModelDef, type SchemaLookup } from '../engine/schema';
 import type { StreamableContentType } from '../shared/contracts';
@@ -32,7 +32,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const lookup: SchemaLookup = { model };
 
   /** Collection types of the app (`api::`) can stream; plugin and admin types cannot. */
-  const isStreamable = (uid: string): uid is UID.ContentType => uid.startsWith('api::') && contentType(uid)?.kind === 'collectionType';
+  const isStreamable = (uid: string): boolean => uid.startsWith('api::') && contentType(uid)?.kind === 'collectionType';
 
   const scalarOnlyCache = new Map<string, boolean>();
   /** Streamed fields all scalars (no relation, media, component or zone): a plain row is the snapshot. */
