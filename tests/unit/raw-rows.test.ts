@@ -1,105 +1,189 @@
 /**
- * server/src/site/raw-rows.ts mirrors the Query Engine's per-type column conversion (`fromDB`) so that
- * capture's raw before-read gives the same snapshot as a Query Engine read (otherwise the diff
- * would report unchanged fields). Checked here against Strapi's own field classes, with the values
- * the SQLite and PostgreSQL drivers hand back.
+ * server/src/site/raw-rows.ts keeps one raw statement on capture's write path (the consumers'
+ * subscriptions and a document's row in one round trip) and maps that row the way the Query
+ * Engine does (`fromRow` / the field classes' `fromDB`), so that capture's before-read gives the
+ * same snapshot as a Query Engine read (otherwise the diff would report unchanged fields).
+ *
+ * Pinned here against Strapi itself through its public API only: a real `Database` of
+ * @strapi/database on SQLite (in memory), a model with every scalar attribute type, rows stored
+ * in the shapes the driver hands back, and for each row the result of the raw statement + mapping
+ * compared with the Query Engine's own `findOne`. With DATABASE_CLIENT=postgres (the local
+ * PostgreSQL that `npm test` sets up) the same tests run there too, with PostgreSQL's shapes
+ * (Date objects, numeric strings, parsed jsonb).
  */
-import { fromDb, newDocumentId } from '../../server/src/site/raw-rows';
+import { Database } from '@strapi/database';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import type { Knex } from 'knex';
+import { rowToEntry, selectColumnAndDocumentRow } from '../../server/src/site/raw-rows';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { createField } = require('@strapi/database/dist/fields/index.js') as {
-  createField: (a: { type: string }) => { fromDB(v: unknown): unknown };
-};
+const UID = 'api::sample.sample';
+const TABLE = 'samples';
+const CONSUMERS = 'consumers';
+const COLS = { documentId: 'document_id', publishedAt: 'published_at' };
+const AGG = { table: CONSUMERS, column: 'subscriptions' };
 
-const when = new Date('2024-05-06T07:08:09.123Z');
-const samples: Record<string, unknown[]> = {
-  string: ['abc', '', 12, 'ünï'],
-  text: ['long text', ''],
-  richtext: ['# md'],
-  email: ['a@b.c'],
-  uid: ['a-slug'],
-  enumeration: ['Create'],
-  password: ['x'],
-  json: ['{"a":1}', '[1,2]', '"\\"twice\\""', '"plain"', 'not json', { a: 1 }, [1, 2], 3, true],
-  blocks: ['[{"type":"paragraph"}]', [{ type: 'paragraph' }]],
-  integer: [1, '2', 0, -5],
-  float: [1.5, '2.25'],
-  decimal: ['10.50', 3.25, '0'],
-  biginteger: ['9007199254740993', 12, ' 42 ', 'x1'],
-  date: ['2024-05-06', when],
-  time: ['07:08:09.123'],
-  datetime: [when, when.getTime(), when.toISOString(), '2024-05-06 07:08:09', 'garbage'],
-  timestamp: [when, when.getTime(), 'garbage'],
-  boolean: [true, false, 1, 0, '1', '0', 't', 'yes'],
-  increments: [7],
-};
+const attributes = {
+  id: { type: 'increments' },
+  documentId: { type: 'string' },
+  publishedAt: { type: 'datetime' },
+  title: { type: 'string' },
+  body: { type: 'text' },
+  notes: { type: 'richtext' },
+  email: { type: 'email' },
+  slug: { type: 'uid' },
+  kind: { type: 'enumeration', enum: ['a', 'b'] },
+  secret: { type: 'password' },
+  meta: { type: 'json' },
+  content: { type: 'blocks' },
+  count: { type: 'integer' },
+  big: { type: 'biginteger' },
+  ratio: { type: 'float' },
+  price: { type: 'decimal' },
+  day: { type: 'date' },
+  clock: { type: 'time' },
+  at: { type: 'datetime' },
+  stamp: { type: 'timestamp' },
+  flag: { type: 'boolean' },
+  firstName: { type: 'string', columnName: 'given_name' },
+} as const;
 
-describe('fromDb matches the Query Engine (fromDB of @strapi/database)', () => {
-  for (const [type, values] of Object.entries(samples)) {
-    test(type, () => {
-      for (const value of values) expect([value, fromDb(type, value)]).toEqual([value, createField({ type }).fromDB(value)]);
-    });
-  }
-});
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+const clients: string[] = ['sqlite', ...(process.env.DATABASE_CLIENT === 'postgres' ? ['postgres'] : [])];
 
-test('newDocumentId: the shape of a Strapi document id (cuid2), unique', () => {
-  const ids = Array.from({ length: 5000 }, () => newDocumentId());
-  for (const id of ids) expect(id).toMatch(/^[a-z][a-z0-9]{23}$/);
-  expect(new Set(ids).size).toBe(ids.length);
-});
+describe.each(clients)('raw-rows on %s, against the Query Engine of @strapi/database', (client) => {
+  let db: Database;
+  let pgName: string | undefined;
+  let dir: string | undefined;
+  const when = new Date('2024-05-06T07:08:09.123Z');
 
-describe('selectColumnAndDocumentRow (captured types + before-read in one statement), on a real SQLite database', () => {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const knex = require('knex')({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { selectColumnAndDocumentRow } = require('../../server/src/site/raw-rows') as typeof import('../../server/src/site/raw-rows');
-  const cols = { documentId: 'document_id', publishedAt: 'published_at' };
-  const agg = { table: 'consumers', column: 'subscriptions' };
-  const run = (documentId: string, publishedOnly: boolean) =>
-    knex.transaction((trx: any) => selectColumnAndDocumentRow(trx, 'sqlite', agg, 'docs', cols, documentId, publishedOnly));
+  const combined = (documentId: string, publishedOnly: boolean, dialect = db.dialect.client) =>
+    db.connection.transaction((trx: Knex.Transaction) =>
+      selectColumnAndDocumentRow(trx, dialect, AGG, TABLE, COLS, documentId, publishedOnly)
+    );
+  /** The raw statement's row, mapped, next to the Query Engine's findOne of the same document. */
+  const both = async (documentId: string, publishedOnly = false) => {
+    const res = await combined(documentId, publishedOnly);
+    const where = publishedOnly ? { documentId, publishedAt: { $notNull: true } } : { documentId };
+    return { raw: rowToEntry(db, UID, res!.row), queryEngine: (await db.query(UID).findOne({ where })) as unknown };
+  };
 
   beforeAll(async () => {
-    await knex.schema.createTable('consumers', (t: any) => {
-      t.increments('id');
-      t.json('subscriptions');
+    // A file, not ':memory:' (Strapi's SQLite dialect resolves the name to a path).
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'es-raw-rows-'));
+    let connection: Knex.Config['connection'] = { filename: path.join(dir, 'data.db') };
+    if (client === 'postgres') {
+      const pg = require('../helpers/pg') as { createDatabase(n: string): Promise<string> };
+      pgName = `es_test_rawrows_p${process.pid}_${Date.now().toString(36)}`;
+      await pg.createDatabase(pgName);
+      connection = {
+        host: process.env.DATABASE_HOST || '127.0.0.1',
+        port: Number(process.env.DATABASE_PORT || 5432),
+        user: process.env.DATABASE_USERNAME || 'strapi',
+        password: process.env.DATABASE_PASSWORD || 'strapi',
+        database: pgName,
+      };
+    }
+    db = new Database({
+      connection: { client, connection, useNullAsDefault: true, pool: client === 'sqlite' ? { min: 1, max: 1 } : { min: 0, max: 2 } },
+      settings: { migrations: { dir: __dirname }, runMigrations: false },
+      logger: silent,
     });
-    await knex.schema.createTable('docs', (t: any) => {
+    await db.init({ models: [{ uid: UID, singularName: 'sample', tableName: TABLE, attributes: { ...attributes } }] });
+    await db.schema.sync();
+    await db.connection.schema.createTable(CONSUMERS, (t) => {
       t.increments('id');
-      t.string('document_id');
-      t.string('name');
-      t.datetime('published_at');
+      t.jsonb('subscriptions');
     });
   });
-  afterAll(() => knex.destroy());
+  afterAll(async () => {
+    await db?.destroy();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    if (pgName) {
+      const pg = require('../helpers/pg') as { dropDatabase(n: string): Promise<void> };
+      await pg.dropDatabase(pgName);
+    }
+  });
 
   it('no consumers: no values; an absent document: no row', async () => {
-    await expect(run('nope', false)).resolves.toEqual({ values: [], row: undefined });
+    await expect(combined('nope', false)).resolves.toEqual({ values: [], row: undefined });
   });
 
-  it('every consumer row value, as stored, and the document row by its columns', async () => {
-    await knex('consumers').insert([
-      { subscriptions: JSON.stringify([{ contentType: 'api::a.a', status: 'Approved' }]) },
-      { subscriptions: null },
-    ]);
-    await knex('docs').insert({ document_id: 'd1', name: 'One', published_at: null });
-    const res = await run('d1', false);
-    expect(res!.values.map((v) => (typeof v === 'string' ? JSON.parse(v) : v))).toEqual([
-      [{ contentType: 'api::a.a', status: 'Approved' }],
-      null,
-    ]);
-    expect(res!.row).toMatchObject({ document_id: 'd1', name: 'One', published_at: null });
-    expect(res!.row).not.toHaveProperty('__es_agg');
+  it('a row the Query Engine wrote: the same entry as its findOne', async () => {
+    // createMany: `create` reaches for the global `strapi` (relations), createMany does not.
+    await db.query(UID).createMany({
+      data: [
+        {
+          documentId: 'qe1',
+          title: 'Title',
+          body: 'long text',
+          notes: '# md',
+          email: 'a@b.c',
+          slug: 'a-slug',
+          kind: 'b',
+          secret: 'x',
+          meta: { a: [1, 2], b: { c: null } },
+          content: [{ type: 'paragraph', children: [{ type: 'text', text: 'x' }] }],
+          count: 7,
+          big: '9007199254740993',
+          ratio: 1.5,
+          price: 10.5,
+          day: '2024-05-06',
+          clock: '07:08:09.123',
+          at: when,
+          stamp: when,
+          flag: true,
+          firstName: 'Ann',
+        },
+      ],
+    });
+    const { raw, queryEngine } = await both('qe1');
+    expect(queryEngine).toMatchObject({ title: 'Title', firstName: 'Ann', flag: true, meta: { a: [1, 2] } });
+    expect(raw).toEqual(queryEngine);
+  });
+
+  it('rows stored in other shapes (written raw, as other writers or older rows leave them): the same as findOne', async () => {
+    const rows: Array<Record<string, unknown>> = [
+      { document_id: 'r1', title: '', flag: false, count: 0, price: 0, meta: JSON.stringify('plain') },
+      { document_id: 'r2', meta: JSON.stringify(JSON.stringify({ twice: true })), content: '[]', big: 12, ratio: -2.25 },
+      { document_id: 'r3', meta: JSON.stringify([1, 'two', null]), at: when.toISOString(), stamp: when.toISOString(), flag: true },
+      { document_id: 'r4' }, // every other column NULL
+    ];
+    if (client === 'sqlite') {
+      // SQLite keeps what it is given: text where the Query Engine writes numbers, 0/1 booleans,
+      // epoch milliseconds for datetimes, text that is not JSON in a json column.
+      rows.push(
+        { document_id: 's1', meta: 'not json', flag: '1', count: '2', at: when.getTime(), stamp: when.getTime(), big: ' 42 ' },
+        { document_id: 's2', meta: '"\\"twice\\""', flag: '0', at: '2024-05-06 07:08:09', stamp: 'garbage', big: 'x1', price: '10.50' }
+      );
+    }
+    await db.connection(TABLE).insert(rows);
+    for (const { document_id: documentId } of rows) {
+      const { raw, queryEngine } = await both(String(documentId));
+      expect([documentId, raw]).toEqual([documentId, queryEngine]);
+    }
   });
 
   it('publishedOnly (Draft & Publish): the published row, or none when only a draft exists', async () => {
-    await expect(run('d1', true)).resolves.toMatchObject({ row: undefined });
-    await knex('docs').insert({ document_id: 'd1', name: 'One (published)', published_at: new Date() });
-    await expect(run('d1', true)).resolves.toMatchObject({ row: { document_id: 'd1', name: 'One (published)' } });
+    await db.query(UID).createMany({ data: [{ documentId: 'dp', title: 'draft', publishedAt: null }] });
+    await expect(combined('dp', true)).resolves.toMatchObject({ row: undefined });
+    await db.query(UID).createMany({ data: [{ documentId: 'dp', title: 'published', publishedAt: when }] });
+    const { raw, queryEngine } = await both('dp', true);
+    expect(raw).toMatchObject({ title: 'published' });
+    expect(raw).toEqual(queryEngine);
   });
 
-  it('a dialect without the JSON aggregate here: null (the caller asks separately)', async () => {
-    await expect(
-      knex.transaction((trx: any) => selectColumnAndDocumentRow(trx, 'mysql', agg, 'docs', cols, 'd1', false))
-    ).resolves.toBeNull();
+  it("every consumer's subscriptions, as stored (JSON text on SQLite, parsed on PostgreSQL)", async () => {
+    const subs = [{ contentType: 'api::a.a', status: 'Approved' }];
+    await db.connection(CONSUMERS).insert([{ subscriptions: JSON.stringify(subs) }, { subscriptions: null }]);
+    const res = await combined('qe1', false);
+    expect(res!.values.map((v) => (typeof v === 'string' ? JSON.parse(v) : v))).toEqual([subs, null]);
+    expect(res!.row).not.toHaveProperty('__es_agg');
+    expect(rowToEntry(db, UID, res!.row)).toEqual(await db.query(UID).findOne({ where: { documentId: 'qe1' } }));
+  });
+
+  it('a dialect without the JSON aggregate here: null (the caller asks the Query Engine instead)', async () => {
+    await expect(combined('qe1', false, 'mysql')).resolves.toBeNull();
   });
 });

@@ -1,7 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { OUTBOX_TABLE, PLUGIN_ID, UID } from '../constants';
-import { insertRows } from '../site/raw-rows';
 import type { StreamEvent, UpdateLogEntry } from '../shared/contracts';
 import { getService, tableOf, repo } from '../utils';
 
@@ -105,7 +104,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             const e = JSON.parse(b.entry) as OutboxEntry;
             return { ...e, seq: head + i + 1, createdAt: new Date(e.createdAt) };
           });
-          await insertRows(strapi, trx, UID.updateLog, rows);
+          await repo(strapi, UID.updateLog).createMany({ data: rows });
           const ids = batch.map((b) => b.id);
           for (let i = 0; i < ids.length; i += DELETE_CHUNK)
             await trx(OUTBOX_TABLE)

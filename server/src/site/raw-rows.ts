@@ -1,17 +1,36 @@
 import type { Core } from '@strapi/strapi';
-import { randomBytes } from 'crypto';
 import type { Knex } from 'knex';
 import toNumber from 'lodash/toNumber';
 import toString from 'lodash/toString';
 
 /**
- * Raw knex reads and writes of plain (scalar) rows that give exactly what Strapi's Query Engine
- * gives, for the producer's write path: there the plugin's own statements are cheap in SQL but the
- * Query Engine's pipeline around each (query building, lifecycles, entity mapping) is not.
+ * The one raw statement left on the producer's write path, and the row mapping it needs.
  *
- * `fromDb` / `toDb` mirror the field classes of @strapi/database 5 (`fields/*.js`: `fromDB`, used
- * by `fromRow` for every scalar column; `toDB`, used by `processData` on insert);
- * tests/unit/raw-rows.test.ts checks them against Strapi's own classes, type by type.
+ * Capture checks, before every write to an `api::` type, which types some consumer has Approved;
+ * for an update of a scalar-only, non-localized model it also needs the document's streamed
+ * version before the write. `selectColumnAndDocumentRow` reads both in ONE statement, where the
+ * Query Engine needs two (`findMany` of the consumers' subscriptions, `findOne` of the document):
+ * one round trip less per update, which is what a statement costs on PostgreSQL.
+ *
+ * Measured 2026-11-30 (commit d28432d with a temporary `return null` at the top of capture's
+ * `typesAndBefore`, switched per batch, so these updates take the two-statement path; one process, interleaved batches of 10 create+update pairs of a customer,
+ * 1500 pairs per arm, harness modelled on `bench/inproc.js overhead`; 2 cores shared with other
+ * jobs, load 4–8), ratio of the mean pair time to capture off:
+ * - PostgreSQL: this statement 1.074, two statements 1.117 (+4.3 % of the write; CPU +5.6 %,
+ *   p50 +1.6 %).
+ * - SQLite: 1.014 vs 1.056 (+4.2 %; p50 and CPU even): kept there too, so that both databases
+ *   run the same path (and the SQLite integration tests cover it).
+ * Everything else capture used to send raw (the subscriptions read alone, the document read, the
+ * outbox append) and the sequencer's update-log insert go through the Query Engine or the knex
+ * builder: all of capture through them measured +3.5 % on PostgreSQL (the split included) and
+ * ±0 on SQLite (1000 pairs per arm, same harness), i.e. no more than this statement's share.
+ *
+ * `rowToEntry` / `fromDb` mirror what the Query Engine's `fromRow` does to a row of a scalar
+ * column set (`@strapi/database` 5.54, `query/helpers/transform.js` and `fields/*.js`).
+ * tests/unit/raw-rows.test.ts pins the statement + mapping against the Query Engine's own
+ * `findOne` on a real database (the public `Database` of @strapi/database), for every scalar
+ * type and the shapes the drivers hand back. The whole-write figure:
+ * `BENCH_DB=both BENCH_ONLY=overhead BENCH_SCALE=0.3 npm run bench` (writeOverheadRatio).
  */
 
 export type Trx = Knex.Transaction;
@@ -48,7 +67,7 @@ const bigIntegerString = (value: unknown): string => {
   throw new Error(`Expected a valid BigInteger, got ${String(value)}`);
 };
 
-/** A non-null column value as the Query Engine returns it for an attribute of `type` (Strapi's `fromDB`). */
+/** A non-null column value as the Query Engine returns it for an attribute of `type` (`fromDB` of Strapi's field classes). */
 export function fromDb(type: string, value: unknown): unknown {
   if (STRING_TYPES.has(type)) return toString(value);
   switch (type) {
@@ -56,8 +75,9 @@ export function fromDb(type: string, value: unknown): unknown {
     case 'blocks': {
       if (typeof value !== 'string') return value;
       try {
-        const parsed = JSON.parse(value);
-        // Strapi 5 before rc.7 stored some values stringified twice; the Query Engine parses those twice.
+        const parsed: unknown = JSON.parse(value);
+        // JSONField.fromDB of 5.54 parses a JSON string value a second time (its comment: values
+        // some 5.0 release candidates stored stringified twice); mirrored as is.
         return typeof parsed === 'string' ? JSON.parse(parsed) : parsed;
       } catch {
         return value;
@@ -92,174 +112,28 @@ export function fromDb(type: string, value: unknown): unknown {
   }
 }
 
-interface ScalarMeta {
-  tableName: string;
-  attributes: Record<string, { type: string; columnName?: string; default?: unknown }>;
-}
-
-const metaOf = (strapi: Core.Strapi, uid: string): ScalarMeta => strapi.db.metadata.get(uid as never) as unknown as ScalarMeta;
-
 /**
- * One row of model `uid` as the Query Engine's `findOne` (no `select`, no `populate`) returns it:
- * every scalar column under its attribute name, converted by `fromDb`. Relation columns are left
- * out (callers read scalar-only models).
+ * A row of model `uid` as the Query Engine's `findOne` (no `select`, no `populate`) returns it:
+ * every column that maps to a scalar attribute, under the attribute's name, through `fromDb`.
+ * Relation columns are left out (callers read scalar-only models).
  */
 export function rowToEntry(
-  strapi: Core.Strapi,
+  db: Pick<Core.Strapi['db'], 'metadata'>,
   uid: string,
-  row: Record<string, unknown> | undefined | null
+  row: Record<string, unknown> | undefined
 ): Record<string, unknown> | null {
   if (!row) return null;
+  const meta = db.metadata.get(uid);
   const out: Record<string, unknown> = {};
-  for (const [name, attr] of Object.entries(metaOf(strapi, uid).attributes)) {
-    if (!SCALAR_TYPES.has(attr.type)) continue;
-    const column = attr.columnName ?? name;
-    if (!(column in row)) continue;
+  for (const column of Object.keys(row)) {
+    if (!Object.prototype.hasOwnProperty.call(meta.columnToAttribute, column)) continue;
+    const name = meta.columnToAttribute[column];
+    const type = meta.attributes[name]?.type;
+    if (type === undefined || !SCALAR_TYPES.has(type)) continue;
     const value = row[column];
-    out[name] = value === null ? null : fromDb(attr.type, value);
+    out[name] = value === null ? null : fromDb(type, value);
   }
   return out;
-}
-
-/** A value as the Query Engine writes it for an attribute of `type` (Strapi's `toDB`), for the types the plugin inserts raw. */
-function toDb(type: string, value: unknown): unknown {
-  if (type === 'json' || type === 'blocks') return typeof value === 'object' ? JSON.stringify(value) : value;
-  if (STRING_TYPES.has(type)) return toString(value);
-  return value;
-}
-
-/**
- * Statement texts, built once per (dialect, shape) and run with `trx.raw`: knex's query builder
- * costs more CPU than the statement itself here (~15 µs of ~35 µs per statement on SQLite).
- * Identifiers are quoted by knex (`??`), values are always bound (`?`).
- */
-const sqlCache = new Map<string, string>();
-const statement = (trx: Trx, key: string, build: (q: (identifier: string) => string) => string): string => {
-  const client = String((trx as unknown as { client?: { config?: { client?: unknown } } }).client?.config?.client ?? '');
-  const k = `${client}\u0000${key}`;
-  let sql = sqlCache.get(k);
-  if (sql === undefined) {
-    sql = build((identifier) => trx.raw('??', [identifier]).toQuery());
-    sqlCache.set(k, sql);
-  }
-  return sql;
-};
-
-/** The rows of a raw SELECT, whatever the driver's raw result shape (SQLite: rows; PostgreSQL: { rows }; MySQL: [rows, fields]). */
-async function selectRaw(trx: Trx, sql: string, bindings: readonly unknown[]): Promise<Array<Record<string, unknown>>> {
-  const res = (await trx.raw(sql, bindings as Knex.RawBinding[])) as unknown;
-  if (Array.isArray(res)) return (Array.isArray(res[0]) ? res[0] : res) as Array<Record<string, unknown>>;
-  return ((res as { rows?: Array<Record<string, unknown>> } | null)?.rows ?? []) as Array<Record<string, unknown>>;
-}
-
-/** One column of every row of a table (e.g. the consumers' subscriptions). */
-export function selectColumn(trx: Trx, table: string, column: string): Promise<Array<Record<string, unknown>>> {
-  return selectRaw(
-    trx,
-    statement(trx, `col|${table}|${column}`, (q) => `select ${q(column)} from ${q(table)}`),
-    []
-  );
-}
-
-/**
- * The row the Query Engine's `findOne({ where })` reads for one document (`select * ... limit 1`):
- * by document id, locale when given, only the published row when `publishedOnly`.
- */
-export async function selectDocumentRow(
-  trx: Trx,
-  table: string,
-  cols: { documentId: string; locale: string; publishedAt: string },
-  documentId: string,
-  locale: string | null,
-  publishedOnly: boolean
-): Promise<Record<string, unknown> | undefined> {
-  const key = `doc|${table}|${cols.documentId}|${locale === null ? '' : cols.locale}|${publishedOnly ? cols.publishedAt : ''}`;
-  const sql = statement(trx, key, (q) => {
-    let text = `select * from ${q(table)} where ${q(cols.documentId)} = ?`;
-    if (locale !== null) text += ` and ${q(cols.locale)} = ?`;
-    if (publishedOnly) text += ` and ${q(cols.publishedAt)} is not null`;
-    return `${text} limit 1`;
-  });
-  const rows = await selectRaw(trx, sql, locale === null ? [documentId] : [documentId, locale]);
-  return rows[0];
-}
-
-/**
- * A document id like Strapi's (24 characters, [a-z0-9], starting with a letter; the default,
- * cuid2, hashes with SHA-3 and costs ~15 µs each), for the plugin's own log rows: 122 random
- * bits, from a pooled random buffer.
- */
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
-let pool = Buffer.alloc(0);
-let poolAt = 0;
-export function newDocumentId(): string {
-  if (poolAt + 24 > pool.length) {
-    pool = randomBytes(24 * 256);
-    poolAt = 0;
-  }
-  // 256 % 26 and 256 % 36 leave a bias below 1 % per character; irrelevant for an identifier.
-  let id = ALPHABET[pool[poolAt++] % 26];
-  for (let i = 1; i < 24; i += 1) id += ALPHABET[pool[poolAt++] % 36];
-  return id;
-}
-
-/**
- * Inserts rows of model `uid` with one multi-row `INSERT` on `trx`, as the Query Engine's
- * `createMany` would: scalar attributes only (no relations), every attribute default applied
- * (`publishedAt` of a type without Draft & Publish, ...; `documentId` from `newDocumentId`),
- * `createdAt`/`updatedAt` set to now (Strapi's timestamps lifecycle), JSON serialised. Unlike
- * `createMany` it runs no lifecycle hooks of the model. Only for the plugin's own content types,
- * whose attribute types `toDb` covers (strings, numbers, json, datetimes given as Date).
- */
-export async function insertRows(strapi: Core.Strapi, trx: Trx, uid: string, data: Array<Record<string, unknown>>): Promise<void> {
-  if (!data.length) return;
-  const meta = metaOf(strapi, uid);
-  const now = new Date();
-  const columns: string[] = [];
-  const rows = data.map((datum, n) => {
-    const row: unknown[] = [];
-    for (const [name, attr] of Object.entries(meta.attributes)) {
-      if (!SCALAR_TYPES.has(attr.type) || attr.type === 'increments') continue;
-      let value = datum[name];
-      if (value === undefined) {
-        if (name === 'createdAt' || name === 'updatedAt') value = now;
-        else if (name === 'documentId') value = newDocumentId();
-        else if (attr.default !== undefined) value = typeof attr.default === 'function' ? (attr.default as () => unknown)() : attr.default;
-        else continue;
-      }
-      if (n === 0) columns.push(attr.columnName ?? name);
-      else if (columns[row.length] !== (attr.columnName ?? name))
-        throw new Error(`insertRows: rows of ${uid} must set the same attributes`);
-      row.push(value === null ? null : toDb(attr.type, value));
-    }
-    return row;
-  });
-  const batch = Math.max(
-    1,
-    Math.floor(Number((strapi.db.dialect as unknown as { getBatchInsertSize?: () => number }).getBatchInsertSize?.() ?? 100))
-  );
-  for (let i = 0; i < rows.length; i += batch) {
-    const chunk = rows.slice(i, i + batch);
-    const sql = statement(trx, `ins|${meta.tableName}|${columns.join(',')}|${chunk.length}`, (q) => {
-      const tuple = `(${columns.map(() => '?').join(', ')})`;
-      return `insert into ${q(meta.tableName)} (${columns.map(q).join(', ')}) values ${chunk.map(() => tuple).join(', ')}`;
-    });
-    await trx.raw(sql, chunk.flat() as Knex.RawBinding[]);
-  }
-}
-
-/**
- * Appends entries (JSON texts) to a one-column outbox table with one multi-row `INSERT` on `trx`.
- * The table has no index but its primary key, so an append touches the fewest pages a write can.
- */
-export async function appendEntries(trx: Trx, table: string, entries: string[]): Promise<void> {
-  if (!entries.length) return;
-  const sql = statement(
-    trx,
-    `append|${table}|${entries.length}`,
-    (q) => `insert into ${q(table)} (${q('entry')}) values ${entries.map(() => '(?)').join(', ')}`
-  );
-  await trx.raw(sql, entries);
 }
 
 /** JSON array aggregate per dialect (the dialects this was measured on; others: null = not offered). */
@@ -269,13 +143,16 @@ const JSON_AGG: Record<string, string> = {
   postgres: 'json_agg',
   pg: 'json_agg',
 };
+const AGG = '__es_agg';
 
 /**
- * One column of every row of `aggTable` AND the row `selectDocumentRow` reads (locale-less), in ONE
- * statement — one round trip instead of two, which is what a statement costs on PostgreSQL:
- * `select t.*, (select <json agg>(column) from aggTable) from (select 1) left join table t on ...`.
- * `values`: the column's values (as stored: JSON text on SQLite, parsed JSON on PostgreSQL);
- * `row`: undefined when there is no such document. Null when the dialect has no JSON aggregate here.
+ * One column of every row of `agg.table` AND the row the Query Engine's `findOne({ where })`
+ * reads for one document (`select * ... limit 1`; by document id, only the published row when
+ * `publishedOnly`), in ONE statement:
+ * `select t.*, (select <json agg>(column) from aggTable) from (select 1) left join table t on ... limit 1`.
+ * `values`: the column's values as stored (JSON text on SQLite, parsed JSON on PostgreSQL);
+ * `row`: the raw row (column names), undefined when there is no such document. Null when the
+ * dialect has no JSON aggregate here: the caller asks the Query Engine twice instead.
  */
 export async function selectColumnAndDocumentRow(
   trx: Trx,
@@ -288,16 +165,17 @@ export async function selectColumnAndDocumentRow(
 ): Promise<{ values: unknown[]; row: Record<string, unknown> | undefined } | null> {
   const fn = JSON_AGG[dialect];
   if (!fn) return null;
-  const key = `colrow|${agg.table}|${agg.column}|${table}|${cols.documentId}|${publishedOnly ? cols.publishedAt : ''}`;
-  const sql = statement(trx, key, (q) => {
-    let on = `${q('t')}.${q(cols.documentId)} = ?`;
-    if (publishedOnly) on += ` and ${q('t')}.${q(cols.publishedAt)} is not null`;
-    return `select ${q('t')}.*, (select ${fn}(${q(agg.column)}) from ${q(agg.table)}) as ${q('__es_agg')} from (select 1 as ${q('__es_one')}) as ${q('__es_x')} left join ${q(table)} as ${q('t')} on ${on} limit 1`;
-  });
-  const [first] = await selectRaw(trx, sql, [documentId]);
-  const raw = first?.__es_agg ?? null;
+  const first: Record<string, unknown> | undefined = await trx
+    .select('t.*', trx.raw(`(select ${fn}(??) from ??) as ??`, [agg.column, agg.table, AGG]))
+    .from(trx.raw('(select 1 as ??) as ??', ['__es_one', '__es_x']))
+    .leftJoin({ t: table }, (join) => {
+      join.on(`t.${cols.documentId}`, '=', trx.raw('?', [documentId]));
+      if (publishedOnly) join.andOnNotNull(`t.${cols.publishedAt}`);
+    })
+    .first();
+  const raw = first?.[AGG] ?? null;
   const values = raw === null ? [] : ((typeof raw === 'string' ? JSON.parse(raw) : raw) as unknown[]);
   if (!first || first[cols.documentId] === null || first[cols.documentId] === undefined) return { values, row: undefined };
-  const { __es_agg: _agg, ...row } = first;
+  const { [AGG]: _agg, ...row } = first;
   return { values, row };
 }

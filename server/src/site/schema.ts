@@ -1,28 +1,38 @@
-import type { Core } from '@strapi/strapi';
+import type { Core, Schema } from '@strapi/strapi';
+import { isContentTypeUid } from '../utils';
 import { fieldKind, SYSTEM_FIELDS, type AttributeDef, type ModelDef, type SchemaLookup } from '../engine/schema';
 import type { StreamableContentType } from '../shared/contracts';
 
+/** i18n's flag on a schema (`pluginOptions.i18n.localized`; Strapi types plugin options loosely). */
+const isLocalized = (schema: Schema.ContentType | Schema.Component): boolean => {
+  const i18n: unknown = (schema.pluginOptions as Record<string, unknown> | undefined)?.i18n;
+  return typeof i18n === 'object' && i18n !== null && (i18n as { localized?: unknown }).localized === true;
+};
+
 /** Strapi's schemas as the engine's plain `SchemaLookup`, and the list of streamable types. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const model = (uid: string): ModelDef | undefined => {
+  /** The content type `uid` names, if any. */
+  const contentType = (uid: string): Schema.ContentType | undefined =>
     // strapi.contentType(uid), not strapi.contentTypes[uid]: the getter copies the whole registry
     // (a pickBy over every content type) on each access, and this runs several times per captured write.
-    const ct = (strapi.contentType(uid as never) as any) ?? (strapi.components as Record<string, any>)[uid];
+    isContentTypeUid(uid) ? strapi.contentType(uid) : undefined;
+  const schemaOf = (uid: string): Schema.ContentType | Schema.Component | undefined =>
+    contentType(uid) ?? (strapi.components as Record<string, Schema.Component | undefined>)[uid];
+
+  const model = (uid: string): ModelDef | undefined => {
+    const ct = schemaOf(uid);
     if (!ct) return undefined;
     return {
       uid,
       attributes: ct.attributes as Record<string, AttributeDef>,
       draftAndPublish: ct.options?.draftAndPublish === true,
-      localized: ct.pluginOptions?.i18n?.localized === true,
+      localized: isLocalized(ct),
     };
   };
   const lookup: SchemaLookup = { model };
 
   /** Collection types of the app (`api::`) can stream; plugin and admin types cannot. */
-  const isStreamable = (uid: string): boolean => {
-    const ct = strapi.contentType(uid as never) as any;
-    return Boolean(ct && uid.startsWith('api::') && ct.kind === 'collectionType');
-  };
+  const isStreamable = (uid: string): boolean => uid.startsWith('api::') && contentType(uid)?.kind === 'collectionType';
 
   const scalarOnlyCache = new Map<string, boolean>();
   /** Streamed fields all scalars (no relation, media, component or zone): a plain row is the snapshot. */
@@ -42,15 +52,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     isStreamable,
     scalarOnly,
     list(): StreamableContentType[] {
-      return Object.keys(strapi.contentTypes)
-        .filter(isStreamable)
-        .map((uid) => {
-          const ct = (strapi.contentTypes as Record<string, any>)[uid];
+      return Object.values(strapi.contentTypes)
+        .filter((ct) => isStreamable(ct.uid))
+        .map((ct) => {
+          const { uid } = ct;
           return {
             uid,
             displayName: ct.info?.displayName ?? uid,
             draftAndPublish: ct.options?.draftAndPublish === true,
-            localized: ct.pluginOptions?.i18n?.localized === true,
+            localized: isLocalized(ct),
             attributes: Object.entries(ct.attributes as Record<string, AttributeDef>)
               .filter(([name]) => !SYSTEM_FIELDS.has(name))
               .map(([name, a]) => ({
