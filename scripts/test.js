@@ -167,6 +167,19 @@ function runJest(label, args, env) {
         process.exit(1);
       }
     }
+    // Lint and format (eslint.config.mjs, .prettierrc.json): `npm run lint`.
+    log('--- lint: eslint . && prettier --check .');
+    for (const [bin, args] of [
+      [path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), ['.']],
+      [path.join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), ['--check', '.']],
+    ]) {
+      const r = spawnSync(process.execPath, [bin, ...args], { cwd: ROOT, stdio: 'inherit' });
+      if (r.status !== 0) {
+        console.error(`[test] lint failed (${path.basename(bin)}); \`npm run format\` fixes what it can`);
+        console.log('0 passed, 1 failed');
+        process.exit(1);
+      }
+    }
   }
   const results = [];
   if (mode === 'postgres' || mode === 'both') {

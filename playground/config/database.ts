@@ -10,7 +10,6 @@ function appRoot(): string {
   let dir = __dirname;
   for (let i = 0; i < 4; i += 1) {
     try {
-       
       if (require(path.join(dir, 'package.json')).name === 'event-streaming-playground') return dir;
     } catch {
       /* keep walking */

@@ -3,7 +3,7 @@ import { UID } from '../constants';
 import type { ProducerSubscription, StreamEvent } from '../shared/contracts';
 import { applyEvent, prepareEvent, reconcileEvent, routeFor, type ApplyPorts, type Prepared, type Route } from '../engine/apply';
 import type { MappingDef } from '../engine/mapping';
-import { getService, repo } from '../utils';
+import { contentTypeUid, getService, repo } from '../utils';
 import { withOrigin } from '../site/origin';
 import type { ProducerRow } from './producer-registry';
 
@@ -31,7 +31,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const schema = () => getService(strapi, 'schema');
   const references = () => getService(strapi, 'references');
   const files = () => getService(strapi, 'files');
-  const docs = (uid: string) => strapi.documents(uid as never) as unknown as Docs;
+  const docs = (uid: string) => strapi.documents(contentTypeUid(uid)) as unknown as Docs;
   const isStreamable = (uid: string) => schema().isStreamable(uid);
 
   const ports = (producer: ProducerRow): ApplyPorts => ({
@@ -65,7 +65,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       getService(strapi, 'producer-client').fetchDocument(producer, remote.uid, remote.documentId, remote.locale, via),
     localFile: (key) => files().localFile(producer, key),
     transferFile: (file, via) => files().transfer(producer, file, via),
-    loadMappings: async () => (await repo(strapi, UID.mapping).findMany({})) as unknown as MappingDef[],
+    loadMappings: async () => repo<MappingDef>(strapi, UID.mapping).findMany({}),
   });
 
   const service = {

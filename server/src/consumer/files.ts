@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import { FILE_UID } from '../engine/apply';
 import type { DocRef, FileRef } from '../engine/snapshot';
-import { getService } from '../utils';
+import { getService, repo } from '../utils';
 import type { ProducerRow } from './producer-registry';
 
 /**
@@ -21,7 +21,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async localFile(producer: ProducerRow, key: string): Promise<number | null> {
       const ref = await references().find(producer, fileKey(key));
       if (!ref || ref.deleted) return null;
-      const exists = await strapi.db.query(FILE_UID as never).findOne({ where: { id: Number(ref.localDocumentId) } } as never);
+      const exists = await repo(strapi, FILE_UID).findOne({ where: { id: Number(ref.localDocumentId) } });
       return exists ? Number(ref.localDocumentId) : null;
     },
 

@@ -62,26 +62,30 @@ export function checkListPage(page: unknown, after: number): ListDocumentsRespon
 }
 
 /** The answer to a registration. */
+const isRegisterResponse = (res: unknown): res is RegisterResponse =>
+  isObject(res) && typeof res.siteId === 'string' && Number.isInteger(res.headSeq) && Array.isArray(res.subscriptions);
+
 export function checkRegisterResponse(res: unknown, producerUrl: string): RegisterResponse {
-  if (!isObject(res) || typeof res.siteId !== 'string' || !Number.isInteger(res.headSeq) || !Array.isArray(res.subscriptions)) {
+  if (!isRegisterResponse(res)) {
     throw new RemoteError(
       `${producerUrl} answered the registration with something unexpected; is it a Strapi site with the event-streaming plugin?`,
       200
     );
   }
-  return res as unknown as RegisterResponse;
+  return res;
 }
 
 /** The answer to a request for one document: the same document, a head, data or null. */
+const isFetchedDocument = (res: unknown, uid: string, documentId: string): res is FetchDocumentResponse =>
+  isObject(res) &&
+  res.contentType === uid &&
+  res.documentId === documentId &&
+  Number.isInteger(res.headSeq) &&
+  (res.data === null || isObject(res.data));
+
 export function checkFetchedDocument(res: unknown, uid: string, documentId: string): FetchDocumentResponse {
-  if (
-    !isObject(res) ||
-    res.contentType !== uid ||
-    res.documentId !== documentId ||
-    !Number.isInteger(res.headSeq) ||
-    (res.data !== null && !isObject(res.data))
-  ) {
+  if (!isFetchedDocument(res, uid, documentId)) {
     throw new ApplyError(`The producer answered a request for ${uid} ${documentId} with something else`);
   }
-  return res as unknown as FetchDocumentResponse;
+  return res;
 }
