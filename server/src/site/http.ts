@@ -9,20 +9,12 @@ import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-f
 import { SITE_HEADER } from '../protocol/wire';
 import type { OutboundPolicy, PluginConfig } from '../config';
 import { RemoteError } from '../engine/errors';
+import type { PeerRequest } from '../protocol/client';
 import { getService } from '../utils';
 
-export interface CallOptions {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** Site base URL (normalised). */
-  baseUrl: string;
-  /** Path below the base URL, starting with `/`. */
-  path: string;
-  token: string;
-  params?: Record<string, string | number | undefined>;
-  body?: unknown;
-  /** Return the body as a Buffer (files); the size limit is then `maxFileBytes`, the deadline `fileTimeoutMs`. */
-  binary?: boolean;
-}
+/** One outbound call: the protocol's request shape (protocol/client.ts). Files (`binary`) have the
+ * size limit `maxFileBytes` and the deadline `fileTimeoutMs`. */
+export type CallOptions = PeerRequest;
 
 /** What an outbound call needs to know about this site: its limits, address policy and id. */
 export interface OutboundContext {

@@ -105,16 +105,10 @@ export interface ConsumerSubscriptionsInput {
   subscriptions: Array<{ contentType: string; status: SubscriptionStatus }>;
 }
 
-export interface UpdateLogEntry {
+/** A row of the producer's update log as the admin lists it: the event (documentId on this site) and when. */
+export interface UpdateLogEntry extends Omit<StreamEvent, 'seq'> {
   id: number;
   seq: number | null;
-  updateType: UpdateType;
-  contentType: string;
-  /** documentId on this (producer) site. */
-  documentId: string;
-  locale: string | null;
-  data: Record<string, unknown> | null;
-  originSiteId: string | null;
   createdAt: string;
 }
 
