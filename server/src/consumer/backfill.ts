@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID } from '../constants';
 import type { ListDocumentsResponse, StreamEvent } from '../shared/contracts';
 import { runInBatches } from '../engine/batches';
-import { errorMessage, InputError, NeedsNetworkError } from '../engine/errors';
+import { errorMessage, InputError } from '../engine/errors';
 import { getService } from '../utils';
 
 /** A listed document as the event that creates it (or deletes it: it vanished before it was read). */
@@ -50,9 +50,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             {
               transaction: <X>(fn: () => Promise<X>) => strapi.db.transaction(() => fn()) as unknown as Promise<X>,
               // The page carries each document's data: applied in the batch's transaction unless it
-              // needs the network (missing dependencies, files) or the producer predates that.
+              // needs the network (missing dependencies, files).
               batched: async (doc) => {
-                if (doc.data === undefined) throw new NeedsNetworkError('the producer lists documents without their data');
                 const event = asEvent(sub.remoteContentType, doc, page.headSeq);
                 await applier.apply(
                   producer,

@@ -55,7 +55,8 @@ export function checkListPage(page: unknown, after: number): ListDocumentsRespon
       throw bad('a document has no valid documentId');
     if (doc.locale !== undefined && doc.locale !== null && typeof doc.locale !== 'string')
       throw bad(`document ${doc.documentId} has a bad locale`);
-    if (doc.data !== undefined && doc.data !== null && (typeof doc.data !== 'object' || Array.isArray(doc.data)))
+    if (doc.data === undefined) throw bad(`document ${doc.documentId} has no data`);
+    if (doc.data !== null && (typeof doc.data !== 'object' || Array.isArray(doc.data)))
       throw bad(`document ${doc.documentId} has bad data`);
   }
   return page as ListDocumentsResponse;

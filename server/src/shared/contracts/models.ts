@@ -324,8 +324,8 @@ export interface ListDocumentsResponse {
   contentType: string;
   /**
    * `data`: the document's streamed version as of `headSeq` (as GET .../documents/:uid/:id would
-   * answer; null when it vanished meanwhile). Absent from producers before 0.2: fetch each.
+   * answer; null when it vanished meanwhile).
    */
-  documents: Array<{ documentId: string; locale: string | null; data?: Record<string, unknown> | null }>;
+  documents: Array<{ documentId: string; locale: string | null; data: Record<string, unknown> | null }>;
   nextCursor: number | null;
 }
