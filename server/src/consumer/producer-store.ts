@@ -95,6 +95,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     releaseLease: (id: number, owner: string) =>
       rows().updateMany({ where: { id, leaseOwner: owner }, data: { leaseOwner: null, leaseUntil: null } }),
 
+    async leaseOwner(id: number): Promise<string | null> {
+      return (await rows().findOne({ where: { id }, select: ['leaseOwner'] }))?.leaseOwner ?? null;
+    },
     async loadCursor(id: number): Promise<number> {
       return Number((await rows().findOne({ where: { id }, select: ['lastPulledSeq'] }))?.lastPulledSeq ?? 0);
     },

@@ -32,7 +32,9 @@ interface KnexClient {
  * - PostgreSQL: a pull first takes a session-level advisory lock of its producer on a connection
  *   of its own, taken from knex's pool for the pull's duration (one connection per running pull)
  *   and released after it. The lock dies with the process's connection, so whoever holds it is
- *   the only live puller of that producer: it takes the lease row over whoever is written there.
+ *   the only live puller of that producer. Its lease owner names that connection's backend pid; a
+ *   successor takes over a lease whose backend is gone from pg_stat_activity (a killed process),
+ *   and respects any other unexpired lease.
  *   The lease row stays the check of every cursor save (a pull whose connection broke and whose
  *   lock went to another instance commits nothing more).
  * - SQLite: one process owns the database file, so at boot every lease is a dead process's and
@@ -49,14 +51,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const settings = () => getService(strapi, 'settings');
   const leaseMs = () => settings().config().leaseMs;
 
-  const ports = (producer: ProducerRow): PullPorts => {
+  const ports = (producer: ProducerRow, owner: string): PullPorts => {
     const applier = getService(strapi, 'applier');
     const cfg = settings().config();
     let renewedAt = Date.now();
     return {
       loadCursor: () => store().loadCursor(producer.id),
       fetchPage: async (after) => {
-        await store().renewLease(producer.id, instanceId, cfg.leaseMs);
+        await store().renewLease(producer.id, owner, cfg.leaseMs);
         renewedAt = Date.now();
         return getService(strapi, 'producer-client').of(producer).pull(after, cfg.pageSize);
       },
@@ -67,7 +69,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       /** Renews the lease when a third of it has passed (per batch or event: a slow page must not outlive it). */
       keepLease: async () => {
         if (Date.now() - renewedAt < cfg.leaseMs / 3) return;
-        await store().renewLease(producer.id, instanceId, cfg.leaseMs);
+        await store().renewLease(producer.id, owner, cfg.leaseMs);
         renewedAt = Date.now();
       },
       prepare: (event, opts) => applier.prepare(producer, producer.subscriptions ?? [], event, opts),
@@ -76,7 +78,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       apply: (event, prepared) => applier.apply(producer, event, prepared as Prepared),
       record: (event, outcome) => getService(strapi, 'sync-log').record(producer, event, outcome),
       // Only while this instance holds the lease (see producer-store.ts).
-      saveCursor: (seq) => store().saveCursor(producer.id, instanceId, seq),
+      saveCursor: (seq) => store().saveCursor(producer.id, owner, seq),
     };
   };
 
@@ -86,18 +88,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * PostgreSQL: the producer's advisory lock on a dedicated pooled connection; a function that
    * unlocks and returns the connection, or null when another live process holds the lock.
    */
-  const lockProducer = async (producerId: number): Promise<(() => Promise<void>) | null> => {
+  const lockProducer = async (producerId: number): Promise<{ unlock: () => Promise<void>; backendPid: number } | null> => {
     const client = strapi.db.connection.client as unknown as KnexClient;
     const conn = await client.acquireConnection();
     let locked = false;
+    let backendPid = 0;
     try {
-      const { rows } = await conn.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [PULL_LOCK_NS, producerId]);
+      const { rows } = await conn.query('SELECT pg_try_advisory_lock($1, $2) AS ok, pg_backend_pid() AS pid', [PULL_LOCK_NS, producerId]);
       locked = rows[0]?.ok === true;
+      backendPid = Number(rows[0]?.pid ?? 0);
     } finally {
       if (!locked) await client.releaseConnection(conn);
     }
     if (!locked) return null;
-    return async () => {
+    const unlock = async () => {
       try {
         await conn.query('SELECT pg_advisory_unlock($1, $2)', [PULL_LOCK_NS, producerId]);
       } catch (error) {
@@ -109,29 +113,45 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         await client.releaseConnection(conn);
       }
     };
+    return { unlock, backendPid };
+  };
+
+  /** Whether a lease owner written by a PostgreSQL pull (`…/pg:<backend pid>`) is a dead process's. */
+  const ownerIsDead = async (owner: string | null | undefined): Promise<boolean> => {
+    const pid = /\/pg:(\d+)$/.exec(owner ?? '')?.[1];
+    if (!pid) return false; // not ours to judge (another kind of instance): wait for its lease to expire
+    const alive = await strapi.db.connection.raw('SELECT 1 FROM pg_stat_activity WHERE pid = ?', [Number(pid)]);
+    return ((alive as { rows?: unknown[] }).rows ?? []).length === 0;
   };
 
   const runPull = async (producerId: number): Promise<PullResult | null> => {
     const producer = await store().get(producerId);
     if (!producer) return null;
-    const unlock = isPostgres() ? await lockProducer(producerId) : async () => undefined;
-    if (!unlock) return null; // another live instance is pulling it
+    if (!isPostgres()) {
+      if (!(await store().acquireLease(producerId, instanceId, leaseMs()))) return null; // another instance is pulling it
+      return pullLeased(producer, instanceId);
+    }
+    const lock = await lockProducer(producerId);
+    if (!lock) return null; // another live instance is pulling it
+    // The owner names the backend holding the advisory lock: a successor can tell it died with it.
+    const owner = `${instanceId}/pg:${lock.backendPid}`;
     try {
-      const leased = isPostgres()
-        ? await store().takeLease(producerId, instanceId, leaseMs()) // the lock holder: any other lease holder is dead
-        : await store().acquireLease(producerId, instanceId, leaseMs());
+      let leased = await store().acquireLease(producerId, owner, leaseMs());
+      if (!leased && (await ownerIsDead(await store().leaseOwner(producerId)))) {
+        leased = await store().takeLease(producerId, owner, leaseMs()); // its backend is gone: a killed process's lease
+      }
       if (!leased) return null; // another instance is pulling it
-      return await pullLeased(producer);
+      return await pullLeased(producer, owner);
     } finally {
-      await unlock();
+      await lock.unlock();
     }
   };
 
-  const pullLeased = async (producer: ProducerRow): Promise<PullResult> => {
+  const pullLeased = async (producer: ProducerRow, owner: string): Promise<PullResult> => {
     const producerId = producer.id;
     try {
       const cfg = settings().config();
-      const result = await pullOnce(ports(producer), {
+      const result = await pullOnce(ports(producer, owner), {
         maxPages: cfg.maxPagesPerPull,
         batchSize: cfg.applyBatchSize,
         batchMs: cfg.applyBatchMs,
@@ -144,7 +164,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       await store().recordHealth(producerId, { ok: false, error: message });
       throw error;
     } finally {
-      await store().releaseLease(producerId, instanceId);
+      await store().releaseLease(producerId, owner);
     }
   };
 
@@ -221,8 +241,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const delay = nextRetryDelay(attempts, settings().config().retry);
       return delay === null ? null : Date.now() + delay;
     },
-
-    ports,
   };
   return service;
 };

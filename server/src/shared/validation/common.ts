@@ -85,6 +85,15 @@ export const cappedList = <T extends yup.AnySchema>(max: number, message: string
 /** A string of at most `max` characters; anything else (number, list, object) gets `message`. */
 export const boundedString = (max: number, message: string) => yup.string().typeError(message).max(max, message);
 
+/** A site URL field: a string of at most LIMITS.url characters, the length named when it is over (checked before any parsing). */
+export const urlString = (field: string) =>
+  yup
+    .string()
+    .typeError(`${field} must be a non-empty URL (at most ${LIMITS.url} characters)`)
+    .max(LIMITS.url, ({ value }: { value: unknown }) =>
+      typeof value === 'string' ? `${field} is too long (${value.length} characters; at most ${LIMITS.url})` : `${field} is too long`
+    );
+
 /** A JSON value whose text is at most `max` characters. */
 export const boundedJson = (max: number) =>
   yup

@@ -8,6 +8,7 @@ import {
   API_UID_RE,
   bodyObject,
   boundedString,
+  urlString,
   cappedList,
   firstDuplicate,
   LIMITS,
@@ -68,9 +69,7 @@ const subscriptions = cappedList(
 );
 
 const producerShape = (creating: boolean) => ({
-  producerUrl: boundedString(LIMITS.url, 'producerUrl must be a non-empty URL (at most 2048 characters)').required(
-    'producerUrl must be a non-empty URL'
-  ),
+  producerUrl: urlString('producerUrl').required('producerUrl must be a non-empty URL'),
   apiToken: creating ? token(API_TOKEN_MESSAGE).required(API_TOKEN_MESSAGE) : token(API_TOKEN_MESSAGE),
   callbackToken: token(CALLBACK_TOKEN_MESSAGE).nullable(),
   pullOnly: yup.boolean().typeError('pullOnly must be a boolean'),

@@ -19,6 +19,7 @@ import {
   positiveIntegerParam,
   SITE_ID_RE,
   unknownFields,
+  urlString,
 } from './common';
 
 export const REGISTER_SUBSCRIPTIONS_MESSAGE =
@@ -35,7 +36,7 @@ const CALLBACK_TOKEN_MESSAGE = 'callbackToken must be a string of at most 1024 c
 export const registerSchema = bodyObject({
   siteId: boundedString(LIMITS.siteId, SITE_ID_MESSAGE).required(SITE_ID_MESSAGE).matches(SITE_ID_RE, SITE_ID_MESSAGE),
   name: boundedString(LIMITS.name, NAME_MESSAGE).required(NAME_MESSAGE).matches(/\S/, NAME_MESSAGE),
-  callbackUrl: boundedString(LIMITS.url, 'callbackUrl must be a non-empty URL (at most 2048 characters)').nullable(),
+  callbackUrl: urlString('callbackUrl').nullable(),
   callbackToken: boundedString(LIMITS.token, CALLBACK_TOKEN_MESSAGE)
     .nullable()
     .min(1, CALLBACK_TOKEN_MESSAGE)
