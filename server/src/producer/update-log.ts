@@ -145,17 +145,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (filters.updateType) where.updateType = filters.updateType;
       if (filters.documentId) where.targetDocumentId = filters.documentId;
       const res = await repo<LogRow>(strapi, UID.updateLog).findPage({ where, orderBy: [{ seq: 'desc' }, { id: 'desc' }], page, pageSize });
-      const data: UpdateLogEntry[] = res.results.map((r) => ({
-        id: r.id,
-        seq: r.seq === null ? null : Number(r.seq),
-        updateType: r.updateType,
-        contentType: r.contentType,
-        documentId: r.targetDocumentId,
-        locale: r.docLocale ?? null,
-        data: r.data ?? null,
-        originSiteId: r.originSiteId ?? null,
-        createdAt: r.createdAt,
-      }));
+      const data: UpdateLogEntry[] = res.results.map((r) => ({ ...toStreamEvent(r), id: r.id, createdAt: r.createdAt }));
       return { data, meta: { pagination: res.pagination } };
     },
 
