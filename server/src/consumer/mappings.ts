@@ -17,6 +17,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * field's kind fits its mapping type, inner mappings exist, match and form no cycle.
    * @throws ConflictError (name in use) or InputError listing every problem.
    */
+  /** An inner mapping must exist and map into the field's component / relation target. */
+  const checkInner = async (at: string, inner: string, into: string | undefined, errors: string[]): Promise<void> => {
+    const m = await mappings().findOne({ where: { mappingName: inner } });
+    if (!m) errors.push(`${at}.mapping: no mapping named "${inner}"`);
+    else if (m.localContentType !== into) errors.push(`${at}.mapping "${inner}" maps into ${m.localContentType}, not ${String(into)}`);
+  };
+
   /** @throws ConflictError when another mapping has this name. */
   const assertNameFree = async (mappingName: string, selfId: number | null): Promise<void> => {
     const clash = await mappings().findOne({ where: { mappingName } });
@@ -47,20 +54,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const filters = fm.remoteValueFilters ?? null;
       if (mappingType === 'component') {
         if (attr.type !== 'component') errors.push(`${at}: ${localField} is not a component field`);
-        if (inner) {
-          const m = await mappings().findOne({ where: { mappingName: inner } });
-          if (!m) errors.push(`${at}.mapping: no mapping named "${inner}"`);
-          else if (m.localContentType !== attr.component)
-            errors.push(`${at}.mapping "${inner}" maps into ${m.localContentType}, not ${String(attr.component)}`);
-        }
+        if (inner) await checkInner(at, inner, attr.component, errors);
       } else if (mappingType === 'relation') {
         if (attr.type !== 'relation') errors.push(`${at}: ${localField} is not a relation field`);
-        if (inner) {
-          const m = await mappings().findOne({ where: { mappingName: inner } });
-          if (!m) errors.push(`${at}.mapping: no mapping named "${inner}"`);
-          else if (m.localContentType !== attr.target)
-            errors.push(`${at}.mapping "${inner}" maps into ${m.localContentType}, not ${String(attr.target)}`);
-        }
+        if (inner) await checkInner(at, inner, attr.target, errors);
       } else {
         if (attr.type === 'component' || attr.type === 'dynamiczone') {
           if (remoteField !== null)

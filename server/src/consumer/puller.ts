@@ -108,7 +108,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         // Never hand a connection that may still hold the lock back to the pool: close it (the
         // pool discards it), which frees the lock.
         strapi.log.warn(`event-streaming: releasing the pull lock of producer ${producerId} failed: ${errorMessage(error)}`);
-        await conn.end().catch(() => undefined);
+        await conn.end().catch((e: unknown) => strapi.log.debug(`event-streaming: closing that connection failed too: ${errorMessage(e)}`));
       } finally {
         await client.releaseConnection(conn);
       }
