@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { CRON_MAINTENANCE_JOB, CRON_PULL_JOB, PLUGIN_ID, RBAC_ACTIONS } from './constants';
 import { errorMessage } from './engine/errors';
 import { getService } from './utils';
+import { logSafe } from './site/log-safe';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'settings').init();
@@ -23,7 +24,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
         try {
           await getService(strapi, 'puller').tick();
         } catch (error) {
-          strapi.log.warn(`event-streaming: periodic pull failed: ${errorMessage(error)}`);
+          strapi.log.warn(logSafe`event-streaming: periodic pull failed: ${errorMessage(error)}`);
         }
       },
       options: { rule: cfg.pullCron },

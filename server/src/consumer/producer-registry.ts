@@ -6,6 +6,7 @@ import { errorMessage, InputError, RemoteError } from '../engine/errors';
 import { normalizeSiteUrl } from '../engine/url';
 import { conflict } from '../errors';
 import { getService, repo } from '../utils';
+import { logSafe } from '../site/log-safe';
 
 import type { ProducerRow } from './producer-store';
 
@@ -178,14 +179,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           producerHeadSeq: res.headSeq,
           lag: 0,
         });
-        strapi.log.info(`event-streaming: registered with producer ${input.producerUrl}`);
+        strapi.log.info(logSafe`event-streaming: registered with producer ${input.producerUrl}`);
         return toDto(created);
       } catch (error) {
         if (registered)
           await service
             .deregisterRemote(input.producerUrl, input.apiToken!)
             .catch((e: unknown) =>
-              strapi.log.warn(`event-streaming: could not undo the registration on ${input.producerUrl}: ${errorMessage(e)}`)
+              strapi.log.warn(logSafe`event-streaming: could not undo the registration on ${input.producerUrl}: ${errorMessage(e)}`)
             );
         if (minted) await tokens().revoke(minted.id);
         throw error;
@@ -237,13 +238,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       } catch (error) {
         const gone = error instanceof RemoteError && error.status === 404;
         if (!force && !gone) throw error;
-        strapi.log.warn(`event-streaming: deleting producer ${p.producerUrl} without deregistering: ${errorMessage(error)}`);
+        strapi.log.warn(logSafe`event-streaming: deleting producer ${p.producerUrl} without deregistering: ${errorMessage(error)}`);
       }
       if (p.callbackTokenId) {
         try {
           await tokens().revoke(p.callbackTokenId);
         } catch (error) {
-          strapi.log.warn(`event-streaming: the callback token of ${p.producerUrl} could not be revoked: ${errorMessage(error)}`);
+          strapi.log.warn(logSafe`event-streaming: the callback token of ${p.producerUrl} could not be revoked: ${errorMessage(error)}`);
         }
       }
       await producers().remove(id);

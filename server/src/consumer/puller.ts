@@ -4,6 +4,7 @@ import { nextRetryDelay } from '../engine/backoff';
 import { errorMessage, LeaseLostError } from '../engine/errors';
 import { pullOnce, type PullPorts, type PullResult } from '../engine/pull-loop';
 import { getService } from '../utils';
+import { logSafe } from '../site/log-safe';
 import type { Prepared } from './applier';
 import type { ProducerRow } from './producer-registry';
 
@@ -160,7 +161,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return result;
     } catch (error) {
       const message = errorMessage(error);
-      strapi.log.warn(`event-streaming: pulling from ${producer.producerUrl} failed: ${message}`);
+      strapi.log.warn(logSafe`event-streaming: pulling from ${producer.producerUrl} failed: ${message}`);
       await store().recordHealth(producerId, { ok: false, error: message });
       throw error;
     } finally {
@@ -199,7 +200,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Fire-and-forget pull (notifications): failures are recorded on the producer's health. */
     requestPull(producerId: number): void {
-      service.pull(producerId).catch((error: unknown) => strapi.log.debug(`event-streaming: pull ${producerId}: ${errorMessage(error)}`));
+      service.pull(producerId).catch((error: unknown) => strapi.log.debug(logSafe`event-streaming: pull ${producerId}: ${errorMessage(error)}`));
     },
 
     /**
@@ -214,7 +215,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!settings().config().pullOnBoot) return;
       void (async () => {
         for (const id of await store().ids()) service.requestPull(id);
-      })().catch((error: unknown) => strapi.log.warn(`event-streaming: the boot-time pull failed: ${errorMessage(error)}`));
+      })().catch((error: unknown) => strapi.log.warn(logSafe`event-streaming: the boot-time pull failed: ${errorMessage(error)}`));
     },
 
     /** The cron job: pull every producer, then retry failed events that are due. */

@@ -4,6 +4,7 @@ import type { StreamEvent, SyncLogEntry, SyncStatus } from '../shared/contracts'
 import { errorMessage, isTransient } from '../engine/errors';
 import type { Outcome } from '../engine/pull-loop';
 import { getService, repo } from '../utils';
+import { logSafe } from '../site/log-safe';
 import type { ProducerRow } from './producer-registry';
 
 type SyncRow = {
@@ -123,7 +124,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         });
         if (outcome.status === 'Failed')
           strapi.log.warn(
-            `event-streaming: event #${event.seq} (${event.updateType} ${event.contentType} ${event.documentId}) failed: ${error}`
+            logSafe`event-streaming: event #${event.seq} (${event.updateType} ${event.contentType} ${event.documentId}) failed: ${error}`
           );
         return;
       }

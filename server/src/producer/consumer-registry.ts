@@ -13,6 +13,7 @@ import { errorMessage, InputError } from '../engine/errors';
 import { normalizeSiteUrl } from '../engine/url';
 import { conflict } from '../errors';
 import { getService } from '../utils';
+import { logSafe } from '../site/log-safe';
 import { consumerClient } from '../protocol/client';
 
 import { servedSubscriptions, type ConsumerRow } from './consumer-store';
@@ -113,7 +114,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       } else {
         await consumers().create({ ...data, consumerSiteId: req.siteId, ackSeq: head, notifiedSeq: head });
       }
-      strapi.log.info(`event-streaming: consumer "${req.name}" (${req.siteId}) ${bySite ? 're-registered' : 'registered'}`);
+      strapi.log.info(logSafe`event-streaming: consumer "${req.name}" (${req.siteId}) ${bySite ? 're-registered' : 'registered'}`);
       return {
         siteId: settings().siteId(),
         headSeq: head,
@@ -123,7 +124,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async deregister(consumer: ConsumerRow): Promise<void> {
       await consumers().remove(consumer.id);
-      strapi.log.info(`event-streaming: consumer "${consumer.consumerName}" (${consumer.consumerSiteId}) deregistered`);
+      strapi.log.info(logSafe`event-streaming: consumer "${consumer.consumerName}" (${consumer.consumerSiteId}) deregistered`);
     },
 
     async list(): Promise<EventConsumer[]> {
@@ -177,7 +178,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           headSeq: head,
         });
       } catch (error) {
-        strapi.log.debug(`event-streaming: notifying ${c.consumerName} failed: ${errorMessage(error)}`);
+        strapi.log.debug(logSafe`event-streaming: notifying ${c.consumerName} failed: ${errorMessage(error)}`);
       }
     },
   };
