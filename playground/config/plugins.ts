@@ -53,6 +53,7 @@ export default ({ env }) => {
         retention: {
           updateLogDays: env.float('EVENT_STREAMING_UPDATE_LOG_DAYS', 7),
           syncLogDays: env.float('EVENT_STREAMING_SYNC_LOG_DAYS', 30),
+          maxConsumerLagDays: env.float('EVENT_STREAMING_MAX_CONSUMER_LAG_DAYS', 30),
         },
         // Playground sites (demo, tests, benchmarks) talk to each other on this machine: loopback
         // is allowed unless EVENT_STREAMING_ALLOW_LOOPBACK=false (the plugin's default refuses it).

@@ -53,6 +53,11 @@ export interface PluginConfig {
     updateLogDays: number;
     /** Synced sync-log rows are deleted after this many days; Failed/Blocked rows are kept. */
     syncLogDays: number;
+    /**
+     * A consumer that has not pulled for this many days no longer holds back pruning of the
+     * update log (it re-copies its types when it returns). Default 30.
+     */
+    maxConsumerLagDays: number;
   };
   /**
    * Passphrase that encrypts stored tokens (stretched with scrypt and a per-install salt). The
@@ -91,7 +96,7 @@ export const defaultConfig: PluginConfig = {
   outbound: { allowPrivateAddresses: false, allowedAddresses: [], allowedHosts: [] },
   pullOnBoot: true,
   retry: { baseDelayMs: 5_000, maxDelayMs: 3_600_000, maxAttempts: 40 },
-  retention: { updateLogDays: 7, syncLogDays: 30 },
+  retention: { updateLogDays: 7, syncLogDays: 30, maxConsumerLagDays: 30 },
   encryptionKey: null,
   notifyDebounceMs: 25,
 };
@@ -185,6 +190,9 @@ export function validateConfig(raw: Partial<PluginConfig>): void {
   const retention = { ...defaultConfig.retention, ...(raw.retention ?? {}) };
   if (!nonNegativeNumber(retention.updateLogDays) || !nonNegativeNumber(retention.syncLogDays)) {
     fail('retention', 'must have non-negative numbers updateLogDays and syncLogDays');
+  }
+  if (!nonNegativeNumber(retention.maxConsumerLagDays) || retention.maxConsumerLagDays <= 0) {
+    fail('retention.maxConsumerLagDays', 'must be a positive number of days');
   }
   validateOutbound(raw.outbound, fail);
   if (

@@ -1,16 +1,24 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import { CALLBACK_TOKEN_PERMISSIONS, UID } from '../constants';
 import type { EventProducer, ProducerInput, ProducerSubscription, RegisterResponse, SubscriptionStatus } from '../shared/contracts';
 import { errorMessage, InputError, RemoteError } from '../engine/errors';
 import { normalizeSiteUrl } from '../engine/url';
 import { conflict } from '../errors';
 import { getService, repo } from '../utils';
+import { apiTokenIdOf } from '../site/api-tokens';
 import { logSafe } from '../site/log-safe';
 
 import type { ProducerRow } from './producer-store';
 
 export type { ProducerRow };
+
+/**
+ * A 403 that keeps its message through Strapi's content-API authorize wrapper (see
+ * controllers/stream.ts `forbidden`): a PolicyError named ForbiddenError.
+ */
+const refused = (message: string) => Object.assign(new errors.PolicyError(message), { name: 'ForbiddenError' });
 
 interface ParsedInput {
   producerUrl: string;
@@ -99,8 +107,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     updatedAt: p.updatedAt,
   });
 
-  /** Registers (or re-registers) this site on the producer. */
-  const registerRemote = (producerUrl: string, apiToken: string, subs: ParsedInput['subscriptions'], callbackToken: string | null) =>
+  /**
+   * Registers (or re-registers) this site on the producer. Unsubscribed types stay listed, marked,
+   * so the producer keeps their approval. `previousToken`: the token registered with until now,
+   * when `apiToken` replaces it (the producer keeps approvals and cursor on that proof).
+   */
+  const registerRemote = (
+    producerUrl: string,
+    apiToken: string,
+    subs: ParsedInput['subscriptions'],
+    callbackToken: string | null,
+    previousToken?: string
+  ) =>
     client()
       .at(producerUrl, apiToken)
       .register({
@@ -108,7 +126,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         name: settings().siteName(),
         callbackUrl: callbackToken ? settings().publicUrl() : null,
         callbackToken,
-        subscriptions: subs.filter((s) => !s.unsubscribed).map((s) => ({ contentType: s.remoteContentType })),
+        subscriptions: subs.map((s) => ({ contentType: s.remoteContentType, unsubscribed: s.unsubscribed })),
+        ...(previousToken ? { previousToken } : {}),
       });
 
   /** The registration's answer must come from another site. */
@@ -200,11 +219,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (input.producerUrl !== current.producerUrl) {
         throw new InputError('producerUrl cannot change; delete this Event Producer and create a new one');
       }
-      const apiToken = input.apiToken ?? settings().decrypt(current.apiToken);
+      const storedToken = settings().decrypt(current.apiToken);
+      const apiToken = input.apiToken ?? storedToken;
+      // A new token: present the stored one as proof that this is the site the producer approved.
+      const previousToken = apiToken !== storedToken ? storedToken : undefined;
       let callbackToken = current.callbackToken ? settings().decrypt(current.callbackToken) : null;
       if (input.callbackToken) callbackToken = input.callbackToken;
       if (input.pullOnly) callbackToken = null;
-      const res = checkRegisterResponse(await registerRemote(current.producerUrl, apiToken, input.subscriptions, callbackToken));
+      const res = checkRegisterResponse(
+        await registerRemote(current.producerUrl, apiToken, input.subscriptions, callbackToken, previousToken)
+      );
       if (current.producerSiteId && res.siteId !== current.producerSiteId) {
         throw new InputError(
           `${current.producerUrl} is now a different site (${res.siteId}, was ${current.producerSiteId}); delete this Event Producer and create a new one`
@@ -220,6 +244,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         await producers().update(id, { callbackTokenId: null });
       }
       return toDto(updated!);
+    },
+
+    /**
+     * A producer pokes this site (POST /notify). Accepted only with the callback token this site
+     * gave that producer: a minted one by its id, an admin-supplied one by its secret (its id
+     * looked up by hash). A pull-only producer is never poked. Returns the producer's id.
+     * @throws NotFoundError for an unknown site id, a 403 for any other token.
+     */
+    async acceptNotification(siteId: string, callerTokenId: number): Promise<number> {
+      const producer = await producers().bySiteId(siteId);
+      if (!producer) throw new errors.NotFoundError('No Event Producer with this site id');
+      if (!producer.callbackToken) throw refused('That producer is pull-only here; it is not notified');
+      const expected = producer.callbackTokenId ?? (await apiTokenIdOf(strapi, settings().decrypt(producer.callbackToken)));
+      if (expected !== callerTokenId) throw refused('This token is not the callback token of that producer');
+      return Number(producer.id);
     },
 
     async deregisterRemote(producerUrl: string, apiToken: string): Promise<void> {

@@ -200,7 +200,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Fire-and-forget pull (notifications): failures are recorded on the producer's health. */
     requestPull(producerId: number): void {
-      service.pull(producerId).catch((error: unknown) => strapi.log.debug(logSafe`event-streaming: pull ${producerId}: ${errorMessage(error)}`));
+      service
+        .pull(producerId)
+        .catch((error: unknown) => strapi.log.debug(logSafe`event-streaming: pull ${producerId}: ${errorMessage(error)}`));
     },
 
     /**

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import type { DeleteConsumer, FindConsumer, FindConsumers, SetConsumerSubscriptions } from '../shared/contracts';
+import type { ApproveConsumerCallback, DeleteConsumer, FindConsumer, FindConsumers, SetConsumerSubscriptions } from '../shared/contracts';
 import { setConsumerSubscriptionsSchema } from '../shared/validation';
 import { getService } from '../utils';
 import { body, idParam, notFound } from './helpers';
@@ -25,6 +25,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const c = await consumers().setStatuses(id, input);
       if (!c) throw notFound('Event Consumer');
       const res: SetConsumerSubscriptions.Response = { data: c };
+      ctx.body = res;
+    },
+    async approveCallback(ctx: Context) {
+      const c = await consumers().approveCallback(idParam(ctx));
+      if (!c) throw notFound('Event Consumer');
+      const res: ApproveConsumerCallback.Response = { data: c };
       ctx.body = res;
     },
     async delete(ctx: Context) {

@@ -152,11 +152,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async notify(ctx: Context) {
       const id = tokenId(ctx);
       const { siteId } = body<Notify.Request['body']>(ctx, notifySchema);
-      const producer = await getService(strapi, 'producer-store').bySiteId(siteId);
-      if (!producer) throw new errors.NotFoundError('No Event Producer with this site id');
-      if (producer.callbackTokenId && producer.callbackTokenId !== id)
-        throw forbidden('This token is not the callback token of that producer');
-      getService(strapi, 'puller').requestPull(Number(producer.id));
+      const producerId = await getService(strapi, 'producer-registry').acceptNotification(siteId, id);
+      getService(strapi, 'puller').requestPull(producerId);
       const res: Notify.Response = { accepted: true };
       ctx.status = 202;
       ctx.body = res;

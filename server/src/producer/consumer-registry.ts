@@ -16,7 +16,8 @@ import { getService } from '../utils';
 import { logSafe } from '../site/log-safe';
 import { consumerClient } from '../protocol/client';
 
-import { servedSubscriptions, type ConsumerRow } from './consumer-store';
+import { apiTokenIdOf } from '../site/api-tokens';
+import { canPoke, servedSubscriptions, type ConsumerRow } from './consumer-store';
 
 export type { ConsumerRow };
 
@@ -34,8 +35,45 @@ export function parseRegisterRequest(body: RegisterBody): RegisterRequest {
     name: body.name.trim(),
     callbackUrl: url,
     callbackToken: body.callbackToken || null,
-    subscriptions: body.subscriptions.map(({ contentType }) => ({ contentType })),
+    subscriptions: body.subscriptions.map(({ contentType, unsubscribed }) => ({ contentType, unsubscribed: unsubscribed === true })),
+    ...(body.previousToken ? { previousToken: body.previousToken } : {}),
   };
+}
+
+/**
+ * The subscriptions after a (re-)registration: a listed type keeps its status and approval
+ * (also while unsubscribed, and when it is subscribed again); a new type starts Pending; a type
+ * no longer listed is dropped.
+ */
+export function mergeSubscriptions(previous: ConsumerSubscription[], requested: RegisterRequest['subscriptions']): ConsumerSubscription[] {
+  const old = new Map(previous.map((s) => [s.contentType, s]));
+  return requested.map(({ contentType, unsubscribed }) => {
+    const kept = old.get(contentType);
+    return kept ? { ...kept, unsubscribed } : { contentType, status: 'Pending', unsubscribed, approvedAtSeq: null, condition: null };
+  });
+}
+
+/**
+ * The callback columns a registration writes. Before any type is approved the URL is simply
+ * taken (approving a type approves the URL shown beside it). After, a different URL is held as
+ * pending: notifications stop until an admin approves it — the old address is one the consumer
+ * says it left (whoever holds it now would receive the callback token), the new one nobody
+ * approved. Dropping the callback (pull-only) or sending the approved URL again needs no approval
+ * and discards a pending change.
+ */
+export function callbackChange(
+  current: ConsumerRow | null,
+  req: Pick<RegisterRequest, 'callbackUrl' | 'callbackToken'>,
+  encrypt: (plain: string) => string = (plain) => plain
+): Record<string, unknown> {
+  const token = req.callbackToken ? encrypt(req.callbackToken) : null;
+  const approved = (current?.subscriptions ?? []).some((s) => s.status === 'Approved');
+  const clearPending = { pendingCallbackUrl: null, pendingCallbackToken: null, callbackChangeRequestedAt: null };
+  if (!current || !approved || req.callbackUrl === null || req.callbackUrl === current.callbackUrl) {
+    return { callbackUrl: req.callbackUrl, callbackToken: token, ...clearPending };
+  }
+  if (req.callbackUrl === current.pendingCallbackUrl) return { pendingCallbackToken: token };
+  return { pendingCallbackUrl: req.callbackUrl, pendingCallbackToken: token, callbackChangeRequestedAt: new Date() };
 }
 
 /**
@@ -48,6 +86,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const settings = () => getService(strapi, 'settings');
   const schema = () => getService(strapi, 'schema');
 
+  /**
+   * A registered site moves to a new API token only by presenting the one it registered with:
+   * whoever holds that token is the site the producer's admin approved.
+   * @throws a 409 naming what is missing.
+   */
+  const checkRotation = async (current: ConsumerRow, previousToken: string | undefined): Promise<void> => {
+    if (!previousToken) {
+      throw conflict(
+        `Site ${current.consumerSiteId} is already registered with another API token; to move it to this token, register again presenting the old one as previousToken (the consumer admin's "new API token" field does this), or an admin of this site deletes that Event Consumer`
+      );
+    }
+    if ((await apiTokenIdOf(strapi, previousToken)) !== current.apiTokenId) {
+      throw conflict(
+        `previousToken is not the API token site ${current.consumerSiteId} registered with (or that token was deleted); an admin of this site must delete that Event Consumer first`
+      );
+    }
+  };
+
   const toDto = (c: ConsumerRow, headSeq: number): EventConsumer => ({
     id: c.id,
     documentId: c.documentId,
@@ -55,6 +111,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     consumerName: c.consumerName,
     callbackUrl: c.callbackUrl,
     callbackTokenHint: settings().hint(c.callbackToken),
+    pendingCallbackUrl: c.pendingCallbackUrl ?? null,
+    callbackChangeRequestedAt: c.callbackChangeRequestedAt ?? null,
     apiTokenId: c.apiTokenId,
     subscriptions: (c.subscriptions ?? []).map((s) => ({
       contentType: s.contentType,
@@ -64,6 +122,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       condition: s.condition ?? null,
     })),
     lastSeenAt: c.lastSeenAt,
+    stale: consumers().isStale(c),
     ackSeq: Number(c.ackSeq ?? 0),
     headSeq,
     createdAt: c.createdAt,
@@ -76,6 +135,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return consumers().byToken(apiTokenId);
     },
 
+    /**
+     * Registers a consumer site, or re-registers it (idempotent). What a re-registration may
+     * change on its own: its name, the types it lists (a type it stops listing is dropped; one
+     * listed `unsubscribed` keeps its row and approval), and its callback token. What it may not:
+     * - the callback URL, once an admin approved a type: a new URL waits as pending for the
+     *   admin's approval (approveCallback) and meanwhile the consumer is poked at neither address;
+     * - the API token: moving to a new token needs `previousToken`, the token it registered with
+     *   (proof that it is the same site); approvals and the cursor are kept.
+     */
     async register(apiTokenId: number, body: RegisterBody): Promise<RegisterResponse> {
       const req = parseRegisterRequest(body);
       const unknown = req.subscriptions.map((s) => s.contentType).filter((uid) => !schema().isStreamable(uid));
@@ -85,41 +153,57 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const head = await getService(strapi, 'update-log').sequence();
       const bySite = await consumers().bySiteId(req.siteId);
       const byToken = await service.byToken(apiTokenId);
-      if (bySite && bySite.apiTokenId !== apiTokenId) {
-        throw conflict(
-          `Site ${req.siteId} is already registered with another API token; an admin of this site must delete that Event Consumer first`
-        );
-      }
       if (byToken && byToken.consumerSiteId !== req.siteId) {
         throw conflict(`This API token is already used by consumer "${byToken.consumerName}"; create one API token per consumer site`);
       }
+      const rotated = bySite !== null && bySite.apiTokenId !== apiTokenId;
+      if (rotated) await checkRotation(bySite, req.previousToken);
       if (!bySite && req.subscriptions.length === 0) throw new InputError(SUBSCRIPTIONS_RANGE);
-      const previous = new Map((bySite?.subscriptions ?? []).map((s) => [s.contentType, s]));
-      const subscriptions: ConsumerSubscription[] = req.subscriptions.map(({ contentType }) => {
-        const old = previous.get(contentType);
-        return old
-          ? { ...old, unsubscribed: false }
-          : { contentType, status: 'Pending', unsubscribed: false, approvedAtSeq: null, condition: null };
-      });
-      const data = {
+      const subscriptions = mergeSubscriptions(bySite?.subscriptions ?? [], req.subscriptions);
+      const data: Record<string, unknown> = {
         consumerName: req.name,
-        callbackUrl: req.callbackUrl,
-        callbackToken: req.callbackToken ? settings().encrypt(req.callbackToken) : null,
         apiTokenId,
         subscriptions,
         lastSeenAt: new Date(),
+        ...callbackChange(bySite, req, (plain) => settings().encrypt(plain)),
       };
       if (bySite) {
         await consumers().update(bySite.id, data);
       } else {
         await consumers().create({ ...data, consumerSiteId: req.siteId, ackSeq: head, notifiedSeq: head });
       }
-      strapi.log.info(logSafe`event-streaming: consumer "${req.name}" (${req.siteId}) ${bySite ? 're-registered' : 'registered'}`);
+      const what = !bySite ? 'registered' : rotated ? 're-registered with a new API token' : 're-registered';
+      strapi.log.info(logSafe`event-streaming: consumer "${req.name}" (${req.siteId}) ${what}`);
+      if (data.pendingCallbackUrl)
+        strapi.log.info(
+          logSafe`event-streaming: consumer "${req.name}" asks to move its callback URL to ${data.pendingCallbackUrl}; awaiting an admin's approval`
+        );
       return {
         siteId: settings().siteId(),
         headSeq: head,
-        subscriptions: subscriptions.map((s) => ({ contentType: s.contentType, status: s.status })),
+        subscriptions: subscriptions.map((s) => ({ contentType: s.contentType, status: s.status, unsubscribed: s.unsubscribed })),
+        callbackUrlPending: Boolean(data.pendingCallbackUrl),
       };
+    },
+
+    /** Admin: the pending callback URL becomes the one notifications go to. */
+    async approveCallback(id: number): Promise<EventConsumer | null> {
+      const c = await consumers().get(id);
+      if (!c) return null;
+      if (!c.pendingCallbackUrl) throw conflict(`Consumer "${c.consumerName}" has no callback URL change awaiting approval`);
+      const data = {
+        callbackUrl: c.pendingCallbackUrl,
+        callbackToken: c.pendingCallbackToken,
+        pendingCallbackUrl: null,
+        pendingCallbackToken: null,
+        callbackChangeRequestedAt: null,
+      };
+      await consumers().update(id, data);
+      const updated = { ...c, ...data };
+      strapi.log.info(logSafe`event-streaming: callback URL of consumer "${c.consumerName}" changed to ${data.callbackUrl}`);
+      const head = await getService(strapi, 'update-log').head();
+      if (canPoke(updated)) await service.notify(updated, head);
+      return toDto(updated, head);
     },
 
     async deregister(consumer: ConsumerRow): Promise<void> {
@@ -171,7 +255,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Pokes a consumer (best effort: a lost poke is caught up by its cron pull). */
     async notify(c: ConsumerRow, head: number): Promise<void> {
-      if (!c.callbackUrl || !c.callbackToken) return;
+      if (!c.callbackUrl || !c.callbackToken || c.pendingCallbackUrl) return;
       try {
         await consumerClient(getService(strapi, 'http'), { baseUrl: c.callbackUrl, token: settings().decrypt(c.callbackToken) }).notify({
           siteId: settings().siteId(),

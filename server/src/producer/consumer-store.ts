@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { streamableTypes, type ServedSubscription } from '../engine/cursor';
 import type { ConsumerSubscription } from '../shared/contracts';
-import { repo } from '../utils';
+import { getService, repo } from '../utils';
 
 export type ConsumerRow = {
   id: number;
@@ -11,6 +11,10 @@ export type ConsumerRow = {
   consumerName: string;
   callbackUrl: string | null;
   callbackToken: string | null;
+  /** A callback URL change awaiting the producer admin's approval (with its token, encrypted). */
+  pendingCallbackUrl: string | null;
+  pendingCallbackToken: string | null;
+  callbackChangeRequestedAt: string | null;
   apiTokenId: number;
   subscriptions: ConsumerSubscription[] | null;
   lastSeenAt: string | null;
@@ -29,6 +33,20 @@ export const servedSubscriptions = (c: Pick<ConsumerRow, 'subscriptions'>): Serv
     approvedAtSeq: s.approvedAtSeq ?? null,
   }));
 
+/** Whether a consumer may be poked now (see pokeable). */
+export const canPoke = (c: ConsumerRow): boolean =>
+  Boolean(c.callbackUrl && c.callbackToken && !c.pendingCallbackUrl && streamableTypes(servedSubscriptions(c)).length > 0);
+
+/**
+ * A consumer that has not pulled (nor registered) for more than `maxLagDays` is stale: it no
+ * longer holds back pruning of the update log, so one site that went away cannot pin the log
+ * forever. When it returns, its cursor is below what was pruned and it must re-copy.
+ */
+export function isStale(c: Pick<ConsumerRow, 'lastSeenAt' | 'createdAt'>, maxLagDays: number, now = Date.now()): boolean {
+  const seen = Date.parse(String(c.lastSeenAt ?? c.createdAt));
+  return Number.isFinite(seen) && now - seen > maxLagDays * 86_400_000;
+}
+
 /**
  * The one module that reads and writes the Event Consumer table (producer side). Capture reads
  * the subscriptions column with a raw statement on the write's transaction (producer/capture.ts);
@@ -36,6 +54,7 @@ export const servedSubscriptions = (c: Pick<ConsumerRow, 'subscriptions'>): Serv
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const rows = () => repo<ConsumerRow>(strapi, UID.consumer);
+  const maxLagDays = () => getService(strapi, 'settings').config().retention.maxConsumerLagDays;
   return {
     list: () => rows().findMany({ orderBy: { id: 'asc' } }),
     get: (id: number) => rows().findOne({ where: { id } }),
@@ -50,11 +69,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async receiversOf(contentType: string): Promise<ConsumerRow[]> {
       return (await rows().findMany({})).filter((c) => streamableTypes(servedSubscriptions(c)).includes(contentType));
     },
-    /** Consumers that can be poked: a callback and at least one approved type (no call before an approval). */
+    /**
+     * Consumers that can be poked: a callback and at least one approved type (no call before an
+     * approval), and no callback change awaiting approval (no call to either address meanwhile).
+     */
     async pokeable(): Promise<ConsumerRow[]> {
-      return (await rows().findMany({})).filter(
-        (c) => c.callbackUrl && c.callbackToken && streamableTypes(servedSubscriptions(c)).length > 0
-      );
+      return (await rows().findMany({})).filter(canPoke);
     },
     /**
      * Claims the notification of `head` for one consumer (compare-and-set on `notifiedSeq`), so
@@ -70,10 +90,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** A pull from `after` acknowledges every event up to it. */
     acknowledge: (c: ConsumerRow, after: number) =>
       rows().update({ where: { id: c.id }, data: { ackSeq: Math.max(after, Number(c.ackSeq ?? 0)), lastSeenAt: new Date() } }),
-    /** The lowest acknowledged seq over all consumers, or null when there is none. */
+    /** Whether a consumer no longer holds back pruning (see isStale). */
+    isStale: (c: Pick<ConsumerRow, 'lastSeenAt' | 'createdAt'>) => isStale(c, maxLagDays()),
+    /**
+     * The lowest acknowledged seq over the consumers that hold back pruning (all but the stale
+     * ones), or null when there is none.
+     */
     async minAckSeq(): Promise<number | null> {
-      const all = await rows().findMany({ select: ['ackSeq'] });
-      return all.length ? Math.min(...all.map((c) => Number(c.ackSeq ?? 0))) : null;
+      const all = await rows().findMany({ select: ['ackSeq', 'lastSeenAt', 'createdAt'] });
+      const holding = all.filter((c) => !isStale(c, maxLagDays()));
+      return holding.length ? Math.min(...holding.map((c) => Number(c.ackSeq ?? 0))) : null;
     },
   };
 };

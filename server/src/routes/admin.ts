@@ -25,6 +25,7 @@ export default {
     route('GET', '/consumers', 'consumers.find', ACTIONS.read),
     route('GET', '/consumers/:id', 'consumers.findOne', ACTIONS.read),
     route('PUT', '/consumers/:id/subscriptions', 'consumers.setSubscriptions', ACTIONS.approve),
+    route('POST', '/consumers/:id/callback/approve', 'consumers.approveCallback', ACTIONS.approve),
     route('DELETE', '/consumers/:id', 'consumers.delete', ACTIONS.approve),
 
     route('GET', '/update-logs', 'logs.updateLogs', ACTIONS.read),

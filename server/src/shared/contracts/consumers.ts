@@ -34,6 +34,16 @@ export declare namespace SetConsumerSubscriptions {
   }
 }
 
+/** POST /consumers/:id/callback/approve: the consumer's pending callback URL becomes the one notified (409 when none is pending). */
+export declare namespace ApproveConsumerCallback {
+  export interface Request {
+    params: IdParams;
+  }
+  export interface Response {
+    data: EventConsumer;
+  }
+}
+
 /** DELETE /consumers/:id: forget a consumer (it must register again). */
 export declare namespace DeleteConsumer {
   export interface Request {

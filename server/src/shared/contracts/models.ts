@@ -90,9 +90,17 @@ export interface EventConsumer {
   consumerName: string;
   callbackUrl: string | null;
   callbackTokenHint: string | null;
+  /** A callback URL change the consumer asked for, awaiting the producer admin's approval (no pokes meanwhile). */
+  pendingCallbackUrl: string | null;
+  callbackChangeRequestedAt: string | null;
   apiTokenId: number;
   subscriptions: ConsumerSubscription[];
   lastSeenAt: string | null;
+  /**
+   * The consumer has not pulled for longer than `retention.maxConsumerLagDays`: it no longer
+   * holds back pruning (it re-copies when it returns).
+   */
+  stale: boolean;
   ackSeq: number;
   /** Producer's newest sequence, for lag = headSeq - ackSeq. */
   headSeq: number;
@@ -265,7 +273,14 @@ export interface RegisterRequest {
   /** Base URL of the consumer (notifications go to the `notify` route below the callback URL). */
   callbackUrl: string | null;
   callbackToken: string | null;
-  subscriptions: Array<{ contentType: string }>;
+  /** Unsubscribed types stay listed (`unsubscribed: true`): the producer keeps their approval. */
+  subscriptions: Array<{ contentType: string; unsubscribed: boolean }>;
+  /**
+   * Token rotation: the API token this site registered with until now. Presented with a new
+   * token in the Authorization header, it proves the same site moves to the new token (approvals
+   * and cursor kept). Never stored.
+   */
+  previousToken?: string;
 }
 
 /** POST /register as it may arrive: the callback fields may be omitted (pull-only consumer). */
@@ -274,7 +289,8 @@ export interface RegisterBody {
   name: string;
   callbackUrl?: string | null;
   callbackToken?: string | null;
-  subscriptions: Array<{ contentType: string }>;
+  subscriptions: Array<{ contentType: string; unsubscribed?: boolean }>;
+  previousToken?: string;
 }
 
 /** Body of POST /notify (producer -> consumer). */
@@ -286,7 +302,9 @@ export interface NotifyRequest {
 export interface RegisterResponse {
   siteId: string;
   headSeq: number;
-  subscriptions: Array<{ contentType: string; status: SubscriptionStatus }>;
+  subscriptions: Array<{ contentType: string; status: SubscriptionStatus; unsubscribed?: boolean }>;
+  /** The callback URL sent differs from the approved one and waits for the producer admin's approval. */
+  callbackUrlPending?: boolean;
 }
 
 export interface StreamEvent {

@@ -26,6 +26,7 @@ export const REGISTER_SUBSCRIPTIONS_MESSAGE =
   'subscriptions must be a list of 1 to 200 entries (an empty list only for a registered consumer that unsubscribes from everything)';
 const SITE_ID_MESSAGE = 'siteId must be 8-64 letters, digits or dashes';
 const NAME_MESSAGE = 'name must be a non-empty string of at most 200 characters';
+const PREVIOUS_TOKEN_MESSAGE = 'previousToken must be a non-empty string of at most 1024 characters';
 const CALLBACK_TOKEN_MESSAGE = 'callbackToken must be a string of at most 1024 characters';
 
 /**
@@ -44,6 +45,7 @@ export const registerSchema = bodyObject({
       const url = (this.parent as { callbackUrl?: unknown }).callbackUrl;
       return url === undefined || url === null || (value !== undefined && value !== null && value !== '');
     }),
+  previousToken: boundedString(LIMITS.token, PREVIOUS_TOKEN_MESSAGE).min(1, PREVIOUS_TOKEN_MESSAGE),
   subscriptions: cappedList(
     LIMITS.list,
     REGISTER_SUBSCRIPTIONS_MESSAGE,
@@ -53,6 +55,7 @@ export const registerSchema = bodyObject({
         yup
           .object({
             contentType: boundedString(LIMITS.uid, '${path} must be a content type UID').required('${path} must be a content type UID'),
+            unsubscribed: yup.boolean().strict().typeError('${path} must be true or false'),
           })
           .noUnknown(true, unknownFields())
           .typeError('${path}.contentType must be a content type UID')
