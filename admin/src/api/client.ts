@@ -153,6 +153,8 @@ export const commands = {
     send<BackfillResult, { contentType?: string }>('post', path('producers', id, 'backfill'), contentType ? { contentType } : {}),
   setConsumerSubscriptions: ({ id, body }: { id: Id; body: ConsumerSubscriptionsInput }) =>
     send<EventConsumer, ConsumerSubscriptionsInput>('put', path('consumers', id, 'subscriptions'), body),
+  /** The consumer's pending callback URL becomes the one notified. */
+  approveConsumerCallback: (id: Id) => send<EventConsumer>('post', path('consumers', id, 'callback', 'approve')),
   deleteConsumer: async (id: Id) => {
     await getFetchClient().del(path('consumers', id));
   },

@@ -108,6 +108,12 @@ export const useSetConsumerSubscriptionsMutation = () => {
     client.setQueryData<EventConsumer[]>(keys.consumers, (consumers) => consumers?.map((c) => (c.id === updated.id ? updated : c)))
   );
 };
+export const useApproveConsumerCallbackMutation = () => {
+  const client = useQueryClient();
+  return useCommand(commands.approveConsumerCallback, [keys.consumers], (updated) =>
+    client.setQueryData<EventConsumer[]>(keys.consumers, (consumers) => consumers?.map((c) => (c.id === updated.id ? updated : c)))
+  );
+};
 export const useDeleteConsumerMutation = () => useCommand(commands.deleteConsumer, [keys.consumers, keys.origins]);
 
 export const useResyncSyncLogMutation = () => {

@@ -239,7 +239,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         callbackToken: callbackToken ? settings().encrypt(callbackToken) : null,
         subscriptions: mergeStatuses(input.subscriptions, res.subscriptions, current.subscriptions ?? []),
       });
-      if (input.pullOnly && current.callbackTokenId) {
+      // The minted callback token goes when the producer no longer holds it (pull-only, or an
+      // admin-supplied token replaced it): notify accepts only the token the producer holds.
+      const replaced = input.callbackToken && (await apiTokenIdOf(strapi, input.callbackToken)) !== current.callbackTokenId;
+      if (current.callbackTokenId && (input.pullOnly || replaced)) {
         await tokens().revoke(current.callbackTokenId);
         await producers().update(id, { callbackTokenId: null });
       }

@@ -11,6 +11,8 @@ import { SubscriptionStatusBadge } from '../../components/StatusBadges';
 import { useNotify } from '../../hooks/useNotify';
 import { useT } from '../../hooks/useT';
 
+import { CallbackChange } from './CallbackChange';
+
 import type { ConsumerSubscription, EventConsumer, SubscriptionStatus } from '../../api/contracts';
 
 interface ConsumerCardProps {
@@ -145,6 +147,7 @@ export const ConsumerCard = ({ consumer, canApprove, onDelete }: ConsumerCardPro
             </Flex>
           ) : null}
         </Flex>
+        <CallbackChange consumer={consumer} canApprove={canApprove} />
         <Grid.Root gap={4}>
           <InfoItem col={3} label={t('consumers.callback', 'Notifications')}>
             <Typography ellipsis title={consumer.callbackUrl ?? undefined}>
@@ -152,7 +155,16 @@ export const ConsumerCard = ({ consumer, canApprove, onDelete }: ConsumerCardPro
             </Typography>
           </InfoItem>
           <InfoItem col={3} label={t('consumers.lastSeen', 'Last seen')}>
-            <NeverDateTime value={consumer.lastSeenAt} />
+            {consumer.stale ? (
+              <Flex gap={1} wrap="wrap">
+                <Badge textColor="danger600" backgroundColor="danger100">
+                  {t('consumers.stale', 'Not pulling since')}
+                </Badge>
+                <NeverDateTime value={consumer.lastSeenAt} />
+              </Flex>
+            ) : (
+              <NeverDateTime value={consumer.lastSeenAt} />
+            )}
           </InfoItem>
           <InfoItem col={3} label={t('consumers.acknowledged', 'Acknowledged')}>
             <CursorValue at={consumer.ackSeq} head={consumer.headSeq} />
