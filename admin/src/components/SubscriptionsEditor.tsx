@@ -1,4 +1,4 @@
-import { Button, Checkbox, Typography } from '@strapi/design-system';
+import { Badge, Button, Checkbox, Flex, Typography } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
 
 import { useT } from '../hooks/useT';
@@ -23,6 +23,8 @@ export interface SubscriptionRow {
   mapping: string | null;
   /** Mirrored from the producer; absent on rows added in this form. */
   status?: SubscriptionStatus;
+  /** Unsubscribed as last saved (the producer keeps the type and its approval). */
+  savedUnsubscribed?: boolean;
 }
 
 /** The status cell of a row added in this form. */
@@ -113,7 +115,15 @@ export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, er
     },
     {
       header: ['producers.form.subscriptions.status', 'Status'],
-      cell: (row) => (row.status ? <SubscriptionStatusBadge status={row.status} /> : <NotSaved />),
+      cell: (row) =>
+        row.status ? (
+          <Flex gap={2}>
+            <SubscriptionStatusBadge status={row.status} />
+            {row.savedUnsubscribed ? <Badge>{t('consumers.unsubscribed', 'Unsubscribed')}</Badge> : null}
+          </Flex>
+        ) : (
+          <NotSaved />
+        ),
     },
   ];
 

@@ -103,7 +103,16 @@ const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventP
         <FormGrid cols={[12, 6, 6, 6]}>
           <TextField {...text('producerUrl')} required type="url" placeholder="https://" />
           <TextField
-            {...text('apiToken', keepHint(producer?.apiTokenHint ?? '••••'))}
+            {...text(
+              'apiToken',
+              id === undefined
+                ? undefined
+                : t(
+                    'producers.form.apiToken.rotateHint',
+                    'Stored: {hint}. Leave empty to keep it. A new token replaces it: this site registers again presenting the stored one as proof, so approvals and the cursor are kept.',
+                    { hint: producer?.apiTokenHint ?? '••••' }
+                  )
+            )}
             required={id === undefined}
             type="password"
             autoComplete="new-password"

@@ -31,6 +31,7 @@ export const toProducerForm = (producer: EventProducer): ProducerForm => ({
     ...subscription,
     key: nextRowKey(),
     remoteContentType: subscription.remoteContentType ?? '',
+    savedUnsubscribed: subscription.unsubscribed,
   })),
 });
 
