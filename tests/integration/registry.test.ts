@@ -142,18 +142,43 @@ test('a consumer moves to a new API token by presenting the old one; approvals a
 });
 
 test('notify is accepted only with the callback token this site gave that producer, also an admin-supplied one (13)', async () => {
-  const supplied = await C.createApiToken({ name: 'callbacks-from-P', type: 'custom', permissions: [...CALLBACK_TOKEN_PERMISSIONS] });
-  const other = await C.createApiToken({ name: 'callbacks-from-elsewhere', type: 'custom', permissions: [...CALLBACK_TOKEN_PERMISSIONS] });
-  await saveProducer(BOTH, { callbackToken: supplied.accessKey });
+  const notifyToken = (name: string) => C.createApiToken({ name, type: 'custom', permissions: [...CALLBACK_TOKEN_PERMISSIONS] });
+  const [supplied, replacement, other] = await Promise.all(
+    ['callbacks-from-P', 'callbacks-from-P-2', 'callbacks-from-elsewhere'].map(notifyToken)
+  );
   const notify = (token: string | null) => C.request('POST', '/api/event-streaming/notify', { siteId: pSiteId }, { token });
+
+  // The issue's case: an Event Producer saved with an admin-supplied callback token (none minted).
+  expectStatus(await C.admin('DELETE', `/event-streaming/producers/${l.producerId}`), 'delete Event Producer');
+  const created = await C.admin('POST', '/event-streaming/producers', {
+    producerUrl: P.url,
+    apiToken: l.token,
+    callbackToken: supplied.accessKey,
+    subscriptions: BOTH.map((s) => ({ ...s, useSameName: true })),
+  });
+  l.producerId = expectStatus(created, 'create Event Producer', 201).body.data.id;
+  const consumers = expectStatus(await P.admin('GET', '/event-streaming/consumers'), 'consumers').body.data;
+  l.consumerId = consumers.find((c: { consumerSiteId: string }) => c.consumerSiteId === cSiteId).id;
+  await setStatus(l, { [CUSTOMER]: 'Approved', [ITEM]: 'Approved' });
 
   expectClientError(await notify(other.accessKey), 403, /not the callback token of that producer/, 'another notify token');
   expectClientError(await notify(C.fullAccessToken), 403, /not the callback token of that producer/, 'full access');
   expect(expectStatus(await notify(supplied.accessKey), 'the supplied callback token', 202).body).toEqual({ accepted: true });
-  // P holds the supplied token now, and pokes with it.
+
+  // Replaced in the edit form: the producer holds only the new token, so only it is accepted.
+  await saveProducer(BOTH, { callbackToken: replacement.accessKey });
+  expectClientError(await notify(supplied.accessKey), 403, /not the callback token of that producer/, 'the replaced token');
+  expectStatus(await notify(replacement.accessKey), 'the replacement callback token', 202);
   const seen = countLogLines(C, NOTIFY_LINE);
   await createCustomer('Poked with the supplied token');
   await eventually(async () => countLogLines(C, NOTIFY_LINE) > seen, 'a poke from P');
+  // A pull-only producer is never poked.
+  await saveProducer(BOTH, { pullOnly: true });
+  expectClientError(await notify(replacement.accessKey), 403, /pull-only/, 'pull-only');
+  // Back to push: a callback URL where there was none also waits for the producer admin.
+  await saveProducer(BOTH, { callbackToken: replacement.accessKey });
+  expect(await consumerOnP(l.consumerId)).toMatchObject({ callbackUrl: null, pendingCallbackUrl: `http://127.0.0.1:${C.port}` });
+  expectStatus(await P.admin('POST', `/event-streaming/consumers/${l.consumerId}/callback/approve`), 'approve callback');
 });
 
 test('a changed callback URL waits for the producer admin; nobody is poked meanwhile (13)', async () => {
