@@ -68,11 +68,23 @@ export async function walkDependencies(
     if (parent.mapping) {
       // Mapped data has the remote shape: its references are walked whole, but files only where
       // the mapping puts them in a local media field (a `{__file}` in JSON or rich text is data).
-      walkRefs(current, (r) => found.push(r), () => undefined);
+      walkRefs(
+        current,
+        (r) => found.push(r),
+        () => undefined
+      );
       const local = applyMapping(current, await mappingOf(parent.mapping), await loader(), true);
-      walkRefs(ownFields(ports, parent.localUid, local, accept), () => undefined, (f) => fileRefs.push(f));
+      walkRefs(
+        ownFields(ports, parent.localUid, local, accept),
+        () => undefined,
+        (f) => fileRefs.push(f)
+      );
     } else {
-      walkRefs(ownFields(ports, parent.localUid, current, accept), (r) => found.push(r), (f) => fileRefs.push(f));
+      walkRefs(
+        ownFields(ports, parent.localUid, current, accept),
+        (r) => found.push(r),
+        (f) => fileRefs.push(f)
+      );
     }
     for (const f of fileRefs) {
       if (!files.has(f.__file)) files.set(f.__file, await localFileFor(ports, f, via, offline));
