@@ -216,3 +216,32 @@ test('a {__file} inside a JSON field never makes the producer serve that upload 
   expect(files.map((f) => f.name)).toContain('shown.bin');
   expect(files.map((f) => f.name)).not.toContain('secret-contract.bin');
 });
+
+test('a file its storage cannot give is transient: Pull now says why (no 500), nothing is Failed, and it arrives once the storage has it', async () => {
+  const bytes = bytesOf('flaky');
+  const file = await upload(C, 'flaky.bin', bytes);
+  const objectUrl = `http://127.0.0.3:${s3Port}${new URL(file.url).pathname}`;
+  const s3Call = (method: string, body?: Buffer) =>
+    new Promise<number>((resolve, reject) => {
+      const req = http.request(objectUrl, { method, agent: false }, (r) => {
+        r.resume();
+        r.on('end', () => resolve(r.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  expect(await s3Call('DELETE')).toBe(204);
+  const item = expectStatus(await C.api('POST', '/items', { data: { name: 'flaky', image: file.id } }), 'item').body.data;
+  const pull = await B.admin('POST', `/event-streaming/producers/${cToB.producerId}/pull`);
+  expect(pull.status).toBe(400);
+  expect(pull.body.error.message).toMatch(
+    /answered GET \/api\/event-streaming\/files\/\S+ with 502: this site's upload storage \(127\.0\.0\.2\) answered 404/
+  );
+  expect(await getDoc(B, 'items', item.documentId)).toBeNull();
+  expect((await syncLogs(B)).data.filter((e: { status: string }) => e.status !== 'Synced')).toEqual([]);
+
+  expect(await s3Call('PUT', bytes)).toBe(200);
+  await pullNow(cToB);
+  const local = await eventually(() => getDoc(B, 'items', item.documentId, '?populate=image'), 'flaky item on B');
+  expect((await bytesAt(B, local.image.url)).equals(bytes)).toBe(true);
+});
