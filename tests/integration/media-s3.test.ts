@@ -235,7 +235,7 @@ test('a file its storage cannot give is transient: Pull now says why (no 500), n
   const pull = await B.admin('POST', `/event-streaming/producers/${cToB.producerId}/pull`);
   expect(pull.status).toBe(400);
   expect(pull.body.error.message).toMatch(
-    /answered GET \/api\/event-streaming\/files\/\S+ with 502: this site's upload storage \(127\.0\.0\.2\) answered 404/
+    /^Event #\d+ could not be prepared \(\S+ answered GET \/api\/event-streaming\/files\/\S+ with 502\)/
   );
   expect(await getDoc(B, 'items', item.documentId)).toBeNull();
   expect((await syncLogs(B)).data.filter((e: { status: string }) => e.status !== 'Synced')).toEqual([]);
