@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import axios from 'axios';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
@@ -124,9 +124,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       res.data.destroy();
       throw new StorageError(`A file in ${where} is larger than maxFileBytes (${cfg.maxFileBytes} bytes)`);
     }
-    const body = res.data.pipe(capped(cfg.maxFileBytes, `A file in ${where}`));
-    res.data.on('error', (err) => body.destroy(err));
-    body.on('close', () => clearTimeout(timer));
+    const body = capped(cfg.maxFileBytes, `A file in ${where}`);
+    // Either side ending early (the storage fails, the consumer goes away) destroys both; the
+    // deadline keeps running until then.
+    pipeline(res.data, body, () => clearTimeout(timer));
     return { body, length: Number.isFinite(length) ? length : null };
   }
 
