@@ -26,10 +26,39 @@ function pluginRoot(): string {
   }
 }
 
+/**
+ * Opt-in S3 uploads (tests/integration/media-s3.test.ts): UPLOAD_PROVIDER=aws-s3 with S3_ENDPOINT,
+ * S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY; optional S3_REGION, S3_ACL (e.g. `private`:
+ * files are read through signed URLs) and S3_BASE_URL (a CDN / custom domain in front of the
+ * bucket). Without it the site keeps Strapi's local provider (public/uploads).
+ */
+function upload(env) {
+  if (env('UPLOAD_PROVIDER') !== 'aws-s3') return {};
+  const acl = env('S3_ACL');
+  return {
+    upload: {
+      config: {
+        provider: 'aws-s3',
+        providerOptions: {
+          ...(env('S3_BASE_URL') ? { baseUrl: env('S3_BASE_URL') } : {}),
+          s3Options: {
+            endpoint: env('S3_ENDPOINT'),
+            forcePathStyle: true,
+            region: env('S3_REGION', 'us-east-1'),
+            credentials: { accessKeyId: env('S3_ACCESS_KEY_ID'), secretAccessKey: env('S3_SECRET_ACCESS_KEY') },
+            params: { Bucket: env('S3_BUCKET'), ...(acl ? { ACL: acl } : {}) },
+          },
+        },
+      },
+    },
+  };
+}
+
 export default ({ env }) => {
   const host = env('HOST', '127.0.0.1');
   const port = env.int('PORT', 1337);
   return {
+    ...upload(env),
     'users-permissions': { config: { jwtSecret: env('JWT_SECRET', 'playground-jwt-secret') } },
     'event-streaming': {
       enabled: true,

@@ -1,5 +1,5 @@
 import { errors } from '@strapi/utils';
-import { InputError, RemoteError } from './engine/errors';
+import { InputError, RemoteError, TransientEventError } from './engine/errors';
 import { check, isSchemaError, schemaIssues, schemaMessage } from './shared/validation/check';
 
 /**
@@ -35,6 +35,8 @@ export function toHttpError(error: unknown): unknown {
   if (error instanceof errors.ApplicationError) return error;
   if (error instanceof InputError) return new errors.ValidationError(error.message, error.details);
   if (error instanceof RemoteError) return new RemoteSiteError(error.message, { status: error.status, code: error.code ?? null });
+  // A pull asked from the admin stopped at an event the producer could not give now (it is retried).
+  if (error instanceof TransientEventError) return new RemoteSiteError(error.message, { seq: error.seq });
   if (isSchemaError(error)) return schemaError(error);
   return error;
 }

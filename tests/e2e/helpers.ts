@@ -39,7 +39,10 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** JavaScript errors thrown in each page (uncaught exceptions): a test asserts none happened. */
+/**
+ * What went wrong in each page: uncaught JavaScript errors, any 5xx answer the site gave the page
+ * (documents, scripts, API calls), and console errors that report one. A test asserts none happened.
+ */
 const pageErrors = new WeakMap<Page, string[]>();
 export const errorsOf = (page: Page) => pageErrors.get(page) ?? [];
 
@@ -55,6 +58,12 @@ export async function openAdmin(browser: Browser, site: Site): Promise<Page> {
   const errors: string[] = [];
   pageErrors.set(page, errors);
   page.on('pageerror', (e) => errors.push(`${site.name}: ${e.message}`));
+  context.on('response', (res) => {
+    if (res.status() >= 500) errors.push(`${site.name}: HTTP ${res.status()} on ${res.request().method()} ${res.url()}`);
+  });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /status of 5\d\d/.test(msg.text())) errors.push(`${site.name}: console: ${msg.text()}`);
+  });
 
   await page.goto(`${site.url}/admin/auth/login`);
   await page.getByLabel('Email').fill(site.adminEmail);

@@ -15,6 +15,7 @@ export const NODE = 'api::node.node';
 export const ARTICLE = 'api::article.article';
 export const CONTACT = 'api::contact.contact';
 export const PERSON = 'api::person.person';
+export const CARD = 'api::card.card';
 
 const str = { type: 'string' };
 /** The playground's shapes, reduced: relations, a repeatable component, D&P, i18n, a dynamic zone, morph, media. */
@@ -26,6 +27,7 @@ export const MODELS: Record<string, ModelDef> = {
     attributes: {
       name: str,
       image: { type: 'media', multiple: false },
+      specs: { type: 'json' },
       supplier: { type: 'relation', relation: 'manyToOne', target: SUPPLIER },
     },
   },
@@ -67,6 +69,7 @@ export const MODELS: Record<string, ModelDef> = {
     attributes: { fullName: str, city: str, addresses: { type: 'component', component: 'shared.address', repeatable: true } },
   },
   'shared.address': { uid: 'shared.address', attributes: { street: str, town: str } },
+  [CARD]: { uid: CARD, attributes: { title: str, profile: { type: 'json' }, photo: { type: 'media', multiple: false } } },
 };
 
 const fm = (localField: string, remoteField: string | null, extra: Record<string, unknown> = {}) => ({
@@ -89,6 +92,12 @@ export const MAPPINGS: MappingDef[] = [
       fm('city', 'town', { defaultValue: 'Paris' }),
       fm('addresses', 'addrs', { mappingType: 'component', mapping: 'addr' }),
     ],
+  },
+  {
+    mappingName: 'contact-to-card',
+    localContentType: CARD,
+    remoteContentType: CONTACT,
+    fieldMappings: [fm('title', 'name'), fm('profile', 'meta'), fm('photo', 'picture')],
   },
   {
     mappingName: 'addr',

@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { SITE_HEADER } from '../protocol/wire';
-import { isFileRef, walkRefs } from '../engine/refs';
+import { StorageError } from '../producer/files';
 import type { Deregister, FetchDocument, FetchFile, ListDocuments, Notify, PullUpdates, Register } from '../shared/contracts';
 import {
   documentParamsSchema,
@@ -17,7 +15,7 @@ import {
   registerSchema,
 } from '../shared/validation';
 import { validateInput } from '../errors';
-import { getService, repo } from '../utils';
+import { getService } from '../utils';
 import { decodeVia, UID_RE } from '../protocol/via';
 import { body, query } from './helpers';
 
@@ -122,30 +120,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!last) throw forbidden('A file is served only through the document that references it (via)');
       if (!(await getService(strapi, 'serve').canRead(c, last.__ref, last.documentId, via.slice(0, -1))))
         throw forbidden('The referencing document is not readable by this consumer');
-      const snap = await getService(strapi, 'documents').read(last.__ref, last.documentId, last.locale ?? null);
-      let referenced = false;
-      walkRefs(
-        snap,
-        () => undefined,
-        (f) => {
-          if (isFileRef(f) && f.__file === fileId) referenced = true;
-        }
-      );
-      if (!referenced) throw forbidden('That document does not reference this file');
-      const file = await repo(strapi, 'plugin::upload.file').findOne({ where: { $or: [{ documentId: fileId }, { hash: fileId }] } });
-      if (!file) throw new errors.NotFoundError('File not found');
-      const url = String(file.url ?? '');
-      if (/^https?:\/\//.test(url)) {
-        ctx.status = 409;
-        ctx.body = { error: { status: 409, name: 'RemoteFileError', message: `The file is stored at ${url}; fetch it there` } };
+      const files = getService(strapi, 'producer-files');
+      if (!(await files.referencedBy(last, fileId))) throw forbidden('That document does not reference this file in a media field');
+      let file;
+      try {
+        file = await files.open(fileId);
+      } catch (error) {
+        if (!(error instanceof StorageError)) throw error;
+        // This site's storage failed, not the consumer's request: a 502 the consumer retries later.
+        strapi.log.warn(`[event-streaming] file ${fileId}: ${error.message}`);
+        ctx.status = 502;
+        ctx.body = { data: null, error: { status: 502, name: 'StorageError', message: error.message, details: {} } };
         return;
       }
-      const publicDir = path.resolve(strapi.dirs.static.public);
-      const filePath = path.resolve(publicDir, `.${url}`);
-      if (!filePath.startsWith(publicDir + path.sep) || !fs.existsSync(filePath))
-        throw new errors.NotFoundError('The file is missing on disk');
-      ctx.type = String(file.mime ?? 'application/octet-stream');
-      ctx.body = fs.createReadStream(filePath);
+      ctx.type = file.mime;
+      if (file.length !== null) ctx.length = file.length;
+      ctx.body = file.body;
     },
 
     /** Consumer side: a producer pokes this site; the pull that follows fetches the data. */

@@ -18,6 +18,7 @@ import notifier from '../producer/notifier';
 import consumerStore from '../producer/consumer-store';
 import consumerRegistry from '../producer/consumer-registry';
 import serve from '../producer/serve';
+import producerFiles from '../producer/files';
 import producerStore from '../consumer/producer-store';
 import producerRegistry from '../consumer/producer-registry';
 import producerClient from '../consumer/producer-client';
@@ -40,6 +41,7 @@ export default {
   'consumer-store': consumerStore,
   'consumer-registry': consumerRegistry,
   serve,
+  'producer-files': producerFiles,
   'producer-store': producerStore,
   'producer-registry': producerRegistry,
   'producer-client': producerClient,

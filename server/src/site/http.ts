@@ -99,7 +99,7 @@ function policyAgents(allowPrivateIPAddress: boolean, allowed: readonly string[]
 // pooled per agent, and an agent checks the address of every new connection, after DNS.
 const agentCache = new Map<string, Agents>();
 
-function agentsFor(policy: OutboundPolicy, trustedHost: boolean): Agents {
+export function agentsFor(policy: OutboundPolicy, trustedHost: boolean): Agents {
   const allowPrivateIPAddress = policy.allowPrivateAddresses || trustedHost;
   const key = JSON.stringify([allowPrivateIPAddress, policy.allowedAddresses]);
   let agents = agentCache.get(key);
@@ -111,7 +111,7 @@ function agentsFor(policy: OutboundPolicy, trustedHost: boolean): Agents {
 }
 
 /** Host name of a URL as `allowedHosts` lists it: lower case, IPv6 without brackets. */
-const hostOf = (url: string): string => {
+export const hostOf = (url: string): string => {
   let host: string;
   try {
     host = new URL(url).hostname.toLowerCase();
@@ -122,7 +122,7 @@ const hostOf = (url: string): string => {
 };
 
 /** The message of `request-filtering-agent`'s refusal, turned into one an admin can act on. */
-function refusalMessage(baseUrl: string, agentMessage: string): string | null {
+export function refusalMessage(baseUrl: string, agentMessage: string): string | null {
   const m = /^DNS lookup (\S{1,64}?)\(family:[^,]{0,20}, host:[^)]{0,300}\) is not allowed\. Because,? ([^.]{0,100})/.exec(
     agentMessage.slice(0, 500)
   );

@@ -1,6 +1,8 @@
 import type { ProducerSubscription } from '../../shared/contracts';
 import { ApplyError, NeedsNetworkError } from '../errors';
+import { applyMapping, mappingsOnce } from '../mapping';
 import { docKey, walkRefs } from '../refs';
+import type { AttributeDef } from '../schema';
 import type { DocRef, FileRef, Snapshot } from '../snapshot';
 import { checkProducerData } from './guard';
 import type { LocalIds } from './lookups';
@@ -51,18 +53,39 @@ export async function walkDependencies(
     if (!r) throw new ApplyError(`${what} refers to ${ref.__ref}, which does not exist on this site`);
     return r;
   };
+  const loader = () => mappingsOnce(lookups, () => ports.loadMappings());
+  const mappingOf = async (name: string) => {
+    const m = (await loader())(name);
+    if (!m) throw new ApplyError(`Document Type Mapping "${name}" does not exist`);
+    return m;
+  };
   const queue: Array<{ data: Snapshot; via: DocRef[]; parent: Route }> = [{ data: root.data, via: [root.ref], parent: root.route }];
   while (queue.length) {
     const { data: current, via, parent } = queue.shift()!;
     const found: DocRef[] = [];
     const fileRefs: FileRef[] = [];
-    walkRefs(
-      parent.mapping
-        ? current
-        : ownFields(ports, parent.localUid, current, (attr, ref) => acceptsTarget(attr, route(ref, parent).localUid, ports.isStreamable)),
-      (r) => found.push(r),
-      (f) => fileRefs.push(f)
-    );
+    const accept = (attr: AttributeDef, ref: DocRef) => acceptsTarget(attr, route(ref, parent).localUid, ports.isStreamable);
+    if (parent.mapping) {
+      // Mapped data has the remote shape: its references are walked whole, but files only where
+      // the mapping puts them in a local media field (a `{__file}` in JSON or rich text is data).
+      walkRefs(
+        current,
+        (r) => found.push(r),
+        () => undefined
+      );
+      const local = applyMapping(current, await mappingOf(parent.mapping), await loader(), true);
+      walkRefs(
+        ownFields(ports, parent.localUid, local, accept),
+        () => undefined,
+        (f) => fileRefs.push(f)
+      );
+    } else {
+      walkRefs(
+        ownFields(ports, parent.localUid, current, accept),
+        (r) => found.push(r),
+        (f) => fileRefs.push(f)
+      );
+    }
     for (const f of fileRefs) {
       if (!files.has(f.__file)) files.set(f.__file, await localFileFor(ports, f, via, offline));
     }

@@ -1,6 +1,6 @@
 import type { ProducerSubscription, StreamEvent } from '../../shared/contracts';
 import { ApplyError } from '../errors';
-import { applyMapping, type MappingLoader } from '../mapping';
+import { applyMapping, mappingsOnce } from '../mapping';
 import type { ApplyOutcome } from '../pull-loop';
 import { docKey, walkRefs } from '../refs';
 import type { DocRef, Snapshot } from '../snapshot';
@@ -75,14 +75,10 @@ export async function writeUpsert(
 ): Promise<ApplyOutcome> {
   const { route, deps, files, lookups } = prepared;
   const { event, remote, ref, localId } = at;
-  let loader: Promise<MappingLoader> | undefined; // the mappings, read once per event when a route has one
   const mapped = async (r: Route, d: Snapshot, partial: boolean): Promise<Snapshot> => {
     if (!r.mapping) return d;
-    loader ??= ports.loadMappings().then((all) => {
-      const byName = new Map(all.map((m) => [m.mappingName, m]));
-      return (n: string) => byName.get(n);
-    });
-    const load = await loader;
+    // The mappings, read once per event when a route has one (shared with the dependency walk).
+    const load = await mappingsOnce(lookups, () => ports.loadMappings());
     const mapping = load(r.mapping);
     if (!mapping) throw new ApplyError(`Document Type Mapping "${r.mapping}" does not exist`);
     return applyMapping(d, mapping, load, partial);
