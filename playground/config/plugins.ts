@@ -43,6 +43,7 @@ export default ({ env }) => {
         leaseMs: env.int('EVENT_STREAMING_LEASE_MS', 60000),
         pullOnBoot: env.bool('EVENT_STREAMING_PULL_ON_BOOT', true),
         pageSize: env.int('EVENT_STREAMING_PAGE_SIZE', 100),
+        maxResponseBytes: env.int('EVENT_STREAMING_MAX_RESPONSE_BYTES', 20 * 1024 * 1024),
         // Tunable for the benchmarks (bench/): log pruning schedule and retention.
         maintenanceCron: env('EVENT_STREAMING_MAINTENANCE_CRON', '17 * * * *'),
         retry: {
@@ -53,6 +54,7 @@ export default ({ env }) => {
         retention: {
           updateLogDays: env.float('EVENT_STREAMING_UPDATE_LOG_DAYS', 7),
           syncLogDays: env.float('EVENT_STREAMING_SYNC_LOG_DAYS', 30),
+          unacknowledgedUpdateLogDays: env('EVENT_STREAMING_UNACKED_LOG_DAYS') ? env.float('EVENT_STREAMING_UNACKED_LOG_DAYS') : null,
         },
         // Playground sites (demo, tests, benchmarks) talk to each other on this machine: loopback
         // is allowed unless EVENT_STREAMING_ALLOW_LOOPBACK=false (the plugin's default refuses it).

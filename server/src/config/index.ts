@@ -19,6 +19,8 @@ export interface PluginConfig {
   maxPageSize: number;
   /** Pages one pull may process before it yields (the next notification or cron continues). */
   maxPagesPerPull: number;
+  /** Most listing pages one back-fill (or re-copy) reads per type before it stops with an error. */
+  maxBackfillPages: number;
   /**
    * Most events applied in one database transaction (one commit and one cursor save per batch;
    * 1 = a transaction per event). An event that needs the network, or fails, is applied alone.
@@ -53,6 +55,11 @@ export interface PluginConfig {
     updateLogDays: number;
     /** Synced sync-log rows are deleted after this many days; Failed/Blocked rows are kept. */
     syncLogDays: number;
+    /**
+     * Update-log rows are deleted after this many days even if some consumer has not acknowledged
+     * them (an offline consumer then re-copies when it returns). null: wait for every consumer.
+     */
+    unacknowledgedUpdateLogDays: number | null;
   };
   /**
    * Passphrase that encrypts stored tokens (stretched with scrypt and a per-install salt). The
@@ -81,6 +88,7 @@ export const defaultConfig: PluginConfig = {
   pageSize: 100,
   maxPageSize: 500,
   maxPagesPerPull: 50,
+  maxBackfillPages: 10_000,
   applyBatchSize: 50,
   applyBatchMs: 250,
   requestTimeoutMs: 10_000,
@@ -91,7 +99,7 @@ export const defaultConfig: PluginConfig = {
   outbound: { allowPrivateAddresses: false, allowedAddresses: [], allowedHosts: [] },
   pullOnBoot: true,
   retry: { baseDelayMs: 5_000, maxDelayMs: 3_600_000, maxAttempts: 40 },
-  retention: { updateLogDays: 7, syncLogDays: 30 },
+  retention: { updateLogDays: 7, syncLogDays: 30, unacknowledgedUpdateLogDays: null },
   encryptionKey: null,
   notifyDebounceMs: 25,
 };
@@ -166,6 +174,7 @@ export function validateConfig(raw: Partial<PluginConfig>): void {
     'pageSize',
     'maxPageSize',
     'maxPagesPerPull',
+    'maxBackfillPages',
     'applyBatchSize',
     'applyBatchMs',
     'requestTimeoutMs',
@@ -185,6 +194,9 @@ export function validateConfig(raw: Partial<PluginConfig>): void {
   const retention = { ...defaultConfig.retention, ...(raw.retention ?? {}) };
   if (!nonNegativeNumber(retention.updateLogDays) || !nonNegativeNumber(retention.syncLogDays)) {
     fail('retention', 'must have non-negative numbers updateLogDays and syncLogDays');
+  }
+  if (retention.unacknowledgedUpdateLogDays !== null && !nonNegativeNumber(retention.unacknowledgedUpdateLogDays)) {
+    fail('retention.unacknowledgedUpdateLogDays', 'must be a non-negative number of days or null');
   }
   validateOutbound(raw.outbound, fail);
   if (
