@@ -127,13 +127,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * idempotent, also across instances).
      */
     async ensureOutbox(): Promise<void> {
-      const schema = strapi.db.connection.schema;
+      // A new schema builder per statement (one builder accumulates the statements given to it).
+      const schema = () => strapi.db.connection.schema;
       const ensure = async (name: string, build: (table: Knex.CreateTableBuilder) => void) => {
-        if (await schema.hasTable(name)) return;
+        if (await schema().hasTable(name)) return;
         try {
-          await schema.createTable(name, build);
+          await schema().createTable(name, build);
         } catch (error) {
-          if (!(await schema.hasTable(name))) throw error; // else: another instance made it meanwhile
+          if (!(await schema().hasTable(name))) throw error; // else: another instance made it meanwhile
         }
       };
       await ensure(OUTBOX_TABLE, (table) => {
