@@ -99,7 +99,9 @@ test('a consumer offline while the producer pruned past its cursor re-copies on 
   expect(await nameOn(consumer, added)).toBe('Off added');
   const notes = await recopyNotes();
   expect(notes.length).toBe(1);
-  expect(notes[0]).toMatch(/^Re-copied from the producer because cursor \d+ is behind what the producer pruned \(through \d+\): events were lost: \d+ copied, 1 deleted$/);
+  expect(notes[0]).toMatch(
+    /^Re-copied from the producer because cursor \d+ is behind what the producer pruned \(through \d+\): events were lost: \d+ copied, 1 deleted$/
+  );
 
   const after = await create('Off after');
   await eventually(async () => (await nameOn(consumer, after)) === 'Off after', 'a new write streams after the re-copy', 15_000);
@@ -112,7 +114,7 @@ async function backup(): Promise<void> {
   if (producer.dbFile) {
     fs.copyFileSync(producer.dbFile, `${producer.dbFile}.bk`);
   } else {
-    await withPg((c) => c.query(`CREATE DATABASE "${producer.dbName}_bk" TEMPLATE "${producer.dbName}"`));
+    await copyPgDatabase(producer.dbName!, `${producer.dbName}_bk`);
   }
   await producer.restart();
 }
@@ -125,16 +127,25 @@ async function restore(): Promise<void> {
     fs.copyFileSync(`${producer.dbFile}.bk`, producer.dbFile);
   } else {
     await dropDatabase(producer.dbName);
-    await withPg((c) => c.query(`CREATE DATABASE "${producer.dbName}" TEMPLATE "${producer.dbName}_bk"`));
+    await copyPgDatabase(`${producer.dbName}_bk`, producer.dbName!);
   }
   await producer.restart();
 }
 
-async function withPg<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+/** CREATE DATABASE `to` TEMPLATE `from` (retried while an autovacuum worker still holds `from`). */
+async function copyPgDatabase(from: string, to: string): Promise<void> {
   const c = new Client(adminConnection());
   await c.connect();
   try {
-    return await fn(c);
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await c.query(`CREATE DATABASE "${to}" TEMPLATE "${from}"`);
+        return;
+      } catch (e) {
+        if ((e as { code?: string }).code !== '55006' || attempt >= 20) throw e; // 55006: source database in use
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   } finally {
     await c.end();
   }
@@ -170,10 +181,8 @@ test('a producer restored from a backup is detected, the consumer re-copies to i
 
 test('adaptive pages: one document over maxResponseBytes is recorded Failed, the others arrive', async () => {
   const before = await create('Big before');
-  const huge = expectStatus(
-    await producer.api('POST', '/articles', { data: { title: 'Huge', body: 'x'.repeat(300_000) } }),
-    'huge article'
-  ).body.data.documentId as string;
+  const huge = expectStatus(await producer.api('POST', '/articles', { data: { title: 'Huge', body: 'x'.repeat(300_000) } }), 'huge article')
+    .body.data.documentId as string;
   const after = await create('Big after');
   await eventually(async () => (await nameOn(consumer, after)) === 'Big after', 'the document after the huge one', 30_000);
   expect(await nameOn(consumer, before)).toBe('Big before');

@@ -177,7 +177,12 @@ describe('adaptive pages', () => {
     const p = producer({ events: log(10, { 1: 300, 2: 300, 3: 300, 4: 300 }), maxBytes: 700 });
     const c = consumer(p, { cursor: 0, epoch: 'E1' });
     const sizer = new PageSizer(8);
-    await expect(pullOnce(c.ports, { maxPages: 20, pages: sizer })).resolves.toMatchObject({ pulled: 10, applied: 10, failed: 0, cursor: 10 });
+    await expect(pullOnce(c.ports, { maxPages: 20, pages: sizer })).resolves.toMatchObject({
+      pulled: 10,
+      applied: 10,
+      failed: 0,
+      cursor: 10,
+    });
     expect(c.calls.limits.slice(0, 3)).toStrictEqual([8, 4, 2]);
     expect(c.state.applied).toStrictEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(sizer.limit).toBe(2); // remembered for the next pulls
@@ -194,7 +199,7 @@ describe('adaptive pages', () => {
   });
 
   it('one event too large alone is recorded Failed with the reason and passed; the others are applied', async () => {
-    const c = consumer(producer({ events: log(6, { 3: 5_000 }) , head: 6 }), { cursor: 0, epoch: 'E1' });
+    const c = consumer(producer({ events: log(6, { 3: 5_000 }), head: 6 }), { cursor: 0, epoch: 'E1' });
     await expect(pullOnce(c.ports, { maxPages: 20, pages: new PageSizer(4) })).resolves.toMatchObject({
       pulled: 6,
       applied: 5,

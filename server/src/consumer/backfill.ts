@@ -56,7 +56,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const copyType = async (
     producer: ProducerRow,
     sub: ProducerSubscription,
-    opts: { after: number; position?: (after: number) => Promise<void>; listed?: Set<string>; strict?: boolean; between?: () => Promise<void> }
+    opts: {
+      after: number;
+      position?: (after: number) => Promise<void>;
+      listed?: Set<string>;
+      strict?: boolean;
+      between?: () => Promise<void>;
+    }
   ): Promise<TypeCopy> => {
     const applier = getService(strapi, 'applier');
     const cfg = getService(strapi, 'settings').config();
@@ -149,7 +155,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       for (const sub of chosen) {
         const key = `backfill:${producerId}:${sub.remoteContentType}`;
         const after = Number((await store().get({ key })) ?? 0);
-        const done = await copyType(producer, sub, { after, position: (value) => store().set({ key, value }).then(() => undefined) });
+        const done = await copyType(producer, sub, {
+          after,
+          position: (value) =>
+            store()
+              .set({ key, value })
+              .then(() => undefined),
+        });
         copied += done.copied;
         failures.push(...done.failures);
         await store().delete({ key });
@@ -176,7 +188,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const done = await copyType(producer, sub, { after: 0, listed, strict: true, between });
         await deleteUnlisted(producer, sub, listed, head, done);
         const failed = done.failures.length ? `; ${done.failures.length} failed: ${done.failures.slice(0, 5).join('; ')}` : '';
-        notes.push([sub.remoteContentType, `Re-copied from the producer because ${reason.message}: ${done.copied} copied, ${done.deleted} deleted${failed}`]);
+        notes.push([
+          sub.remoteContentType,
+          `Re-copied from the producer because ${reason.message}: ${done.copied} copied, ${done.deleted} deleted${failed}`,
+        ]);
       }
       await transaction(async () => {
         if (reason.kind !== 'pruned') await getService(strapi, 'sync-log').forgetAfter(producer.id, head);

@@ -12,7 +12,8 @@ const asPageError = (error: unknown): unknown => {
   if (!(error instanceof RemoteError) || error.status !== 0) return error;
   if (error.code === 'ERR_BAD_RESPONSE' || /larger than the configured limit|maxContentLength/.test(error.message))
     return new PageTooLargeError(`${error.message} (config maxResponseBytes)`);
-  if (error.code === DEADLINE_EXCEEDED || error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') return new PageTooSlowError(error.message);
+  if (error.code === DEADLINE_EXCEEDED || error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT')
+    return new PageTooSlowError(error.message);
   return error;
 };
 

@@ -65,7 +65,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * since those seqs will name other changes (re-copy then brings each document to its current state).
      */
     async rebase(producer: Producer, seq: number): Promise<void> {
-      await refs().updateMany({ where: { producerSiteId: producer.producerSiteId, lastAppliedSeq: { $gt: seq } }, data: { lastAppliedSeq: 0 } });
+      await refs().updateMany({
+        where: { producerSiteId: producer.producerSiteId, lastAppliedSeq: { $gt: seq } },
+        data: { lastAppliedSeq: 0 },
+      });
     },
 
     /** Writes a reference: updates row `existingId`, or creates one when null. */

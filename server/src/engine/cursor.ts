@@ -101,7 +101,10 @@ export function recopyReason(
   page: { headSeq: number; epoch: string; prunedThrough: number }
 ): Recopy | null {
   if (storedEpoch !== null && storedEpoch !== page.epoch) {
-    return { kind: 'epoch', message: `the producer's log epoch changed (${storedEpoch} -> ${page.epoch}): its log was restored or recreated` };
+    return {
+      kind: 'epoch',
+      message: `the producer's log epoch changed (${storedEpoch} -> ${page.epoch}): its log was restored or recreated`,
+    };
   }
   if (cursor > page.headSeq) {
     return {
@@ -110,7 +113,10 @@ export function recopyReason(
     };
   }
   if (cursor < page.prunedThrough) {
-    return { kind: 'pruned', message: `cursor ${cursor} is behind what the producer pruned (through ${page.prunedThrough}): events were lost` };
+    return {
+      kind: 'pruned',
+      message: `cursor ${cursor} is behind what the producer pruned (through ${page.prunedThrough}): events were lost`,
+    };
   }
   return null;
 }

@@ -111,7 +111,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (state && state.head >= maxSeq) return state;
     const epoch = crypto.randomUUID();
     if (state) {
-      strapi.log.warn(`event-streaming: the update log's high-water mark (${state.head}) is below its rows (${maxSeq}): new log epoch ${epoch}`);
+      strapi.log.warn(
+        `event-streaming: the update log's high-water mark (${state.head}) is below its rows (${maxSeq}): new log epoch ${epoch}`
+      );
       await trx(LOG_STATE_TABLE).where({ id: 1 }).update({ epoch, head: maxSeq });
       return { ...state, epoch, head: maxSeq };
     }
@@ -238,7 +240,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const where =
         unacknowledgedDays === null
           ? acknowledged
-          : { $or: [acknowledged, { seq: { $notNull: true }, createdAt: { $lte: new Date(Date.now() - unacknowledgedDays * 86_400_000) } }] };
+          : {
+              $or: [acknowledged, { seq: { $notNull: true }, createdAt: { $lte: new Date(Date.now() - unacknowledgedDays * 86_400_000) } }],
+            };
       return strapi.db.transaction(async ({ trx }) => {
         await lock(trx);
         const newest = await repo(strapi, UID.updateLog).findOne({ where, orderBy: { seq: 'desc' }, select: ['seq'] });
