@@ -44,6 +44,7 @@ export default ({ env }) => {
         pullOnBoot: env.bool('EVENT_STREAMING_PULL_ON_BOOT', true),
         pageSize: env.int('EVENT_STREAMING_PAGE_SIZE', 100),
         maxResponseBytes: env.int('EVENT_STREAMING_MAX_RESPONSE_BYTES', 20 * 1024 * 1024),
+        maxBackfillPages: env.int('EVENT_STREAMING_MAX_BACKFILL_PAGES', 10000),
         // Tunable for the benchmarks (bench/): log pruning schedule and retention.
         maintenanceCron: env('EVENT_STREAMING_MAINTENANCE_CRON', '17 * * * *'),
         retry: {

@@ -11,9 +11,9 @@ import { getService } from '../utils';
 const asPageError = (error: unknown): unknown => {
   if (!(error instanceof RemoteError) || error.status !== 0) return error;
   if (error.code === 'ERR_BAD_RESPONSE' || /larger than the configured limit|maxContentLength/.test(error.message))
-    return new PageTooLargeError(`${error.message} (config maxResponseBytes)`);
+    return new PageTooLargeError(`${error.message} (config maxResponseBytes)`, error.code);
   if (error.code === DEADLINE_EXCEEDED || error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT')
-    return new PageTooSlowError(error.message);
+    return new PageTooSlowError(error.message, error.code);
   return error;
 };
 

@@ -5,19 +5,20 @@
  * back gradually: doubled after `growAfter` pages in a row that succeeded at it, up to the
  * configured size. Strapi-free.
  */
+import { RemoteError } from './errors';
 
-/** The producer's answer to a page was larger than the configured response limit. */
-export class PageTooLargeError extends Error {
-  constructor(message: string) {
-    super(message);
+/** The producer's answer to a page was larger than the configured response limit (a RemoteError: the producer could not be read). */
+export class PageTooLargeError extends RemoteError {
+  constructor(message: string, code?: string) {
+    super(message, 0, code);
     this.name = 'PageTooLargeError';
   }
 }
 
 /** The producer's answer to a page did not complete within the request deadline. */
-export class PageTooSlowError extends Error {
-  constructor(message: string) {
-    super(message);
+export class PageTooSlowError extends RemoteError {
+  constructor(message: string, code?: string) {
+    super(message, 0, code);
     this.name = 'PageTooSlowError';
   }
 }
