@@ -108,6 +108,11 @@ test('a consumer offline while the producer pruned past its cursor re-copies on 
   expect((await health()).lastError).toBeNull();
 });
 
+/** A pull page as the consumer gets it (its token), without acknowledging anything beyond the head. */
+const pullPage = async (after: number) =>
+  expectStatus(await producer.request('GET', `/api/event-streaming/updates?after=${after}`, undefined, { token: l.token }), 'pull page')
+    .body;
+
 /** Stops the producer and keeps a copy of its database (the "backup"). */
 async function backup(): Promise<void> {
   await producer.stop();
@@ -162,8 +167,13 @@ test('a producer restored from a backup is detected, the consumer re-copies to i
   await eventually(async () => (await nameOn(consumer, lost)) === 'Restore lost', 'the later writes on the consumer', 15_000);
   expect(await nameOn(consumer, s1)).toBe('Restore S1, renamed');
   const cursorBefore = (await health()).lastPulledSeq;
+  const epochBefore = (await pullPage(0)).epoch;
 
   await restore();
+  // What the consumer will see: an empty page at its cursor, above the restored head, same epoch.
+  const seen = await pullPage(cursorBefore);
+  expect(seen).toMatchObject({ events: [], nextCursor: cursorBefore, hasMore: false, epoch: epochBefore });
+  expect(seen.headSeq).toBeLessThan(cursorBefore);
   await pullNow(l);
   await eventually(async () => (await nameOn(consumer, s1)) === 'Restore S1', 'the consumer back at the restored state', 30_000);
   expect(await getDoc(consumer, 'customers', lost)).toBeNull();
