@@ -75,8 +75,9 @@ export interface OutboxEntry {
  * inside the writing transaction (services/capture.ts), so a rolled-back write leaves nothing and
  * a committed one always has its entry. The sequencer moves committed entries into the update log
  * afterwards, in outbox id order, giving each its `seq`, one run at a time (PostgreSQL: an
- * advisory transaction lock; SQLite: the single writer), each run starting above the highest seq
- * so far, and deletes exactly the entries it moved, in the same transaction. Hence the cursor
+ * advisory transaction lock; SQLite: the single writer), each run starting above the high-water
+ * mark (`LogState.head`, advanced in the same transaction), and deletes exactly the entries it
+ * moved, in the same transaction. Pruning takes the same lock. Hence the cursor
  * invariant (streaming/cursor.ts): a visible seq N implies every seq < N is visible — entries that
  * commit out of id order (concurrent transactions) are simply moved by the run after their commit,
  * never skipped.
