@@ -72,6 +72,8 @@ export default ({ env }) => {
         leaseMs: env.int('EVENT_STREAMING_LEASE_MS', 60000),
         pullOnBoot: env.bool('EVENT_STREAMING_PULL_ON_BOOT', true),
         pageSize: env.int('EVENT_STREAMING_PAGE_SIZE', 100),
+        maxResponseBytes: env.int('EVENT_STREAMING_MAX_RESPONSE_BYTES', 20 * 1024 * 1024),
+        maxBackfillPages: env.int('EVENT_STREAMING_MAX_BACKFILL_PAGES', 10000),
         // Tunable for the benchmarks (bench/): log pruning schedule and retention.
         maintenanceCron: env('EVENT_STREAMING_MAINTENANCE_CRON', '17 * * * *'),
         retry: {
@@ -83,6 +85,7 @@ export default ({ env }) => {
           updateLogDays: env.float('EVENT_STREAMING_UPDATE_LOG_DAYS', 7),
           syncLogDays: env.float('EVENT_STREAMING_SYNC_LOG_DAYS', 30),
           maxConsumerLagDays: env.float('EVENT_STREAMING_MAX_CONSUMER_LAG_DAYS', 30),
+          unacknowledgedUpdateLogDays: env('EVENT_STREAMING_UNACKED_LOG_DAYS') ? env.float('EVENT_STREAMING_UNACKED_LOG_DAYS') : null,
         },
         // Playground sites (demo, tests, benchmarks) talk to each other on this machine: loopback
         // is allowed unless EVENT_STREAMING_ALLOW_LOOPBACK=false (the plugin's default refuses it).

@@ -33,7 +33,10 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
       task: async () => {
         try {
           const c = getService(strapi, 'settings').config();
-          const logs = await getService(strapi, 'update-log').prune(c.retention.updateLogDays);
+          const logs = await getService(strapi, 'update-log').prune(
+            c.retention.updateLogDays,
+            c.retention.unacknowledgedUpdateLogDays ?? null
+          );
           const syncs = await getService(strapi, 'sync-log').prune(c.retention.syncLogDays);
           if (logs || syncs) strapi.log.info(`event-streaming: pruned ${logs} update-log and ${syncs} sync-log rows`);
         } catch (error) {

@@ -48,6 +48,8 @@ const json = (res: http.ServerResponse, status: number, body: unknown) => {
 const page = (after: number, extra: Record<string, unknown> = {}) => ({
   siteId: FAKE_SITE,
   headSeq: head(),
+  epoch: 'fake-epoch',
+  prunedThrough: 0,
   nextCursor: Math.max(head(), after),
   hasMore: false,
   subscriptions: [CUSTOMER, ARTICLE].map((contentType) => ({ contentType, status: 'Approved', unsubscribed: false })),
@@ -110,7 +112,10 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   fakeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // No cron pull: every pull of this file is an explicit "Pull now".
-  C = await startSite({ name: 'hostile-consumer', env: { EVENT_STREAMING_PULL_CRON: '0 0 1 1 *' } });
+  C = await startSite({
+    name: 'hostile-consumer',
+    env: { EVENT_STREAMING_PULL_CRON: '0 0 1 1 *', EVENT_STREAMING_MAX_BACKFILL_PAGES: '20' },
+  });
   const created = expectStatus(
     await C.admin('POST', '/event-streaming/producers', {
       producerUrl: fakeUrl,
@@ -452,5 +457,18 @@ describe('back-fill from a hostile producer', () => {
     asked.length = 0;
     expectStatus(await backfill(), 'backfill from the start');
     expect(asked).toEqual([0, 11]);
+  });
+
+  test('a producer that keeps answering with a next page: the back-fill stops after maxBackfillPages with a clear error', async () => {
+    const asked: number[] = [];
+    listing = (res, after) => {
+      asked.push(after);
+      return json(res, 200, { headSeq: head(), contentType: CUSTOMER, documents: [], nextCursor: after + 1 });
+    };
+    const res = await backfill();
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/Back-fill of api::customer\.customer stopped after 20 pages \(config maxBackfillPages\)/);
+    expect(asked.length).toBe(20);
+    listing = null;
   });
 });

@@ -5,6 +5,9 @@ describe('plugin configuration validator', () => {
     expect(() => validateConfig({})).not.toThrow();
     expect(() => validateConfig(defaultConfig)).not.toThrow();
     expect(() => validateConfig({ applyBatchSize: 1, applyBatchMs: 1, publicUrl: 'https://branch.example.com' })).not.toThrow();
+    expect(() =>
+      validateConfig({ retention: { updateLogDays: 0, syncLogDays: 1, unacknowledgedUpdateLogDays: 30 } } as never)
+    ).not.toThrow();
   });
 
   it.each([
@@ -15,6 +18,11 @@ describe('plugin configuration validator', () => {
     [{ publicUrl: 'ftp://x' }, 'config "publicUrl" must be an http(s) URL or null'],
     [{ retry: { baseDelayMs: -1 } }, 'config "retry" must have positive integers'],
     [{ retention: { updateLogDays: -1 } }, 'config "retention" must have non-negative numbers'],
+    [{ maxBackfillPages: 0 }, 'config "maxBackfillPages" must be a positive integer'],
+    [
+      { retention: { unacknowledgedUpdateLogDays: -2 } },
+      'config "retention.unacknowledgedUpdateLogDays" must be a non-negative number of days or null',
+    ],
     [{ encryptionKey: 'short' }, 'config "encryptionKey" must be a string of at least 16 characters'],
   ])('refuses %j, naming the key', (raw, message) => {
     expect(() => validateConfig(raw as never)).toThrow(message);

@@ -25,6 +25,8 @@ const ev = (seq: number, documentId = `doc${seq}`, extra: Partial<StreamEvent> =
 const page = (events: StreamEvent[], nextCursor: number, hasMore = false, headSeq = nextCursor): PullResponse => ({
   siteId: 'producer',
   headSeq,
+  epoch: 'epoch-1',
+  prunedThrough: 0,
   nextCursor,
   hasMore,
   subscriptions: [{ contentType: 'api::a.a', status: 'Approved', unsubscribed: false }],
@@ -51,8 +53,17 @@ interface State {
  * transaction; `prepare` asserts it runs outside one unless `offline` (batches), and then throws
  * NeedsNetworkError for the events in `needsNetwork`.
  */
-function fakeStore(opts: { pages?: PullResponse[] | ((after: number) => PullResponse); initialCursor?: number } = {}) {
+function fakeStore(
+  opts: {
+    pages?: PullResponse[] | ((after: number, limit: number) => PullResponse);
+    initialCursor?: number;
+    epoch?: string | null;
+    /** An error for a page request (after, limit, withData) that is too large or too slow. */
+    tooBig?: (after: number, limit: number, withData: boolean) => Error | null;
+  } = {}
+) {
   let state: State = { cursor: opts.initialCursor ?? 0, log: [], docs: {} };
+  const epoch = { stored: opts.epoch === undefined ? 'epoch-1' : opts.epoch };
   let inTx = false;
   const failApply = new Map<number, Error>();
   const failPrepare = new Map<number, Error>();
@@ -65,6 +76,8 @@ function fakeStore(opts: { pages?: PullResponse[] | ((after: number) => PullResp
     fetch: [] as number[],
     recordPull: [] as number[],
     keepLease: 0,
+    recopy: [] as string[],
+    limits: [] as Array<number | string>,
   };
   const commits: Array<{ cursor: number; logged: number[] }> = [];
   const pages = opts.pages;
@@ -77,9 +90,24 @@ function fakeStore(opts: { pages?: PullResponse[] | ((after: number) => PullResp
     async loadCursor() {
       return state.cursor;
     },
-    async fetchPage(after) {
+    async loadEpoch() {
+      return epoch.stored;
+    },
+    async saveEpoch(value) {
+      epoch.stored = value;
+    },
+    async recopy(reason, p) {
+      if (inTx) throw new Error('recopy inside a transaction');
+      calls.recopy.push(reason.kind);
+      state.cursor = p.headSeq;
+      epoch.stored = p.epoch;
+    },
+    async fetchPage(after, limit, fetchOpts) {
       calls.fetch.push(after);
-      if (typeof pages === 'function') return pages(after);
+      calls.limits.push(fetchOpts?.withData === false ? `${limit} without data` : limit);
+      const tooBig = opts.tooBig?.(after, limit, fetchOpts?.withData !== false);
+      if (tooBig) throw tooBig;
+      if (typeof pages === 'function') return pages(after, limit);
       const p = pages?.shift();
       if (!p) throw new Error('no more pages');
       return p;
@@ -156,6 +184,7 @@ function fakeStore(opts: { pages?: PullResponse[] | ((after: number) => PullResp
     crashOnSave,
     needsNetwork,
     lease,
+    epoch,
     get state() {
       return state;
     },

@@ -19,6 +19,8 @@ export interface PluginConfig {
   maxPageSize: number;
   /** Pages one pull may process before it yields (the next notification or cron continues). */
   maxPagesPerPull: number;
+  /** Most listing pages one back-fill (or re-copy) reads per type before it stops with an error. */
+  maxBackfillPages: number;
   /**
    * Most events applied in one database transaction (one commit and one cursor save per batch;
    * 1 = a transaction per event). An event that needs the network, or fails, is applied alone.
@@ -58,6 +60,11 @@ export interface PluginConfig {
      * update log (it re-copies its types when it returns). Default 30.
      */
     maxConsumerLagDays: number;
+    /**
+     * Update-log rows are deleted after this many days even if some consumer has not acknowledged
+     * them (an offline consumer then re-copies when it returns). null: wait for every consumer.
+     */
+    unacknowledgedUpdateLogDays: number | null;
   };
   /**
    * Passphrase that encrypts stored tokens (stretched with scrypt and a per-install salt). The
@@ -86,6 +93,7 @@ export const defaultConfig: PluginConfig = {
   pageSize: 100,
   maxPageSize: 500,
   maxPagesPerPull: 50,
+  maxBackfillPages: 10_000,
   applyBatchSize: 50,
   applyBatchMs: 250,
   requestTimeoutMs: 10_000,
@@ -96,7 +104,7 @@ export const defaultConfig: PluginConfig = {
   outbound: { allowPrivateAddresses: false, allowedAddresses: [], allowedHosts: [] },
   pullOnBoot: true,
   retry: { baseDelayMs: 5_000, maxDelayMs: 3_600_000, maxAttempts: 40 },
-  retention: { updateLogDays: 7, syncLogDays: 30, maxConsumerLagDays: 30 },
+  retention: { updateLogDays: 7, syncLogDays: 30, maxConsumerLagDays: 30, unacknowledgedUpdateLogDays: null },
   encryptionKey: null,
   notifyDebounceMs: 25,
 };
@@ -171,6 +179,7 @@ export function validateConfig(raw: Partial<PluginConfig>): void {
     'pageSize',
     'maxPageSize',
     'maxPagesPerPull',
+    'maxBackfillPages',
     'applyBatchSize',
     'applyBatchMs',
     'requestTimeoutMs',
@@ -193,6 +202,9 @@ export function validateConfig(raw: Partial<PluginConfig>): void {
   }
   if (!nonNegativeNumber(retention.maxConsumerLagDays) || retention.maxConsumerLagDays <= 0) {
     fail('retention.maxConsumerLagDays', 'must be a positive number of days');
+  }
+  if (retention.unacknowledgedUpdateLogDays !== null && !nonNegativeNumber(retention.unacknowledgedUpdateLogDays)) {
+    fail('retention.unacknowledgedUpdateLogDays', 'must be a non-negative number of days or null');
   }
   validateOutbound(raw.outbound, fail);
   if (

@@ -1,9 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID } from '../constants';
-import type { ListDocumentsResponse, StreamEvent } from '../shared/contracts';
+import type { ProducerSubscription, PullResponse, ListDocumentsResponse, StreamEvent } from '../shared/contracts';
 import { runInBatches } from '../engine/batches';
-import { errorMessage, InputError } from '../engine/errors';
+import type { Recopy } from '../engine/cursor';
+import { errorMessage, InputError, isTransient, RemoteError } from '../engine/errors';
 import { getService } from '../utils';
+import type { ProducerRow } from './producer-registry';
 
 /** A listed document as the event that creates it (or deletes it: it vanished before it was read). */
 const asEvent = (contentType: string, doc: ListDocumentsResponse['documents'][number], headSeq: number): StreamEvent => ({
@@ -16,73 +18,186 @@ const asEvent = (contentType: string, doc: ListDocumentsResponse['documents'][nu
   originSiteId: null,
 });
 
+const keyOf = (documentId: string, locale: string | null | undefined) => `${documentId}\u0000${locale ?? ''}`;
+
+/** What copying one type did. */
+interface TypeCopy {
+  copied: number;
+  deleted: number;
+  failures: string[];
+}
+
 /**
  * Back-fill: copy the documents that already exist on the producer, page by page, through the
  * same apply path as events. Each listed page carries the documents' data (as of its `headSeq`),
- * applied in batches (streaming/batches.ts: several documents per transaction); a document that
+ * applied in batches (engine/batches.ts: several documents per transaction); a document that
  * needs the network (missing dependencies, files) or fails is re-fetched and applied alone
  * (reconcile = fetch current state + upsert), failures are reported. Resumable: the position per
- * (producer, type) is kept in the plugin store and cleared when the type is complete.
+ * (producer, type) is kept in the plugin store and cleared when the type is complete. At most
+ * `maxBackfillPages` pages per type: a producer that keeps answering with a next cursor cannot
+ * keep it running forever.
+ *
+ * Re-copy (`recopy`, called by a pull that found the producer's log moved under its cursor,
+ * engine/cursor.ts): the same copy of every subscribed type from the start, plus deletes — a
+ * document held here as a copy of the producer's (a live remote reference) that the producer no
+ * longer lists is deleted — then the cursor moves to the head seen before the copy, in one
+ * transaction with a sync-log row per type saying why. Events after that head are pulled next;
+ * those already reflected by the copy are skipped by the reference's lastAppliedSeq.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID });
+  const transaction = <X>(fn: () => Promise<X>) => strapi.db.transaction(() => fn()) as unknown as Promise<X>;
+
+  /**
+   * Copies one type from `after`, page by page. `listed` (re-copy) collects the keys the
+   * producer listed; `position` saves the position after each page (resumable back-fill).
+   * `strict`: a transient failure of a document throws (re-copy starts over) instead of being counted.
+   */
+  const copyType = async (
+    producer: ProducerRow,
+    sub: ProducerSubscription,
+    opts: {
+      after: number;
+      position?: (after: number) => Promise<void>;
+      listed?: Set<string>;
+      strict?: boolean;
+      between?: () => Promise<void>;
+    }
+  ): Promise<TypeCopy> => {
+    const applier = getService(strapi, 'applier');
+    const cfg = getService(strapi, 'settings').config();
+    const client = getService(strapi, 'producer-client').of(producer);
+    const out: TypeCopy = { copied: 0, deleted: 0, failures: [] };
+    let after = opts.after;
+    for (let pages = 0; ; pages += 1) {
+      if (pages >= cfg.maxBackfillPages) {
+        throw new RemoteError(
+          `Back-fill of ${sub.remoteContentType} stopped after ${cfg.maxBackfillPages} pages (config maxBackfillPages): the producer keeps answering with a next page`,
+          200
+        );
+      }
+      await opts.between?.();
+      const page = await client.listDocuments(sub.remoteContentType, after, cfg.pageSize);
+      for (const doc of page.documents) if (doc.data) opts.listed?.add(keyOf(doc.documentId, doc.locale));
+      await runInBatches(
+        page.documents,
+        {
+          transaction,
+          between: opts.between,
+          // The page carries each document's data: applied in the batch's transaction unless it
+          // needs the network (missing dependencies, files).
+          batched: async (doc) => {
+            const event = asEvent(sub.remoteContentType, doc, page.headSeq);
+            await applier.apply(producer, event, await applier.prepare(producer, producer.subscriptions ?? [], event, { offline: true }));
+            return null;
+          },
+          alone: async (doc) => {
+            try {
+              const { event, prepared } = await applier.reconcile(producer, sub.remoteContentType, doc.documentId, doc.locale ?? null);
+              await transaction(() => applier.apply(producer, event, prepared));
+              return null;
+            } catch (error) {
+              if (opts.strict && isTransient(error)) throw error;
+              return `${sub.remoteContentType} ${doc.documentId}: ${errorMessage(error)}`;
+            }
+          },
+        },
+        { size: cfg.applyBatchSize, ms: cfg.applyBatchMs },
+        (failure) => {
+          if (failure) out.failures.push(failure);
+          else out.copied += 1;
+        }
+      );
+      if (page.nextCursor === null) break;
+      after = page.nextCursor;
+      await opts.position?.(after);
+    }
+    return out;
+  };
+
+  /** Deletes the local copies of `sub`'s documents that the producer did not list (re-copy). */
+  const deleteUnlisted = async (producer: ProducerRow, sub: ProducerSubscription, listed: Set<string>, seq: number, out: TypeCopy) => {
+    const applier = getService(strapi, 'applier');
+    for (const ref of await getService(strapi, 'references').live(producer, sub.remoteContentType)) {
+      if (listed.has(keyOf(ref.remoteDocumentId, ref.docLocale))) continue;
+      const event: StreamEvent = {
+        seq,
+        updateType: 'Delete',
+        contentType: sub.remoteContentType,
+        documentId: ref.remoteDocumentId,
+        locale: ref.docLocale ?? null,
+        data: null,
+        originSiteId: null,
+      };
+      try {
+        const prepared = await applier.prepare(producer, producer.subscriptions ?? [], event);
+        await transaction(() => applier.apply(producer, event, prepared));
+        out.deleted += 1;
+      } catch (error) {
+        if (isTransient(error)) throw error;
+        out.failures.push(`${sub.remoteContentType} ${ref.remoteDocumentId}: ${errorMessage(error)}`);
+      }
+    }
+  };
+
+  const approved = (producer: ProducerRow) => (producer.subscriptions ?? []).filter((s) => s.status === 'Approved' && !s.unsubscribed);
+
   return {
     async run(producerId: number, contentType?: unknown) {
       const producer = await getService(strapi, 'producer-store').get(producerId);
       if (!producer) return null;
-      const subs = (producer.subscriptions ?? []).filter((s) => s.status === 'Approved' && !s.unsubscribed);
+      const subs = approved(producer);
       if (contentType !== undefined && typeof contentType !== 'string') throw new InputError('contentType must be a content type UID');
       const chosen = contentType ? subs.filter((s) => s.remoteContentType === contentType || s.contentType === contentType) : subs;
       if (contentType && !chosen.length) throw new InputError(`${String(contentType)} is not an approved subscription of this producer`);
-      const applier = getService(strapi, 'applier');
-      const settings = getService(strapi, 'settings');
-      const cfg = settings.config();
       let copied = 0;
       const failures: string[] = [];
-      const client = getService(strapi, 'producer-client').of(producer);
       for (const sub of chosen) {
         const key = `backfill:${producerId}:${sub.remoteContentType}`;
-        let after = Number((await store().get({ key })) ?? 0);
-        for (;;) {
-          const page = await client.listDocuments(sub.remoteContentType, after, cfg.pageSize);
-          await runInBatches(
-            page.documents,
-            {
-              transaction: <X>(fn: () => Promise<X>) => strapi.db.transaction(() => fn()) as unknown as Promise<X>,
-              // The page carries each document's data: applied in the batch's transaction unless it
-              // needs the network (missing dependencies, files).
-              batched: async (doc) => {
-                const event = asEvent(sub.remoteContentType, doc, page.headSeq);
-                await applier.apply(
-                  producer,
-                  event,
-                  await applier.prepare(producer, producer.subscriptions ?? [], event, { offline: true })
-                );
-                return null;
-              },
-              alone: async (doc) => {
-                try {
-                  const { event, prepared } = await applier.reconcile(producer, sub.remoteContentType, doc.documentId, doc.locale ?? null);
-                  await strapi.db.transaction(() => applier.apply(producer, event, prepared));
-                  return null;
-                } catch (error) {
-                  return `${sub.remoteContentType} ${doc.documentId}: ${errorMessage(error)}`;
-                }
-              },
-            },
-            { size: cfg.applyBatchSize, ms: cfg.applyBatchMs },
-            (failure) => {
-              if (failure) failures.push(failure);
-              else copied += 1;
-            }
-          );
-          if (page.nextCursor === null) break;
-          after = page.nextCursor;
-          await store().set({ key, value: after });
-        }
+        const after = Number((await store().get({ key })) ?? 0);
+        const done = await copyType(producer, sub, {
+          after,
+          position: (value) =>
+            store()
+              .set({ key, value })
+              .then(() => undefined),
+        });
+        copied += done.copied;
+        failures.push(...done.failures);
         await store().delete({ key });
       }
       return { copied, failed: failures.length, failures: failures.slice(0, 50) };
+    },
+
+    /**
+     * Re-copies every approved type of `producer` from its current state (deletes included), then
+     * sets cursor = `page.headSeq` and epoch = `page.epoch` with a sync-log row per type saying
+     * why, while `owner` holds the pull lease (`between` renews it). A transient failure throws
+     * with the cursor untouched (the next pull starts the re-copy over).
+     */
+    async recopy(producer: ProducerRow, owner: string, reason: Recopy, page: PullResponse, between: () => Promise<void>): Promise<void> {
+      const head = page.headSeq;
+      strapi.log.warn(`event-streaming: re-copying from ${producer.producerUrl}: ${reason.message}`);
+      if (reason.kind !== 'pruned') {
+        // The producer went back: the seqs above its head will name other changes.
+        await getService(strapi, 'references').rebase(producer, head);
+      }
+      const notes: Array<[string, string]> = [];
+      for (const sub of approved(producer)) {
+        const listed = new Set<string>();
+        const done = await copyType(producer, sub, { after: 0, listed, strict: true, between });
+        await deleteUnlisted(producer, sub, listed, head, done);
+        const failed = done.failures.length ? `; ${done.failures.length} failed: ${done.failures.slice(0, 5).join('; ')}` : '';
+        notes.push([
+          sub.remoteContentType,
+          `Re-copied from the producer because ${reason.message}: ${done.copied} copied, ${done.deleted} deleted${failed}`,
+        ]);
+      }
+      await transaction(async () => {
+        if (reason.kind !== 'pruned') await getService(strapi, 'sync-log').forgetAfter(producer.id, head);
+        for (const [type, note] of notes) await getService(strapi, 'sync-log').recordRecopy(producer, head, type, note);
+        await getService(strapi, 'producer-store').resetCursor(producer.id, owner, head, page.epoch);
+      });
     },
   };
 };

@@ -1,7 +1,21 @@
 import type { Core } from '@strapi/strapi';
+import { RemoteError } from '../engine/errors';
+import { PageTooLargeError, PageTooSlowError } from '../engine/page-size';
 import type { DocRef } from '../engine/snapshot';
 import { producerClient, type ProducerClient } from '../protocol/client';
+import type { PullResponse } from '../shared/contracts';
+import { DEADLINE_EXCEEDED } from '../site/http';
 import { getService } from '../utils';
+
+/** The transport's failures that a smaller page may avoid (engine/page-size.ts), as their own errors. */
+const asPageError = (error: unknown): unknown => {
+  if (!(error instanceof RemoteError) || error.status !== 0) return error;
+  if (error.code === 'ERR_BAD_RESPONSE' || /larger than the configured limit|maxContentLength/.test(error.message))
+    return new PageTooLargeError(`${error.message} (config maxResponseBytes)`, error.code);
+  if (error.code === DEADLINE_EXCEEDED || error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT')
+    return new PageTooSlowError(error.message, error.code);
+  return error;
+};
 
 /** What the client needs of a stored Event Producer: where it is and its (encrypted) token. */
 export interface ProducerAddress {
@@ -23,6 +37,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** The client of a producer not stored yet (registration), with its plain token. */
     at(producerUrl: string, token: string): ProducerClient {
       return producerClient(http(), { baseUrl: producerUrl, token });
+    },
+    /** One pull page; an answer over the size limit or the deadline throws PageTooLargeError / PageTooSlowError. */
+    async pull(producer: ProducerAddress, after: number, limit: number, opts: { withData?: boolean } = {}): Promise<PullResponse> {
+      try {
+        return await service.of(producer).pull(after, limit, opts);
+      } catch (error) {
+        throw asPageError(error);
+      }
     },
     fetchDocument(producer: ProducerAddress, uid: string, documentId: string, locale: string | null, via: DocRef[]) {
       return service.of(producer).fetchDocument(uid, documentId, locale, via);

@@ -15,6 +15,8 @@ export type ProducerRow = {
   subscriptions: ProducerSubscription[] | null;
   subscriberUserId: number | null;
   lastPulledSeq: number | null;
+  /** The producer's log epoch the cursor belongs to (engine/cursor.ts recopyReason); null until a pull saw one. */
+  producerEpoch?: string | null;
   producerHeadSeq: number | null;
   lag: number | null;
   lastPullAt: string | null;
@@ -115,6 +117,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const row = await rows().findOne({ where: { id }, select: ['leaseOwner'] });
         if (row?.leaseOwner !== owner) throw new LeaseLostError(id);
       }
+    },
+
+    /** The log epoch stored with the cursor (null: none seen yet). */
+    async loadEpoch(id: number): Promise<string | null> {
+      return (await rows().findOne({ where: { id }, select: ['producerEpoch'] }))?.producerEpoch ?? null;
+    },
+    /** Stores the first epoch seen, while `owner` holds the lease. */
+    async saveEpoch(id: number, owner: string, epoch: string): Promise<void> {
+      const { count } = await rows().updateMany({ where: { id, leaseOwner: owner }, data: { producerEpoch: epoch } });
+      if (!count) throw new LeaseLostError(id);
+    },
+    /**
+     * Sets cursor and epoch after a re-copy, also backwards (the producer was restored), only while
+     * `owner` holds the lease; in the re-copy's last transaction.
+     */
+    async resetCursor(id: number, owner: string, seq: number, epoch: string): Promise<void> {
+      const { count } = await rows().updateMany({ where: { id, leaseOwner: owner }, data: { lastPulledSeq: seq, producerEpoch: epoch } });
+      if (!count) throw new LeaseLostError(id);
     },
 
     /** Mirrors what a pull saw: statuses, head. Returns the updated subscriptions. */

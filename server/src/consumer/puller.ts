@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { nextRetryDelay } from '../engine/backoff';
 import { errorMessage, LeaseLostError } from '../engine/errors';
+import { PageSizer } from '../engine/page-size';
 import { pullOnce, type PullPorts, type PullResult } from '../engine/pull-loop';
 import { getService } from '../utils';
 import { logSafe } from '../site/log-safe';
@@ -51,28 +52,34 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => getService(strapi, 'producer-store');
   const settings = () => getService(strapi, 'settings');
   const leaseMs = () => settings().config().leaseMs;
+  /** Page size per producer, remembered across pulls (shrunk after too large/slow pages, engine/page-size.ts). */
+  const pageSizers = new Map<number, PageSizer>();
 
   const ports = (producer: ProducerRow, owner: string): PullPorts => {
     const applier = getService(strapi, 'applier');
     const cfg = settings().config();
     let renewedAt = Date.now();
+    const keepLease = async () => {
+      if (Date.now() - renewedAt < cfg.leaseMs / 3) return;
+      await store().renewLease(producer.id, owner, cfg.leaseMs);
+      renewedAt = Date.now();
+    };
     return {
       loadCursor: () => store().loadCursor(producer.id),
-      fetchPage: async (after) => {
+      loadEpoch: () => store().loadEpoch(producer.id),
+      saveEpoch: (epoch) => store().saveEpoch(producer.id, owner, epoch),
+      fetchPage: async (after, limit, opts) => {
         await store().renewLease(producer.id, owner, cfg.leaseMs);
         renewedAt = Date.now();
-        return getService(strapi, 'producer-client').of(producer).pull(after, cfg.pageSize);
+        return getService(strapi, 'producer-client').pull(producer, after, limit, opts);
       },
+      recopy: (reason, page) => getService(strapi, 'backfill').recopy(producer, owner, reason, page, keepLease),
       recordPull: async (page) => {
         const subscriptions = await store().recordPull(producer.id, page);
         if (subscriptions) producer.subscriptions = subscriptions;
       },
       /** Renews the lease when a third of it has passed (per batch or event: a slow page must not outlive it). */
-      keepLease: async () => {
-        if (Date.now() - renewedAt < cfg.leaseMs / 3) return;
-        await store().renewLease(producer.id, owner, cfg.leaseMs);
-        renewedAt = Date.now();
-      },
+      keepLease,
       prepare: (event, opts) => applier.prepare(producer, producer.subscriptions ?? [], event, opts),
       transaction: <T>(fn: () => Promise<T>) => strapi.db.transaction(() => fn()) as unknown as Promise<T>,
       eventState: (event) => getService(strapi, 'sync-log').eventState(producer.id, event),
@@ -152,8 +159,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const producerId = producer.id;
     try {
       const cfg = settings().config();
+      if (!pageSizers.has(producerId)) pageSizers.set(producerId, new PageSizer(cfg.pageSize));
       const result = await pullOnce(ports(producer, owner), {
         maxPages: cfg.maxPagesPerPull,
+        pages: pageSizers.get(producerId),
         batchSize: cfg.applyBatchSize,
         batchMs: cfg.applyBatchMs,
       });

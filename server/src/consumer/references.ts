@@ -55,6 +55,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return refs().findOne({ where: { ...remoteWhere(producer, remoteUid), remoteDocumentId: documentId, deleted: false } });
     },
 
+    /** Live (not deleted) references of a remote type: the documents held as copies of it (re-copy deletes the unlisted). */
+    live(producer: Producer, remoteUid: string): Promise<ReferenceRow[]> {
+      return refs().findMany({ where: { ...remoteWhere(producer, remoteUid), deleted: false } });
+    },
+
+    /**
+     * After the producer's log went back (restored): references applied above `seq` drop to 0,
+     * since those seqs will name other changes (re-copy then brings each document to its current state).
+     */
+    async rebase(producer: Producer, seq: number): Promise<void> {
+      await refs().updateMany({
+        where: { producerSiteId: producer.producerSiteId, lastAppliedSeq: { $gt: seq } },
+        data: { lastAppliedSeq: 0 },
+      });
+    },
+
     /** Writes a reference: updates row `existingId`, or creates one when null. */
     async save(producer: Producer, input: ReferenceInput, existingId: number | null): Promise<void> {
       const data = {

@@ -92,6 +92,40 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { processed: rows.some((r) => Number(r.seq) === event.seq), blocker: blocking ? Number(blocking.seq) : null };
     },
 
+    /**
+     * A re-copy of a type (backfill.ts `recopy`): one Synced row at the seq the cursor moves to,
+     * for the whole type (document `*`), its `error` column saying why.
+     */
+    async recordRecopy(producer: ProducerRow, seq: number, remoteContentType: string, note: string): Promise<void> {
+      const sub = (producer.subscriptions ?? []).find((s) => s.remoteContentType === remoteContentType);
+      await logs().createMany({
+        data: [
+          {
+            seq,
+            producerId: producer.id,
+            updateType: 'Update',
+            status: 'Synced',
+            contentType: sub?.contentType ?? remoteContentType,
+            remoteContentType,
+            remoteDocumentId: '*',
+            localDocumentId: null,
+            docLocale: null,
+            useSameName: sub?.useSameName ?? true,
+            mapping: sub?.mapping ?? null,
+            data: null,
+            error: note.slice(0, 4000),
+            attempts: 1,
+            nextRetryAt: null,
+          },
+        ],
+      });
+    },
+
+    /** After the producer's log went back (restored): forgets the rows above `seq` (those seqs will name other events). */
+    async forgetAfter(producerId: number, seq: number): Promise<number> {
+      return (await logs().deleteMany({ where: { producerId, seq: { $gt: seq } } })).count;
+    },
+
     async record(producer: ProducerRow, event: StreamEvent, outcome: Outcome): Promise<void> {
       if (outcome.status === 'Ignored') return;
       const sub = (producer.subscriptions ?? []).find((s) => s.remoteContentType === event.contentType);

@@ -12,6 +12,7 @@ import {
   listDocumentsParamsSchema,
   notifySchema,
   pageQuerySchema,
+  pullQuerySchema,
   registerSchema,
 } from '../shared/validation';
 import { validateInput } from '../errors';
@@ -79,8 +80,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async pull(ctx: Context) {
       const c = await consumerOf(ctx);
       const cfg = getService(strapi, 'settings').config();
-      const { after, limit } = pageOf(query<PullUpdates.Request['query']>(ctx, pageQuerySchema), cfg.maxPageSize, cfg.pageSize);
-      const res: PullUpdates.Response = await getService(strapi, 'serve').pull(c, after, limit);
+      const q = query<PullUpdates.Request['query']>(ctx, pullQuerySchema);
+      const { after, limit } = pageOf(q, cfg.maxPageSize, cfg.pageSize);
+      const res: PullUpdates.Response = await getService(strapi, 'serve').pull(c, after, limit, q.data !== '0');
       ctx.body = res;
     },
 

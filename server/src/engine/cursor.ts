@@ -78,3 +78,45 @@ export function cutPage(input: PageInput): Page {
   });
   return { events, nextCursor, hasMore: full && last < head };
 }
+
+/** Why a consumer must re-copy its types from a producer's current state instead of pulling on. */
+export interface Recopy {
+  kind: 'restored' | 'epoch' | 'pruned';
+  message: string;
+}
+
+/**
+ * Consumer side: can the pull go on from `cursor`, or has the producer's log moved under it?
+ * - `epoch`: the log's epoch differs from the one stored with the cursor: the log was recreated
+ *   or found inconsistent (update-log.ts `LogState`); the seqs no longer mean what they meant.
+ * - `restored`: the cursor is above the producer's head (a high-water mark that never moves
+ *   backwards): the producer's database was restored from an older backup, and the seqs above
+ *   its head will be given to other changes.
+ * - `pruned`: the cursor is below what the producer pruned: events after it are gone.
+ * A stored epoch of null (none seen yet) is no reason: the first page's epoch is adopted.
+ */
+export function recopyReason(
+  cursor: number,
+  storedEpoch: string | null,
+  page: { headSeq: number; epoch: string; prunedThrough: number }
+): Recopy | null {
+  if (storedEpoch !== null && storedEpoch !== page.epoch) {
+    return {
+      kind: 'epoch',
+      message: `the producer's log epoch changed (${storedEpoch} -> ${page.epoch}): its log was restored or recreated`,
+    };
+  }
+  if (cursor > page.headSeq) {
+    return {
+      kind: 'restored',
+      message: `cursor ${cursor} is ahead of the producer's head ${page.headSeq}: its database was restored from an older backup`,
+    };
+  }
+  if (cursor < page.prunedThrough) {
+    return {
+      kind: 'pruned',
+      message: `cursor ${cursor} is behind what the producer pruned (through ${page.prunedThrough}): events were lost`,
+    };
+  }
+  return null;
+}

@@ -1,5 +1,7 @@
 import { runInBatches } from './batches';
+import { recopyReason, type Recopy } from './cursor';
 import { errorMessage, isTransient, LeaseLostError, TransientEventError } from './errors';
+import { PageSizer, PageTooLargeError, PageTooSlowError } from './page-size';
 import type { PullResponse, PullResult, StreamEvent } from '../shared/contracts';
 
 /**
@@ -34,10 +36,35 @@ import type { PullResponse, PullResult, StreamEvent } from '../shared/contracts'
  * from scratch. The invariants above hold for a batch as for one event: the batch's outcomes and
  * its cursor commit together. A batch is bounded in events and time, so it never holds the
  * database's write lock (SQLite) for long.
+ *
+ * RECOVERY (engine/cursor.ts `recopyReason`). Every page carries the producer's log epoch, head
+ * and prunedThrough. When the stored epoch differs, the cursor is above the head (the producer
+ * was restored) or below what was pruned (events lost), nothing of the page is applied: the
+ * consumer re-copies its subscribed types from the producer's current state (deletes included),
+ * then sets cursor = that page's head and stores the epoch, with a sync-log entry naming the
+ * reason (`recopy` port), and pulls on from there. At most once per pull.
+ *
+ * ADAPTIVE PAGES (page-size.ts). A page too large or too slow is asked again at half the size. A
+ * single event too large to transfer is fetched without its data, recorded Failed with the
+ * reason, and passed (cursor moved past it), so it does not hold the others back.
  */
 export interface PullPorts {
   loadCursor(): Promise<number>;
-  fetchPage(after: number): Promise<PullResponse>;
+  /** The producer's log epoch stored with the cursor, or null when none was seen yet. */
+  loadEpoch(): Promise<string | null>;
+  /** Stores the first epoch seen (a cursor that had none: nothing to re-copy). */
+  saveEpoch(epoch: string): Promise<void>;
+  /**
+   * One page after `after`, at most `limit` events. Throws PageTooLargeError / PageTooSlowError
+   * when the answer is over the response limit / deadline. `withData: false`: events without data.
+   */
+  fetchPage(after: number, limit: number, opts?: { withData?: boolean }): Promise<PullResponse>;
+  /**
+   * Brings the subscribed types to the producer's current state (copies and deletes), then saves
+   * cursor = `page.headSeq` and epoch = `page.epoch` (also backwards), with a sync-log entry
+   * saying why. Throws (transient) when it cannot finish; nothing of the cursor moved then.
+   */
+  recopy(reason: Recopy, page: PullResponse): Promise<void>;
   /** Producer-side state seen on a pull: subscription statuses, head. Not part of the cursor. */
   recordPull(page: PullResponse): Promise<void>;
   /** Called outside transactions between batches: keeps the pull's lease alive. */
@@ -79,6 +106,8 @@ export type { PullResult };
 
 export interface PullOptions {
   maxPages: number;
+  /** The page size, remembered across pulls of one producer (default: a new sizer of 100). */
+  pages?: PageSizer;
   /** Most events applied in one transaction (1: a transaction per event). */
   batchSize?: number;
   /** A batch stops taking events after this long (ms). */
@@ -133,13 +162,36 @@ export async function processEvent(ports: PullPorts, event: StreamEvent): Promis
 }
 
 /**
+ * Fetches the page after `cursor` at the sizer's size, halving it on a page too large or too slow.
+ * When one event alone is too large, returns that page without data and `oversized` set.
+ */
+async function fetchAdaptive(ports: PullPorts, cursor: number, sizer: PageSizer): Promise<{ page: PullResponse; oversized?: string }> {
+  for (;;) {
+    try {
+      const page = await ports.fetchPage(cursor, sizer.limit);
+      sizer.succeeded();
+      return { page };
+    } catch (error) {
+      if (!(error instanceof PageTooLargeError || error instanceof PageTooSlowError)) throw error;
+      if (sizer.shrink()) continue;
+      // One event too slow stays transient (the next pull tries again); too large never shrinks.
+      if (error instanceof PageTooSlowError) throw error;
+      return { page: await ports.fetchPage(cursor, 1, { withData: false }), oversized: error.message };
+    }
+  }
+}
+
+/**
  * Pulls pages until the producer has nothing more (or `maxPages`), applying every event in order
  * (in batches, see above). Throws only when the producer cannot be reached or answers garbage, or
  * the lease is lost; the cursor then stays at the last durably processed event.
  */
 export async function pullOnce(ports: PullPorts, opts: PullOptions): Promise<PullResult> {
   const limits = { size: Math.max(1, opts.batchSize ?? 1), ms: opts.batchMs ?? 250 };
+  const sizer = opts.pages ?? new PageSizer(100);
   let cursor = await ports.loadCursor();
+  let epoch = await ports.loadEpoch();
+  let recopied = false;
   const result: PullResult = { pulled: 0, applied: 0, failed: 0, cursor, headSeq: cursor };
   const count = (status: Status) => {
     result.pulled += 1;
@@ -147,13 +199,42 @@ export async function pullOnce(ports: PullPorts, opts: PullOptions): Promise<Pul
     if (status === 'Failed' || status === 'Blocked') result.failed += 1;
   };
   for (let i = 0; i < opts.maxPages; i += 1) {
-    const page = await ports.fetchPage(cursor);
+    const { page, oversized } = await fetchAdaptive(ports, cursor, sizer);
     await ports.recordPull(page);
     result.headSeq = page.headSeq;
+    const reason = recopyReason(cursor, epoch, page);
+    if (reason) {
+      if (recopied) throw new Error(`The producer's log moved again during a re-copy (${reason.message}); the next pull starts over`);
+      await ports.recopy(reason, page);
+      recopied = true;
+      result.recopied = reason.message;
+      cursor = page.headSeq;
+      epoch = page.epoch;
+      result.cursor = cursor;
+      continue;
+    }
+    if (epoch === null) {
+      await ports.saveEpoch(page.epoch);
+      epoch = page.epoch;
+    }
     // Validate the order first: nothing of a page that breaks it is applied past the break.
     let ordered = 0;
     for (let last = cursor; ordered < page.events.length && page.events[ordered].seq > last; ordered += 1) last = page.events[ordered].seq;
     const events = page.events.slice(0, ordered);
+    if (oversized !== undefined && events.length) {
+      // One event alone is over the response limit: recorded Failed (retried later like any
+      // failure: a resync fetches the document), the cursor moves past it.
+      const event = events[0];
+      const error = `Event #${event.seq} (${event.updateType} ${event.contentType} ${event.documentId}) is too large to transfer: ${oversized}`;
+      await ports.transaction(async () => {
+        if (!(await ports.eventState(event)).processed) await ports.record(event, { status: 'Failed', error });
+        await ports.saveCursor(event.seq);
+      });
+      count('Failed');
+      cursor = event.seq;
+      result.cursor = cursor;
+      continue;
+    }
     await runInBatches(
       events,
       {
@@ -188,7 +269,7 @@ export async function pullOnce(ports: PullPorts, opts: PullOptions): Promise<Pul
     }
     cursor = page.nextCursor;
     result.cursor = cursor;
-    if (!page.hasMore) break;
+    if (!page.hasMore && !oversized) break;
   }
   return result;
 }

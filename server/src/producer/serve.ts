@@ -1,6 +1,5 @@
 import type { Core } from '@strapi/strapi';
 import { cutPage, streamableTypes } from '../engine/cursor';
-import { InputError } from '../engine/errors';
 import { collectRefs, type DocRef } from '../engine/snapshot';
 import { MAX_VIA_HOPS } from '../protocol/wire';
 import type { FetchDocumentResponse, ListDocumentsResponse, PullResponse } from '../shared/contracts';
@@ -16,31 +15,32 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const settings = () => getService(strapi, 'settings');
   const schema = () => getService(strapi, 'schema');
   const service = {
-    /** One page of a consumer's stream after `after`. The `after` it sends acknowledges everything up to it. */
-    async pull(c: ConsumerRow, after: number, limit: number): Promise<PullResponse> {
+    /**
+     * One page of a consumer's stream after `after`. The `after` it sends acknowledges everything
+     * up to it. Every page carries the log's epoch, head and `prunedThrough`; a cursor above the
+     * head (this producer's database was restored) or below what was pruned gets an empty page at
+     * that cursor, unacknowledged: the consumer sees why and re-copies (engine/recovery.ts).
+     * `withData: false`: the events without their data (a consumer skipping one event too large
+     * to transfer, engine/pull-loop.ts).
+     */
+    async pull(c: ConsumerRow, after: number, limit: number, withData = true): Promise<PullResponse> {
       const log = getService(strapi, 'update-log');
-      const head = await log.sequence();
-      if (after > head) {
-        throw new InputError(
-          `Cursor ${after} is ahead of this producer's log (head ${head}); was the producer's database restored? Reset the Event Producer's cursor.`
-        );
-      }
-      const prunedThrough = await log.prunedThrough();
-      // Rows are pruned only below every consumer's acknowledged cursor, so only a cursor moved
-      // back (a restored consumer database) can fall below what is gone.
-      if (after < prunedThrough) {
-        throw new InputError(`Cursor ${after} is older than the retained update log (pruned through ${prunedThrough}); run a back-fill.`);
-      }
+      const state = await log.advance();
+      const head = state.head;
       const subscriptions = servedSubscriptions(c);
+      const base = {
+        siteId: settings().siteId(),
+        headSeq: head,
+        epoch: state.epoch,
+        prunedThrough: state.prunedThrough,
+        subscriptions: subscriptions.map((s) => ({ contentType: s.contentType, status: s.status, unsubscribed: s.unsubscribed })),
+      };
+      if (after > head || after < state.prunedThrough) return { ...base, events: [], nextCursor: after, hasMore: false };
       const rows = await log.page(after, head, streamableTypes(subscriptions), limit);
       const page = cutPage({ after, head, rows, limit, subscriptions, consumerSiteId: c.consumerSiteId });
       await getService(strapi, 'consumer-store').acknowledge(c, after);
-      return {
-        siteId: settings().siteId(),
-        headSeq: head,
-        ...page,
-        subscriptions: subscriptions.map((s) => ({ contentType: s.contentType, status: s.status, unsubscribed: s.unsubscribed })),
-      };
+      if (!withData) page.events = page.events.map((e) => ({ ...e, data: null }));
+      return { ...base, ...page };
     },
 
     /**

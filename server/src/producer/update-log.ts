@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { OUTBOX_TABLE, PLUGIN_ID, UID } from '../constants';
@@ -9,6 +10,29 @@ const SEQUENCER_LOCK = 815_700_101;
 const SEQUENCE_BATCH = 2_000;
 /** Ids per DELETE ... IN (...) (well under SQLite's bound-parameter limit). */
 const DELETE_CHUNK = 500;
+/** One row (id 1): the log's epoch, high-water mark and how far it is pruned (see `LogState`). */
+export const LOG_STATE_TABLE = 'event_streaming_log_state';
+
+/**
+ * The persisted state of the log, one row written only in the sequencer's and pruning's
+ * transactions (under the sequencer lock):
+ * - `head`: the high-water mark, the highest seq ever assigned. The sequencer assigns seqs above
+ *   it and advances it in the same transaction, so the head never moves backwards and no seq is
+ *   reused, even when pruning has removed every row.
+ * - `prunedThrough`: the highest seq pruning removed, written in the transaction that deletes.
+ * - `epoch`: a random id made with the row. RULE: the row and the log rows live in one database,
+ *   so a backup restores them together; a consumer whose cursor is above the restored head (or
+ *   whose stored epoch differs) knows its producer went back in time. Where the row and the rows
+ *   disagree — the row is missing while the log has rows, or its head is below MAX(seq) (a
+ *   partial restore) — the log's history is unknown: a new epoch is made (head = MAX(seq)), so
+ *   every consumer that stored the old one re-copies.
+ */
+export interface LogState {
+  epoch: string;
+  head: number;
+  prunedThrough: number;
+}
+type StateRow = { epoch: string; head: number | string; pruned_through: number | string };
 
 type LogRow = {
   id: number;
@@ -51,8 +75,9 @@ export interface OutboxEntry {
  * inside the writing transaction (services/capture.ts), so a rolled-back write leaves nothing and
  * a committed one always has its entry. The sequencer moves committed entries into the update log
  * afterwards, in outbox id order, giving each its `seq`, one run at a time (PostgreSQL: an
- * advisory transaction lock; SQLite: the single writer), each run starting above the highest seq
- * so far, and deletes exactly the entries it moved, in the same transaction. Hence the cursor
+ * advisory transaction lock; SQLite: the single writer), each run starting above the high-water
+ * mark (`LogState.head`, advanced in the same transaction), and deletes exactly the entries it
+ * moved, in the same transaction. Pruning takes the same lock. Hence the cursor
  * invariant (streaming/cursor.ts): a visible seq N implies every seq < N is visible — entries that
  * commit out of id order (concurrent transactions) are simply moved by the run after their commit,
  * never skipped.
@@ -62,36 +87,91 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const isPostgres = () => strapi.db.dialect.client === 'postgres';
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID });
 
-  const headOf = async (trx: Knex.Transaction) => {
+  const maxSeqOf = async (db: Knex) => {
     const { table, col } = t();
-    const row = await trx(table)
+    const row = await db(table)
       .max({ head: col('seq') })
       .first();
     return Number(row?.head ?? 0);
   };
+  const toState = (r: StateRow): LogState => ({ epoch: r.epoch, head: Number(r.head), prunedThrough: Number(r.pruned_through) });
+  const readState = async (db: Knex): Promise<LogState | null> => {
+    const row = (await db(LOG_STATE_TABLE).where({ id: 1 }).first('epoch', 'head', 'pruned_through')) as StateRow | undefined;
+    return row ? toState(row) : null;
+  };
+  const lock = async (trx: Knex.Transaction) => {
+    if (isPostgres()) await trx.raw('SELECT pg_advisory_xact_lock(?)', [SEQUENCER_LOCK]);
+  };
+  /**
+   * The state, checked against the rows (see LogState: a missing row or a head below MAX(seq)
+   * makes a new epoch). Inside a transaction that holds the sequencer lock.
+   */
+  const checkedState = async (trx: Knex.Transaction): Promise<LogState> => {
+    const maxSeq = await maxSeqOf(trx);
+    const state = await readState(trx);
+    if (state && state.head >= maxSeq) return state;
+    const epoch = crypto.randomUUID();
+    if (state) {
+      strapi.log.warn(
+        `event-streaming: the update log's high-water mark (${state.head}) is below its rows (${maxSeq}): new log epoch ${epoch}`
+      );
+      await trx(LOG_STATE_TABLE).where({ id: 1 }).update({ epoch, head: maxSeq });
+      return { ...state, epoch, head: maxSeq };
+    }
+    // Earlier versions kept "pruned through" in the plugin store.
+    const prunedThrough = Number((await store().get({ key: 'prunedThrough' })) ?? 0);
+    await trx(LOG_STATE_TABLE).insert({ id: 1, epoch, head: maxSeq, pruned_through: prunedThrough }).onConflict('id').ignore();
+    return (await readState(trx)) as LogState;
+  };
 
   return {
-    /** Creates the outbox table when it is missing (bootstrap; idempotent, also across instances). */
+    /**
+     * Creates the outbox and log-state tables when missing, and the state row (bootstrap;
+     * idempotent, also across instances).
+     */
     async ensureOutbox(): Promise<void> {
-      const schema = strapi.db.connection.schema;
-      if (await schema.hasTable(OUTBOX_TABLE)) return;
-      try {
-        await schema.createTable(OUTBOX_TABLE, (table) => {
-          table.bigIncrements('id').primary();
-          table.text('entry').notNullable();
-        });
-      } catch (error) {
-        if (!(await schema.hasTable(OUTBOX_TABLE))) throw error; // else: another instance made it meanwhile
-      }
+      // A new schema builder per statement (one builder accumulates the statements given to it).
+      const schema = () => strapi.db.connection.schema;
+      const ensure = async (name: string, build: (table: Knex.CreateTableBuilder) => void) => {
+        if (await schema().hasTable(name)) return;
+        try {
+          await schema().createTable(name, build);
+        } catch (error) {
+          if (!(await schema().hasTable(name))) throw error; // else: another instance made it meanwhile
+        }
+      };
+      await ensure(OUTBOX_TABLE, (table) => {
+        table.bigIncrements('id').primary();
+        table.text('entry').notNullable();
+      });
+      await ensure(LOG_STATE_TABLE, (table) => {
+        table.integer('id').primary();
+        table.string('epoch', 64).notNullable();
+        table.bigInteger('head').notNullable();
+        table.bigInteger('pruned_through').notNullable();
+      });
+      await strapi.db.transaction(async ({ trx }) => {
+        await lock(trx);
+        await checkedState(trx);
+      });
     },
 
     /** Moves every committed outbox entry into the log with its seq. Returns the new head. */
     async sequence(): Promise<number> {
+      return (await this.advance()).head;
+    },
+
+    /** Sequences (as `sequence`) and returns the log's state after it: head, epoch, pruned through. */
+    async advance(): Promise<LogState> {
       return strapi.db.transaction(async ({ trx }) => {
-        // Nothing to sequence (the common case of a pull): read the head without a write or the
+        // Nothing to sequence (the common case of a pull): read the state without a write or the
         // lock. Entries committed after this read are sequenced by the next run, above this head.
-        if (!(await trx(OUTBOX_TABLE).first('id'))) return headOf(trx);
-        if (isPostgres()) await trx.raw('SELECT pg_advisory_xact_lock(?)', [SEQUENCER_LOCK]);
+        if (!(await trx(OUTBOX_TABLE).first('id'))) {
+          const state = await readState(trx);
+          if (state) return state;
+        }
+        await lock(trx);
+        let state = await checkedState(trx);
         for (;;) {
           // After the lock: this sees every entry committed before it (READ COMMITTED).
           const batch = (await trx(OUTBOX_TABLE).select('id', 'entry').orderBy('id', 'asc').limit(SEQUENCE_BATCH)) as Array<{
@@ -99,12 +179,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             entry: string;
           }>;
           if (!batch.length) break;
-          const head = await headOf(trx);
+          const head = state.head;
           const rows = batch.map((b, i) => {
             const e = JSON.parse(b.entry) as OutboxEntry;
             return { ...e, seq: head + i + 1, createdAt: new Date(e.createdAt) };
           });
           await repo(strapi, UID.updateLog).createMany({ data: rows });
+          // The high-water mark moves in the transaction that assigns the seqs.
+          state = { ...state, head: head + rows.length };
+          await trx(LOG_STATE_TABLE).where({ id: 1 }).update({ head: state.head });
           const ids = batch.map((b) => b.id);
           for (let i = 0; i < ids.length; i += DELETE_CHUNK)
             await trx(OUTBOX_TABLE)
@@ -112,18 +195,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
               .delete();
           if (batch.length < SEQUENCE_BATCH) break;
         }
-        return headOf(trx);
+        return state;
       });
     },
 
-    /** Highest assigned seq (0 when the log is empty). */
+    /** Highest seq ever assigned (the high-water mark; 0 for a new log). */
     async head(): Promise<number> {
-      const { table, col } = t();
-      const row = await strapi.db
-        .connection(table)
-        .max({ head: col('seq') })
-        .first();
-      return Number(row?.head ?? 0);
+      return (await readState(strapi.db.connection))?.head ?? maxSeqOf(strapi.db.connection);
     },
 
     /** Rows with after < seq <= head of the given types, ascending, at most `limit` (keyset paging on the seq index). */
@@ -151,28 +229,37 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /**
      * Deletes rows every consumer has acknowledged (seq <= the lowest ackSeq) and that are older
-     * than the retention. With no consumer, everything older than the retention goes.
+     * than `retentionDays`, and — when `unacknowledgedDays` is set — rows older than that whoever
+     * has acknowledged them (a consumer that comes back after that re-copies). With no consumer,
+     * everything older than the retention goes. Every row may go: the head is the persisted
+     * high-water mark, not MAX(seq). The rows and `prunedThrough` change in one transaction.
      */
-    async prune(retentionDays: number): Promise<number> {
+    async prune(retentionDays: number, unacknowledgedDays: number | null = null): Promise<number> {
       const minAck = await getService(strapi, 'consumer-store').minAckSeq();
-      const head = await this.head();
       const cutoff = new Date(Date.now() - retentionDays * 86_400_000);
-      // Never the newest row: the head (MAX(seq)) must not move backwards, or new writes would
-      // reuse seqs that consumers have already applied.
-      const below = Math.min(head - 1, minAck ?? Number.MAX_SAFE_INTEGER);
-      const where = { seq: { $notNull: true, $lte: below }, createdAt: { $lte: cutoff } };
-      const newest = await repo(strapi, UID.updateLog).findOne({ where, orderBy: { seq: 'desc' }, select: ['seq'] });
-      if (!newest) return 0;
-      // Remember how far the log is gone: a cursor below it could miss events (pull refuses it).
-      const prunedThrough = Math.max(await this.prunedThrough(), Number(newest.seq));
-      const { count } = await repo(strapi, UID.updateLog).deleteMany({ where });
-      await store().set({ key: 'prunedThrough', value: prunedThrough });
-      return count;
+      const acknowledged = { seq: { $notNull: true, $lte: minAck ?? Number.MAX_SAFE_INTEGER }, createdAt: { $lte: cutoff } };
+      const where =
+        unacknowledgedDays === null
+          ? acknowledged
+          : {
+              $or: [acknowledged, { seq: { $notNull: true }, createdAt: { $lte: new Date(Date.now() - unacknowledgedDays * 86_400_000) } }],
+            };
+      return strapi.db.transaction(async ({ trx }) => {
+        await lock(trx);
+        const newest = await repo(strapi, UID.updateLog).findOne({ where, orderBy: { seq: 'desc' }, select: ['seq'] });
+        if (!newest) return 0;
+        // How far the log is gone: a consumer whose cursor is below it re-copies.
+        const state = await checkedState(trx);
+        const { count } = await repo(strapi, UID.updateLog).deleteMany({ where });
+        const prunedThrough = Math.max(state.prunedThrough, Number(newest.seq));
+        await trx(LOG_STATE_TABLE).where({ id: 1 }).update({ pruned_through: prunedThrough });
+        return count;
+      });
     },
 
     /** The highest seq pruning has removed (0 when nothing was). */
     async prunedThrough(): Promise<number> {
-      return Number((await store().get({ key: 'prunedThrough' })) ?? 0);
+      return (await readState(strapi.db.connection))?.prunedThrough ?? 0;
     },
   };
 };

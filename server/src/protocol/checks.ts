@@ -16,8 +16,9 @@ export function checkPullPage(page: unknown, after: number): PullResponse {
   if (typeof page !== 'object' || page === null) throw bad('not an object');
   const p = page as Record<string, unknown>;
   if (typeof p.siteId !== 'string') throw bad('no siteId');
-  for (const k of ['headSeq', 'nextCursor'] as const)
+  for (const k of ['headSeq', 'nextCursor', 'prunedThrough'] as const)
     if (!Number.isInteger(p[k]) || (p[k] as number) < 0) throw bad(`${k} is not a non-negative integer`);
+  if (typeof p.epoch !== 'string' || !p.epoch || p.epoch.length > 64) throw bad('no epoch');
   if ((p.nextCursor as number) < after) throw bad('nextCursor moves backwards');
   if (typeof p.hasMore !== 'boolean') throw bad('hasMore is not a boolean');
   if (!Array.isArray(p.subscriptions) || !Array.isArray(p.events)) throw bad('subscriptions/events are not lists');

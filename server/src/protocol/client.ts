@@ -46,9 +46,13 @@ export function producerClient(transport: Transport, peer: Peer) {
       await transport.call(req({ method: 'DELETE', path: paths.register() }));
     },
 
-    /** One page of events after `after`, checked against the cursor it was asked from. */
-    async pull(after: number, limit: number): Promise<PullResponse> {
-      return checkPullPage(await transport.call<unknown>(req({ method: 'GET', path: paths.updates(), params: { after, limit } })), after);
+    /**
+     * One page of events after `after`, checked against the cursor it was asked from.
+     * `withData: false`: the events without their data (to skip one too large to transfer).
+     */
+    async pull(after: number, limit: number, opts: { withData?: boolean } = {}): Promise<PullResponse> {
+      const params = { after, limit, ...(opts.withData === false ? { data: '0' } : {}) };
+      return checkPullPage(await transport.call<unknown>(req({ method: 'GET', path: paths.updates(), params })), after);
     },
 
     /** A document's current streamed state; `via`: the chain of documents it was reached through. */

@@ -165,6 +165,8 @@ export interface PullResult {
   failed: number;
   cursor: number;
   headSeq: number;
+  /** Set when this pull re-copied the types from the producer's current state: why. */
+  recopied?: string;
 }
 
 /** POST /producers/:id/pull when another instance holds the producer's pull lease: nothing was pulled here. */
@@ -320,7 +322,12 @@ export interface StreamEvent {
 
 export interface PullResponse {
   siteId: string;
+  /** The producer's high-water mark: the highest seq it ever assigned (never moves backwards). */
   headSeq: number;
+  /** Random id of the producer's log; a new one means the log was restored or recreated. */
+  epoch: string;
+  /** The highest seq removed by pruning: a cursor below it has missed events. */
+  prunedThrough: number;
   /** The cursor to send next: every event up to it was scanned (served or not meant for this consumer). */
   nextCursor: number;
   hasMore: boolean;

@@ -29,7 +29,8 @@ export declare namespace Deregister {
 /** GET /updates?after=&limit= (producer): the next page of the consumer's stream; `after` acknowledges. */
 export declare namespace PullUpdates {
   export interface Request {
-    query: PageQuery;
+    /** `data=0`: the events without their data (to skip one event too large to transfer). */
+    query: PageQuery & { data?: '0' | '1' };
   }
   export type Response = PullResponse;
 }

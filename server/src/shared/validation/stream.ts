@@ -86,6 +86,11 @@ export const pageQuerySchema = yup.object({
   limit: positiveIntegerParam('limit'),
 });
 
+/** GET /updates: a page query; `data=0` asks for the events without their data (a too large event is skipped). */
+export const pullQuerySchema = pageQuerySchema.shape({
+  data: yup.string().oneOf(['0', '1'], 'data must be 0 or 1'),
+});
+
 /** The chain of documents a dependency was reached through (JSON; decoded by protocol/via.ts). */
 const via = boundedString(LIMITS.via, 'via must be a JSON list (at most 4000 characters)');
 

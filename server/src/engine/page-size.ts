@@ -1,0 +1,59 @@
+/**
+ * Adaptive page size of pulls (consumer side). A page that fails as too large (over
+ * `maxResponseBytes`) or too slow (over the request deadline) is asked again at half the size,
+ * down to one event. The shrunk size is remembered (one sizer per producer, in memory) and grows
+ * back gradually: doubled after `growAfter` pages in a row that succeeded at it, up to the
+ * configured size. Strapi-free.
+ */
+import { RemoteError } from './errors';
+
+/** The producer's answer to a page was larger than the configured response limit (a RemoteError: the producer could not be read). */
+export class PageTooLargeError extends RemoteError {
+  constructor(message: string, code?: string) {
+    super(message, 0, code);
+    this.name = 'PageTooLargeError';
+  }
+}
+
+/** The producer's answer to a page did not complete within the request deadline. */
+export class PageTooSlowError extends RemoteError {
+  constructor(message: string, code?: string) {
+    super(message, 0, code);
+    this.name = 'PageTooSlowError';
+  }
+}
+
+export class PageSizer {
+  private size: number;
+  private streak = 0;
+
+  constructor(
+    private readonly max: number,
+    private readonly growAfter = 10
+  ) {
+    this.size = Math.max(1, max);
+  }
+
+  /** Events to ask for now. */
+  get limit(): number {
+    return this.size;
+  }
+
+  /** Halves the size (not below 1). False when it was 1 already: nothing smaller to try. */
+  shrink(): boolean {
+    this.streak = 0;
+    if (this.size <= 1) return false;
+    this.size = Math.max(1, Math.floor(this.size / 2));
+    return true;
+  }
+
+  /** A page at the current size succeeded: after `growAfter` of them, doubles it (up to max). */
+  succeeded(): void {
+    if (this.size >= this.max) return;
+    this.streak += 1;
+    if (this.streak >= this.growAfter) {
+      this.size = Math.min(this.max, this.size * 2);
+      this.streak = 0;
+    }
+  }
+}
