@@ -32,6 +32,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => getService(strapi, 'producer-store');
   const settings = () => getService(strapi, 'settings');
 
+  /** Producers a cron tick works on at once: half the database pool (at least 2), 8 on SQLite. */
+  const tickConcurrency = (): number => {
+    if (strapi.db.dialect.client === 'sqlite') return 8;
+    const max = Number((strapi.db.connection.client as unknown as { pool?: { max?: number } }).pool?.max ?? 10);
+    return Math.max(2, Math.floor(max / 2));
+  };
+
   const ports = (producer: ProducerRow, owner: string): PullPorts => {
     const applier = getService(strapi, 'applier');
     const cfg = settings().config();
@@ -150,13 +157,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * The cron job: every producer at once, each on its own — pull it, then retry its failed
-     * events that are due — so a slow or unreachable producer delays no other.
+     * The cron job: every producer on its own — pull it, then retry its failed events that are
+     * due — several at once, so a slow or unreachable producer delays no other. At most
+     * `tickConcurrency()` at a time: on PostgreSQL each running writer holds a pooled connection
+     * for its lock, and the pool must keep connections for the writers' own queries.
      */
     async tick(): Promise<void> {
       const syncLog = getService(strapi, 'sync-log');
-      await Promise.all(
-        (await store().ids()).map(async (id) => {
+      const ids = await store().ids();
+      let next = 0;
+      const worker = async () => {
+        while (next < ids.length) {
+          const id = ids[next];
+          next += 1;
           try {
             await service.pull(id);
           } catch {
@@ -167,8 +180,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           } catch (error) {
             strapi.log.warn(`event-streaming: retrying failed events of producer ${id} failed: ${errorMessage(error)}`);
           }
-        })
-      );
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(ids.length, tickConcurrency()) }, worker));
     },
 
     async idle(): Promise<void> {
