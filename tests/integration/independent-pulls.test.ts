@@ -97,6 +97,8 @@ afterAll(async () => {
 });
 
 test("a slow producer's trickled pages do not delay another producer's changes", async () => {
+  // The slow producer is pulled: its pages are served whole, one every TRICKLE_MS.
+  await waitFor(() => slowPages > 0, { timeoutMs: 30_000, intervalMs: 50, what: 'a slow page served' });
   const arrivals: number[] = [];
   for (let i = 0; i < 4; i += 1) {
     // Wait until the slow producer is mid-page, so the cron is busy with it right now.
