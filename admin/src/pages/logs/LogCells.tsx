@@ -71,9 +71,12 @@ export const GaveUpBadge = ({ entry }: { entry: SyncLogEntry }) => {
         { attempts: entry.attempts }
       )}
     >
-      <Badge textColor="danger600" backgroundColor="danger100" tabIndex={0}>
-        {t('syncLog.gaveUp', 'Gave up')}
-      </Badge>
+      {/* The tooltip's trigger needs an element that takes a ref (Badge does not): a focusable span. */}
+      <span tabIndex={0}>
+        <Badge textColor="danger600" backgroundColor="danger100">
+          {t('syncLog.gaveUp', 'Gave up')}
+        </Badge>
+      </span>
     </Tooltip>
   );
 };
