@@ -150,6 +150,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const key = `${r.producerId}|${r.remoteContentType}|${r.remoteDocumentId}|${r.docLocale ?? ''}`;
       if (seen.has(key)) continue;
       seen.add(key);
+      // Read again under the exclusion: another writer may have resolved it since it was listed.
+      const now = await logs().findOne({ where: { id: r.id }, select: ['status'] });
+      if (now?.status === 'Synced') resynced += 1;
+      if (!now || now.status === 'Synced') continue;
       const after = await service.resync(r.id, wait);
       if (after?.status === 'Synced') resynced += 1;
       else failed += 1;
