@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { CRON_MAINTENANCE_JOB, CRON_PULL_JOB, PLUGIN_ID, RBAC_ACTIONS } from './constants';
 import { errorMessage } from './engine/errors';
+import { ensureUniqueKeys } from './consumer/unique-keys';
 import { getService } from './utils';
 import { logSafe } from './site/log-safe';
 
@@ -49,6 +50,9 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
 
   // Entries written before a crash or a stop may still wait in the outbox: sequence them now.
   await getService(strapi, 'update-log').sequence();
+
+  // Consumer: one sync-log row per event and one reference per remote document (upgrades dedupe first).
+  await ensureUniqueKeys(strapi);
 
   // Consumer: resume at once after a restart (also after kill -9), not at the next cron tick.
   await getService(strapi, 'puller').boot();

@@ -1,5 +1,6 @@
 import { errors } from '@strapi/utils';
 import { InputError, RemoteError, TransientEventError } from './engine/errors';
+import { WriterBusyError } from './engine/exclusion';
 import { check, isSchemaError, schemaIssues, schemaMessage } from './shared/validation/check';
 
 /**
@@ -34,6 +35,8 @@ export const conflict = (message: string) => new ConflictError(message);
 export function toHttpError(error: unknown): unknown {
   if (error instanceof errors.ApplicationError) return error;
   if (error instanceof InputError) return new errors.ValidationError(error.message, error.details);
+  // Another writer of the producer (a pull, a back-fill) kept it past the request's wait.
+  if (error instanceof WriterBusyError) return new ConflictError(error.message, { holder: error.holder });
   if (error instanceof RemoteError) return new RemoteSiteError(error.message, { status: error.status, code: error.code ?? null });
   // A pull asked from the admin stopped at an event the producer could not give now (it is retried).
   if (error instanceof TransientEventError) return new RemoteSiteError(error.message, { seq: error.seq });

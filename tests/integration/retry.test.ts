@@ -49,7 +49,7 @@ test('a failed event is retried with growing delays, stops at the bound, and suc
     40_000
   );
   const last = await failedEntry(remote.documentId);
-  expect(last).toMatchObject({ status: 'Failed', attempts: 4, nextRetryAt: null }); // bound reached: no more automatic retries
+  expect(last).toMatchObject({ status: 'Failed', attempts: 4, nextRetryAt: null, gaveUp: true }); // bound reached: no more automatic retries
   expect(last.error).toMatch(/sku/);
   expect(seen.length).toBeGreaterThanOrEqual(2);
   // Exponential with equal jitter: delay n is within [base*2^(n-1)/2, base*2^(n-1)], capped at 4 s.
@@ -65,7 +65,7 @@ test('a failed event is retried with growing delays, stops at the bound, and suc
   const res = expectStatus(await consumer.admin('POST', '/event-streaming/sync-logs/resync-failed', {}), 'resync all').body.data;
   expect(res).toEqual({ resynced: 1, failed: 0 });
   expect(await getDoc(consumer, 'items', remote.documentId)).toMatchObject({ name: 'Remote', sku: 'RETRY-1' });
-  expect((await failedEntry(remote.documentId)).status).toBe('Synced');
+  expect(await failedEntry(remote.documentId)).toMatchObject({ status: 'Synced', gaveUp: false });
 });
 
 test('an automatic retry succeeds by itself when the cause goes away', async () => {

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { nextRetryDelay } from '../engine/backoff';
 import { errorMessage, LeaseLostError } from '../engine/errors';
@@ -7,53 +6,42 @@ import { pullOnce, type PullPorts, type PullResult } from '../engine/pull-loop';
 import { getService } from '../utils';
 import { logSafe } from '../site/log-safe';
 import type { Prepared } from './applier';
+import { WAIT, WriterBusyError } from './exclusion';
 import type { ProducerRow } from './producer-registry';
 
 export { LeaseLostError };
 
-/** First key of the session advisory locks (pg_try_advisory_lock(int4, int4)) of pulls; the second is the producer id. */
-const PULL_LOCK_NS = 0x45530001;
-
-/** The raw PostgreSQL connection knex's pool hands out (node-postgres Client). */
-interface PgConnection {
-  query(text: string, values: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
-  end(): Promise<void>;
-}
-interface KnexClient {
-  acquireConnection(): Promise<PgConnection>;
-  releaseConnection(connection: PgConnection): Promise<void>;
-}
-
 /**
- * Pull coordination on the consumer: at most one pull per producer at a time — in this process
- * (a promise per producer, with a "pull again" flag that coalesces notifications arriving
- * meanwhile) and across processes sharing the database (a lease row update: owner + expiry,
- * taken with a conditional UPDATE, renewed per page; the owner is this process's random id).
+ * Pull coordination on the consumer: at most one pull per producer at a time. In this process a
+ * promise per producer, with a "pull again" flag that coalesces notifications arriving meanwhile;
+ * the pull itself runs inside the producer's one writer exclusion (consumer/exclusion.ts: mutex,
+ * database lock, lease), like every other writer (retry, resync, back-fill) — a pull waits for a
+ * writer of this process and is `busy` (null) while another instance holds the producer.
  *
  * A DEAD PREDECESSOR does not hold a restarted process back (kill -9 leaves its lease behind):
- * - PostgreSQL: a pull first takes a session-level advisory lock of its producer on a connection
- *   of its own, taken from knex's pool for the pull's duration (one connection per running pull)
- *   and released after it. The lock dies with the process's connection, so whoever holds it is
- *   the only live puller of that producer. Its lease owner names that connection's backend pid; a
- *   successor takes over a lease whose backend is gone from pg_stat_activity (a killed process),
- *   and respects any other unexpired lease.
- *   The lease row stays the check of every cursor save (a pull whose connection broke and whose
- *   lock went to another instance commits nothing more).
- * - SQLite: one process owns the database file, so at boot every lease is a dead process's and
- *   is cleared.
- * - Other databases (MySQL): the lease expires after `leaseMs`.
- * And at boot, every producer is pulled at once (fire-and-forget; failures go to its health),
- * not at the next cron tick.
+ * the lease owner names the database lock's session (site/db-lock.ts), and a successor holding
+ * the lock takes over a lease whose session is gone. On SQLite one process owns the database
+ * file, so at boot every lease is a dead process's and is cleared.
+ * The lease row stays the check of every cursor save (a pull whose connection broke and whose
+ * lock went to another instance commits nothing more).
+ * At boot every producer is pulled at once (fire-and-forget; failures go to its health), not at
+ * the next cron tick; each cron tick pulls every producer concurrently, so a slow producer never
+ * delays the others.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const instanceId = crypto.randomUUID();
   const inFlight = new Map<number, { promise: Promise<PullResult | null>; again: boolean }>();
   let stopped = false;
   const store = () => getService(strapi, 'producer-store');
   const settings = () => getService(strapi, 'settings');
-  const leaseMs = () => settings().config().leaseMs;
   /** Page size per producer, remembered across pulls (shrunk after too large/slow pages, engine/page-size.ts). */
   const pageSizers = new Map<number, PageSizer>();
+
+  /** Producers a cron tick works on at once: half the database pool (at least 2), 8 on SQLite. */
+  const tickConcurrency = (): number => {
+    if (strapi.db.dialect.client === 'sqlite') return 8;
+    const max = Number((strapi.db.connection.client as unknown as { pool?: { max?: number } }).pool?.max ?? 10);
+    return Math.max(2, Math.floor(max / 2));
+  };
 
   const ports = (producer: ProducerRow, owner: string): PullPorts => {
     const applier = getService(strapi, 'applier');
@@ -90,68 +78,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     };
   };
 
-  const isPostgres = () => strapi.db.dialect.client === 'postgres';
-
-  /**
-   * PostgreSQL: the producer's advisory lock on a dedicated pooled connection; a function that
-   * unlocks and returns the connection, or null when another live process holds the lock.
-   */
-  const lockProducer = async (producerId: number): Promise<{ unlock: () => Promise<void>; backendPid: number } | null> => {
-    const client = strapi.db.connection.client as unknown as KnexClient;
-    const conn = await client.acquireConnection();
-    let locked = false;
-    let backendPid = 0;
-    try {
-      const { rows } = await conn.query('SELECT pg_try_advisory_lock($1, $2) AS ok, pg_backend_pid() AS pid', [PULL_LOCK_NS, producerId]);
-      locked = rows[0]?.ok === true;
-      backendPid = Number(rows[0]?.pid ?? 0);
-    } finally {
-      if (!locked) await client.releaseConnection(conn);
-    }
-    if (!locked) return null;
-    const unlock = async () => {
-      try {
-        await conn.query('SELECT pg_advisory_unlock($1, $2)', [PULL_LOCK_NS, producerId]);
-      } catch (error) {
-        // Never hand a connection that may still hold the lock back to the pool: close it (the
-        // pool discards it), which frees the lock.
-        strapi.log.warn(`event-streaming: releasing the pull lock of producer ${producerId} failed: ${errorMessage(error)}`);
-        await conn.end().catch((e: unknown) => strapi.log.debug(`event-streaming: closing that connection failed too: ${errorMessage(e)}`));
-      } finally {
-        await client.releaseConnection(conn);
-      }
-    };
-    return { unlock, backendPid };
-  };
-
-  /** Whether a lease owner written by a PostgreSQL pull (`…/pg:<backend pid>`) is a dead process's. */
-  const ownerIsDead = async (owner: string | null | undefined): Promise<boolean> => {
-    const pid = /\/pg:(\d+)$/.exec(owner ?? '')?.[1];
-    if (!pid) return false; // not ours to judge (another kind of instance): wait for its lease to expire
-    const alive = await strapi.db.connection.raw('SELECT 1 FROM pg_stat_activity WHERE pid = ?', [Number(pid)]);
-    return ((alive as { rows?: unknown[] }).rows ?? []).length === 0;
-  };
-
+  /** The pull, as the producer's writer (the producer is read inside: its settings may have changed). */
   const runPull = async (producerId: number): Promise<PullResult | null> => {
-    const producer = await store().get(producerId);
-    if (!producer) return null;
-    if (!isPostgres()) {
-      if (!(await store().acquireLease(producerId, instanceId, leaseMs()))) return null; // another instance is pulling it
-      return pullLeased(producer, instanceId);
-    }
-    const lock = await lockProducer(producerId);
-    if (!lock) return null; // another live instance is pulling it
-    // The owner names the backend holding the advisory lock: a successor can tell it died with it.
-    const owner = `${instanceId}/pg:${lock.backendPid}`;
     try {
-      let leased = await store().acquireLease(producerId, owner, leaseMs());
-      if (!leased && (await ownerIsDead(await store().leaseOwner(producerId)))) {
-        leased = await store().takeLease(producerId, owner, leaseMs()); // its backend is gone: a killed process's lease
-      }
-      if (!leased) return null; // another instance is pulling it
-      return await pullLeased(producer, owner);
-    } finally {
-      await lock.unlock();
+      return await getService(strapi, 'exclusion').withProducer(
+        producerId,
+        'a pull',
+        async (owner) => {
+          const producer = await store().get(producerId);
+          return producer ? pullLeased(producer, owner) : null;
+        },
+        WAIT.pull
+      );
+    } catch (error) {
+      if (error instanceof WriterBusyError) return null; // another instance is writing this producer
+      throw error;
     }
   };
 
@@ -173,8 +114,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       strapi.log.warn(logSafe`event-streaming: pulling from ${producer.producerUrl} failed: ${message}`);
       await store().recordHealth(producerId, { ok: false, error: message });
       throw error;
-    } finally {
-      await store().releaseLease(producerId, owner);
     }
   };
 
@@ -229,16 +168,33 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       })().catch((error: unknown) => strapi.log.warn(logSafe`event-streaming: the boot-time pull failed: ${errorMessage(error)}`));
     },
 
-    /** The cron job: pull every producer, then retry failed events that are due. */
+    /**
+     * The cron job: every producer on its own — pull it, then retry its failed events that are
+     * due — several at once, so a slow or unreachable producer delays no other. At most
+     * `tickConcurrency()` at a time: on PostgreSQL each running writer holds a pooled connection
+     * for its lock, and the pool must keep connections for the writers' own queries.
+     */
     async tick(): Promise<void> {
-      for (const id of await store().ids()) {
-        try {
-          await service.pull(id);
-        } catch {
-          // recorded in the producer's health by runPull; the next tick tries again
+      const syncLog = getService(strapi, 'sync-log');
+      const ids = await store().ids();
+      let next = 0;
+      const worker = async () => {
+        while (next < ids.length) {
+          const id = ids[next];
+          next += 1;
+          try {
+            await service.pull(id);
+          } catch {
+            // recorded in the producer's health by pullLeased; the next tick tries again
+          }
+          try {
+            await syncLog.retryDue(id);
+          } catch (error) {
+            strapi.log.warn(`event-streaming: retrying failed events of producer ${id} failed: ${errorMessage(error)}`);
+          }
         }
-      }
-      await getService(strapi, 'sync-log').retryDue();
+      };
+      await Promise.all(Array.from({ length: Math.min(ids.length, tickConcurrency()) }, worker));
     },
 
     async idle(): Promise<void> {

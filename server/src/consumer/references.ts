@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import type { ReferenceInput, ReferenceRow, RemoteDoc } from '../engine/apply';
 import type { RemoteReference } from '../shared/contracts';
+import { ApplyError } from '../engine/errors';
 import { repo } from '../utils';
 import type { ProducerRow } from './producer-registry';
 
@@ -71,7 +72,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
-    /** Writes a reference: updates row `existingId`, or creates one when null. */
+    /**
+     * Writes a reference: updates row `existingId`, or creates one when null (the unique key
+     * (site, remote type, documentId, locale) refuses a second one). The update never lowers the
+     * stored `lastAppliedSeq`: a write older than the row (a stale read of it) changes nothing and
+     * throws, so the caller's transaction — with the document write it followed — rolls back.
+     */
     async save(producer: Producer, input: ReferenceInput, existingId: number | null): Promise<void> {
       const data = {
         localContentType: input.localContentType,
@@ -86,8 +92,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         lastAppliedSeq: input.lastAppliedSeq,
         deleted: input.deleted,
       };
-      if (existingId !== null) await refs().updateMany({ where: { id: existingId }, data });
-      else await refs().createMany({ data: [data] });
+      if (existingId === null) {
+        await refs().createMany({ data: [data] });
+        return;
+      }
+      const { count } = await refs().updateMany({
+        where: { id: existingId, $or: [{ lastAppliedSeq: null }, { lastAppliedSeq: { $lte: input.lastAppliedSeq } }] },
+        data,
+      });
+      if (!count)
+        throw new ApplyError(
+          `The reference of ${input.remote.uid} ${input.remote.documentId} moved past #${input.lastAppliedSeq} (or vanished) while this was applied`
+        );
     },
 
     /** Where a local document came from (the Content Manager side panel), most recently synced first. */

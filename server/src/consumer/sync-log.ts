@@ -3,6 +3,9 @@ import { UID } from '../constants';
 import type { StreamEvent, SyncLogEntry, SyncStatus } from '../shared/contracts';
 import { errorMessage, isTransient } from '../engine/errors';
 import type { Outcome } from '../engine/pull-loop';
+import { resyncDocument } from '../engine/resync';
+import type { RunOptions } from '../engine/exclusion';
+import { WAIT, WriterBusyError } from './exclusion';
 import { getService, repo } from '../utils';
 import { logSafe } from '../site/log-safe';
 import type { ProducerRow } from './producer-registry';
@@ -53,11 +56,111 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     error: r.error,
     attempts: Number(r.attempts ?? 0),
     nextRetryAt: r.nextRetryAt ? new Date(Number(r.nextRetryAt)).toISOString() : null,
+    gaveUp: r.status === 'Failed' && !r.nextRetryAt,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   });
 
   const producerUrls = () => getService(strapi, 'producer-store').urls();
+
+  const sameDocument = (r: Pick<SyncRow, 'producerId' | 'remoteContentType' | 'remoteDocumentId' | 'docLocale'>) => ({
+    producerId: r.producerId,
+    remoteContentType: r.remoteContentType,
+    remoteDocumentId: r.remoteDocumentId,
+    docLocale: r.docLocale,
+  });
+
+  /** The resync of entry `id`, inside its producer's exclusion: the entry and the producer are read here, fresh. */
+  const resyncHeld = async (id: number): Promise<SyncLogEntry | null> => {
+    const row = await logs().findOne({ where: { id } });
+    const producer = row && (await getService(strapi, 'producer-store').get(row.producerId));
+    if (!row || !producer) return row ? service.resync(id) : null;
+    const applier = getService(strapi, 'applier');
+    const unresolved = { ...sameDocument(row), status: { $in: ['Failed', 'Blocked'] } };
+    try {
+      await resyncDocument(
+        {
+          reconcile: async () => {
+            const { event, prepared } = await applier.reconcile(producer, row.remoteContentType, row.remoteDocumentId, row.docLocale);
+            return { headSeq: event.seq, apply: (seq) => applier.apply(producer, { ...event, seq }, prepared) };
+          },
+          transaction: <T>(fn: () => Promise<T>) => strapi.db.transaction(() => fn()) as unknown as Promise<T>,
+          markSynced: async (seq, localDocumentId, note) => {
+            await logs().updateMany({
+              where: { ...unresolved, seq: { $lte: seq } },
+              data: { status: 'Synced', error: note, nextRetryAt: null, localDocumentId },
+            });
+            if (row.status === 'Synced') await logs().update({ where: { id }, data: { error: note, localDocumentId } });
+          },
+          unresolved: async () =>
+            (await logs().findMany({ where: unresolved, select: ['id', 'seq', 'status'] })).map((r) => ({
+              id: r.id,
+              seq: Number(r.seq),
+              status: r.status,
+            })),
+          release: async (ids, note) => {
+            await logs().updateMany({ where: { id: { $in: ids } }, data: { status: 'Failed', error: note, nextRetryAt: Date.now() } });
+          },
+        },
+        Number(row.seq)
+      );
+    } catch (error) {
+      // A transient failure (producer down, slow, overloaded) does not use up an attempt.
+      const attempts = Number(row.attempts ?? 0) + (isTransient(error) ? 0 : 1);
+      await logs().update({
+        where: { id },
+        data: {
+          error: errorMessage(error).slice(0, 4000),
+          attempts,
+          nextRetryAt: getService(strapi, 'puller').nextRetryAt(attempts),
+          status: row.status === 'Synced' ? 'Synced' : 'Failed',
+        },
+      });
+    }
+    return service.get(id);
+  };
+
+  /**
+   * Resyncs `rows` (one per document: the first), each producer's as its writer. Every producer is
+   * tried; @throws the first WriterBusyError after the others are done.
+   */
+  const byProducer = async (rows: SyncRow[], what: string, wait: RunOptions): Promise<{ resynced: number; failed: number }> => {
+    const groups = new Map<number, SyncRow[]>();
+    for (const r of rows) groups.set(Number(r.producerId), [...(groups.get(Number(r.producerId)) ?? []), r]);
+    const total = { resynced: 0, failed: 0 };
+    let busy: unknown = null;
+    for (const [producerId, group] of groups) {
+      try {
+        const done = await getService(strapi, 'exclusion').withProducer(producerId, what, () => resyncRows(group, wait), wait);
+        total.resynced += done.resynced;
+        total.failed += done.failed;
+      } catch (error) {
+        if (!(error instanceof WriterBusyError)) throw error;
+        busy ??= error;
+      }
+    }
+    if (busy) throw busy;
+    return total;
+  };
+
+  const resyncRows = async (rows: SyncRow[], wait: RunOptions): Promise<{ resynced: number; failed: number }> => {
+    const seen = new Set<string>();
+    let resynced = 0;
+    let failed = 0;
+    for (const r of rows) {
+      const key = `${r.producerId}|${r.remoteContentType}|${r.remoteDocumentId}|${r.docLocale ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      // Read again under the exclusion: another writer may have resolved it since it was listed.
+      const now = await logs().findOne({ where: { id: r.id }, select: ['status'] });
+      if (now?.status === 'Synced') resynced += 1;
+      if (!now || now.status === 'Synced') continue;
+      const after = await service.resync(r.id, wait);
+      if (after?.status === 'Synced') resynced += 1;
+      else failed += 1;
+    }
+    return { resynced, failed };
+  };
 
   const service = {
     /**
@@ -194,90 +297,60 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * Resyncs the document of a Failed/Blocked entry from the producer's current state, and marks
-     * every Failed/Blocked entry of that document Synced when it worked (attempts+1 and the new
-     * error otherwise). Synced entries resync too (an admin may want to re-pull a document).
+     * Resyncs the document of an entry from the producer's current state (engine/resync.ts), as
+     * the producer's writer (consumer/exclusion.ts; `wait`: how long to wait for another writer):
+     * marks every Failed/Blocked entry of that document up to the applied head Synced, or records
+     * attempts+1 and the new error. Synced entries resync too (an admin may want to re-pull one).
+     * @throws WriterBusyError when another writer kept the producer past `wait` (409).
      */
-    async resync(id: number): Promise<SyncLogEntry | null> {
-      const row = await logs().findOne({ where: { id } });
-      if (!row) return null;
-      const producer = await getService(strapi, 'producer-store').get(row.producerId);
-      if (!producer) {
+    async resync(id: number, wait: RunOptions = WAIT.manual): Promise<SyncLogEntry | null> {
+      const first = await logs().findOne({ where: { id }, select: ['producerId'] });
+      if (!first) return null;
+      const producerId = Number(first.producerId);
+      if (!(await getService(strapi, 'producer-store').get(producerId))) {
         await logs().update({
           where: { id },
           data: { error: 'Its Event Producer was deleted; this entry cannot be resynced', nextRetryAt: null },
         });
         return service.get(id);
       }
-      const applier = getService(strapi, 'applier');
-      const sameDoc = {
-        producerId: row.producerId,
-        remoteContentType: row.remoteContentType,
-        remoteDocumentId: row.remoteDocumentId,
-        docLocale: row.docLocale,
-        status: { $in: ['Failed', 'Blocked'] },
-      };
-      try {
-        const { event, prepared } = await applier.reconcile(producer, row.remoteContentType, row.remoteDocumentId, row.docLocale);
-        await strapi.db.transaction(async () => {
-          const outcome = await applier.apply(producer, { ...event, seq: Math.max(event.seq, row.seq) }, prepared);
-          const note = `resynced from the producer's state at #${event.seq}`;
-          await logs().updateMany({
-            where: { ...sameDoc, seq: { $lte: Math.max(event.seq, row.seq) } },
-            data: { status: 'Synced', error: note, nextRetryAt: null, localDocumentId: outcome.localDocumentId },
-          });
-          if (row.status === 'Synced')
-            await logs().update({ where: { id }, data: { error: note, localDocumentId: outcome.localDocumentId } });
-        });
-      } catch (error) {
-        // A transient failure (producer down, slow, overloaded) does not use up an attempt.
-        const attempts = Number(row.attempts ?? 0) + (isTransient(error) ? 0 : 1);
-        await logs().update({
-          where: { id },
-          data: {
-            error: errorMessage(error).slice(0, 4000),
-            attempts,
-            nextRetryAt: getService(strapi, 'puller').nextRetryAt(attempts),
-            status: row.status === 'Synced' ? 'Synced' : 'Failed',
-          },
-        });
-      }
-      return service.get(id);
+      return getService(strapi, 'exclusion').withProducer(producerId, 'a resync', () => resyncHeld(id), wait);
     },
 
-    /** Resyncs every Failed entry (one per document: the earliest). */
+    /** Resyncs every Failed entry (one per document: the earliest), producer by producer, each as its writer. */
     async resyncFailed(producerId?: number): Promise<{ resynced: number; failed: number }> {
       const rows = await logs().findMany({
         where: { status: 'Failed', ...(producerId ? { producerId } : {}) },
         orderBy: { seq: 'asc' },
         limit: 1000,
       });
-      return service.resyncRows(rows);
+      return byProducer(rows, 'a resync of all failed events', WAIT.manual);
     },
 
-    /** The automatic retry (cron): Failed entries whose backoff expired. */
-    async retryDue(): Promise<{ resynced: number; failed: number }> {
-      const rows = await logs().findMany({
-        where: { status: 'Failed', nextRetryAt: { $notNull: true, $lte: Date.now() } },
+    /**
+     * The automatic retry (cron), per producer as its writer; skipped while another instance
+     * holds the producer (it retries them, or the next tick does): Failed entries whose backoff
+     * expired, and Blocked entries whose earlier failure is resolved (they would wait forever).
+     */
+    async retryDue(producerId?: number): Promise<{ resynced: number; failed: number }> {
+      const only = producerId ? { producerId } : {};
+      const due = await logs().findMany({
+        where: { status: 'Failed', nextRetryAt: { $notNull: true, $lte: Date.now() }, ...only },
         orderBy: { seq: 'asc' },
         limit: 100,
       });
-      return service.resyncRows(rows);
-    },
-
-    async resyncRows(rows: SyncRow[]): Promise<{ resynced: number; failed: number }> {
-      const seen = new Set<string>();
-      let resynced = 0;
-      let failed = 0;
-      for (const r of rows) {
-        const key = `${r.producerId}|${r.remoteContentType}|${r.remoteDocumentId}|${r.docLocale ?? ''}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const after = await service.resync(r.id);
-        if (after?.status === 'Synced') resynced += 1;
-        else failed += 1;
+      const blocked = await logs().findMany({ where: { status: 'Blocked', ...only }, orderBy: { seq: 'asc' }, limit: 100 });
+      for (const b of blocked) {
+        const before = await logs().count({ where: { ...sameDocument(b), status: 'Failed', seq: { $lt: b.seq } } });
+        if (!before) due.push(b);
       }
-      return { resynced, failed };
+      try {
+        return await byProducer(due, 'a retry of failed events', WAIT.background);
+      } catch (error) {
+        if (!(error instanceof WriterBusyError)) throw error;
+        strapi.log.debug(`event-streaming: retry skipped: ${error.message}`);
+        return { resynced: 0, failed: 0 };
+      }
     },
 
     /** Deletes Synced entries older than the retention; Failed/Blocked entries stay. */

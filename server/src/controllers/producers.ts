@@ -58,7 +58,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async backfill(ctx: Context) {
       const id = idParam(ctx);
       const { contentType } = body<BackfillProducer.Request['body']>(ctx, backfillSchema);
-      const result = await getService(strapi, 'backfill').run(id, contentType);
+      if (!(await producers().get(id))) throw notFound('Event Producer');
+      // As the producer's one writer: waits for a running pull, 409 when it lasts too long.
+      const result = await getService(strapi, 'exclusion').withProducer(id, 'a back-fill', () =>
+        getService(strapi, 'backfill').run(id, contentType)
+      );
       if (!result) throw notFound('Event Producer');
       const res: BackfillProducer.Response = { data: result };
       ctx.body = res;

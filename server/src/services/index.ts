@@ -29,6 +29,7 @@ import puller from '../consumer/puller';
 import syncLog from '../consumer/sync-log';
 import mappings from '../consumer/mappings';
 import backfill from '../consumer/backfill';
+import exclusion from '../consumer/exclusion';
 
 export default {
   settings,
@@ -52,4 +53,5 @@ export default {
   'sync-log': syncLog,
   mappings,
   backfill,
+  exclusion,
 };

@@ -1,7 +1,9 @@
 import * as React from 'react';
-import { Flex, TextInput, Typography } from '@strapi/design-system';
+import { Badge, Flex, TextInput, Tooltip, Typography } from '@strapi/design-system';
 
 import { useT } from '../../hooks/useT';
+
+import type { SyncLogEntry } from '../../api/contracts';
 
 /**
  * The document-id filter: typed freely, applied on Enter or when the input loses focus. Mount it
@@ -52,3 +54,29 @@ export const DocumentCell = ({ documentId, locale, note, footer }: DocumentCellP
     {footer}
   </Flex>
 );
+
+/**
+ * "Gave up": a Failed entry with no retry scheduled any more (its attempts are used up, or its
+ * producer was deleted). The tooltip says how many attempts were made and that only a manual
+ * Resync retries it now.
+ */
+export const GaveUpBadge = ({ entry }: { entry: SyncLogEntry }) => {
+  const t = useT();
+  if (!entry.gaveUp) return null;
+  return (
+    <Tooltip
+      label={t(
+        'syncLog.gaveUp.tooltip',
+        'Gave up after {attempts, plural, one {# attempt} other {# attempts}}: no automatic retry is scheduled. Use Resync to try again.',
+        { attempts: entry.attempts }
+      )}
+    >
+      {/* The tooltip's trigger needs an element that takes a ref (Badge does not): a focusable span. */}
+      <span tabIndex={0}>
+        <Badge textColor="danger600" backgroundColor="danger100">
+          {t('syncLog.gaveUp', 'Gave up')}
+        </Badge>
+      </span>
+    </Tooltip>
+  );
+};

@@ -6,6 +6,8 @@ import { JsonModal } from '../../components/JsonView';
 import { SyncStatusBadge, UpdateTypeBadge } from '../../components/StatusBadges';
 import { useT } from '../../hooks/useT';
 
+import { GaveUpBadge } from './LogCells';
+
 import type { SyncLogEntry } from '../../api/contracts';
 
 interface SyncLogEntryModalProps {
@@ -36,6 +38,7 @@ export const SyncLogEntryModal = ({ id, listed, onResync, isResyncing, onClose }
       <Flex gap={4} justifyContent="space-between" alignItems="flex-start">
         <Flex gap={2}>
           <SyncStatusBadge status={entry.status} />
+          <GaveUpBadge entry={entry} />
           <UpdateTypeBadge updateType={entry.updateType} />
         </Flex>
         {onResync && !isNote ? (

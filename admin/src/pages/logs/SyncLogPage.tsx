@@ -17,7 +17,7 @@ import { useNotify } from '../../hooks/useNotify';
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { useT } from '../../hooks/useT';
 
-import { DocumentCell } from './LogCells';
+import { DocumentCell, GaveUpBadge } from './LogCells';
 import { SyncLogEntryModal } from './SyncLogEntryModal';
 
 import type { SyncLogEntry, SyncStatus } from '../../api/contracts';
@@ -137,6 +137,7 @@ export const SyncLogPage = () => {
       cell: (entry) => (
         <Flex direction="column" alignItems="flex-start" gap={1}>
           <SyncStatusBadge status={entry.status} />
+          <GaveUpBadge entry={entry} />
           <UpdateTypeBadge updateType={entry.updateType} />
         </Flex>
       ),

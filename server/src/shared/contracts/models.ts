@@ -139,6 +139,8 @@ export interface SyncLogEntry {
   error: string | null;
   attempts: number;
   nextRetryAt: string | null;
+  /** Failed, and no retry is scheduled any more (attempts used up, or its producer deleted): only a manual Resync retries it. */
+  gaveUp: boolean;
   createdAt: string;
   updatedAt: string;
 }
