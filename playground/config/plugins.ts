@@ -31,6 +31,8 @@ export default ({ env }) => {
   const port = env.int('PORT', 1337);
   return {
     'users-permissions': { config: { jwtSecret: env('JWT_SECRET', 'playground-jwt-secret') } },
+    // The upload plugin's security config (types refused for every upload), for the budget tests.
+    ...(env('UPLOAD_DENIED_TYPES', '') ? { upload: { config: { security: { deniedTypes: env.array('UPLOAD_DENIED_TYPES') } } } } : {}),
     'event-streaming': {
       enabled: true,
       resolve: pluginRoot(),
@@ -43,6 +45,10 @@ export default ({ env }) => {
         leaseMs: env.int('EVENT_STREAMING_LEASE_MS', 60000),
         pullOnBoot: env.bool('EVENT_STREAMING_PULL_ON_BOOT', true),
         pageSize: env.int('EVENT_STREAMING_PAGE_SIZE', 100),
+        // Tunable for the budget tests: per-event budgets and the file size limit.
+        maxDependenciesPerEvent: env.int('EVENT_STREAMING_MAX_DEPENDENCIES_PER_EVENT', 500),
+        maxFilesPerEvent: env.int('EVENT_STREAMING_MAX_FILES_PER_EVENT', 100),
+        maxFileBytes: env.int('EVENT_STREAMING_MAX_FILE_BYTES', 200 * 1024 * 1024),
         // Tunable for the benchmarks (bench/): log pruning schedule and retention.
         maintenanceCron: env('EVENT_STREAMING_MAINTENANCE_CRON', '17 * * * *'),
         retry: {
