@@ -125,15 +125,15 @@ describe('the walk stays within the event budgets (ports.limits)', () => {
     expect(fake.site.uploads.size).toBe(1);
   });
 
-  it('bytes: the event data plus fetched documents over maxBytes is refused naming maxEventBytes', async () => {
+  it('bytes: fetched documents over maxBytes is refused naming maxEventBytes', async () => {
     const fake = fakeSite();
-    fake.ports.limits = { ...DEFAULT_EVENT_LIMITS, maxBytes: 1_900 };
+    fake.ports.limits = { ...DEFAULT_EVENT_LIMITS, maxBytes: 1_800 };
     fake.publish(NODE, 'big1', { name: 'x'.repeat(900) });
     fake.publish(NODE, 'big2', { name: 'y'.repeat(900) });
     fake.publish(NODE, 'big3', { name: 'z'.repeat(900) });
     const ev = event('Create', NODE, 'root', { links: [ref(NODE, 'big1'), ref(NODE, 'big2'), ref(NODE, 'big3')] });
     const e = await refusal(prepareEvent(fake.ports, [sub(NODE)], ev));
-    expect(e.message).toBe(`${NODE} root needs more than 1900 bytes of documents in memory (config maxEventBytes)`);
+    expect(e.message).toBe(`${NODE} root needs more than 1800 bytes of documents in memory (config maxEventBytes)`);
     expect(fake.ops('fetch')).toHaveLength(2); // the second one crossed the limit; the third is never fetched
   });
 });

@@ -21,7 +21,7 @@ export interface EventLimits {
   maxDependencies: number;
   /** Most distinct files one event references, its dependencies' included (config `maxFilesPerEvent`). */
   maxFiles: number;
-  /** Most bytes (JSON) of the event's data and fetched documents held at once (config `maxEventBytes`). */
+  /** Most bytes (JSON) of the documents fetched for one event, held until it is applied (config `maxEventBytes`). */
   maxBytes: number;
 }
 

@@ -86,8 +86,8 @@ async function walk(
   uploaded: string[]
 ): Promise<{ deps: Dependency[]; files: Map<string, number> }> {
   const what = `${root.ref.__ref} ${root.ref.documentId}`;
+  // The event's own data came with its page (bounded by maxResponseBytes): only fetches count.
   const budget = new EventBudget(what, ports.limits);
-  budget.hold(jsonBytes(root.data));
   const deps: Dependency[] = [];
   const files = new Map<string, number>();
   const visited = new Set([docKey(root.ref.__ref, root.ref.documentId, root.ref.locale)]);
