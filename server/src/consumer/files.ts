@@ -74,9 +74,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const typeOf = async (filepath: string, claimedName: string, size: number): Promise<{ mime: string; ext: string }> => {
     const { validation, extension, lookup } = uploadInternals();
     const detected = await validation.detectMimeType({ filepath, originalFilename: claimedName, mimetype: '', size });
-    if (detected) return ACTIVE.has(detected) ? OPAQUE : { mime: detected, ext: extension(detected) || 'bin' };
     const claimed = lookup(claimedName);
-    return claimed && PASSIVE_TEXT.has(claimed) ? { mime: claimed, ext: path.extname(claimedName).slice(1).toLowerCase() } : OPAQUE;
+    const claimedExt = path.extname(claimedName).slice(1).toLowerCase();
+    if (detected) {
+      if (ACTIVE.has(detected)) return OPAQUE;
+      // The name's extension is kept when it names the detected type (photo.jpg stays .jpg, not .jpeg).
+      return { mime: detected, ext: claimed === detected ? claimedExt : extension(detected) || 'bin' };
+    }
+    return claimed && PASSIVE_TEXT.has(claimed) ? { mime: claimed, ext: claimedExt } : OPAQUE;
   };
 
   const service = {
