@@ -284,6 +284,15 @@ describe('files', () => {
     expect(entry.error).toMatch(/unique/i);
     expect(seen).toContain('/api/event-streaming/files/ok-second'); // it was downloaded and uploaded, then removed
     expect(await uploads()).toEqual([...before, { name: 'first.png', ext: '.png', mime: 'image/png' }]);
+
+    // A resync (the retry path) that fails the same way leaves no upload behind either.
+    const secondEvent = events.find((e) => e.seq === second)!;
+    docs.set(`${ITEM}/${secondEvent.documentId}`, secondEvent.data);
+    const downloads = seen.filter((p) => p.endsWith('/files/ok-second')).length;
+    const resynced = expectStatus(await C.admin('POST', `/event-streaming/sync-logs/${entry.id}/resync`), 'resync').body.data;
+    expect(resynced).toMatchObject({ status: 'Failed', error: expect.stringMatching(/unique/i) });
+    expect(seen.filter((p) => p.endsWith('/files/ok-second')).length).toBe(downloads + 1);
+    expect(await uploads()).toEqual([...before, { name: 'first.png', ext: '.png', mime: 'image/png' }]);
   });
 });
 

@@ -4,6 +4,7 @@ import type { StreamEvent, SyncLogEntry, SyncStatus } from '../shared/contracts'
 import { errorMessage, isTransient } from '../engine/errors';
 import type { Outcome } from '../engine/pull-loop';
 import { getService, repo } from '../utils';
+import type { Prepared } from './applier';
 import type { ProducerRow } from './producer-registry';
 
 type SyncRow = {
@@ -182,10 +183,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         docLocale: row.docLocale,
         status: { $in: ['Failed', 'Blocked'] },
       };
+      let prepared: Prepared | undefined;
       try {
-        const { event, prepared } = await applier.reconcile(producer, row.remoteContentType, row.remoteDocumentId, row.docLocale);
+        const reconciled = await applier.reconcile(producer, row.remoteContentType, row.remoteDocumentId, row.docLocale);
+        const { event } = reconciled;
+        prepared = reconciled.prepared;
         await strapi.db.transaction(async () => {
-          const outcome = await applier.apply(producer, { ...event, seq: Math.max(event.seq, row.seq) }, prepared);
+          const outcome = await applier.apply(producer, { ...event, seq: Math.max(event.seq, row.seq) }, reconciled.prepared);
           const note = `resynced from the producer's state at #${event.seq}`;
           await logs().updateMany({
             where: { ...sameDoc, seq: { $lte: Math.max(event.seq, row.seq) } },
@@ -195,6 +199,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             await logs().update({ where: { id }, data: { error: note, localDocumentId: outcome.localDocumentId } });
         });
       } catch (error) {
+        // No orphan uploads (engine/apply invariant 8); a removal that fails is logged, the entry keeps its own error.
+        if (prepared) {
+          await applier
+            .discard(producer, prepared)
+            .catch((e: unknown) => strapi.log.warn(`event-streaming: resync of sync-log entry ${id}: ${errorMessage(e)}`));
+        }
         // A transient failure (producer down, slow, overloaded) does not use up an attempt.
         const attempts = Number(row.attempts ?? 0) + (isTransient(error) ? 0 : 1);
         await logs().update({
