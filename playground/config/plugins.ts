@@ -27,17 +27,20 @@ function pluginRoot(): string {
 }
 
 /**
- * Opt-in S3 uploads (tests/integration/media-s3.test.ts): UPLOAD_PROVIDER=aws-s3 with S3_ENDPOINT,
- * S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY; optional S3_REGION, S3_ACL (e.g. `private`:
- * files are read through signed URLs) and S3_BASE_URL (a CDN / custom domain in front of the
- * bucket). Without it the site keeps Strapi's local provider (public/uploads).
+ * The upload plugin's config. Opt-in S3 uploads (tests/integration/media-s3.test.ts):
+ * UPLOAD_PROVIDER=aws-s3 with S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY;
+ * optional S3_REGION, S3_ACL (e.g. `private`: files are read through signed URLs) and S3_BASE_URL
+ * (a CDN / custom domain in front of the bucket). Without it the site keeps Strapi's local provider
+ * (public/uploads). UPLOAD_DENIED_TYPES: the upload security config's refused types (budget tests).
  */
 function upload(env) {
-  if (env('UPLOAD_PROVIDER') !== 'aws-s3') return {};
+  const denied = env('UPLOAD_DENIED_TYPES', '') ? { security: { deniedTypes: env.array('UPLOAD_DENIED_TYPES') } } : {};
+  if (env('UPLOAD_PROVIDER') !== 'aws-s3') return Object.keys(denied).length ? { upload: { config: denied } } : {};
   const acl = env('S3_ACL');
   return {
     upload: {
       config: {
+        ...denied,
         provider: 'aws-s3',
         providerOptions: {
           ...(env('S3_BASE_URL') ? { baseUrl: env('S3_BASE_URL') } : {}),
@@ -74,6 +77,10 @@ export default ({ env }) => {
         pageSize: env.int('EVENT_STREAMING_PAGE_SIZE', 100),
         maxResponseBytes: env.int('EVENT_STREAMING_MAX_RESPONSE_BYTES', 20 * 1024 * 1024),
         maxBackfillPages: env.int('EVENT_STREAMING_MAX_BACKFILL_PAGES', 10000),
+        // Tunable for the budget tests: per-event budgets and the file size limit.
+        maxDependenciesPerEvent: env.int('EVENT_STREAMING_MAX_DEPENDENCIES_PER_EVENT', 500),
+        maxFilesPerEvent: env.int('EVENT_STREAMING_MAX_FILES_PER_EVENT', 100),
+        maxFileBytes: env.int('EVENT_STREAMING_MAX_FILE_BYTES', 200 * 1024 * 1024),
         // Tunable for the benchmarks (bench/): log pruning schedule and retention.
         maintenanceCron: env('EVENT_STREAMING_MAINTENANCE_CRON', '17 * * * *'),
         retry: {

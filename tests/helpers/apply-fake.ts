@@ -5,7 +5,7 @@
  * database transaction would.
  */
 import type { ApplyPorts, ReferenceRow, RemoteDoc } from '../../server/src/engine/apply';
-import { FILE_UID } from '../../server/src/engine/apply';
+import { DEFAULT_EVENT_LIMITS, FILE_UID } from '../../server/src/engine/apply';
 import { docKey } from '../../server/src/engine/refs';
 import { MAPPINGS, MODELS } from './apply-fixtures';
 
@@ -27,7 +27,7 @@ export type Call =
   | { op: 'create' | 'update'; uid: string; documentId: string; locale: string | null; data: Record<string, unknown> }
   | { op: 'delete'; uid: string; documentId: string; locale: string | null }
   | { op: 'fetch'; uid: string; documentId: string; locale: string | null; via: string[] }
-  | { op: 'transfer'; file: string }
+  | { op: 'transfer' | 'removeFile'; file: string }
   | QueryCall;
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -54,6 +54,7 @@ export function fakeSite() {
     site.refs.find((x) => x.remoteContentType === r.uid && x.remoteDocumentId === r.documentId && x.docLocale === r.locale) ?? null;
 
   const ports: ApplyPorts = {
+    limits: { ...DEFAULT_EVENT_LIMITS },
     model: (uid) => MODELS[uid],
     isStreamable: (uid) => uid.startsWith('api::') && uid in MODELS,
     async findReference(remote) {
@@ -164,6 +165,13 @@ export function fakeSite() {
         existing?.id ?? null
       );
       return id;
+    },
+    async removeFile(key) {
+      site.calls.push({ op: 'removeFile', file: key });
+      const r = findRef({ uid: FILE_UID, documentId: key, locale: null });
+      if (!r || r.deleted) return;
+      site.uploads.delete(Number(r.localDocumentId));
+      r.deleted = true;
     },
     async loadMappings() {
       site.calls.push({ op: 'loadMappings' });

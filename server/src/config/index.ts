@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { DEFAULT_EVENT_LIMITS } from '../engine/apply/budget';
 import { MAX_URL_LENGTH } from '../engine/url';
 
 /**
@@ -39,6 +40,14 @@ export interface PluginConfig {
   maxResponseBytes: number;
   maxFileBytes: number;
   /**
+   * Budgets of one event on the consumer (its dependency walk): most missing documents fetched,
+   * most distinct files referenced, and most bytes of fetched documents held in memory. An event
+   * over one is recorded Failed naming the key; the other events go on.
+   */
+  maxDependenciesPerEvent: number;
+  maxFilesPerEvent: number;
+  maxEventBytes: number;
+  /**
    * Address policy of every outbound call, checked on the address a host name resolves to at
    * connect time (so DNS rebinding does not get through). By default only public unicast
    * addresses are reached: private, loopback, link-local, cloud metadata (169.254.169.254),
@@ -74,6 +83,8 @@ export interface PluginConfig {
   encryptionKey: string | null;
   /** Coalescing window of change notifications, ms. */
   notifyDebounceMs: number;
+  /** Most consumers poked at once (each poke has its own `requestTimeoutMs` deadline). */
+  notifyConcurrency: number;
 }
 
 export interface OutboundPolicy {
@@ -100,6 +111,9 @@ export const defaultConfig: PluginConfig = {
   fileTimeoutMs: 120_000,
   maxResponseBytes: 20 * 1024 * 1024,
   maxFileBytes: 200 * 1024 * 1024,
+  maxDependenciesPerEvent: DEFAULT_EVENT_LIMITS.maxDependencies,
+  maxFilesPerEvent: DEFAULT_EVENT_LIMITS.maxFiles,
+  maxEventBytes: DEFAULT_EVENT_LIMITS.maxBytes,
   leaseMs: 30_000,
   outbound: { allowPrivateAddresses: false, allowedAddresses: [], allowedHosts: [] },
   pullOnBoot: true,
@@ -107,6 +121,7 @@ export const defaultConfig: PluginConfig = {
   retention: { updateLogDays: 7, syncLogDays: 30, maxConsumerLagDays: 30, unacknowledgedUpdateLogDays: null },
   encryptionKey: null,
   notifyDebounceMs: 25,
+  notifyConcurrency: 8,
 };
 
 const positiveInt = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
@@ -186,8 +201,12 @@ export function validateConfig(raw: Partial<PluginConfig>): void {
     'fileTimeoutMs',
     'maxResponseBytes',
     'maxFileBytes',
+    'maxDependenciesPerEvent',
+    'maxFilesPerEvent',
+    'maxEventBytes',
     'leaseMs',
     'notifyDebounceMs',
+    'notifyConcurrency',
   ] as const) {
     if (!positiveInt(cfg[key])) fail(key, 'must be a positive integer');
   }

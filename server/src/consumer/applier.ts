@@ -1,7 +1,16 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import type { ProducerSubscription, StreamEvent } from '../shared/contracts';
-import { applyEvent, prepareEvent, reconcileEvent, routeFor, type ApplyPorts, type Prepared, type Route } from '../engine/apply';
+import {
+  applyEvent,
+  discardPrepared,
+  prepareEvent,
+  reconcileEvent,
+  routeFor,
+  type ApplyPorts,
+  type Prepared,
+  type Route,
+} from '../engine/apply';
 import type { MappingDef } from '../engine/mapping';
 import { contentTypeUid, getService, repo } from '../utils';
 import { withOrigin } from '../site/origin';
@@ -35,6 +44,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const isStreamable = (uid: string) => schema().isStreamable(uid);
 
   const ports = (producer: ProducerRow): ApplyPorts => ({
+    limits: (({ maxDependenciesPerEvent, maxFilesPerEvent, maxEventBytes }) => ({
+      maxDependencies: maxDependenciesPerEvent,
+      maxFiles: maxFilesPerEvent,
+      maxBytes: maxEventBytes,
+    }))(getService(strapi, 'settings').config()),
     model: (uid) => schema().model(uid),
     isStreamable,
     findReference: (remote) => references().find(producer, remote),
@@ -65,6 +79,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       getService(strapi, 'producer-client').fetchDocument(producer, remote.uid, remote.documentId, remote.locale, via),
     localFile: (key) => files().localFile(producer, key),
     transferFile: (file, via) => files().transfer(producer, file, via),
+    removeFile: (key) => files().remove(producer, key),
     loadMappings: async () => repo<MappingDef>(strapi, UID.mapping).findMany({}),
   });
 
@@ -89,6 +104,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return withOrigin(producer.producerSiteId ?? 'unknown', () =>
         applyEvent(ports(producer), producer.subscriptions ?? [], event, prepared)
       );
+    },
+
+    /** A prepared event that was not applied: removes the files its preparation uploaded. */
+    discard(producer: ProducerRow, prepared: Prepared): Promise<void> {
+      return discardPrepared(ports(producer), prepared);
     },
 
     /**

@@ -49,8 +49,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     fetchDocument(producer: ProducerAddress, uid: string, documentId: string, locale: string | null, via: DocRef[]) {
       return service.of(producer).fetchDocument(uid, documentId, locale, via);
     },
-    fetchFile(producer: ProducerAddress, fileId: string, via: DocRef[]) {
-      return service.of(producer).fetchFile(fileId, via);
+    downloadFile(producer: ProducerAddress, fileId: string, via: DocRef[], filepath: string) {
+      return service.of(producer).downloadFile(fileId, via, filepath);
     },
   };
   return service;

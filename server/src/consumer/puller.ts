@@ -72,6 +72,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       transaction: <T>(fn: () => Promise<T>) => strapi.db.transaction(() => fn()) as unknown as Promise<T>,
       eventState: (event) => getService(strapi, 'sync-log').eventState(producer.id, event),
       apply: (event, prepared) => applier.apply(producer, event, prepared as Prepared),
+      discard: (prepared) => applier.discard(producer, prepared as Prepared),
       record: (event, outcome) => getService(strapi, 'sync-log').record(producer, event, outcome),
       // Only while this instance holds the lease (see producer-store.ts).
       saveCursor: (seq) => store().saveCursor(producer.id, owner, seq),

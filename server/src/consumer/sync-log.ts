@@ -8,6 +8,7 @@ import type { RunOptions } from '../engine/exclusion';
 import { WAIT, WriterBusyError } from './exclusion';
 import { getService, repo } from '../utils';
 import { logSafe } from '../site/log-safe';
+import type { Prepared } from './applier';
 import type { ProducerRow } from './producer-registry';
 
 type SyncRow = {
@@ -77,12 +78,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (!row || !producer) return row ? service.resync(id) : null;
     const applier = getService(strapi, 'applier');
     const unresolved = { ...sameDocument(row), status: { $in: ['Failed', 'Blocked'] } };
+    let prepared: Prepared | undefined;
     try {
       await resyncDocument(
         {
           reconcile: async () => {
-            const { event, prepared } = await applier.reconcile(producer, row.remoteContentType, row.remoteDocumentId, row.docLocale);
-            return { headSeq: event.seq, apply: (seq) => applier.apply(producer, { ...event, seq }, prepared) };
+            const reconciled = await applier.reconcile(producer, row.remoteContentType, row.remoteDocumentId, row.docLocale);
+            prepared = reconciled.prepared;
+            const { event } = reconciled;
+            return { headSeq: event.seq, apply: (seq) => applier.apply(producer, { ...event, seq }, reconciled.prepared) };
           },
           transaction: <T>(fn: () => Promise<T>) => strapi.db.transaction(() => fn()) as unknown as Promise<T>,
           markSynced: async (seq, localDocumentId, note) => {
@@ -105,6 +109,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         Number(row.seq)
       );
     } catch (error) {
+      // No orphan uploads (engine/apply invariant 8); a removal that fails is logged, the entry keeps its own error.
+      if (prepared) {
+        await applier
+          .discard(producer, prepared)
+          .catch((e: unknown) => strapi.log.warn(`event-streaming: resync of sync-log entry ${id}: ${errorMessage(e)}`));
+      }
       // A transient failure (producer down, slow, overloaded) does not use up an attempt.
       const attempts = Number(row.attempts ?? 0) + (isTransient(error) ? 0 : 1);
       await logs().update({

@@ -14,6 +14,15 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * Codes of a `RemoteError` that no retry can cure: the call was refused by this site's own rules
+ * (the outbound address policy, a size limit), so asking again gives the same answer until an
+ * admin changes the configuration. Such an error is recorded Failed, not retried as transient.
+ */
+export const ADDRESS_REFUSED = 'EVENT_STREAMING_ADDRESS_REFUSED';
+export const TOO_LARGE = 'EVENT_STREAMING_TOO_LARGE';
+const DETERMINISTIC_CODES = new Set([ADDRESS_REFUSED, TOO_LARGE]);
+
 /** A call to the other site failed: unreachable, timed out, refused, or answered with an error. */
 export class RemoteError extends Error {
   constructor(
@@ -26,8 +35,12 @@ export class RemoteError extends Error {
     this.name = 'RemoteError';
   }
 
-  /** Worth retrying later: the producer is down, slow or overloaded (not a 4xx answer). */
+  /**
+   * Worth retrying later: the producer is down, slow or overloaded (not a 4xx answer, and not a
+   * refusal by this site's own policy or limits: see DETERMINISTIC_CODES).
+   */
   get transient(): boolean {
+    if (this.code !== undefined && DETERMINISTIC_CODES.has(this.code)) return false;
     return this.status === 0 || this.status >= 500 || this.status === 429;
   }
 }

@@ -83,6 +83,8 @@ export interface PullPorts {
    */
   eventState(event: StreamEvent): Promise<{ processed: boolean; blocker: number | null }>;
   apply(event: StreamEvent, prepared: unknown): Promise<ApplyOutcome>;
+  /** A prepared event that was not applied (failed, Blocked, already processed): undo its preparation's side effects (uploads). */
+  discard?(prepared: unknown): Promise<void>;
   record(event: StreamEvent, outcome: Outcome): Promise<void>;
   saveCursor(seq: number): Promise<void>;
 }
@@ -129,8 +131,9 @@ export async function processEvent(ports: PullPorts, event: StreamEvent): Promis
   } catch (error) {
     prepareError = error;
   }
+  let synced = false;
   try {
-    return await ports.transaction(async () => {
+    const status = await ports.transaction(async () => {
       const state = await ports.eventState(event);
       if (state.processed) {
         await ports.saveCursor(event.seq);
@@ -147,6 +150,8 @@ export async function processEvent(ports: PullPorts, event: StreamEvent): Promis
       await ports.saveCursor(event.seq);
       return 'Synced' as const;
     });
+    synced = status === 'Synced';
+    return status;
   } catch (error) {
     if (error instanceof LeaseLostError) throw error;
     // Transient (invariant 5): nothing of this event is recorded, the cursor stays before it.
@@ -158,6 +163,8 @@ export async function processEvent(ports: PullPorts, event: StreamEvent): Promis
       await ports.saveCursor(event.seq);
     });
     return 'Failed';
+  } finally {
+    if (!synced && prepared !== undefined && ports.discard) await ports.discard(prepared);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errorMessage } from '../engine/errors';
 import { getService } from '../utils';
+import type { ConsumerRow } from './consumer-store';
 
 /**
  * After-commit work on the producer: sequence the new log rows, then poke each consumer that has
@@ -10,12 +11,55 @@ import { getService } from '../utils';
  *
  * Across instances sharing a database, `notifiedSeq` is advanced with a compare-and-set, so for a
  * given head only one instance sends the poke.
+ *
+ * INDEPENDENCE: one slow or dead callback must not delay the others. A run claims and starts the
+ * pokes without waiting for them; each runs alone with its own deadline (`requestTimeoutMs`, in
+ * site/http.ts), at most `notifyConcurrency` at once (the rest wait for a free slot). A consumer
+ * whose previous poke is still in flight is not poked twice at once: it is poked again for the
+ * newer head when that one ends.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+  /** Pokes in flight by consumer id, and the consumers that missed a head meanwhile. */
+  const inFlight = new Map<number, Promise<void>>();
+  const missed = new Set<number>();
+  /** Concurrency slots: `active` pokes running, the others wait in `waiting` (FIFO). */
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  const acquire = async (): Promise<void> => {
+    if (active < getService(strapi, 'settings').config().notifyConcurrency) {
+      active += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => waiting.push(resolve)); // the slot is handed over as is
+  };
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next) next();
+    else active -= 1;
+  };
+
+  const poke = (c: ConsumerRow, head: number): void => {
+    const done = (async () => {
+      await acquire();
+      try {
+        await getService(strapi, 'consumer-registry').notify(c, head);
+      } finally {
+        release();
+      }
+    })()
+      .catch((error: unknown) => {
+        strapi.log.warn(`event-streaming: notifying ${c.consumerName} failed: ${errorMessage(error)}`);
+      })
+      .finally(() => {
+        inFlight.delete(c.id);
+        if (missed.delete(c.id)) service.changed(); // a newer head arrived while this poke was out
+      });
+    inFlight.set(c.id, done);
+  };
 
   const run = async (): Promise<void> => {
     // Only consumers that can be poked need a head now. With none (pull-only consumers), skip the
@@ -25,13 +69,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const consumers = await store.pokeable();
     if (!consumers.length) return;
     const head = await getService(strapi, 'update-log').sequence();
-    await Promise.all(
-      consumers.map(async (c) => {
-        if (Number(c.notifiedSeq ?? 0) >= head) return;
-        if (!(await store.claimNotification(c.id, head))) return; // another instance notified for this head
-        await getService(strapi, 'consumer-registry').notify(c, head);
-      })
-    );
+    for (const c of consumers) {
+      if (Number(c.notifiedSeq ?? 0) >= head) continue;
+      if (inFlight.has(c.id)) {
+        missed.add(c.id);
+        continue;
+      }
+      if (!(await store.claimNotification(c.id, head))) continue; // another instance notified for this head
+      poke(c, head);
+    }
   };
 
   const loop = async () => {
@@ -46,7 +92,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     running = null;
   };
 
-  return {
+  const service = {
     /** Called after a commit that wrote update-log rows. */
     changed(): void {
       if (stopped) return;
@@ -61,10 +107,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }, getService(strapi, 'settings').config().notifyDebounceMs);
     },
 
-    /** Waits for the notification in flight (tests, shutdown). */
+    /** Waits for the notifications in flight (tests, shutdown). */
     async idle(): Promise<void> {
-      while (timer || running) {
+      while (timer || running || inFlight.size) {
         if (running) await running;
+        else if (inFlight.size) await Promise.all(inFlight.values());
         else await new Promise((r) => setTimeout(r, 5));
       }
     },
@@ -75,4 +122,5 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       timer = null;
     },
   };
+  return service;
 };

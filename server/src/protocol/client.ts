@@ -26,6 +26,8 @@ export interface PeerRequest {
 
 export interface Transport {
   call<T>(request: PeerRequest): Promise<T>;
+  /** A file streamed to `filepath` (size limit and deadline of files); returns its size in bytes. */
+  download?(request: PeerRequest, filepath: string): Promise<number>;
 }
 
 /** A peer site: its base URL and the (plain) API token that site issued to us. */
@@ -63,9 +65,13 @@ export function producerClient(transport: Transport, peer: Peer) {
       return checkFetchedDocument(answer, uid, documentId);
     },
 
-    /** The bytes of a file; `via` ends at the document that references it. */
-    fetchFile(fileId: string, via: DocRef[]): Promise<Buffer> {
-      return transport.call<Buffer>(req({ method: 'GET', path: paths.fetchFile(fileId), params: { via: encodeVia(via) }, binary: true }));
+    /** A file, streamed to `filepath` (never held in memory); `via` ends at the document that references it. Returns its size. */
+    downloadFile(fileId: string, via: DocRef[], filepath: string): Promise<number> {
+      if (!transport.download) throw new Error('This transport cannot download files');
+      return transport.download(
+        req({ method: 'GET', path: paths.fetchFile(fileId), params: { via: encodeVia(via) }, binary: true }),
+        filepath
+      );
     },
 
     /** One page of a type's documents (back-fill), keyset by the producer's row id. */

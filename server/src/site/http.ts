@@ -2,13 +2,16 @@ import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'nod
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { BlockList, isIP, type TcpNetConnectOpts } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { Transform, type Duplex, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import axios, { type AxiosRequestConfig } from 'axios';
 import type { Core } from '@strapi/strapi';
 import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
 import { SITE_HEADER } from '../protocol/wire';
 import type { OutboundPolicy, PluginConfig } from '../config';
-import { RemoteError } from '../engine/errors';
+import { ADDRESS_REFUSED, RemoteError, TOO_LARGE } from '../engine/errors';
 import type { PeerRequest } from '../protocol/client';
 import { getService } from '../utils';
 
@@ -22,8 +25,8 @@ export interface OutboundContext {
   siteId: string;
 }
 
-/** Error code of a `RemoteError` for a call the address policy refused (nothing was sent). */
-export const ADDRESS_REFUSED = 'EVENT_STREAMING_ADDRESS_REFUSED';
+/** Error codes of a `RemoteError` the address policy refused (nothing was sent) or a size limit cut (both deterministic). */
+export { ADDRESS_REFUSED, TOO_LARGE };
 /** Error code of a `RemoteError` for a call cut by its wall-clock deadline. */
 export const DEADLINE_EXCEEDED = 'EVENT_STREAMING_DEADLINE';
 
@@ -138,17 +141,9 @@ export function refusalMessage(baseUrl: string, agentMessage: string): string | 
   return `Refused to call ${baseUrl}: ${host === address ? 'it is' : `${host} resolves to`} ${what}${allow}`;
 }
 
-/**
- * One outbound call under this site's rules: the address policy (`outbound`, checked on the
- * resolved address of every new connection), a wall-clock deadline on the whole exchange
- * (`requestTimeoutMs`, files `fileTimeoutMs`) that a peer trickling bytes cannot stretch, a
- * response-size limit, no redirects (a token must not follow one to another host), no proxy
- * from the environment (the policy must see the real destination), the site header, and every
- * failure turned into a `RemoteError` with a message an admin can act on. Tokens are never logged.
- */
-export async function callSite<T>(ctx: OutboundContext, opts: CallOptions): Promise<T> {
+/** An outbound request under this site's rules, with its wall-clock deadline armed (see callSite). */
+function prepareCall(ctx: OutboundContext, opts: CallOptions, stream: boolean) {
   const cfg = ctx.config;
-  const url = `${opts.baseUrl}${opts.path}`;
   const deadlineMs = opts.binary ? cfg.fileTimeoutMs : cfg.requestTimeoutMs;
   const agents = agentsFor(
     cfg.outbound,
@@ -158,7 +153,7 @@ export async function callSite<T>(ctx: OutboundContext, opts: CallOptions): Prom
   const timer = setTimeout(() => deadline.abort(), deadlineMs);
   const request: AxiosRequestConfig = {
     method: opts.method,
-    url,
+    url: `${opts.baseUrl}${opts.path}`,
     params: opts.params,
     data: opts.body,
     // axios' `timeout` is an idle bound only once connected; the signal is the whole-call bound.
@@ -170,34 +165,79 @@ export async function callSite<T>(ctx: OutboundContext, opts: CallOptions): Prom
     maxRedirects: 0,
     maxContentLength: opts.binary ? cfg.maxFileBytes : cfg.maxResponseBytes,
     maxBodyLength: cfg.maxResponseBytes,
-    responseType: opts.binary ? 'arraybuffer' : 'json',
+    responseType: stream ? 'stream' : opts.binary ? 'arraybuffer' : 'json',
     headers: { Authorization: `Bearer ${opts.token}`, [SITE_HEADER]: ctx.siteId, Accept: 'application/json' },
     validateStatus: () => true,
   };
+  return { request, deadline, deadlineMs, done: () => clearTimeout(timer) };
+}
+
+/** The response-size refusal: deterministic (not retried), naming the limit and its config key. */
+const tooLarge = (opts: CallOptions, limit: number) =>
+  new RemoteError(
+    `${opts.baseUrl} (${opts.method} ${opts.path}) answered with a response larger than the configured limit (config ${opts.binary ? 'maxFileBytes' : 'maxResponseBytes'}: ${limit} bytes)`,
+    0,
+    TOO_LARGE
+  );
+
+/** A failed exchange (no answer, refused, cut by the deadline) as a `RemoteError` an admin can act on. */
+function failure(error: unknown, opts: CallOptions, ctx: OutboundContext, deadline: AbortController, deadlineMs: number): RemoteError {
+  if (error instanceof RemoteError) return error;
+  const e = error as { code?: string; message?: string; cause?: { message?: string } };
+  const agentMessage = [e.message, e.cause?.message].find((m) => typeof m === 'string' && m.startsWith('DNS lookup '));
+  const refused = agentMessage ? refusalMessage(opts.baseUrl, agentMessage) : null;
+  if (refused) return new RemoteError(refused, 0, ADDRESS_REFUSED);
+  if (deadline.signal.aborted) {
+    return new RemoteError(
+      `Could not reach ${opts.baseUrl} (${opts.method} ${opts.path}): no complete answer within ${deadlineMs} ms (config ${opts.binary ? 'fileTimeoutMs' : 'requestTimeoutMs'})`,
+      0,
+      DEADLINE_EXCEEDED
+    );
+  }
+  if (e.code === 'ERR_BAD_RESPONSE' || /maxContentLength/.test(e.message ?? '')) {
+    return tooLarge(opts, opts.binary ? ctx.config.maxFileBytes : ctx.config.maxResponseBytes);
+  }
+  const reason =
+    e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT' ? `timed out after ${deadlineMs} ms` : (e.code ?? e.message ?? 'unknown error');
+  return new RemoteError(`Could not reach ${opts.baseUrl} (${opts.method} ${opts.path}): ${reason}`, 0, e.code);
+}
+
+/** A non-2xx answer as a `RemoteError`, with a hint for the usual causes. */
+function statusError(opts: CallOptions, status: number, location: unknown, remoteMessage: string): RemoteError {
+  const hint =
+    status === 401
+      ? 'the API token is not valid on that site'
+      : status === 403
+        ? 'the API token lacks a permission of the event-streaming plugin'
+        : status === 404
+          ? 'is the event-streaming plugin installed there?'
+          : status === 301 || status === 302 || status === 307 || status === 308
+            ? `it redirects to ${String(location ?? '?').slice(0, 300)}; use the final URL`
+            : '';
+  return new RemoteError(
+    `${opts.baseUrl} answered ${opts.method} ${opts.path} with ${status}${remoteMessage ? `: ${remoteMessage}` : ''}${hint ? ` (${hint})` : ''}`,
+    status
+  );
+}
+
+/**
+ * One outbound call under this site's rules: the address policy (`outbound`, checked on the
+ * resolved address of every new connection), a wall-clock deadline on the whole exchange
+ * (`requestTimeoutMs`, files `fileTimeoutMs`) that a peer trickling bytes cannot stretch, a
+ * response-size limit, no redirects (a token must not follow one to another host), no proxy
+ * from the environment (the policy must see the real destination), the site header, and every
+ * failure turned into a `RemoteError` with a message an admin can act on. Tokens are never logged.
+ * A refusal by the address policy or a size limit is deterministic (`transient` false).
+ */
+export async function callSite<T>(ctx: OutboundContext, opts: CallOptions): Promise<T> {
+  const { request, deadline, deadlineMs, done } = prepareCall(ctx, opts, false);
   let res;
   try {
     res = await axios.request(request);
   } catch (error) {
-    const e = error as { code?: string; message?: string; cause?: { message?: string } };
-    const agentMessage = [e.message, e.cause?.message].find((m) => typeof m === 'string' && m.startsWith('DNS lookup '));
-    const refused = agentMessage ? refusalMessage(opts.baseUrl, agentMessage) : null;
-    if (refused) throw new RemoteError(refused, 0, ADDRESS_REFUSED);
-    if (deadline.signal.aborted) {
-      throw new RemoteError(
-        `Could not reach ${opts.baseUrl} (${opts.method} ${opts.path}): no complete answer within ${deadlineMs} ms (config ${opts.binary ? 'fileTimeoutMs' : 'requestTimeoutMs'})`,
-        0,
-        DEADLINE_EXCEEDED
-      );
-    }
-    const reason =
-      e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT'
-        ? `timed out after ${deadlineMs} ms`
-        : e.code === 'ERR_BAD_RESPONSE' || /maxContentLength/.test(e.message ?? '')
-          ? 'answered with a response larger than the configured limit'
-          : (e.code ?? e.message ?? 'unknown error');
-    throw new RemoteError(`Could not reach ${opts.baseUrl} (${opts.method} ${opts.path}): ${reason}`, 0, e.code);
+    throw failure(error, opts, ctx, deadline, deadlineMs);
   } finally {
-    clearTimeout(timer);
+    done();
   }
   if (res.status >= 200 && res.status < 300) {
     if (opts.binary) return Buffer.from(res.data as ArrayBuffer) as T;
@@ -212,26 +252,62 @@ export async function callSite<T>(ctx: OutboundContext, opts: CallOptions): Prom
     const err = (res.data as { error?: { message?: unknown } }).error;
     if (err && typeof err.message === 'string') remoteMessage = err.message.slice(0, 500);
   }
-  const hint =
-    res.status === 401
-      ? 'the API token is not valid on that site'
-      : res.status === 403
-        ? 'the API token lacks a permission of the event-streaming plugin'
-        : res.status === 404
-          ? 'is the event-streaming plugin installed there?'
-          : res.status === 301 || res.status === 302 || res.status === 307 || res.status === 308
-            ? `it redirects to ${String(res.headers.location ?? '?').slice(0, 300)}; use the final URL`
-            : '';
-  throw new RemoteError(
-    `${opts.baseUrl} answered ${opts.method} ${opts.path} with ${res.status}${remoteMessage ? `: ${remoteMessage}` : ''}${hint ? ` (${hint})` : ''}`,
-    res.status
-  );
+  throw statusError(opts, res.status, res.headers.location, remoteMessage);
+}
+
+/**
+ * A file download streamed to `filepath` (never held in memory) under the rules of `callSite`
+ * for files: address policy, the `fileTimeoutMs` deadline on the whole transfer, and at most
+ * `maxFileBytes` (a larger Content-Length is refused before reading; a body that grows past it is
+ * cut). On any failure the partial file is removed.
+ * @returns the number of bytes written.
+ * @throws RemoteError (size refusal: code TOO_LARGE, not transient).
+ */
+export async function downloadToFile(ctx: OutboundContext, opts: CallOptions, filepath: string): Promise<number> {
+  const file = { ...opts, binary: true };
+  const limit = ctx.config.maxFileBytes;
+  const { request, deadline, deadlineMs, done } = prepareCall(ctx, file, true);
+  let written = 0;
+  try {
+    const res = await axios.request<Readable>(request);
+    const body = res.data;
+    if (res.status < 200 || res.status >= 300) {
+      body.destroy();
+      throw statusError(file, res.status, res.headers.location, '');
+    }
+    if (Number(res.headers['content-length'] ?? 0) > limit) {
+      body.destroy();
+      throw tooLarge(file, limit);
+    }
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, next) {
+        written += chunk.length;
+        next(written > limit ? tooLarge(file, limit) : null, chunk);
+      },
+    });
+    await pipeline(body, counter, createWriteStream(filepath), { signal: deadline.signal });
+    return written;
+  } catch (error) {
+    await rm(filepath, { force: true });
+    throw failure(error, file, ctx, deadline, deadlineMs);
+  } finally {
+    done();
+  }
 }
 
 /** Every outbound call of the plugin goes through here (see `callSite`). */
-export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  async call<T>(opts: CallOptions): Promise<T> {
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const context = (): OutboundContext => {
     const settings = getService(strapi, 'settings');
-    return callSite<T>({ config: settings.config(), siteId: settings.siteId() }, opts);
-  },
-});
+    return { config: settings.config(), siteId: settings.siteId() };
+  };
+  return {
+    call<T>(opts: CallOptions): Promise<T> {
+      return callSite<T>(context(), opts);
+    },
+    /** A file streamed to `filepath` (see downloadToFile); returns its size in bytes. */
+    download(opts: CallOptions, filepath: string): Promise<number> {
+      return downloadToFile(context(), opts, filepath);
+    },
+  };
+};

@@ -1,12 +1,13 @@
 import type { ProducerSubscription } from '../../shared/contracts';
-import { ApplyError, NeedsNetworkError } from '../errors';
+import { ApplyError, errorMessage, NeedsNetworkError } from '../errors';
 import { applyMapping, mappingsOnce } from '../mapping';
 import { docKey, walkRefs } from '../refs';
 import type { AttributeDef } from '../schema';
 import type { DocRef, FileRef, Snapshot } from '../snapshot';
+import { EventBudget, jsonBytes } from './budget';
 import { checkProducerData } from './guard';
 import type { LocalIds } from './lookups';
-import { MAX_DEPENDENCIES, MAX_VIA, type ApplyPorts, type Dependency, type Route } from './ports';
+import { MAX_VIA, type ApplyPorts, type Dependency, type Route } from './ports';
 import { acceptsTarget, routeFor } from './routing';
 import { ownFields } from './translate';
 
@@ -19,23 +20,44 @@ export interface WalkRoot {
 
 /**
  * Local upload id for a remote file: the one transferred before (still here), else download and
- * upload it — or, `offline`, NeedsNetworkError.
+ * upload it (`transferred`) — or, `offline`, NeedsNetworkError.
  */
-async function localFileFor(ports: ApplyPorts, file: FileRef, via: DocRef[], offline: boolean): Promise<number> {
+async function localFileFor(
+  ports: ApplyPorts,
+  file: FileRef,
+  via: DocRef[],
+  offline: boolean
+): Promise<{ id: number; transferred: boolean }> {
   const id = await ports.localFile(file.__file);
-  if (id !== null) return id;
+  if (id !== null) return { id, transferred: false };
   if (offline) throw new NeedsNetworkError(`file ${file.__file}`);
-  return ports.transferFile(file, via);
+  return { id: await ports.transferFile(file, via), transferred: true };
+}
+
+/**
+ * Removes the uploads made for an event that will not apply (no orphan uploads: a retry downloads
+ * them again). Tries every one; throws an ApplyError naming the failures when one fails.
+ */
+export async function discardUploads(ports: ApplyPorts, uploaded: string[]): Promise<void> {
+  const failed = (await Promise.allSettled(uploaded.map((key) => ports.removeFile(key)))).filter((r) => r.status === 'rejected');
+  if (failed.length) {
+    throw new ApplyError(
+      `Removing ${failed.length} file(s) uploaded for the event failed: ${errorMessage((failed[0] as PromiseRejectedResult).reason)}`
+    );
+  }
 }
 
 /**
  * The dependency walk (see the invariants in index.ts): breadth first from the root, every
  * referenced document visited once (cycles end), each level's local ids prefetched at once; a
  * missing one is fetched from the producer with the path that led to it (`via`, which the producer
- * checks) and walked in turn. Media files met on the way are transferred (or reused).
- * @returns the missing dependencies in the order found, and remote file key -> local upload id.
- * @throws ApplyError past MAX_VIA levels or MAX_DEPENDENCIES documents, for a reference to a type
- *   that does not exist here, or for bad data; NeedsNetworkError `offline` when anything is missing.
+ * checks) and walked in turn. Media files met on the way are transferred (or reused). The walk
+ * stays within the event's budgets (budget.ts: documents, files, bytes); when it fails, the files
+ * it uploaded are removed before the error goes up.
+ * @returns the missing dependencies in the order found, remote file key -> local upload id, and
+ *   the remote keys of the files uploaded by this walk (to remove if the event does not apply after all).
+ * @throws ApplyError past MAX_VIA levels, over a budget (BudgetExceededError), for a reference to a
+ *   type that does not exist here, or for bad data; NeedsNetworkError `offline` when anything is missing.
  */
 export async function walkDependencies(
   ports: ApplyPorts,
@@ -43,8 +65,31 @@ export async function walkDependencies(
   root: WalkRoot,
   lookups: LocalIds,
   offline: boolean
+): Promise<{ deps: Dependency[]; files: Map<string, number>; uploaded: string[] }> {
+  const uploaded: string[] = [];
+  try {
+    return { ...(await walk(ports, subs, root, lookups, offline, uploaded)), uploaded };
+  } catch (error) {
+    try {
+      await discardUploads(ports, uploaded);
+    } catch (cleanup) {
+      throw new ApplyError(`${errorMessage(error)}; ${errorMessage(cleanup)}`);
+    }
+    throw error;
+  }
+}
+
+async function walk(
+  ports: ApplyPorts,
+  subs: ProducerSubscription[],
+  root: WalkRoot,
+  lookups: LocalIds,
+  offline: boolean,
+  uploaded: string[]
 ): Promise<{ deps: Dependency[]; files: Map<string, number> }> {
   const what = `${root.ref.__ref} ${root.ref.documentId}`;
+  // The event's own data came with its page (bounded by maxResponseBytes): only fetches count.
+  const budget = new EventBudget(what, ports.limits);
   const deps: Dependency[] = [];
   const files = new Map<string, number>();
   const visited = new Set([docKey(root.ref.__ref, root.ref.documentId, root.ref.locale)]);
@@ -87,7 +132,11 @@ export async function walkDependencies(
       );
     }
     for (const f of fileRefs) {
-      if (!files.has(f.__file)) files.set(f.__file, await localFileFor(ports, f, via, offline));
+      if (files.has(f.__file)) continue;
+      budget.file(f.__file);
+      const { id, transferred } = await localFileFor(ports, f, via, offline);
+      if (transferred) uploaded.push(f.__file);
+      files.set(f.__file, id);
     }
     const next: Array<{ ref: DocRef; route: Route }> = [];
     for (const ref of found) {
@@ -104,9 +153,10 @@ export async function walkDependencies(
       if (await lookups.get(depRoute, remote)) continue;
       if (offline) throw new NeedsNetworkError(`${ref.__ref} ${ref.documentId}`);
       if (via.length >= MAX_VIA) throw new ApplyError(`Dependencies of ${what} nest deeper than ${MAX_VIA} levels`);
-      if (deps.length >= MAX_DEPENDENCIES) throw new ApplyError(`${what} has more than ${MAX_DEPENDENCIES} missing dependencies`);
+      budget.dependency();
       const fetched = await ports.fetchDocument(remote, via);
       if (!fetched.data) continue; // not published on the producer: the relation is left out
+      budget.hold(jsonBytes(fetched.data));
       checkProducerData(fetched.data, `${ref.__ref} ${ref.documentId}`);
       deps.push({ ref, route: depRoute, data: fetched.data, headSeq: fetched.headSeq });
       queue.push({ data: fetched.data, via: [...via, ref], parent: depRoute });

@@ -23,8 +23,9 @@
  *    written, and gets its relations after it, so cycles A -> B -> A resolve; apply makes no
  *    network call, so a transaction is never held across one.
  * 4. The walk ends: breadth first, each remote document visited once (cycles), at most MAX_VIA
- *    levels deep and MAX_DEPENDENCIES documents; `offline` (a batch's transaction) throws
- *    NeedsNetworkError instead of any call to the producer (missing dependency, file, re-fetch).
+ *    levels deep and within the event's budgets (budget.ts: documents, files, bytes, from config);
+ *    `offline` (a batch's transaction) throws NeedsNetworkError instead of any call to the
+ *    producer (missing dependency, file, re-fetch).
  * 5. Lookups stay cheap: local ids are memoised per event and prefetched per BFS level (one query
  *    for references per remote type, one per local type); the root's reference is read once in
  *    apply; a file is transferred once per producer file and reused afterwards.
@@ -36,8 +37,12 @@
  *    and is walked whole (a reference to a type that does not exist here is still refused).
  * 7. Use Same Name: the local document gets the producer's documentId; off: a local id, found
  *    again through the remote reference. A new locale of a document is added to its sibling.
+ * 8. No orphan uploads: files uploaded while preparing an event that then fails (in the walk, or
+ *    when its apply rolls back, or it is not applied) are removed (`discardPrepared`); a retry
+ *    downloads them again.
  */
 export { FILE_UID, MAX_DEPENDENCIES, MAX_VIA } from './ports';
 export type { ApplyPorts, Dependency, ReferenceInput, ReferenceRow, RemoteDoc, Route, WriteOptions } from './ports';
-export { applyEvent, prepareEvent, reconcileEvent, type Prepared } from './phases';
+export { applyEvent, discardPrepared, prepareEvent, reconcileEvent, type Prepared } from './phases';
+export { BudgetExceededError, DEFAULT_EVENT_LIMITS, type EventLimits } from './budget';
 export { routeFor } from './routing';

@@ -2,7 +2,7 @@ import type { ProducerSubscription, StreamEvent } from '../../shared/contracts';
 import { ApplyError, NeedsNetworkError } from '../errors';
 import type { ApplyOutcome } from '../pull-loop';
 import type { DocRef, Snapshot } from '../snapshot';
-import { walkDependencies } from './dependencies';
+import { discardUploads, walkDependencies } from './dependencies';
 import { checkProducerData, isObject } from './guard';
 import { localIdOf, memoLocalIds, type LocalIds } from './lookups';
 import type { ApplyPorts, Dependency, Route } from './ports';
@@ -24,6 +24,8 @@ export type Prepared =
       deps: Dependency[];
       /** Remote file key -> local file id, uploaded during preparation. */
       files: Map<string, number>;
+      /** Remote keys of the files this preparation uploaded (a subset of `files`): removed if the event does not apply. */
+      uploaded: string[];
       /** The dependency lookups made while preparing, reused by apply (the root is looked up again). */
       lookups: LocalIds;
     };
@@ -64,8 +66,17 @@ export async function prepareEvent(
     reflectsSeq = fetched.headSeq;
   }
   const root: DocRef = { __ref: event.contentType, documentId: event.documentId, locale: event.locale };
-  const { deps, files } = await walkDependencies(ports, subs, { ref: root, data, route }, lookups, offline);
-  return { kind: 'upsert', route, data, full, reflectsSeq, deps, files, lookups };
+  const { deps, files, uploaded } = await walkDependencies(ports, subs, { ref: root, data, route }, lookups, offline);
+  return { kind: 'upsert', route, data, full, reflectsSeq, deps, files, uploaded, lookups };
+}
+
+/**
+ * A prepared event that was not applied after all (its apply failed and rolled back, it is
+ * Blocked, or it was processed already): removes the files its preparation uploaded, so that no
+ * upload is left without the document that referenced it.
+ */
+export async function discardPrepared(ports: ApplyPorts, prepared: Prepared): Promise<void> {
+  if (prepared.kind === 'upsert' && prepared.uploaded.length) await discardUploads(ports, prepared.uploaded);
 }
 
 /**

@@ -2,13 +2,14 @@ import type { FetchDocumentResponse } from '../../shared/contracts';
 import type { MappingDef } from '../mapping';
 import type { ModelDef } from '../schema';
 import type { DocRef, FileRef, Snapshot } from '../snapshot';
+import { DEFAULT_EVENT_LIMITS, type EventLimits } from './budget';
 
 /** The upload plugin's file type: media travel as `__file` references to it. */
 export const FILE_UID = 'plugin::upload.file';
 /** A dependency chain longer than this (the `via` path from the root) is refused. */
 export const MAX_VIA = 16;
-/** Most missing dependencies one event may bring along. */
-export const MAX_DEPENDENCIES = 500;
+/** Most missing dependencies one event may bring along, by default (config `maxDependenciesPerEvent`). */
+export const MAX_DEPENDENCIES = DEFAULT_EVENT_LIMITS.maxDependencies;
 
 /** How documents of one remote type are mirrored here. */
 export interface Route {
@@ -58,6 +59,8 @@ export interface WriteOptions {
  * caller's transaction (apply) or outside any (prepare); the engine never opens one.
  */
 export interface ApplyPorts {
+  /** This site's per-event budgets (budget.ts). */
+  limits: EventLimits;
   /** Local content type or component by uid (plain data, see engine/schema.ts). */
   model(uid: string): ModelDef | undefined;
   /** Whether local type `uid` can be a stream's target (a collection type of the app). */
@@ -90,6 +93,8 @@ export interface ApplyPorts {
   localFile(fileKey: string): Promise<number | null>;
   /** Downloads a file from the producer, uploads it here, records its reference; returns the upload id. */
   transferFile(file: FileRef, via: DocRef[]): Promise<number>;
+  /** Removes the upload of a file `transferFile` brought for an event that did not apply, and marks its reference deleted. */
+  removeFile(fileKey: string): Promise<void>;
   /** Every Document Type Mapping of this site. */
   loadMappings(): Promise<MappingDef[]>;
 }
