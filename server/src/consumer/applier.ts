@@ -33,6 +33,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const files = () => getService(strapi, 'files');
   const docs = (uid: string) => strapi.documents(contentTypeUid(uid)) as unknown as Docs;
   const isStreamable = (uid: string) => schema().isStreamable(uid);
+  const isOwn = (event: StreamEvent) => event.originSiteId !== null && event.originSiteId === getService(strapi, 'settings').siteId();
 
   const ports = (producer: ProducerRow): ApplyPorts => ({
     model: (uid) => schema().model(uid),
@@ -78,6 +79,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * (inside a batch's transaction): throws NeedsNetworkError instead of calling the producer.
      */
     prepare(producer: ProducerRow, subs: ProducerSubscription[], event: StreamEvent, opts: { offline?: boolean } = {}): Promise<Prepared> {
+      // This site's own change come back round a ring (A -> B -> ... -> A): it is here already.
+      if (isOwn(event)) return Promise.resolve({ kind: 'ignore', note: "this site's own change, come back" });
       return prepareEvent(ports(producer), subs, event, opts);
     },
 
@@ -86,7 +89,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * @throws ApplyError (or a Strapi validation error) when the document cannot be written.
      */
     apply(producer: ProducerRow, event: StreamEvent, prepared: Prepared) {
-      return withOrigin(producer.producerSiteId ?? 'unknown', () =>
+      // The change's origin travels on: the site it was first made on, not the producer it came
+      // through, so a ring of sites (A -> B -> C -> A) stops where it started.
+      return withOrigin(event.originSiteId ?? producer.producerSiteId ?? 'unknown', () =>
         applyEvent(ports(producer), producer.subscriptions ?? [], event, prepared)
       );
     },
