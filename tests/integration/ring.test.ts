@@ -56,7 +56,8 @@ describe.each([
     for (const s of [b, c]) await eventually(async () => (await named(s, plural, prefix)).length > 0, `the document on ${s.name}`);
     // Let every site pull a few more times (cron every 2 s, pokes after each write): nothing more may come.
     await sleep(7000);
-    for (const s of [a, b, c]) expect({ site: s.name, copies: (await named(s, plural, prefix)).length }).toEqual({ site: s.name, copies: 1 });
+    for (const s of [a, b, c])
+      expect({ site: s.name, copies: (await named(s, plural, prefix)).length }).toEqual({ site: s.name, copies: 1 });
     const docIds = await Promise.all([a, b, c].map(async (s) => (await named(s, plural, prefix))[0].documentId));
     if (useSameName) expect(new Set(docIds).size).toBe(1);
     else expect(new Set(docIds).size).toBe(3);

@@ -54,7 +54,8 @@ describe('Content Manager (admin endpoints)', () => {
   let clone: string;
 
   test('create and update (no Draft & Publish)', async () => {
-    c1 = expectStatus(await producer.admin('POST', CM(CUSTOMER), { name: 'CM One', email: 'one@cm.test' }), 'CM create').body.data.documentId;
+    c1 = expectStatus(await producer.admin('POST', CM(CUSTOMER), { name: 'CM One', email: 'one@cm.test' }), 'CM create').body.data
+      .documentId;
     c2 = expectStatus(await producer.admin('POST', CM(CUSTOMER), { name: 'CM Two' }), 'CM create 2').body.data.documentId;
     await expectSame('customers', 'CM create');
     expectStatus(await producer.admin('PUT', `${CM(CUSTOMER)}/${c1}`, { name: 'CM One (edited)', email: 'one@cm.test' }), 'CM update');
@@ -109,7 +110,10 @@ describe('Content Manager (admin endpoints)', () => {
     expectStatus(await producer.admin('POST', `${CM(INVOICE)}/${copy}/actions/publish`, {}), 'CM publish the clone');
     await expectSame('sales-invoices', 'CM publish of the clone');
     expect((await state(consumer, 'sales-invoices')).find((d) => d[0] === copy)).toEqual([copy, 'CM-B1 copy', 1]);
-    expectStatus(await producer.admin('POST', `${CM(INVOICE)}/actions/bulkUnpublish`, { documentIds: [ids[0], ids[1]] }), 'CM bulk unpublish');
+    expectStatus(
+      await producer.admin('POST', `${CM(INVOICE)}/actions/bulkUnpublish`, { documentIds: [ids[0], ids[1]] }),
+      'CM bulk unpublish'
+    );
     await expectSame('sales-invoices', 'CM bulk unpublish');
     expectStatus(await producer.admin('POST', `${CM(INVOICE)}/actions/bulkDelete`, { documentIds: [ids[2], copy] }), 'CM bulk delete');
     await expectSame('sales-invoices', 'CM bulk delete of published documents');
@@ -119,7 +123,10 @@ describe('Content Manager (admin endpoints)', () => {
 
 describe('GraphQL mutations', () => {
   const gql = async (query: string, variables: Record<string, unknown> = {}) => {
-    const res = expectStatus(await producer.request('POST', '/graphql', { query, variables }, { token: producer.fullAccessToken }), 'graphql');
+    const res = expectStatus(
+      await producer.request('POST', '/graphql', { query, variables }, { token: producer.fullAccessToken }),
+      'graphql'
+    );
     if (res.body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(res.body.errors)}`);
     return res.body.data;
   };
@@ -141,14 +148,14 @@ describe('GraphQL mutations', () => {
   });
 
   test('Draft & Publish: create published, update published, update draft only, delete', async () => {
-    const created = await gql(
-      'mutation($d: SalesInvoiceInput!) { createSalesInvoice(data: $d, status: PUBLISHED) { documentId } }',
-      { d: { number: 'GQL-1', total: 5 } }
-    );
+    const created = await gql('mutation($d: SalesInvoiceInput!) { createSalesInvoice(data: $d, status: PUBLISHED) { documentId } }', {
+      d: { number: 'GQL-1', total: 5 },
+    });
     const id = created.createSalesInvoice.documentId;
     await expectSame('sales-invoices', 'GraphQL create published');
     expect((await state(consumer, 'sales-invoices')).find((d) => d[0] === id)).toEqual([id, 'GQL-1', 5]);
-    const upd = 'mutation($id: ID!, $d: SalesInvoiceInput!, $s: PublicationStatus) { updateSalesInvoice(documentId: $id, data: $d, status: $s) { documentId } }';
+    const upd =
+      'mutation($id: ID!, $d: SalesInvoiceInput!, $s: PublicationStatus) { updateSalesInvoice(documentId: $id, data: $d, status: $s) { documentId } }';
     await gql(upd, { id, d: { total: 6 }, s: 'PUBLISHED' });
     await expectSame('sales-invoices', 'GraphQL update published');
     await gql(upd, { id, d: { total: 7 }, s: 'DRAFT' });
@@ -177,10 +184,14 @@ describe('concurrent edits of one document', () => {
       expectStatus(b, `round ${round}: editor 2`);
       const want = await state(producer, 'customers');
       let got: unknown[][] = [];
-      await eventually(async () => {
-        got = await state(consumer, 'customers');
-        return JSON.stringify(got) === JSON.stringify(want);
-      }, `round ${round}`, 10_000).catch(() => failed.push(round));
+      await eventually(
+        async () => {
+          got = await state(consumer, 'customers');
+          return JSON.stringify(got) === JSON.stringify(want);
+        },
+        `round ${round}`,
+        10_000
+      ).catch(() => failed.push(round));
       expect({ round, consumer: got }).toEqual({ round, consumer: want });
     }
     expect(failed).toEqual([]);
