@@ -79,8 +79,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * (inside a batch's transaction): throws NeedsNetworkError instead of calling the producer.
      */
     prepare(producer: ProducerRow, subs: ProducerSubscription[], event: StreamEvent, opts: { offline?: boolean } = {}): Promise<Prepared> {
-      // This site's own change come back round a ring (A -> B -> ... -> A): it is here already.
-      if (isOwn(event)) return Promise.resolve({ kind: 'ignore', note: "this site's own change, come back" });
+      // This site's own change, come back round a ring (A -> B -> ... -> A): it is here already.
+      if (isOwn(event)) return Promise.resolve({ kind: 'ignore', note: "this site's own change, come back round" });
       return prepareEvent(ports(producer), subs, event, opts);
     },
 
