@@ -2,16 +2,23 @@
 'use strict';
 /**
  * `npm test`: jest (unit + integration + e2e) on SQLite, then the integration project again on
- * PostgreSQL (e2e runs once: its sites always use SQLite; it needs /usr/bin/chromium and fails
- * without it). Ends with one line `N passed, N failed` summing both runs; exits non-zero on any
- * failure.
+ * PostgreSQL, then on MariaDB (e2e runs once: its sites always use SQLite; it needs
+ * /usr/bin/chromium and fails without it). Ends with one line `N passed, N failed` summing all
+ * runs; exits non-zero on any failure.
  *
- *   TEST_DB=sqlite|postgres|both   default: both when PostgreSQL is installed, else sqlite
+ *   TEST_DB=sqlite|postgres|mariadb|both   default: both when PostgreSQL is installed, else sqlite
+ *                                          (both = SQLite, PostgreSQL, and MariaDB when installed;
+ *                                          mysql is an alias of mariadb)
  *   npm test -- <jest args>        e.g. `npm test -- tests/integration/harness.test.ts`
  *
  * PostgreSQL: uses the local Debian cluster (starts it with pg_ctlcluster if it is down and
  * creates the role strapi/strapi CREATEDB if missing, which needs root). Every test site gets
  * a fresh database, dropped at teardown. DATABASE_HOST/PORT/USERNAME/PASSWORD override.
+ *
+ * MariaDB (DATABASE_CLIENT=mysql, driver mysql2): uses the local server of the Debian package
+ * mariadb-server on 127.0.0.1:3306 (starts it with `service mariadb start`, or mysqld_safe, if
+ * it is down, and creates the user strapi/strapi with every right on the test databases
+ * `es_*`, which needs root). MARIADB_HOST/PORT/USERNAME/PASSWORD override.
  */
 const fs = require('fs');
 const path = require('path');
@@ -61,6 +68,79 @@ async function canConnect() {
   } finally {
     await c.end().catch(() => {});
   }
+}
+
+const mariadbInstalled = () => fs.existsSync('/usr/sbin/mariadbd') || fs.existsSync('/usr/sbin/mysqld');
+
+/** The connection settings of the MariaDB pass (the DATABASE_* variables its jest run gets). */
+const mariadbEnv = () => ({
+  DATABASE_HOST: process.env.MARIADB_HOST || '127.0.0.1',
+  DATABASE_PORT: process.env.MARIADB_PORT || '3306',
+  DATABASE_USERNAME: process.env.MARIADB_USERNAME || 'strapi',
+  DATABASE_PASSWORD: process.env.MARIADB_PASSWORD || 'strapi',
+});
+
+/** true, or why the strapi user cannot create a test database. */
+async function mariadbUsable() {
+  const mysql = require('mysql2/promise');
+  const e = mariadbEnv();
+  let c;
+  try {
+    c = await mysql.createConnection({
+      host: e.DATABASE_HOST,
+      port: Number(e.DATABASE_PORT),
+      user: e.DATABASE_USERNAME,
+      password: e.DATABASE_PASSWORD,
+      connectTimeout: 5000,
+    });
+    const name = `es_probe_p${process.pid}`;
+    await c.query(`CREATE DATABASE IF NOT EXISTS \`${name}\``);
+    await c.query(`DROP DATABASE \`${name}\``);
+    return true;
+  } catch (err) {
+    return err.message;
+  } finally {
+    if (c) await c.end().catch(() => {});
+  }
+}
+
+/** Start the local MariaDB and create the strapi user if needed. Throws with a clear message. */
+async function ensureMariadb() {
+  if ((await mariadbUsable()) === true) return;
+  const isRoot = process.getuid && process.getuid() === 0;
+  const ping = () => sh('mariadb-admin', ['--protocol=socket', '-uroot', 'ping']).status === 0;
+  if (isRoot && !ping()) {
+    log('starting MariaDB (service mariadb start)');
+    const r = sh('service', ['mariadb', 'start']);
+    if (r.status !== 0) {
+      warn(`service mariadb start failed (${(r.stderr || r.stdout).trim()}); trying mysqld_safe`);
+      fs.mkdirSync('/run/mysqld', { recursive: true });
+      sh('chown', ['mysql:mysql', '/run/mysqld']);
+      require('child_process').spawn('mysqld_safe', [], { detached: true, stdio: 'ignore' }).unref();
+    }
+    for (let i = 0; i < 60 && !ping(); i += 1) await new Promise((res) => setTimeout(res, 500));
+  }
+  if (isRoot && !process.env.MARIADB_USERNAME) {
+    log("creating the MariaDB user strapi (password 'strapi', every right on the databases es_*)");
+    const stmts = [
+      "CREATE USER IF NOT EXISTS 'strapi'@'%' IDENTIFIED BY 'strapi'",
+      "ALTER USER 'strapi'@'%' IDENTIFIED BY 'strapi'",
+      "GRANT ALL PRIVILEGES ON `es\\_%`.* TO 'strapi'@'%'",
+    ];
+    const r = sh('mariadb', ['--protocol=socket', '-uroot', '-e', stmts.join('; ')]);
+    if (r.status !== 0) throw new Error(`creating the MariaDB user strapi failed: ${r.stderr || r.stdout}`);
+  }
+  let last;
+  for (let i = 0; i < 20; i += 1) {
+    last = await mariadbUsable();
+    if (last === true) return;
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  const e = mariadbEnv();
+  throw new Error(
+    `cannot use MariaDB as ${e.DATABASE_USERNAME}@${e.DATABASE_HOST}:${e.DATABASE_PORT}: ${last}` +
+      (isRoot ? '' : " (not root: start it and create the user yourself: CREATE USER 'strapi'@'%' IDENTIFIED BY 'strapi'; GRANT ALL ON `es\\_%`.* TO 'strapi'@'%')")
+  );
 }
 
 /** Start the local cluster and create the strapi role if needed. Throws with a clear message. */
@@ -137,9 +217,10 @@ function runJest(label, args, env) {
 
 (async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const requested = (process.env.TEST_DB || '').toLowerCase();
-  if (requested && !['sqlite', 'postgres', 'both'].includes(requested)) {
-    console.error(`[test] TEST_DB must be sqlite, postgres or both (got ${requested})`);
+  let requested = (process.env.TEST_DB || '').toLowerCase();
+  if (requested === 'mysql') requested = 'mariadb';
+  if (requested && !['sqlite', 'postgres', 'mariadb', 'both'].includes(requested)) {
+    console.error(`[test] TEST_DB must be sqlite, postgres, mariadb or both (got ${requested})`);
     process.exit(2);
   }
   let mode = requested;
@@ -152,6 +233,9 @@ function runJest(label, args, env) {
       );
     }
   }
+  const withMariadb = mode === 'mariadb' || (mode === 'both' && mariadbInstalled());
+  if (mode === 'both' && !withMariadb)
+    warn('MariaDB is not installed: no MariaDB pass. Install it with `bash scripts/install-system-deps.sh`.');
   // Type errors fail the run first (the plugin build does not type-check: strapi-plugin build
   // only transpiles when the exports carry no `types`).
   if (!extraArgs.length) {
@@ -191,13 +275,29 @@ function runJest(label, args, env) {
       process.exit(1);
     }
   }
+  if (withMariadb) {
+    try {
+      await ensureMariadb();
+    } catch (e) {
+      console.error(`[test] MariaDB is not usable: ${e.message}`);
+      console.log('0 passed, 1 failed');
+      process.exit(1);
+    }
+  }
+  let built = false; // the first jest run builds the plugin and the playground; later ones reuse them
+  const skipBuild = () => (built ? { SKIP_BUILD: '1' } : {});
   if (mode === 'sqlite' || mode === 'both') {
     results.push(runJest('sqlite', ['--passWithNoTests', ...extraArgs], { DATABASE_CLIENT: 'sqlite' }));
+    built = true;
   }
   if (mode === 'postgres' || mode === 'both') {
-    const env = { DATABASE_CLIENT: 'postgres' };
-    if (mode === 'both') env.SKIP_BUILD = '1'; // built by the SQLite run
+    const env = { DATABASE_CLIENT: 'postgres', ...skipBuild() };
     results.push(runJest('postgres', ['--selectProjects', 'integration', '--passWithNoTests', ...extraArgs], env));
+    built = true;
+  }
+  if (withMariadb) {
+    const env = { DATABASE_CLIENT: 'mysql', ...mariadbEnv(), ...skipBuild() };
+    results.push(runJest('mariadb', ['--selectProjects', 'integration', '--passWithNoTests', ...extraArgs], env));
   }
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);

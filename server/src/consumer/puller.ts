@@ -3,24 +3,15 @@ import type { Core } from '@strapi/strapi';
 import { nextRetryDelay } from '../engine/backoff';
 import { errorMessage, LeaseLostError } from '../engine/errors';
 import { pullOnce, type PullPorts, type PullResult } from '../engine/pull-loop';
+import { isSessionAlive, supportsAdvisoryLocks, tryAdvisoryLock } from '../site/db-lock';
 import { getService } from '../utils';
 import type { Prepared } from './applier';
 import type { ProducerRow } from './producer-registry';
 
 export { LeaseLostError };
 
-/** First key of the session advisory locks (pg_try_advisory_lock(int4, int4)) of pulls; the second is the producer id. */
+/** Namespace of the pulls' session advisory locks (site/db-lock.ts); the key is the producer id. */
 const PULL_LOCK_NS = 0x45530001;
-
-/** The raw PostgreSQL connection knex's pool hands out (node-postgres Client). */
-interface PgConnection {
-  query(text: string, values: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
-  end(): Promise<void>;
-}
-interface KnexClient {
-  acquireConnection(): Promise<PgConnection>;
-  releaseConnection(connection: PgConnection): Promise<void>;
-}
 
 /**
  * Pull coordination on the consumer: at most one pull per producer at a time — in this process
@@ -29,17 +20,16 @@ interface KnexClient {
  * taken with a conditional UPDATE, renewed per page; the owner is this process's random id).
  *
  * A DEAD PREDECESSOR does not hold a restarted process back (kill -9 leaves its lease behind):
- * - PostgreSQL: a pull first takes a session-level advisory lock of its producer on a connection
- *   of its own, taken from knex's pool for the pull's duration (one connection per running pull)
- *   and released after it. The lock dies with the process's connection, so whoever holds it is
- *   the only live puller of that producer. Its lease owner names that connection's backend pid; a
- *   successor takes over a lease whose backend is gone from pg_stat_activity (a killed process),
- *   and respects any other unexpired lease.
+ * - PostgreSQL, MySQL/MariaDB: a pull first takes a session advisory lock of its producer
+ *   (site/db-lock.ts) on a connection of its own, taken from knex's pool for the pull's duration
+ *   (one connection per running pull) and released after it. The lock dies with the process's
+ *   connection, so whoever holds it is the only live puller of that producer. Its lease owner
+ *   names that connection's database session; a successor takes over a lease whose session is
+ *   gone (a killed process), and respects any other unexpired lease.
  *   The lease row stays the check of every cursor save (a pull whose connection broke and whose
  *   lock went to another instance commits nothing more).
  * - SQLite: one process owns the database file, so at boot every lease is a dead process's and
  *   is cleared.
- * - Other databases (MySQL): the lease expires after `leaseMs`.
  * And at boot, every producer is pulled at once (fire-and-forget; failures go to its health),
  * not at the next cron tick.
  */
@@ -82,59 +72,27 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     };
   };
 
-  const isPostgres = () => strapi.db.dialect.client === 'postgres';
-
   /**
-   * PostgreSQL: the producer's advisory lock on a dedicated pooled connection; a function that
-   * unlocks and returns the connection, or null when another live process holds the lock.
+   * Whether a lease owner written by a pull holding the advisory lock (`…/db:<session>`; `…/pg:`
+   * from earlier versions) is a dead process's.
    */
-  const lockProducer = async (producerId: number): Promise<{ unlock: () => Promise<void>; backendPid: number } | null> => {
-    const client = strapi.db.connection.client as unknown as KnexClient;
-    const conn = await client.acquireConnection();
-    let locked = false;
-    let backendPid = 0;
-    try {
-      const { rows } = await conn.query('SELECT pg_try_advisory_lock($1, $2) AS ok, pg_backend_pid() AS pid', [PULL_LOCK_NS, producerId]);
-      locked = rows[0]?.ok === true;
-      backendPid = Number(rows[0]?.pid ?? 0);
-    } finally {
-      if (!locked) await client.releaseConnection(conn);
-    }
-    if (!locked) return null;
-    const unlock = async () => {
-      try {
-        await conn.query('SELECT pg_advisory_unlock($1, $2)', [PULL_LOCK_NS, producerId]);
-      } catch (error) {
-        // Never hand a connection that may still hold the lock back to the pool: close it (the
-        // pool discards it), which frees the lock.
-        strapi.log.warn(`event-streaming: releasing the pull lock of producer ${producerId} failed: ${errorMessage(error)}`);
-        await conn.end().catch((e: unknown) => strapi.log.debug(`event-streaming: closing that connection failed too: ${errorMessage(e)}`));
-      } finally {
-        await client.releaseConnection(conn);
-      }
-    };
-    return { unlock, backendPid };
-  };
-
-  /** Whether a lease owner written by a PostgreSQL pull (`…/pg:<backend pid>`) is a dead process's. */
   const ownerIsDead = async (owner: string | null | undefined): Promise<boolean> => {
-    const pid = /\/pg:(\d+)$/.exec(owner ?? '')?.[1];
-    if (!pid) return false; // not ours to judge (another kind of instance): wait for its lease to expire
-    const alive = await strapi.db.connection.raw('SELECT 1 FROM pg_stat_activity WHERE pid = ?', [Number(pid)]);
-    return ((alive as { rows?: unknown[] }).rows ?? []).length === 0;
+    const session = /\/(?:db|pg):(\d+)$/.exec(owner ?? '')?.[1];
+    if (!session) return false; // not ours to judge (another kind of instance): wait for its lease to expire
+    return !(await isSessionAlive(strapi, session));
   };
 
   const runPull = async (producerId: number): Promise<PullResult | null> => {
     const producer = await store().get(producerId);
     if (!producer) return null;
-    if (!isPostgres()) {
+    if (!supportsAdvisoryLocks(strapi)) {
       if (!(await store().acquireLease(producerId, instanceId, leaseMs()))) return null; // another instance is pulling it
       return pullLeased(producer, instanceId);
     }
-    const lock = await lockProducer(producerId);
+    const lock = await tryAdvisoryLock(strapi, PULL_LOCK_NS, producerId);
     if (!lock) return null; // another live instance is pulling it
-    // The owner names the backend holding the advisory lock: a successor can tell it died with it.
-    const owner = `${instanceId}/pg:${lock.backendPid}`;
+    // The owner names the session holding the advisory lock: a successor can tell it died with it.
+    const owner = `${instanceId}/db:${lock.sessionId}`;
     try {
       let leased = await store().acquireLease(producerId, owner, leaseMs());
       if (!leased && (await ownerIsDead(await store().leaseOwner(producerId)))) {

@@ -1,12 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { OUTBOX_TABLE, PLUGIN_ID, UID } from '../constants';
+import { SITE_ID_TABLE } from '../site/site-id';
 import type { StreamEvent, UpdateLogEntry } from '../shared/contracts';
 import { getService, tableOf, repo } from '../utils';
 
 /** Key of the PostgreSQL advisory lock that serialises the sequencer across instances. */
 const SEQUENCER_LOCK = 815_700_101;
 const SEQUENCE_BATCH = 2_000;
+/** MySQL/MariaDB: smaller batches, so that one insert of them stays under max_allowed_packet (16 MiB by default). */
+const SEQUENCE_BATCH_MYSQL = 200;
 /** Ids per DELETE ... IN (...) (well under SQLite's bound-parameter limit). */
 const DELETE_CHUNK = 500;
 
@@ -51,7 +54,9 @@ export interface OutboxEntry {
  * inside the writing transaction (services/capture.ts), so a rolled-back write leaves nothing and
  * a committed one always has its entry. The sequencer moves committed entries into the update log
  * afterwards, in outbox id order, giving each its `seq`, one run at a time (PostgreSQL: an
- * advisory transaction lock; SQLite: the single writer), each run starting above the highest seq
+ * advisory transaction lock; MySQL/MariaDB: a row lock (FOR UPDATE) on the site-id row, taken
+ * before the transaction's first read, so that its REPEATABLE READ snapshot starts after the
+ * previous run's commit; SQLite: the single writer), each run starting above the highest seq
  * so far, and deletes exactly the entries it moved, in the same transaction. Hence the cursor
  * invariant (streaming/cursor.ts): a visible seq N implies every seq < N is visible — entries that
  * commit out of id order (concurrent transactions) are simply moved by the run after their commit,
@@ -60,6 +65,7 @@ export interface OutboxEntry {
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const t = () => tableOf(strapi, UID.updateLog);
   const isPostgres = () => strapi.db.dialect.client === 'postgres';
+  const isMysql = () => strapi.db.dialect.client === 'mysql';
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID });
 
   const headOf = async (trx: Knex.Transaction) => {
@@ -87,14 +93,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Moves every committed outbox entry into the log with its seq. Returns the new head. */
     async sequence(): Promise<number> {
+      const batchSize = isMysql() ? SEQUENCE_BATCH_MYSQL : SEQUENCE_BATCH;
       return strapi.db.transaction(async ({ trx }) => {
+        // MySQL: the lock comes first (one statement more per run), see above.
+        if (isMysql()) await trx(SITE_ID_TABLE).where({ id: 1 }).forUpdate().first('id');
         // Nothing to sequence (the common case of a pull): read the head without a write or the
         // lock. Entries committed after this read are sequenced by the next run, above this head.
         if (!(await trx(OUTBOX_TABLE).first('id'))) return headOf(trx);
         if (isPostgres()) await trx.raw('SELECT pg_advisory_xact_lock(?)', [SEQUENCER_LOCK]);
         for (;;) {
-          // After the lock: this sees every entry committed before it (READ COMMITTED).
-          const batch = (await trx(OUTBOX_TABLE).select('id', 'entry').orderBy('id', 'asc').limit(SEQUENCE_BATCH)) as Array<{
+          // After the lock: this sees every entry committed before it (READ COMMITTED; MySQL: the snapshot taken after the lock).
+          const batch = (await trx(OUTBOX_TABLE).select('id', 'entry').orderBy('id', 'asc').limit(batchSize)) as Array<{
             id: number | string;
             entry: string;
           }>;
@@ -110,7 +119,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             await trx(OUTBOX_TABLE)
               .whereIn('id', ids.slice(i, i + DELETE_CHUNK))
               .delete();
-          if (batch.length < SEQUENCE_BATCH) break;
+          if (batch.length < batchSize) break;
         }
         return headOf(trx);
       });
