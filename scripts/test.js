@@ -139,7 +139,9 @@ async function ensureMariadb() {
   const e = mariadbEnv();
   throw new Error(
     `cannot use MariaDB as ${e.DATABASE_USERNAME}@${e.DATABASE_HOST}:${e.DATABASE_PORT}: ${last}` +
-      (isRoot ? '' : " (not root: start it and create the user yourself: CREATE USER 'strapi'@'%' IDENTIFIED BY 'strapi'; GRANT ALL ON `es\\_%`.* TO 'strapi'@'%')")
+      (isRoot
+        ? ''
+        : " (not root: start it and create the user yourself: CREATE USER 'strapi'@'%' IDENTIFIED BY 'strapi'; GRANT ALL ON `es\\_%`.* TO 'strapi'@'%')")
   );
 }
 

@@ -47,6 +47,28 @@ export async function sql<T extends Row = Row>(site: Site, query: string, params
   }
 }
 
+/**
+ * A long-lived session on a site's PostgreSQL or MySQL/MariaDB database (for holding a
+ * transaction open). `query` takes `?` placeholders and returns the rows; an INSERT on MySQL
+ * returns `[{ id: <insert id> }]` (what `RETURNING id` gives on PostgreSQL).
+ */
+export async function dbSession(site: Site): Promise<{ query(sql: string, params?: unknown[]): Promise<Row[]>; end(): Promise<void> }> {
+  if (site.client === 'mysql' && site.dbName) {
+    const mysql2 = require('mysql2/promise') as typeof import('mysql2/promise');
+    const { adminConnection: mysqlAdmin } = require('./mysql') as { adminConnection: () => Record<string, unknown> };
+    const c = await mysql2.createConnection({ ...mysqlAdmin(), database: site.dbName });
+    return {
+      query: async (q, params = []) => {
+        const [res] = await c.query(q.replace(/\s+RETURNING id\s*$/i, ''), params);
+        return Array.isArray(res) ? (res as Row[]) : [{ id: (res as { insertId: number }).insertId }];
+      },
+      end: () => c.end(),
+    };
+  }
+  const c = await pgSession(site);
+  return { query: async (q, params = []) => (await c.query(toPg(q), params)).rows as Row[], end: () => c.end() };
+}
+
 /** A long-lived PostgreSQL session on a site's database (for holding a transaction open). */
 export async function pgSession(site: Site): Promise<Client> {
   if (site.client !== 'postgres' || !site.dbName) throw new Error(`${site.name} is not on PostgreSQL`);
