@@ -73,7 +73,7 @@ async function canConnect() {
 /**
  * The MariaDB pass of `npm test`: the tests of every README guarantee, plus the harness and the
  * basic streaming test. The rest of the integration project (input validation, security, content
- * shapes, retries, the package) is database-neutral HTTP behaviour, already run on SQLite and
+ * shapes, the package) is database-neutral HTTP behaviour, already run on SQLite and
  * PostgreSQL; it passes on MariaDB too (`TEST_DB=mariadb npm test`, or MARIADB_TESTS=all).
  */
 const MARIADB_GUARANTEE_TESTS = [
@@ -84,6 +84,7 @@ const MARIADB_GUARANTEE_TESTS = [
   'guarantees-bidirectional',
   'reliability',
   'retention',
+  'retry',
 ].map((f) => `tests/integration/${f}.test.ts`);
 
 const mariadbInstalled = () => fs.existsSync('/usr/sbin/mariadbd') || fs.existsSync('/usr/sbin/mysqld');
