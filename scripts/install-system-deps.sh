@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# System packages the tests and the e2e need: PostgreSQL (second database of `npm test`) and
-# Chromium (admin screenshots / e2e). Idempotent: installs only what is missing.
+# System packages the tests and the e2e need: PostgreSQL and MariaDB (second and third database
+# of `npm test`; scripts/test.js starts them) and Chromium (admin screenshots / e2e). Idempotent:
+# installs only what is missing.
 # Run as root (or with sudo available). Debian/Ubuntu (apt-get).
 set -euo pipefail
 
-PACKAGES=(postgresql chromium)
+PACKAGES=(postgresql mariadb-server chromium)
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "[system-deps] apt-get not found: install ${PACKAGES[*]} yourself (npm test falls back to SQLite only)." >&2

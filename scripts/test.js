@@ -2,16 +2,23 @@
 'use strict';
 /**
  * `npm test`: jest (unit + integration + e2e) on SQLite, then the integration project again on
- * PostgreSQL (e2e runs once: its sites always use SQLite; it needs /usr/bin/chromium and fails
- * without it). Ends with one line `N passed, N failed` summing both runs; exits non-zero on any
- * failure.
+ * PostgreSQL, then on MariaDB (e2e runs once: its sites always use SQLite; it needs
+ * /usr/bin/chromium and fails without it). Ends with one line `N passed, N failed` summing all
+ * runs; exits non-zero on any failure.
  *
- *   TEST_DB=sqlite|postgres|both   default: both when PostgreSQL is installed, else sqlite
+ *   TEST_DB=sqlite|postgres|mariadb|both   default: both when PostgreSQL is installed, else sqlite
+ *                                          (both = SQLite, PostgreSQL, and MariaDB when installed;
+ *                                          mysql is an alias of mariadb)
  *   npm test -- <jest args>        e.g. `npm test -- tests/integration/harness.test.ts`
  *
  * PostgreSQL: uses the local Debian cluster (starts it with pg_ctlcluster if it is down and
  * creates the role strapi/strapi CREATEDB if missing, which needs root). Every test site gets
  * a fresh database, dropped at teardown. DATABASE_HOST/PORT/USERNAME/PASSWORD override.
+ *
+ * MariaDB (DATABASE_CLIENT=mysql, driver mysql2): uses the local server of the Debian package
+ * mariadb-server on 127.0.0.1:3306 (starts it with `service mariadb start`, or mysqld_safe, if
+ * it is down, and creates the user strapi/strapi with every right on the test databases
+ * `es_*`, which needs root). MARIADB_HOST/PORT/USERNAME/PASSWORD override.
  */
 const fs = require('fs');
 const path = require('path');
@@ -62,6 +69,29 @@ async function canConnect() {
     await c.end().catch(() => {});
   }
 }
+
+/**
+ * The MariaDB pass of `npm test`: the tests of every README guarantee, plus the harness and the
+ * basic streaming test. The rest of the integration project (input validation, security, content
+ * shapes, the package) is database-neutral HTTP behaviour, already run on SQLite and
+ * PostgreSQL; it passes on MariaDB too (`TEST_DB=mariadb npm test`, or MARIADB_TESTS=all).
+ */
+const MARIADB_GUARANTEE_TESTS = [
+  'harness',
+  'streaming',
+  'guarantees',
+  'guarantees-postgres',
+  'guarantees-bidirectional',
+  'reliability',
+  'retention',
+  'retry',
+]
+  .map((f) => `tests/integration/${f}.test.ts`)
+  .concat('tests/unit/raw-rows.test.ts');
+
+const { ensureMariadb, mariadbEnv } = require('./mariadb');
+
+const mariadbInstalled = () => fs.existsSync('/usr/sbin/mariadbd') || fs.existsSync('/usr/sbin/mysqld');
 
 /** Start the local cluster and create the strapi role if needed. Throws with a clear message. */
 async function ensurePostgres() {
@@ -137,9 +167,10 @@ function runJest(label, args, env) {
 
 (async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const requested = (process.env.TEST_DB || '').toLowerCase();
-  if (requested && !['sqlite', 'postgres', 'both'].includes(requested)) {
-    console.error(`[test] TEST_DB must be sqlite, postgres or both (got ${requested})`);
+  let requested = (process.env.TEST_DB || '').toLowerCase();
+  if (requested === 'mysql') requested = 'mariadb';
+  if (requested && !['sqlite', 'postgres', 'mariadb', 'both'].includes(requested)) {
+    console.error(`[test] TEST_DB must be sqlite, postgres, mariadb or both (got ${requested})`);
     process.exit(2);
   }
   let mode = requested;
@@ -152,6 +183,9 @@ function runJest(label, args, env) {
       );
     }
   }
+  const withMariadb = mode === 'mariadb' || (mode === 'both' && mariadbInstalled());
+  if (mode === 'both' && !withMariadb)
+    warn('MariaDB is not installed: no MariaDB pass. Install it with `bash scripts/install-system-deps.sh`.');
   // Type errors fail the run first (the plugin build does not type-check: strapi-plugin build
   // only transpiles when the exports carry no `types`).
   if (!extraArgs.length) {
@@ -191,13 +225,36 @@ function runJest(label, args, env) {
       process.exit(1);
     }
   }
+  if (withMariadb) {
+    try {
+      await ensureMariadb();
+    } catch (e) {
+      console.error(`[test] MariaDB is not usable: ${e.message}`);
+      console.log('0 passed, 1 failed');
+      process.exit(1);
+    }
+  }
+  let built = false; // the first jest run builds the plugin and the playground; later ones reuse them
+  const skipBuild = () => (built ? { SKIP_BUILD: '1' } : {});
   if (mode === 'sqlite' || mode === 'both') {
     results.push(runJest('sqlite', ['--passWithNoTests', ...extraArgs], { DATABASE_CLIENT: 'sqlite' }));
+    built = true;
   }
   if (mode === 'postgres' || mode === 'both') {
-    const env = { DATABASE_CLIENT: 'postgres' };
-    if (mode === 'both') env.SKIP_BUILD = '1'; // built by the SQLite run
+    const env = { DATABASE_CLIENT: 'postgres', ...skipBuild() };
     results.push(runJest('postgres', ['--selectProjects', 'integration', '--passWithNoTests', ...extraArgs], env));
+    built = true;
+  }
+  if (withMariadb) {
+    const env = { DATABASE_CLIENT: 'mysql', ...mariadbEnv(), ...skipBuild() };
+    // `npm test` (both): the guarantee tests only, to keep CI under 30 minutes, unless
+    // MARIADB_TESTS=all; TEST_DB=mariadb runs the whole integration project (or the files given).
+    const subset = mode === 'both' && !extraArgs.length && process.env.MARIADB_TESTS !== 'all';
+    const files = subset ? MARIADB_GUARANTEE_TESTS : [];
+    if (subset) log(`MariaDB pass: the guarantee tests (${files.length} files); MARIADB_TESTS=all for the whole integration project`);
+    // The unit project too: tests/unit/raw-rows.test.ts pins capture's raw statement on MariaDB.
+    const projects = ['--selectProjects', 'integration', 'unit'];
+    results.push(runJest('mariadb', [...projects, '--passWithNoTests', ...files, ...extraArgs], env));
   }
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);

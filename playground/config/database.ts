@@ -1,7 +1,7 @@
 import path from 'path';
 
 /**
- * DATABASE_CLIENT=sqlite (default) | postgres.
+ * DATABASE_CLIENT=sqlite (default) | postgres | mysql (MySQL or MariaDB, through mysql2).
  * Config is compiled to dist/config, so the app root is two levels up from here at runtime
  * (and one level up when read from source, e.g. by `strapi build`): find it by walking up
  * to the folder holding this app's package.json.
@@ -41,8 +41,21 @@ export default ({ env }) => {
           },
       pool: { min: env.int('DATABASE_POOL_MIN', 0), max: env.int('DATABASE_POOL_MAX', 5) },
     },
+    mysql: {
+      connection: env('DATABASE_URL')
+        ? { uri: env('DATABASE_URL') }
+        : {
+            host: env('DATABASE_HOST', '127.0.0.1'),
+            port: env.int('DATABASE_PORT', 3306),
+            database: env('DATABASE_NAME', 'strapi'),
+            user: env('DATABASE_USERNAME', 'strapi'),
+            password: env('DATABASE_PASSWORD', 'strapi'),
+            ssl: env.bool('DATABASE_SSL', false) ? {} : undefined,
+          },
+      pool: { min: env.int('DATABASE_POOL_MIN', 0), max: env.int('DATABASE_POOL_MAX', 5) },
+    },
   };
-  if (!connections[client]) throw new Error(`DATABASE_CLIENT must be sqlite or postgres, got "${client}"`);
+  if (!connections[client]) throw new Error(`DATABASE_CLIENT must be sqlite, postgres or mysql, got "${client}"`);
   return {
     connection: {
       client,

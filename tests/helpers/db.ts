@@ -1,7 +1,8 @@
 /**
  * Direct SQL against a test site's database, the way an operator (or a test that must look
- * below the HTTP API) would: better-sqlite3 on the site's SQLite file, or a `pg` connection to
- * its PostgreSQL database. Write `?` placeholders; they become `$1, $2, ...` on PostgreSQL.
+ * below the HTTP API) would: better-sqlite3 on the site's SQLite file, a `pg` connection to
+ * its PostgreSQL database, or a mysql2 one to its MySQL/MariaDB database. Write `?`
+ * placeholders; they become `$1, $2, ...` on PostgreSQL.
  *
  * Reads are fine while the site runs (short statements; SQLite's busy handler absorbs the
  * moment of locking). Edits of plugin state should be made with the site stopped.
@@ -11,6 +12,7 @@ import { Client } from 'pg';
 import type { Site } from './sites';
 
 const { adminConnection } = require('./pg') as { adminConnection: () => Record<string, unknown> };
+const mysql = require('./mysql') as { query(database: string, sql: string, params?: unknown[]): Promise<Row[]> };
 
 export type Row = Record<string, any>;
 
@@ -35,6 +37,7 @@ export async function sql<T extends Row = Row>(site: Site, query: string, params
     }
   }
   if (!site.dbName) throw new Error(`${site.name} has no PostgreSQL database`);
+  if (site.client === 'mysql') return (await mysql.query(site.dbName, query, params)) as T[];
   const client = new Client({ ...adminConnection(), database: site.dbName });
   await client.connect();
   try {
@@ -42,6 +45,28 @@ export async function sql<T extends Row = Row>(site: Site, query: string, params
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A long-lived session on a site's PostgreSQL or MySQL/MariaDB database (for holding a
+ * transaction open). `query` takes `?` placeholders and returns the rows; an INSERT on MySQL
+ * returns `[{ id: <insert id> }]` (what `RETURNING id` gives on PostgreSQL).
+ */
+export async function dbSession(site: Site): Promise<{ query(sql: string, params?: unknown[]): Promise<Row[]>; end(): Promise<void> }> {
+  if (site.client === 'mysql' && site.dbName) {
+    const mysql2 = require('mysql2/promise') as typeof import('mysql2/promise');
+    const { adminConnection: mysqlAdmin } = require('./mysql') as { adminConnection: () => Record<string, unknown> };
+    const c = await mysql2.createConnection({ ...mysqlAdmin(), database: site.dbName });
+    return {
+      query: async (q, params = []) => {
+        const [res] = await c.query(q.replace(/\s+RETURNING id\s*$/i, ''), params);
+        return Array.isArray(res) ? (res as Row[]) : [{ id: (res as { insertId: number }).insertId }];
+      },
+      end: () => c.end(),
+    };
+  }
+  const c = await pgSession(site);
+  return { query: async (q, params = []) => (await c.query(toPg(q), params)).rows as Row[], end: () => c.end() };
 }
 
 /** A long-lived PostgreSQL session on a site's database (for holding a transaction open). */

@@ -18,8 +18,9 @@ module.exports = async () => {
     buildPlugin();
     compilePlayground();
   }
-  if ((process.env.DATABASE_CLIENT || 'sqlite') === 'postgres') {
-    const { dropStaleDatabases } = require('./pg');
+  const client = process.env.DATABASE_CLIENT || 'sqlite';
+  if (client === 'postgres' || client === 'mysql') {
+    const { dropStaleDatabases } = require(client === 'mysql' ? './mysql' : './pg');
     const dropped = await dropStaleDatabases();
     if (dropped.length) console.log(`[global-setup] dropped ${dropped.length} stale test database(s)`);
   }

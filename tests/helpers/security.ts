@@ -1,6 +1,6 @@
 /**
  * Helpers of the security / bad-input / hostile-producer tests: raw database reads below the
- * HTTP API (SQLite opened read-only, or a pg session), plugin-table snapshots, and a strict
+ * HTTP API (SQLite opened read-only, or a pg / mysql2 session), plugin-table snapshots, and a strict
  * "this is a readable client error" assertion.
  */
 import fs from 'node:fs';
@@ -9,6 +9,7 @@ import { Client } from 'pg';
 import type { HttpResult, Site } from './sites';
 
 const { adminConnection } = require('./pg') as { adminConnection: () => Record<string, unknown> };
+const mysql = require('./mysql') as { query(database: string, sql: string): Promise<Row[]> };
 
 export type Row = Record<string, unknown>;
 
@@ -22,6 +23,7 @@ async function query(site: Site, sql: string): Promise<Row[]> {
       db.close();
     }
   }
+  if (site.client === 'mysql') return mysql.query(site.dbName!, sql);
   const client = new Client({ ...adminConnection(), database: site.dbName! });
   await client.connect();
   try {
@@ -44,7 +46,7 @@ export async function pluginTables(site: Site): Promise<string[]> {
       ? await query(site, `SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'event_streaming%' ORDER BY name`)
       : await query(
           site,
-          `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'event_streaming%' ORDER BY table_name`
+          `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ${site.client === 'mysql' ? 'DATABASE()' : "'public'"} AND table_name LIKE 'event_streaming%' ORDER BY table_name`
         );
   return rows.map((r) => String(r.name));
 }

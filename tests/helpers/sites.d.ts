@@ -33,7 +33,7 @@ export interface SiteOptions {
   /** Extra environment for the child (wins over the harness defaults), e.g. { EVENT_STREAMING_PULL_CRON: '*\/5 * * * * *' }. */
   env?: Record<string, string>;
   /** Default process.env.DATABASE_CLIENT || 'sqlite'. */
-  client?: 'sqlite' | 'postgres';
+  client?: 'sqlite' | 'postgres' | 'mysql';
   /** SQLite file (default: data.db in a new temp dir). */
   dbFile?: string;
   /** Folder for the temp dir holding the SQLite file (default os.tmpdir()). */
@@ -59,7 +59,7 @@ export declare class Site {
   readonly port: number;
   /** http://127.0.0.1:<port> */
   readonly url: string;
-  readonly client: 'sqlite' | 'postgres';
+  readonly client: 'sqlite' | 'postgres' | 'mysql';
   readonly dbFile: string | null;
   readonly dbName: string | null;
   readonly logFile: string;

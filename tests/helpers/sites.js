@@ -2,7 +2,8 @@
 /**
  * Two-site (n-site) test harness: every site is a real playground Strapi in its own child
  * process (tests/helpers/serve.js), on its own port on 127.0.0.1 with its own SQLite file in a
- * temp dir, or its own fresh PostgreSQL database when DATABASE_CLIENT=postgres.
+ * temp dir, or its own fresh PostgreSQL / MySQL (MariaDB) database when DATABASE_CLIENT=postgres /
+ * mysql.
  *
  *   const { startSite, startSites, stopAll } = require('./sites');
  *   const [a, b] = await startSites(2);                 // boots in parallel
@@ -355,12 +356,12 @@ class Site {
     return this;
   }
 
-  /** Stop, drop the PostgreSQL database / remove the temp dir (unless keepData). Log files stay. */
+  /** Stop, drop the PostgreSQL / MySQL database / remove the temp dir (unless keepData). Log files stay. */
   async destroy() {
     await this.stop();
     SITES.delete(this);
     if (this.opts.keepData) return;
-    if (this.dbName) await require('./pg').dropDatabase(this.dbName);
+    if (this.dbName) await dbHelper(this.client).dropDatabase(this.dbName);
     if (this.tmpDir) fs.rmSync(this.tmpDir, { recursive: true, force: true });
   }
 
@@ -377,6 +378,9 @@ class Site {
   }
 }
 
+/** The helper that creates and drops a site's database: pg.js or mysql.js. */
+const dbHelper = (client) => require(client === 'mysql' ? './mysql' : './pg');
+
 let counter = 0;
 const slug = (s) =>
   String(s)
@@ -389,7 +393,7 @@ const slug = (s) =>
  * (site.adminJwt) and a full-access API token created (site.fullAccessToken).
  *
  * opts: name; port (default: a free one); env (extra child env, wins over everything);
- * client ('sqlite' | 'postgres', default process.env.DATABASE_CLIENT || 'sqlite');
+ * client ('sqlite' | 'postgres' | 'mysql', default process.env.DATABASE_CLIENT || 'sqlite');
  * dbFile (sqlite path; default a new temp dir); dataDir (where the sqlite file goes);
  * keepData (destroy() keeps the DB); admin {email, password, firstname, lastname};
  * registerAdmin / createToken (default true); serveAdmin (serve playground/dist/build);
@@ -400,7 +404,7 @@ async function startSite(opts = {}) {
   const name = opts.name || `site-${counter}`;
   const port = opts.port || (await freePort());
   const client = opts.client || process.env.DATABASE_CLIENT || 'sqlite';
-  if (!['sqlite', 'postgres'].includes(client)) throw new Error(`unsupported DATABASE_CLIENT ${client}`);
+  if (!['sqlite', 'postgres', 'mysql'].includes(client)) throw new Error(`unsupported DATABASE_CLIENT ${client}`);
   const id = crypto.randomBytes(4).toString('hex');
   const secret = (what) => `${slug(name)}-${what}-${id}`;
 
@@ -420,7 +424,7 @@ async function startSite(opts = {}) {
     dbEnv.DATABASE_FILENAME = dbFile;
   } else {
     dbName = opts.dbName || `es_test_${slug(name).replace(/-/g, '_').slice(0, 20)}_p${process.pid}_${Date.now().toString(36)}_${id}`;
-    if (!opts.dbName) await require('./pg').createDatabase(dbName);
+    if (!opts.dbName) await dbHelper(client).createDatabase(dbName);
     dbEnv.DATABASE_NAME = dbName;
   }
 
@@ -446,7 +450,7 @@ async function startSite(opts = {}) {
     ...dbEnv,
     ...(opts.env || {}),
   };
-  if (client === 'postgres' && !(opts.env && opts.env.DATABASE_URL)) delete childEnv.DATABASE_URL;
+  if (client !== 'sqlite' && !(opts.env && opts.env.DATABASE_URL)) delete childEnv.DATABASE_URL;
   // Jest's worker env must not leak into the server (e.g. JEST_WORKER_ID changes nothing, but keep it clean).
   delete childEnv.JEST_WORKER_ID;
 

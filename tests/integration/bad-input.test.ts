@@ -40,7 +40,8 @@ beforeAll(async () => {
   const minted = (await apiTokens(C)).find((t) => t.name.startsWith('event-streaming callbacks from'))!;
   callbackToken = await tokenSecret(C, minted.id);
   spareToken = (await P.createApiToken({ name: 'spare stream token', type: 'custom', permissions: STREAM_PERMISSIONS })).accessKey;
-  readOnly = (await P.createApiToken({ name: 'read only', type: 'read-only' })).accessKey;
+  // Not 'read only': Strapi seeds a 'Read Only' token, and MariaDB compares names case-insensitively.
+  readOnly = (await P.createApiToken({ name: 'bad-input read only', type: 'read-only' })).accessKey;
   _syncLogId = expectStatus(await C.admin('GET', '/event-streaming/sync-logs?pageSize=1'), 'sync logs').body.data[0].id;
   mappingId = expectStatus(
     await C.admin('POST', '/event-streaming/mappings', {

@@ -1,5 +1,5 @@
 /**
- * Issue 3, guarantees 6 and 7 — PostgreSQL only:
+ * Issue 3, guarantees 6 and 7 — PostgreSQL and MySQL/MariaDB (DATABASE_CLIENT=postgres | mysql):
  *  6. several Strapi instances on one database pull the same producer without double-applying
  *     (one pull per producer at a time, across processes: the pull lease);
  *  7. the cursor never passes an event: concurrent writes give the update log seqs 1..N without a
@@ -11,15 +11,15 @@
 import fs from 'node:fs';
 import { expectStatus, startSite, startSites, stopAll, type Site } from '../helpers/sites';
 import { eventually, getDoc, link, setStatus, type Link } from '../helpers/streaming';
-import { pgSession, sql, syncLogCounts, updateLogRows } from '../helpers/db';
+import { dbSession, sql, syncLogCounts, updateLogRows } from '../helpers/db';
 import { CUSTOMER } from '../helpers/uids';
 
-const client = process.env.DATABASE_CLIENT || 'sqlite';
+const client = (process.env.DATABASE_CLIENT || 'sqlite') as 'sqlite' | 'postgres' | 'mysql';
 
-if (client !== 'postgres') {
-  test('PostgreSQL-only guarantees (shared database, out-of-order commits) do not apply to this database client', () => {
-    console.log(`[guarantees-postgres] DATABASE_CLIENT=${client}: run with DATABASE_CLIENT=postgres for guarantees 6 and 7`);
-    expect(client).not.toBe('postgres');
+if (client !== 'postgres' && client !== 'mysql') {
+  test('database-server guarantees (shared database, out-of-order commits) do not apply to this database client', () => {
+    console.log(`[guarantees-postgres] DATABASE_CLIENT=${client}: run with DATABASE_CLIENT=postgres or mysql for guarantees 6 and 7`);
+    expect(client).toBe('sqlite');
   });
 } else {
   let producer: Site;
@@ -47,7 +47,7 @@ if (client !== 'postgres') {
     const env1 = (c1 as unknown as { env: Record<string, string> }).env;
     c2 = await startSite({
       name: 'pg-consumer-replica',
-      client: 'postgres',
+      client,
       dbName: c1.dbName!,
       keepData: true, // c1 drops the database
       admin: { email: c1.adminEmail, password: c1.adminPassword },
@@ -137,7 +137,7 @@ if (client !== 'postgres') {
     expect([...seqs].sort((x, y) => x! - y!)).toEqual(rows.map((_, i) => i + 1));
   }
 
-  describe('6. several instances on one PostgreSQL database', () => {
+  describe('6. several instances on one PostgreSQL / MariaDB database', () => {
     test('two consumer instances pulling the same producer at once apply every event exactly once', async () => {
       expect(c2.dbName).toBe(c1.dbName);
       // The replica sees the Event Producer the first instance created (same database).
@@ -149,10 +149,10 @@ if (client !== 'postgres') {
       // Sample who holds the pull lease meanwhile.
       const owners = new Set<string>();
       let sampling = true;
-      const session = await pgSession(c1);
+      const session = await dbSession(c1);
       const sampler = (async () => {
         while (sampling) {
-          const { rows } = await session.query('SELECT lease_owner AS o FROM event_streaming_producers WHERE id = $1', [l.producerId]);
+          const rows = await session.query('SELECT lease_owner AS o FROM event_streaming_producers WHERE id = ?', [l.producerId]);
           if (rows[0]?.o) owners.add(rows[0].o);
         }
         await session.end();
@@ -189,20 +189,20 @@ if (client !== 'postgres') {
     });
   });
 
-  describe('6b. several producer instances on one PostgreSQL database', () => {
+  describe('6b. several producer instances on one PostgreSQL / MariaDB database', () => {
     test('writes spread over two producer instances reach a notified consumer exactly once, by notification alone, with a gap-free log', async () => {
       // A replica of the producer (same database and secrets) and a consumer whose cron never
       // fires: only the producers' notifications make it pull.
       const envP = (producer as unknown as { env: Record<string, string> }).env;
       const p2 = await startSite({
         name: 'pg-producer-replica',
-        client: 'postgres',
+        client,
         dbName: producer.dbName!,
         keepData: true,
         admin: { email: producer.adminEmail, password: producer.adminPassword },
         env: Object.fromEntries(SHARED_ENV.map((k) => [k, envP[k]])),
       });
-      const c3 = await startSite({ name: 'pg-notified-consumer', client: 'postgres', env: { EVENT_STREAMING_PULL_CRON: '0 0 1 1 *' } });
+      const c3 = await startSite({ name: 'pg-notified-consumer', client, env: { EVENT_STREAMING_PULL_CRON: '0 0 1 1 *' } });
       const l3 = await link(producer, c3, [{ contentType: CUSTOMER, useSameName: true }]);
       await setStatus(l3, { [CUSTOMER]: 'Approved' });
 
@@ -261,25 +261,26 @@ if (client !== 'postgres') {
       // A committed create to copy the slow writer's row from.
       const [seed] = await createMany([`${tag}-seed`], 1);
       await eventually(async () => (await countByPrefix(c1, `${tag}-seed`)) === 1, 'the seed on the consumer');
-      const slow = await pgSession(producer);
+      const slow = await dbSession(producer);
       let open = false;
       try {
         // A slow writer: its outbox entry takes an id now but commits only at the end.
         await slow.query('BEGIN');
         open = true;
-        const template = (await slow.query(`SELECT * FROM event_streaming_update_logs WHERE target_document_id = $1`, [seed])).rows[0];
+        const template = (await slow.query(`SELECT * FROM event_streaming_update_logs WHERE target_document_id = ?`, [seed]))[0];
+        const templateData = typeof template.data === 'string' ? JSON.parse(template.data) : template.data; // MariaDB: JSON text
         const slowDocumentId = `slow${Date.now().toString(36)}`.padEnd(24, 'x');
         const entry = {
           updateType: template.update_type,
           contentType: template.content_type,
           targetDocumentId: slowDocumentId,
           docLocale: null,
-          data: { ...template.data, name: `${tag}-slow` },
+          data: { ...templateData, name: `${tag}-slow` },
           originSiteId: template.origin_site_id,
           createdAt: new Date().toISOString(),
         };
-        const inserted = await slow.query(`INSERT INTO event_streaming_outbox (entry) VALUES ($1) RETURNING id`, [JSON.stringify(entry)]);
-        const slowId = Number(inserted.rows[0].id);
+        const inserted = await slow.query(`INSERT INTO event_streaming_outbox (entry) VALUES (?) RETURNING id`, [JSON.stringify(entry)]);
+        const slowId = Number(inserted[0].id);
         const maxOutboxId = async () => Number((await sql(producer, 'SELECT MAX(id) AS m FROM event_streaming_outbox'))[0].m ?? 0);
 
         // Later writers commit first, are sequenced and pulled; the cursor moves past them.

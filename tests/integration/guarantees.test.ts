@@ -210,12 +210,12 @@ describe('1. crash mid-stream', () => {
     console.log(`[crash] the pull request ended with: ${await pulling}`);
     const [lease] = await sql(
       consumer,
-      `SELECT lease_owner AS owner, last_pulled_seq AS cursor FROM event_streaming_producers WHERE id = ?`,
+      `SELECT lease_owner AS owner, last_pulled_seq AS pulled_cursor FROM event_streaming_producers WHERE id = ?`,
       [l.producerId]
     );
     const n = await appliedOf(tag);
     console.log(
-      `[crash] killed with ${n}/${N} documents applied; cursor ${lease.cursor}; ${lease.owner ? 'inside a pull' : 'between pulls'}`
+      `[crash] killed with ${n}/${N} documents applied; cursor ${lease.pulled_cursor}; ${lease.owner ? 'inside a pull' : 'between pulls'}`
     );
     // The kill did interrupt the stream: part of the burst is applied, part is not.
     expect(n).toBeGreaterThan(0);

@@ -54,11 +54,11 @@ test('300 creates, the consumer killed -9 twice mid-stream and restarted at once
     await consumer.kill9();
     const [row] = await sql(
       consumer,
-      `SELECT lease_owner AS owner, last_pulled_seq AS cursor FROM event_streaming_producers WHERE id = ?`,
+      `SELECT lease_owner AS owner, last_pulled_seq AS pulled_cursor FROM event_streaming_producers WHERE id = ?`,
       [l.producerId]
     );
     console.log(
-      `[reliability] killed at ${created.length}/${N} creates, ${await appliedOf(tag)} applied, cursor ${row.cursor}, lease ${row.owner ? 'held' : 'free'}`
+      `[reliability] killed at ${created.length}/${N} creates, ${await appliedOf(tag)} applied, cursor ${row.pulled_cursor}, lease ${row.owner ? 'held' : 'free'}`
     );
     appliedBefore = await appliedOf(tag);
     await consumer.restart();
@@ -72,9 +72,11 @@ test('300 creates, the consumer killed -9 twice mid-stream and restarted at once
     intervalMs: 100,
     what: `all ${N} documents within 10 s of the last restart`,
   }).catch(async (error: Error) => {
-    const [row] = await sql(consumer, `SELECT lease_owner AS owner, lease_until AS until FROM event_streaming_producers WHERE id = ?`, [
-      l.producerId,
-    ]);
+    const [row] = await sql(
+      consumer,
+      `SELECT lease_owner AS owner, lease_until AS lease_until FROM event_streaming_producers WHERE id = ?`,
+      [l.producerId]
+    );
     throw new Error(`${error.message}; ${await appliedOf(tag)} applied; lease ${JSON.stringify(row)} at ${Date.now()}`);
   });
   console.log(

@@ -2,12 +2,15 @@ import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { OUTBOX_TABLE, PLUGIN_ID, UID } from '../constants';
+import { SITE_ID_TABLE } from '../site/site-id';
 import type { StreamEvent, UpdateLogEntry } from '../shared/contracts';
 import { getService, tableOf, repo } from '../utils';
 
 /** Key of the PostgreSQL advisory lock that serialises the sequencer across instances. */
 const SEQUENCER_LOCK = 815_700_101;
 const SEQUENCE_BATCH = 2_000;
+/** MySQL/MariaDB: smaller batches, so that one insert of them stays under max_allowed_packet (16 MiB by default). */
+const SEQUENCE_BATCH_MYSQL = 200;
 /** Ids per DELETE ... IN (...) (well under SQLite's bound-parameter limit). */
 const DELETE_CHUNK = 500;
 /** One row (id 1): the log's epoch, high-water mark and how far it is pruned (see `LogState`). */
@@ -75,7 +78,9 @@ export interface OutboxEntry {
  * inside the writing transaction (services/capture.ts), so a rolled-back write leaves nothing and
  * a committed one always has its entry. The sequencer moves committed entries into the update log
  * afterwards, in outbox id order, giving each its `seq`, one run at a time (PostgreSQL: an
- * advisory transaction lock; SQLite: the single writer), each run starting above the high-water
+ * advisory transaction lock; MySQL/MariaDB: a row lock (FOR UPDATE) on the site-id row, taken
+ * before the transaction's first read, so that its REPEATABLE READ snapshot starts after the
+ * previous run's commit; SQLite: the single writer), each run starting above the high-water
  * mark (`LogState.head`, advanced in the same transaction), and deletes exactly the entries it
  * moved, in the same transaction. Pruning takes the same lock. Hence the cursor
  * invariant (streaming/cursor.ts): a visible seq N implies every seq < N is visible — entries that
@@ -85,6 +90,7 @@ export interface OutboxEntry {
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const t = () => tableOf(strapi, UID.updateLog);
   const isPostgres = () => strapi.db.dialect.client === 'postgres';
+  const isMysql = () => strapi.db.dialect.client === 'mysql';
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID });
 
   const maxSeqOf = async (db: Knex) => {
@@ -99,8 +105,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const row = (await db(LOG_STATE_TABLE).where({ id: 1 }).first('epoch', 'head', 'pruned_through')) as StateRow | undefined;
     return row ? toState(row) : null;
   };
+  /** The sequencer lock (see above), held to the transaction's end; taken again by MySQL's own transaction: a no-op. */
   const lock = async (trx: Knex.Transaction) => {
     if (isPostgres()) await trx.raw('SELECT pg_advisory_xact_lock(?)', [SEQUENCER_LOCK]);
+    else if (isMysql()) await trx(SITE_ID_TABLE).where({ id: 1 }).forUpdate().first('id');
   };
   /**
    * The state, checked against the rows (see LogState: a missing row or a head below MAX(seq)
@@ -163,7 +171,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Sequences (as `sequence`) and returns the log's state after it: head, epoch, pruned through. */
     async advance(): Promise<LogState> {
+      const batchSize = isMysql() ? SEQUENCE_BATCH_MYSQL : SEQUENCE_BATCH;
       return strapi.db.transaction(async ({ trx }) => {
+        // MySQL: the lock comes first (one statement more per run), see above.
+        if (isMysql()) await lock(trx);
         // Nothing to sequence (the common case of a pull): read the state without a write or the
         // lock. Entries committed after this read are sequenced by the next run, above this head.
         if (!(await trx(OUTBOX_TABLE).first('id'))) {
@@ -173,8 +184,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         await lock(trx);
         let state = await checkedState(trx);
         for (;;) {
-          // After the lock: this sees every entry committed before it (READ COMMITTED).
-          const batch = (await trx(OUTBOX_TABLE).select('id', 'entry').orderBy('id', 'asc').limit(SEQUENCE_BATCH)) as Array<{
+          // After the lock: this sees every entry committed before it (READ COMMITTED; MySQL: the snapshot taken after the lock).
+          const batch = (await trx(OUTBOX_TABLE).select('id', 'entry').orderBy('id', 'asc').limit(batchSize)) as Array<{
             id: number | string;
             entry: string;
           }>;
@@ -189,11 +200,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           state = { ...state, head: head + rows.length };
           await trx(LOG_STATE_TABLE).where({ id: 1 }).update({ head: state.head });
           const ids = batch.map((b) => b.id);
-          for (let i = 0; i < ids.length; i += DELETE_CHUNK)
-            await trx(OUTBOX_TABLE)
-              .whereIn('id', ids.slice(i, i + DELETE_CHUNK))
-              .delete();
-          if (batch.length < SEQUENCE_BATCH) break;
+          // MySQL: one primary-key DELETE per entry. For an IN list covering most of the (small)
+          // outbox its optimizer scans the table, and a scanning DELETE under REPEATABLE READ waits
+          // for the uncommitted outbox rows of every open write (measured: a GET /updates held up
+          // for as long as another transaction stayed open).
+          if (isMysql()) for (const id of ids) await trx(OUTBOX_TABLE).where('id', id).delete();
+          else
+            for (let i = 0; i < ids.length; i += DELETE_CHUNK)
+              await trx(OUTBOX_TABLE)
+                .whereIn('id', ids.slice(i, i + DELETE_CHUNK))
+                .delete();
+          if (batch.length < batchSize) break;
         }
         return state;
       });

@@ -2,69 +2,110 @@ import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errorMessage } from '../engine/errors';
 
-/** A held database lock: `unlock` frees it; `sessionId` names the holder for `isSessionAlive`. */
+/**
+ * Exclusive locks that die with their holder: the way a process tells that another one sharing
+ * the database is alive (the producer's one writer, consumer/exclusion.ts; the unique-key upgrade).
+ *
+ * - PostgreSQL, MySQL/MariaDB: a session-level advisory lock on a connection of its own, taken
+ *   from knex's pool and kept out of it until `unlock()` (one connection per held lock). The lock
+ *   dies with the connection, so a killed process never holds it on. `sessionId` names that
+ *   connection's server session, so another process can ask `isSessionAlive` whether the holder
+ *   is gone (the server closes a killed process's connection).
+ *   - PostgreSQL: `pg_try_advisory_lock(namespace, key)` (per database); the session is the
+ *     backend pid, alive while it is in `pg_stat_activity`.
+ *   - MySQL / MariaDB: `GET_LOCK(name, 0)`. Lock names are server-wide, so the name carries a
+ *     hash of the database's name (two sites on one server do not share locks). The session is
+ *     `CONNECTION_ID()`, alive while it is in `information_schema.PROCESSLIST` (which shows a user
+ *     without the PROCESS privilege only its own sessions: every instance of a site connects as
+ *     the same user).
+ * - SQLite: one process owns the database file, so an in-process lock suffices.
+ */
+
+/** A held lock: `unlock` frees it; `sessionId` names the holder for `isSessionAlive`. */
 export interface DbLock {
   unlock(): Promise<void>;
-  /** `pg:<backend pid>` (PostgreSQL), `local:<process token>` (SQLite and databases without a session lock here). */
+  /** `pg:<backend pid>`, `my:<connection id>`, or `local:<process token>` (SQLite). */
   sessionId: string;
 }
 
-/** The raw PostgreSQL connection knex's pool hands out (node-postgres Client). */
-interface PgConnection {
-  query(text: string, values: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
-  end(): Promise<void>;
-}
+/** A raw driver connection (node-postgres Client / mysql2 Connection); used only through knex. */
+type RawConnection = object;
 interface KnexClient {
-  acquireConnection(): Promise<PgConnection>;
-  releaseConnection(connection: PgConnection): Promise<void>;
+  acquireConnection(): Promise<RawConnection>;
+  releaseConnection(connection: RawConnection): Promise<void>;
+  destroyRawConnection(connection: RawConnection): Promise<void>;
 }
+
+type Dialect = 'postgres' | 'mysql';
+const dialectOf = (strapi: Core.Strapi): Dialect | null => {
+  const client = strapi.db.dialect.client;
+  return client === 'postgres' || client === 'mysql' ? client : null;
+};
+
+/** Whether locks hold across processes (a session lock); false on SQLite (one process owns the file). */
+export const supportsAdvisoryLocks = (strapi: Core.Strapi): boolean => dialectOf(strapi) !== null;
+
+/** The lock name on MySQL: `es/<20 hex of SHA1(database)>/<namespace>/<key>`, evaluated by the server. */
+const MYSQL_NAME = "CONCAT('es/', LEFT(SHA1(DATABASE()), 20), '/', ?, '/', ?)";
+
+const STATEMENTS: Record<Dialect, { prefix: string; lock: string; unlock: string; alive: string }> = {
+  postgres: {
+    prefix: 'pg',
+    lock: 'SELECT pg_try_advisory_lock(?, ?) AS ok, pg_backend_pid() AS session',
+    unlock: 'SELECT pg_advisory_unlock(?, ?) AS ok',
+    alive: 'SELECT 1 AS alive FROM pg_stat_activity WHERE pid = ?',
+  },
+  mysql: {
+    prefix: 'my',
+    lock: `SELECT GET_LOCK(${MYSQL_NAME}, 0) AS ok, CONNECTION_ID() AS session`,
+    unlock: `SELECT RELEASE_LOCK(${MYSQL_NAME}) AS ok`,
+    alive: 'SELECT 1 AS alive FROM information_schema.PROCESSLIST WHERE ID = ?',
+  },
+};
+
+/** The rows of a knex raw result: `{ rows }` from pg, `[rows, fields]` from mysql2. */
+const rowsOf = (result: unknown): Array<Record<string, unknown>> => {
+  if (Array.isArray(result)) return (Array.isArray(result[0]) ? result[0] : []) as Array<Record<string, unknown>>;
+  return ((result as { rows?: unknown[] } | null)?.rows ?? []) as Array<Record<string, unknown>>;
+};
+
+const isTrue = (v: unknown) => v === true || v === 1 || v === '1';
 
 /** This process: a lock taken in-process names it, so a successor process can tell it is gone. */
 const PROCESS_TOKEN = crypto.randomUUID();
 /** In-process locks ("namespace:key"), per Strapi instance. */
 const held = new WeakMap<Core.Strapi, Set<string>>();
 
-const isPostgres = (strapi: Core.Strapi) => strapi.db.dialect.client === 'postgres';
-
-/**
- * PostgreSQL: a session-level advisory lock (pg_try_advisory_lock(int4, int4)) on a connection of
- * its own, taken from knex's pool for as long as the lock is held (one connection per held lock)
- * and returned when it is freed. The lock dies with the connection, so a killed process never
- * holds it on, and whoever holds it is the only live holder across every instance.
- */
-async function pgLock(strapi: Core.Strapi, namespace: number, key: number): Promise<DbLock | null> {
-  const client = strapi.db.connection.client as unknown as KnexClient;
+async function sessionLock(strapi: Core.Strapi, dialect: Dialect, namespace: number, key: number): Promise<DbLock | null> {
+  const knex = strapi.db.connection;
+  const client = knex.client as unknown as KnexClient;
+  const sql = STATEMENTS[dialect];
   const conn = await client.acquireConnection();
-  let locked = false;
-  let pid = 0;
+  let row: Record<string, unknown> | undefined;
   try {
-    const { rows } = await conn.query('SELECT pg_try_advisory_lock($1, $2) AS ok, pg_backend_pid() AS pid', [namespace, key]);
-    locked = rows[0]?.ok === true;
-    pid = Number(rows[0]?.pid ?? 0);
+    row = rowsOf(await knex.raw(sql.lock, [namespace, key]).connection(conn))[0];
   } finally {
-    if (!locked) await client.releaseConnection(conn);
+    if (!isTrue(row?.ok)) await client.releaseConnection(conn);
   }
-  if (!locked) return null;
+  if (!isTrue(row?.ok)) return null;
   const unlock = async () => {
     try {
-      await conn.query('SELECT pg_advisory_unlock($1, $2)', [namespace, key]);
+      await knex.raw(sql.unlock, [namespace, key]).connection(conn);
     } catch (error) {
-      // Never hand a connection that may still hold the lock back to the pool: close it (the pool
-      // discards it), which frees the lock.
+      // Never hand a connection that may still hold the lock back to the pool: close it (the
+      // pool discards it), which frees the lock.
       strapi.log.warn(`event-streaming: releasing advisory lock ${namespace}/${key} failed: ${errorMessage(error)}`);
-      await conn.end().catch((e: unknown) => strapi.log.debug(`event-streaming: closing that connection failed too: ${errorMessage(e)}`));
+      await client
+        .destroyRawConnection(conn)
+        .catch((e: unknown) => strapi.log.debug(`event-streaming: closing that connection failed too: ${errorMessage(e)}`));
     } finally {
       await client.releaseConnection(conn);
     }
   };
-  return { unlock, sessionId: `pg:${pid}` };
+  return { unlock, sessionId: `${sql.prefix}:${String(row?.session)}` };
 }
 
-/**
- * In-process lock: enough on SQLite, where one process owns the database file. On a database
- * without a session lock here (MySQL, until it has its own variant) it only orders this process;
- * across processes the caller's lease (which expires) is what keeps them apart.
- */
+/** In-process lock: enough on SQLite, where one process owns the database file. */
 function localLock(strapi: Core.Strapi, namespace: number, key: number): DbLock | null {
   const name = `${namespace}:${key}`;
   let set = held.get(strapi);
@@ -84,24 +125,24 @@ function localLock(strapi: Core.Strapi, namespace: number, key: number): DbLock 
 
 /**
  * Takes the exclusive lock (`namespace`, `key`) without waiting: the lock, or null when another
- * holder (another instance, or this process) has it. Dialect-neutral: PostgreSQL advisory lock,
- * an in-process lock elsewhere (see above). The caller must `unlock()` it (in a finally).
+ * holder (another instance, or this process) has it. The caller must `unlock()` it (in a finally).
  */
 export async function tryAdvisoryLock(strapi: Core.Strapi, namespace: number, key: number): Promise<DbLock | null> {
-  return isPostgres(strapi) ? pgLock(strapi, namespace, key) : localLock(strapi, namespace, key);
+  const dialect = dialectOf(strapi);
+  return dialect ? sessionLock(strapi, dialect, namespace, key) : localLock(strapi, namespace, key);
 }
 
 /**
- * Whether the holder named by `sessionId` (a DbLock's) is still alive: a PostgreSQL backend still
+ * Whether the holder named by `sessionId` (a DbLock's) is still alive: a database session still
  * connected; on SQLite, this very process (one process owns the file, so any other is gone). An
- * id this site cannot judge (another kind, or a local lock on a shared database) counts as alive:
- * the caller then waits for its lease to expire.
+ * id this site cannot judge (another kind) counts as alive: the caller then waits for its lease
+ * to expire.
  */
 export async function isSessionAlive(strapi: Core.Strapi, sessionId: string): Promise<boolean> {
-  const pid = /^pg:(\d+)$/.exec(sessionId)?.[1];
-  if (pid && isPostgres(strapi)) {
-    const res = await strapi.db.connection.raw('SELECT 1 FROM pg_stat_activity WHERE pid = ?', [Number(pid)]);
-    return ((res as { rows?: unknown[] }).rows ?? []).length > 0;
+  const dialect = dialectOf(strapi);
+  const m = /^(pg|my):(\d+)$/.exec(sessionId);
+  if (dialect && m && m[1] === STATEMENTS[dialect].prefix) {
+    return rowsOf(await strapi.db.connection.raw(STATEMENTS[dialect].alive, [Number(m[2])])).length > 0;
   }
   if (sessionId.startsWith('local:') && strapi.db.dialect.client === 'sqlite') return sessionId === `local:${PROCESS_TOKEN}`;
   return true;

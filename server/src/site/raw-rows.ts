@@ -142,6 +142,8 @@ const JSON_AGG: Record<string, string> = {
   'better-sqlite3': 'json_group_array',
   postgres: 'json_agg',
   pg: 'json_agg',
+  mysql: 'JSON_ARRAYAGG',
+  mysql2: 'JSON_ARRAYAGG',
 };
 const AGG = '__es_agg';
 
@@ -150,7 +152,8 @@ const AGG = '__es_agg';
  * reads for one document (`select * ... limit 1`; by document id, only the published row when
  * `publishedOnly`), in ONE statement:
  * `select t.*, (select <json agg>(column) from aggTable) from (select 1) left join table t on ... limit 1`.
- * `values`: the column's values as stored (JSON text on SQLite, parsed JSON on PostgreSQL);
+ * `values`: the column's values as stored (JSON text on SQLite and MariaDB, whose JSON is text,
+ * parsed JSON on PostgreSQL and MySQL);
  * `row`: the raw row (column names), undefined when there is no such document. Null when the
  * dialect has no JSON aggregate here: the caller asks the Query Engine twice instead.
  */
