@@ -159,3 +159,42 @@ export function sendLarge(
     })().catch(() => undefined);
   });
 }
+
+/** Columns that move on their own (timestamps, cursors, leases, retry state): left out of a state. */
+const VOLATILE_COLUMN = /(_at|_seq|seq|_ms|lease|last_|error|attempt|next_|locked)/i;
+
+/**
+ * A reader kept open on a site's database (SQLite read-only, or one pg session) that takes the
+ * plugin's state: every plugin table's row count, the API tokens' count, and the rows of the
+ * configuration tables (producers, consumers, mappings) without their volatile columns. Two equal
+ * states mean nothing was written, partly or wholly.
+ */
+export async function stateReader(site: Site): Promise<{ state(): Promise<Record<string, unknown>>; close(): Promise<void> }> {
+  const tables = [...(await pluginTables(site)), 'strapi_api_tokens'];
+  const config = tables.filter((t) => /^event_streaming_(producers|consumers|mappings)/.test(t));
+  let run: (sql: string) => Promise<Row[]>;
+  let close: () => Promise<void>;
+  if (site.client === 'sqlite') {
+    const db = new Database(site.dbFile!, { readonly: true, fileMustExist: true, timeout: 10_000 });
+    run = async (sql) => db.prepare(sql).all() as Row[];
+    close = async () => void db.close();
+  } else {
+    const client = new Client({ ...adminConnection(), database: site.dbName! });
+    await client.connect();
+    run = async (sql) => (await client.query(sql)).rows as Row[];
+    close = () => client.end();
+  }
+  const countSql = tables.map((t) => `SELECT '${t}' AS t, COUNT(*) AS n FROM ${t}`).join(' UNION ALL ');
+  return {
+    async state() {
+      const out: Record<string, unknown> = {};
+      for (const r of await run(countSql)) out[String(r.t)] = Number(r.n);
+      for (const t of config) {
+        const rows = await run(`SELECT * FROM ${t} ORDER BY id`);
+        out[`${t} rows`] = rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !VOLATILE_COLUMN.test(k))));
+      }
+      return out;
+    },
+    close,
+  };
+}
