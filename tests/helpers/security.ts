@@ -33,7 +33,7 @@ async function query(site: Site, sql: string): Promise<Row[]> {
 
 /** Every row of a table, raw (column names as in the database). */
 export function rawRows(site: Site, table: string): Promise<Row[]> {
-  if (!/^[a-z_]+$/.test(table)) throw new Error(`bad table name ${table}`);
+  if (!/^[a-z0-9_]+$/.test(table)) throw new Error(`bad table name ${table}`);
   return query(site, `SELECT * FROM ${table}`);
 }
 
@@ -197,4 +197,24 @@ export async function stateReader(site: Site): Promise<{ state(): Promise<Record
     },
     close,
   };
+}
+
+/** Every table of a site's database (plugin, Strapi and content tables). */
+export async function allTables(site: Site): Promise<string[]> {
+  const rows =
+    site.client === 'sqlite'
+      ? await query(site, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      : await query(site, `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);
+  return rows.map((r) => String(r.name));
+}
+
+/** Tables (but `except`) holding `needle` anywhere in a row, with the matching rows' text: {table: [row…]}. */
+export async function tablesContaining(site: Site, needle: string, except: string[] = []): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const t of await allTables(site)) {
+    if (except.includes(t)) continue;
+    const hits = (await rawRows(site, t)).map((r) => JSON.stringify(r)).filter((text) => text.includes(needle));
+    if (hits.length) out[t] = hits.map((h) => h.slice(0, 300));
+  }
+  return out;
 }
