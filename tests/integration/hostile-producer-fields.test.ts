@@ -54,6 +54,11 @@ beforeAll(async () => {
   await C.ensureLocale('fr');
   const me = expectStatus(await C.admin('GET', '/admin/users/me'), 'admin me').body.data;
   adminId = String(me.documentId ?? me.id);
+  const roles = expectStatus(await C.admin('GET', '/users-permissions/roles'), 'end-user roles').body.roles as Array<{
+    id: number;
+    type: string;
+  }>;
+  const role = roles.find((r) => r.type === 'authenticated')!;
   const user = expectStatus(
     await C.admin('POST', `/content-manager/collection-types/${UP_USER}`, {
       username: 'enduser',
@@ -61,11 +66,12 @@ beforeAll(async () => {
       password: 'Password123!',
       confirmed: true,
       blocked: false,
+      role: { connect: [{ id: role.id }] },
     }),
     'create a users-permissions user',
     [200, 201]
-  ).body.data;
-  userId = String(user.documentId);
+  ).body;
+  userId = String((user.data ?? user).documentId);
   fake = await startFakeProducer({
     siteId: '0f0f0f0f-dead-beef-0000-00000000f1e1',
     token: 'fake-fields-token-0123456789abcdef',
@@ -110,7 +116,7 @@ test('no event writes a private field, a password, a link to a user, or a docume
         title: 'Vault one',
         ...forbidden('create'),
         customer: ref(NOTE, NOTE_ID), // a real relation, a reference of another type
-        parts: [part('component', ref(NOTE, NOTE_ID)), part('component2', ref(UP_USER, userId))],
+        parts: [part('component', ref(NOTE, NOTE_ID)), part('component2', ref(ARTICLE, ARTICLE_ID))],
         blocks: [{ __component: 'security.guarded', ...part('zone', ref(CUSTOMER, LEGIT_CUSTOMER)) }],
         localizations: [ref(VAULT, 'vault0000000000000000001', 'fr'), ref(NOTE, NOTE_ID)],
       },
@@ -120,14 +126,22 @@ test('no event writes a private field, a password, a link to a user, or a docume
       contentType: VAULT,
       documentId: 'vault0000000000000000001',
       locale: 'en',
-      data: { ...forbidden('update'), customer: [ref(ARTICLE, ARTICLE_ID), ref(ADMIN_USER, adminId)] },
+      data: { ...forbidden('update'), customer: [ref(ARTICLE, ARTICLE_ID)] },
     }),
     locale: fake.push({
       updateType: 'Create',
       contentType: VAULT,
       documentId: 'vault0000000000000000001',
       locale: 'fr',
-      data: { title: 'Coffre un', ...forbidden('locale'), parts: [part('locale', ref(UP_USER, userId))] },
+      data: { title: 'Coffre un', ...forbidden('locale'), parts: [part('locale', ref(NOTE, NOTE_ID))] },
+    }),
+    // A user where a customer goes: a type that cannot stream here is refused outright (the whole event).
+    userAsCustomer: fake.push({
+      updateType: 'Create',
+      contentType: VAULT,
+      documentId: 'vault0000000000000000002',
+      locale: 'en',
+      data: { title: 'LEAK-vault-two', parts: [part('user', ref(UP_USER, userId))], customer: ref(ADMIN_USER, adminId) },
     }),
     unsubscribed: fake.push({ updateType: 'Create', contentType: NOTE, documentId: NOTE_ID, data: { title: 'LEAK-event-note' } }),
     user: fake.push({
@@ -138,11 +152,22 @@ test('no event writes a private field, a password, a link to a user, or a docume
     }),
   };
   const result = await pull();
-  expect(result).toMatchObject({ pulled: 5, applied: 3, failed: 2 });
   const logs = await syncLogs();
+  const errors = logs.filter((e) => e.status === 'Failed').map((e) => e.error);
+  expect({ result, errors }).toEqual({
+    result: expect.objectContaining({ pulled: 6, applied: 3, failed: 3 }),
+    errors: expect.arrayContaining([
+      expect.stringMatching(
+        /vault0000000000000000002 refers to (admin::user|plugin::users-permissions\.user), which does not exist on this site/
+      ),
+      expect.stringMatching(/event of api::note\.note, which this site does not subscribe to/),
+      expect.stringMatching(/event of plugin::users-permissions\.user, which this site does not subscribe to/),
+    ]),
+  });
+  expect(errors).toHaveLength(3);
   const status = (seq: number) => logs.find((e) => e.seq === seq)?.status;
   expect([seqs.create, seqs.update, seqs.locale].map(status)).toEqual(['Synced', 'Synced', 'Synced']);
-  expect([seqs.unsubscribed, seqs.user].map(status)).toEqual(['Failed', 'Failed']);
+  expect([seqs.userAsCustomer, seqs.unsubscribed, seqs.user].map(status)).toEqual(['Failed', 'Failed', 'Failed']);
 
   // What may be written was written: the vault in both locales, its components, and the
   // legitimate dependency reached through the dynamic zone (so the forbidden parts were not skipped by accident).

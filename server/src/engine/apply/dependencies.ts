@@ -2,7 +2,7 @@ import type { ProducerSubscription } from '../../shared/contracts';
 import { ApplyError, NeedsNetworkError } from '../errors';
 import { docKey, walkRefs } from '../refs';
 import type { DocRef, FileRef, Snapshot } from '../snapshot';
-import { checkProducerData } from './guard';
+import { checkProducerData, localShaper, type LocalShaper } from './guard';
 import type { LocalIds } from './lookups';
 import { MAX_DEPENDENCIES, MAX_VIA, type ApplyPorts, type Dependency, type Route } from './ports';
 import { acceptsTarget, routeFor } from './routing';
@@ -40,7 +40,8 @@ export async function walkDependencies(
   subs: ProducerSubscription[],
   root: WalkRoot,
   lookups: LocalIds,
-  offline: boolean
+  offline: boolean,
+  shape: LocalShaper = localShaper(ports)
 ): Promise<{ deps: Dependency[]; files: Map<string, number> }> {
   const what = `${root.ref.__ref} ${root.ref.documentId}`;
   const deps: Dependency[] = [];
@@ -57,9 +58,9 @@ export async function walkDependencies(
     const found: DocRef[] = [];
     const fileRefs: FileRef[] = [];
     walkRefs(
-      parent.mapping
-        ? current
-        : ownFields(ports, parent.localUid, current, (attr, ref) => acceptsTarget(attr, route(ref, parent).localUid, ports.isStreamable)),
+      ownFields(ports, parent.localUid, await shape(parent, current, true), (attr, ref) =>
+        acceptsTarget(attr, route(ref, parent).localUid, ports.isStreamable)
+      ),
       (r) => found.push(r),
       (f) => fileRefs.push(f)
     );
