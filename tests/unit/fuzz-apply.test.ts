@@ -105,7 +105,25 @@ const leaf = fc.oneof(
   { weight: 1, arbitrary: component }
 );
 const tree = hostileTree(KEYS, leaf);
+/** Well-formed references (the guard lets them through): what reaches the walk and the write. */
+const cleanRef = fc
+  .record({ __ref: fc.constantFrom(...TARGETS), documentId: fc.constantFrom(...DOC_IDS.slice(0, 4)) })
+  .map((r) => ownObject(Object.entries(r)));
 const refs = fc.oneof(docRef, fc.array(docRef, { maxLength: 3 }));
+const cleanRefs = fc.oneof(cleanRef, fc.array(cleanRef, { maxLength: 3 }));
+const clean = fc
+  .record(
+    {
+      name: fc.string({ maxLength: 10 }),
+      customer: cleanRefs,
+      supplier: cleanRefs,
+      lines: fc.array(fc.record({ item: cleanRefs, qty: fc.integer() }), { maxLength: 3 }),
+      addrs: fc.array(fc.record({ line1: fc.string({ maxLength: 5 }), owner: cleanRefs }), { maxLength: 2 }),
+      extra: cleanRefs,
+    },
+    { requiredKeys: [] }
+  )
+  .map((r) => ownObject(Object.entries(r)));
 /** Data shaped like the subscribed types', with references where their relations and media are. */
 const shaped = fc
   .record(
@@ -124,6 +142,7 @@ const shaped = fc
   .map((r) => ownObject(Object.entries(r)));
 const dataArb = fc.oneof(
   { weight: 6, arbitrary: shaped },
+  { weight: 6, arbitrary: clean },
   { weight: 8, arbitrary: fc.array(fc.tuple(fc.constantFrom(...KEYS), tree), { maxLength: 8 }).map(ownObject) },
   { weight: 2, arbitrary: fc.array(fc.tuple(fc.constantFrom(...KEYS), leaf), { maxLength: 6 }).map(ownObject) },
   {
