@@ -18,8 +18,8 @@ import { apiTokens, countLogLines, expectClientError, sendLarge, stateReader, to
 import { FUZZ_SEED, FuzzStats, hostileScalar, hostileString, hostileTree, ownObject } from '../helpers/fuzz';
 import { CUSTOMER, ITEM } from '../helpers/uids';
 
-const STREAM_RUNS = Number(process.env.FUZZ_STREAM_RUNS ?? 200);
-const ADMIN_RUNS = Number(process.env.FUZZ_ADMIN_RUNS ?? 60);
+const STREAM_RUNS = Number(process.env.FUZZ_STREAM_RUNS ?? 150);
+const ADMIN_RUNS = Number(process.env.FUZZ_ADMIN_RUNS ?? 50);
 /** No request may take longer than this (the slash URL took 17-42 s). */
 const BOUND_MS = 5000;
 /** Strapi's http log line of a 5xx answer (as in bad-input.test.ts). */
