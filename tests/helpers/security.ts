@@ -35,7 +35,7 @@ async function query(site: Site, sql: string): Promise<Row[]> {
 
 /** Every row of a table, raw (column names as in the database). */
 export function rawRows(site: Site, table: string): Promise<Row[]> {
-  if (!/^[a-z_]+$/.test(table)) throw new Error(`bad table name ${table}`);
+  if (!/^[a-z0-9_]+$/.test(table)) throw new Error(`bad table name ${table}`);
   return query(site, `SELECT * FROM ${table}`);
 }
 
@@ -160,4 +160,63 @@ export function sendLarge(
       if (!answered && !req.destroyed) req.end();
     })().catch(() => undefined);
   });
+}
+
+/** Columns that move on their own (timestamps, cursors, leases, retry state): left out of a state. */
+const VOLATILE_COLUMN = /(_at|_seq|seq|_ms|lease|last_|error|attempt|next_|locked)/i;
+
+/**
+ * A reader kept open on a site's database (SQLite read-only, or one pg session) that takes the
+ * plugin's state: every plugin table's row count, the API tokens' count, and the rows of the
+ * configuration tables (producers, consumers, mappings) without their volatile columns. Two equal
+ * states mean nothing was written, partly or wholly.
+ */
+export async function stateReader(site: Site): Promise<{ state(): Promise<Record<string, unknown>>; close(): Promise<void> }> {
+  const tables = [...(await pluginTables(site)), 'strapi_api_tokens'];
+  const config = tables.filter((t) => /^event_streaming_(producers|consumers|mappings)/.test(t));
+  let run: (sql: string) => Promise<Row[]>;
+  let close: () => Promise<void>;
+  if (site.client === 'sqlite') {
+    const db = new Database(site.dbFile!, { readonly: true, fileMustExist: true, timeout: 10_000 });
+    run = async (sql) => db.prepare(sql).all() as Row[];
+    close = async () => void db.close();
+  } else {
+    const client = new Client({ ...adminConnection(), database: site.dbName! });
+    await client.connect();
+    run = async (sql) => (await client.query(sql)).rows as Row[];
+    close = () => client.end();
+  }
+  const countSql = tables.map((t) => `SELECT '${t}' AS t, COUNT(*) AS n FROM ${t}`).join(' UNION ALL ');
+  return {
+    async state() {
+      const out: Record<string, unknown> = {};
+      for (const r of await run(countSql)) out[String(r.t)] = Number(r.n);
+      for (const t of config) {
+        const rows = await run(`SELECT * FROM ${t} ORDER BY id`);
+        out[`${t} rows`] = rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !VOLATILE_COLUMN.test(k))));
+      }
+      return out;
+    },
+    close,
+  };
+}
+
+/** Every table of a site's database (plugin, Strapi and content tables). */
+export async function allTables(site: Site): Promise<string[]> {
+  const rows =
+    site.client === 'sqlite'
+      ? await query(site, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      : await query(site, `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);
+  return rows.map((r) => String(r.name));
+}
+
+/** Tables (but `except`) holding `needle` anywhere in a row, with the matching rows' text: {table: [row…]}. */
+export async function tablesContaining(site: Site, needle: string, except: string[] = []): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const t of await allTables(site)) {
+    if (except.includes(t)) continue;
+    const hits = (await rawRows(site, t)).map((r) => JSON.stringify(r)).filter((text) => text.includes(needle));
+    if (hits.length) out[t] = hits.map((h) => h.slice(0, 300));
+  }
+  return out;
 }

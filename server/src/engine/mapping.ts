@@ -55,21 +55,3 @@ export function applyMapping(data: Snapshot, mapping: MappingDef, load: MappingL
   }
   return out;
 }
-
-const loaders = new WeakMap<object, Promise<MappingLoader>>();
-
-/**
- * The mappings by name, read once per `key` (one event's apply: its LocalIds), so the dependency
- * walk and the write see the same mappings and read them once.
- */
-export function mappingsOnce(key: object, read: () => Promise<MappingDef[]>): Promise<MappingLoader> {
-  let loader = loaders.get(key);
-  if (!loader) {
-    loader = read().then((all) => {
-      const byName = new Map(all.map((m) => [m.mappingName, m]));
-      return (name: string) => byName.get(name);
-    });
-    loaders.set(key, loader);
-  }
-  return loader;
-}

@@ -1,11 +1,9 @@
 import type { ProducerSubscription } from '../../shared/contracts';
 import { ApplyError, errorMessage, NeedsNetworkError } from '../errors';
-import { applyMapping, mappingsOnce } from '../mapping';
 import { docKey, walkRefs } from '../refs';
-import type { AttributeDef } from '../schema';
 import type { DocRef, FileRef, Snapshot } from '../snapshot';
 import { EventBudget, jsonBytes } from './budget';
-import { checkProducerData } from './guard';
+import { checkProducerData, localShaper, type LocalShaper } from './guard';
 import type { LocalIds } from './lookups';
 import { MAX_VIA, type ApplyPorts, type Dependency, type Route } from './ports';
 import { acceptsTarget, routeFor } from './routing';
@@ -64,11 +62,12 @@ export async function walkDependencies(
   subs: ProducerSubscription[],
   root: WalkRoot,
   lookups: LocalIds,
-  offline: boolean
+  offline: boolean,
+  shape: LocalShaper = localShaper(ports)
 ): Promise<{ deps: Dependency[]; files: Map<string, number>; uploaded: string[] }> {
   const uploaded: string[] = [];
   try {
-    return { ...(await walk(ports, subs, root, lookups, offline, uploaded)), uploaded };
+    return { ...(await walk(ports, subs, root, lookups, offline, shape, uploaded)), uploaded };
   } catch (error) {
     try {
       await discardUploads(ports, uploaded);
@@ -85,6 +84,7 @@ async function walk(
   root: WalkRoot,
   lookups: LocalIds,
   offline: boolean,
+  shape: LocalShaper,
   uploaded: string[]
 ): Promise<{ deps: Dependency[]; files: Map<string, number> }> {
   const what = `${root.ref.__ref} ${root.ref.documentId}`;
@@ -98,39 +98,18 @@ async function walk(
     if (!r) throw new ApplyError(`${what} refers to ${ref.__ref}, which does not exist on this site`);
     return r;
   };
-  const loader = () => mappingsOnce(lookups, () => ports.loadMappings());
-  const mappingOf = async (name: string) => {
-    const m = (await loader())(name);
-    if (!m) throw new ApplyError(`Document Type Mapping "${name}" does not exist`);
-    return m;
-  };
   const queue: Array<{ data: Snapshot; via: DocRef[]; parent: Route }> = [{ data: root.data, via: [root.ref], parent: root.route }];
   while (queue.length) {
     const { data: current, via, parent } = queue.shift()!;
     const found: DocRef[] = [];
     const fileRefs: FileRef[] = [];
-    const accept = (attr: AttributeDef, ref: DocRef) => acceptsTarget(attr, route(ref, parent).localUid, ports.isStreamable);
-    if (parent.mapping) {
-      // Mapped data has the remote shape: its references are walked whole, but files only where
-      // the mapping puts them in a local media field (a `{__file}` in JSON or rich text is data).
-      walkRefs(
-        current,
-        (r) => found.push(r),
-        () => undefined
-      );
-      const local = applyMapping(current, await mappingOf(parent.mapping), await loader(), true);
-      walkRefs(
-        ownFields(ports, parent.localUid, local, accept),
-        () => undefined,
-        (f) => fileRefs.push(f)
-      );
-    } else {
-      walkRefs(
-        ownFields(ports, parent.localUid, current, accept),
-        (r) => found.push(r),
-        (f) => fileRefs.push(f)
-      );
-    }
+    walkRefs(
+      ownFields(ports, parent.localUid, await shape(parent, current, true), (attr, ref) =>
+        acceptsTarget(attr, route(ref, parent).localUid, ports.isStreamable)
+      ),
+      (r) => found.push(r),
+      (f) => fileRefs.push(f)
+    );
     for (const f of fileRefs) {
       if (files.has(f.__file)) continue;
       budget.file(f.__file);

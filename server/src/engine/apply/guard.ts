@@ -1,5 +1,8 @@
 import { ApplyError } from '../errors';
+import { applyMapping, type MappingLoader } from '../mapping';
 import { DOC_ID_RE, LOCALE_RE } from '../refs';
+import type { Snapshot } from '../snapshot';
+import type { ApplyPorts, Route } from './ports';
 
 /** Keys that reach an object's prototype when assigned or looked up; never taken from a producer. */
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -34,4 +37,29 @@ export function checkProducerData(value: unknown, what: string, path = 'data', d
       throw new ApplyError(`The data of ${what} holds a reference to ${type} with a malformed locale (at ${path})`);
   }
   for (const k of keys) checkProducerData(row[k], what, `${path}.${k}`, depth + 1);
+}
+
+/**
+ * Data of route `r` in its local type's shape: unmapped data as it is, mapped data through the
+ * route's Document Type Mapping (the mappings are read once per shaper). Both the dependency walk
+ * and the write read producer data through it, so that a reference is followed and linked only
+ * where a local field holds it — in mapped data too (issue 13: a `__ref` in a remote field no
+ * mapping reads must not create a document). Made once per event (prepare), reused by apply.
+ * @throws ApplyError when the route's mapping does not exist.
+ */
+export type LocalShaper = (r: Route, d: Snapshot, partial: boolean) => Promise<Snapshot>;
+
+export function localShaper(ports: Pick<ApplyPorts, 'loadMappings'>): LocalShaper {
+  let loader: Promise<MappingLoader> | undefined;
+  return async (r: Route, d: Snapshot, partial: boolean): Promise<Snapshot> => {
+    if (!r.mapping) return d;
+    loader ??= ports.loadMappings().then((all) => {
+      const byName = new Map(all.map((m) => [m.mappingName, m]));
+      return (n: string) => byName.get(n);
+    });
+    const load = await loader;
+    const mapping = load(r.mapping);
+    if (!mapping) throw new ApplyError(`Document Type Mapping "${r.mapping}" does not exist`);
+    return applyMapping(d, mapping, load, partial);
+  };
 }

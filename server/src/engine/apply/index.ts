@@ -33,8 +33,8 @@
  *    `prototype`) anywhere, or a reference whose documentId / locale is malformed, is refused with
  *    an ApplyError naming the key; only attributes the local schema owns are written (own
  *    properties); a reference is followed and linked only where the local relation targets its
- *    (routed) type — a polymorphic relation: any streamable type. Mapped data has the remote shape
- *    and is walked whole (a reference to a type that does not exist here is still refused).
+ *    (routed) type — a polymorphic relation: any streamable type. Mapped data is walked after its
+ *    mapping put it in local fields (guard.ts localShaper), so the same holds for it.
  * 7. Use Same Name: the local document gets the producer's documentId; off: a local id, found
  *    again through the remote reference. A new locale of a document is added to its sibling.
  * 8. No orphan uploads: files uploaded while preparing an event that then fails (in the walk, or

@@ -3,7 +3,7 @@ import { ApplyError, NeedsNetworkError } from '../errors';
 import type { ApplyOutcome } from '../pull-loop';
 import type { DocRef, Snapshot } from '../snapshot';
 import { discardUploads, walkDependencies } from './dependencies';
-import { checkProducerData, isObject } from './guard';
+import { checkProducerData, isObject, localShaper, type LocalShaper } from './guard';
 import { localIdOf, memoLocalIds, type LocalIds } from './lookups';
 import type { ApplyPorts, Dependency, Route } from './ports';
 import { eventRoute } from './routing';
@@ -28,6 +28,8 @@ export type Prepared =
       uploaded: string[];
       /** The dependency lookups made while preparing, reused by apply (the root is looked up again). */
       lookups: LocalIds;
+      /** Reshapes mapped data (the mappings read once per event), reused by apply. */
+      shape: LocalShaper;
     };
 
 /**
@@ -66,8 +68,9 @@ export async function prepareEvent(
     reflectsSeq = fetched.headSeq;
   }
   const root: DocRef = { __ref: event.contentType, documentId: event.documentId, locale: event.locale };
-  const { deps, files, uploaded } = await walkDependencies(ports, subs, { ref: root, data, route }, lookups, offline);
-  return { kind: 'upsert', route, data, full, reflectsSeq, deps, files, uploaded, lookups };
+  const shape = localShaper(ports);
+  const { deps, files, uploaded } = await walkDependencies(ports, subs, { ref: root, data, route }, lookups, offline, shape);
+  return { kind: 'upsert', route, data, full, reflectsSeq, deps, files, uploaded, lookups, shape };
 }
 
 /**

@@ -93,12 +93,11 @@ export async function translate(
 }
 
 /**
- * The references of (unmapped) snapshot data that local model `uid` would keep, recursively
+ * The references of snapshot data in local shape (mapped data after its mapping) that local model `uid` would keep, recursively
  * through components and dynamic zones: relation fields it has (only references `accept` lets
  * through) and media fields. Dependencies are looked for in these only: a reference hidden in a
  * field that does not exist here, or of a type the field does not target, must not make this site
- * fetch and create a document (the producer is not trusted). Mapped data has the remote shape: the
- * caller walks it whole.
+ * fetch and create a document (the producer is not trusted).
  */
 export function ownFields(
   schema: SchemaPorts,

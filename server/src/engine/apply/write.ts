@@ -1,6 +1,5 @@
 import type { ProducerSubscription, StreamEvent } from '../../shared/contracts';
 import { ApplyError } from '../errors';
-import { applyMapping, mappingsOnce } from '../mapping';
 import type { ApplyOutcome } from '../pull-loop';
 import { docKey, walkRefs } from '../refs';
 import type { DocRef, Snapshot } from '../snapshot';
@@ -73,16 +72,8 @@ export async function writeUpsert(
   at: { event: StreamEvent; remote: RemoteDoc; ref: ReferenceRow | null; localId: string | null },
   prepared: Extract<Prepared, { kind: 'upsert' }>
 ): Promise<ApplyOutcome> {
-  const { route, deps, files, lookups } = prepared;
+  const { route, deps, files, lookups, shape: mapped } = prepared;
   const { event, remote, ref, localId } = at;
-  const mapped = async (r: Route, d: Snapshot, partial: boolean): Promise<Snapshot> => {
-    if (!r.mapping) return d;
-    // The mappings, read once per event when a route has one (shared with the dependency walk).
-    const load = await mappingsOnce(lookups, () => ports.loadMappings());
-    const mapping = load(r.mapping);
-    if (!mapping) throw new ApplyError(`Document Type Mapping "${r.mapping}" does not exist`);
-    return applyMapping(d, mapping, load, partial);
-  };
   const created = new Map<string, string>(); // docKey(remote) -> local documentId
   const resolve = async (r: DocRef): Promise<LocalRef | null> => {
     const target = routeFor(subs, r.__ref, ports.isStreamable, route);

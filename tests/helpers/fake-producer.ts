@@ -1,0 +1,114 @@
+/**
+ * A fake producer speaking the site-to-site protocol (a Node http server), for hostile-producer
+ * tests against a real consumer site: it registers the consumer with the types it is told to
+ * approve, serves the events pushed to it on GET /updates, the documents published to it on
+ * GET /documents/:uid/:documentId, and records every request it receives (to prove what the
+ * consumer asked for). Its content is the test's choice: nothing it serves is checked.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expectStatus, type Site } from './sites';
+
+export interface FakeEvent {
+  seq: number;
+  updateType: string;
+  contentType: string;
+  documentId: string;
+  locale: string | null;
+  data: unknown;
+  originSiteId?: string | null;
+}
+
+export interface FakeProducer {
+  readonly url: string;
+  readonly siteId: string;
+  readonly token: string;
+  /** Requests received: method, path (decoded), query. */
+  readonly seen: Array<{ method: string; path: string; query: URLSearchParams }>;
+  /** Appends an event (next seq); returns its seq. */
+  push(e: Omit<FakeEvent, 'seq' | 'locale'> & { locale?: string | null }): number;
+  /** Serves `data` for GET /documents/:uid/:documentId (?locale). */
+  publish(uid: string, documentId: string, data: unknown, locale?: string | null): void;
+  /** Creates the Event Producer on `consumer` (subscribed to `types`) and returns its id. */
+  attach(consumer: Site, types: string[]): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startFakeProducer(opts: { siteId: string; token: string; approved: string[]; head?: number }): Promise<FakeProducer> {
+  const head0 = opts.head ?? 10;
+  const events: FakeEvent[] = [];
+  const docs = new Map<string, unknown>();
+  const seen: FakeProducer['seen'] = [];
+  const head = () => Math.max(head0, ...events.map((e) => e.seq));
+  const subscriptions = () => opts.approved.map((contentType) => ({ contentType, status: 'Approved', unsubscribed: false }));
+  const key = (uid: string, id: string, locale: string | null | undefined) => `${uid}/${id}/${locale ?? ''}`;
+  const json = (res: http.ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const path = decodeURIComponent(url.pathname);
+    seen.push({ method: req.method ?? '', path, query: url.searchParams });
+    req.resume();
+    if (req.headers.authorization !== `Bearer ${opts.token}`) return json(res, 401, { error: { message: 'who are you' } });
+    if (path === '/api/event-streaming/register') {
+      if (req.method === 'DELETE') return json(res, 200, { deregistered: true });
+      return json(res, 200, { siteId: opts.siteId, headSeq: head0, subscriptions: subscriptions() });
+    }
+    if (path === '/api/event-streaming/updates') {
+      const after = Number(url.searchParams.get('after') ?? 0);
+      return json(res, 200, {
+        siteId: opts.siteId,
+        headSeq: head(),
+        nextCursor: Math.max(head(), after),
+        hasMore: false,
+        subscriptions: subscriptions(),
+        events: events.filter((e) => e.seq > after).map((e) => ({ originSiteId: null, ...e })),
+      });
+    }
+    const m = path.match(/^\/api\/event-streaming\/documents\/([^/]+)\/([^/]+)$/);
+    if (m) {
+      const locale = url.searchParams.get('locale');
+      return json(res, 200, {
+        headSeq: head(),
+        contentType: m[1],
+        documentId: m[2],
+        locale,
+        data: docs.get(key(m[1], m[2], locale)) ?? null,
+      });
+    }
+    return json(res, 404, { error: { message: 'not here' } });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    siteId: opts.siteId,
+    token: opts.token,
+    seen,
+    push(e) {
+      const seq = head() + 1;
+      events.push({ locale: null, ...e, seq });
+      return seq;
+    },
+    publish(uid, documentId, data, locale = null) {
+      docs.set(key(uid, documentId, locale), data);
+    },
+    async attach(consumer, types) {
+      const created = expectStatus(
+        await consumer.admin('POST', '/event-streaming/producers', {
+          producerUrl: url,
+          apiToken: opts.token,
+          subscriptions: types.map((contentType) => ({ contentType })),
+        }),
+        'create Event Producer on the fake producer',
+        201
+      ).body.data;
+      return created.id as number;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
