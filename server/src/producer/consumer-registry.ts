@@ -202,7 +202,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const updated = { ...c, ...data };
       strapi.log.info(logSafe`event-streaming: callback URL of consumer "${c.consumerName}" changed to ${data.callbackUrl}`);
       const head = await getService(strapi, 'update-log').head();
-      if (canPoke(updated)) await service.notify(updated, head);
+      // Not awaited: the admin's answer never waits for a slow callback (notify never throws).
+      if (canPoke(updated)) void service.notify(updated, head);
       return toDto(updated, head);
     },
 
@@ -249,7 +250,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const subscriptions = [...current.values()];
       await consumers().update(id, { subscriptions });
       const updated = { ...c, subscriptions };
-      if (streamableTypes(servedSubscriptions(updated)).length) await service.notify(updated, head);
+      // Not awaited: the admin's answer never waits for a slow callback (notify never throws).
+      if (streamableTypes(servedSubscriptions(updated)).length) void service.notify(updated, head);
       return toDto(updated, head);
     },
 
