@@ -82,7 +82,12 @@ export const MODELS: Record<string, ModelDef> = {
   },
   'shared.seo': {
     uid: 'shared.seo',
-    attributes: { metaTitle: str, metaDescription: str, image: { type: 'media', multiple: false }, social: { type: 'component', component: 'shared.social' } },
+    attributes: {
+      metaTitle: str,
+      metaDescription: str,
+      image: { type: 'media', multiple: false },
+      social: { type: 'component', component: 'shared.social' },
+    },
   },
   'shared.social': { uid: 'shared.social', attributes: { title: str, handle: str } },
   [CARD]: { uid: CARD, attributes: { title: str, profile: { type: 'json' }, photo: { type: 'media', multiple: false } } },

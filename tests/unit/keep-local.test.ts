@@ -38,7 +38,9 @@ describe('keep-local: paths checked against the local schema', () => {
 
   it('the shared schema accepts a list of paths and refuses anything else', () => {
     const base = { contentType: PRODUCT };
-    expect(check(producerSubscriptionSchema, { ...base, keepLocal: ['price', 'seo.metaTitle'] })).toMatchObject({ keepLocal: ['price', 'seo.metaTitle'] });
+    expect(check(producerSubscriptionSchema, { ...base, keepLocal: ['price', 'seo.metaTitle'] })).toMatchObject({
+      keepLocal: ['price', 'seo.metaTitle'],
+    });
     expect(check(producerSubscriptionSchema, { ...base, keepLocal: null })).toMatchObject({ keepLocal: null });
     expect(() => check(producerSubscriptionSchema, { ...base, keepLocal: 'price' })).toThrow('keepLocal must be a list of at most 50');
     expect(() => check(producerSubscriptionSchema, { ...base, keepLocal: ['a b'] })).toThrow('keepLocal[0] must be a local field path');
@@ -55,7 +57,15 @@ describe('keep-local: update data', () => {
 
   it('a path inside a rewritten component takes the local value; deeper too; media and relations as input', () => {
     const data = { seo: { metaTitle: 'remote', metaDescription: 'd2', social: { title: 'rt', handle: 'h2' }, image: 7 } };
-    const current = { seo: { id: 3, metaTitle: 'mine', metaDescription: 'd1', social: { id: 4, title: 'my t', handle: 'h1' }, image: { id: 12, url: '/x' } } };
+    const current = {
+      seo: {
+        id: 3,
+        metaTitle: 'mine',
+        metaDescription: 'd1',
+        social: { id: 4, title: 'my t', handle: 'h1' },
+        image: { id: 12, url: '/x' },
+      },
+    };
     const paths = ['seo.metaTitle', 'seo.social.title', 'seo.image'];
     expect(componentPathsTouched(data, paths)).toEqual(paths);
     expect(withoutKeptLocal(schema, PRODUCT, data, paths, current)).toEqual({
@@ -87,7 +97,11 @@ describe('keep-local: through the apply engine', () => {
     // A local editor sets the branch's own values.
     Object.assign(fake.doc(PRODUCT, 'p1')!.data, { price: 8, seo: { metaTitle: 'Mine', metaDescription: 'D0' } });
     for (let i = 1; i <= 10; i += 1)
-      await run(fake, subs, event('Update', PRODUCT, 'p1', { name: `A${i}`, price: 10 + i, seo: { metaTitle: `T${i}`, metaDescription: `D${i}` } }));
+      await run(
+        fake,
+        subs,
+        event('Update', PRODUCT, 'p1', { name: `A${i}`, price: 10 + i, seo: { metaTitle: `T${i}`, metaDescription: `D${i}` } })
+      );
     expect(fake.doc(PRODUCT, 'p1')?.data).toEqual({ name: 'A10', price: 8, seo: { metaTitle: 'Mine', metaDescription: 'D10' } });
     expect(fake.ops('update').every((u) => !('price' in u.data))).toBe(true);
     // Resync: the whole document at the producer's head.

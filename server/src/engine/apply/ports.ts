@@ -89,7 +89,12 @@ export interface ApplyPorts {
   update(uid: string, documentId: string, data: Record<string, unknown>, options: WriteOptions): Promise<boolean>;
   delete(uid: string, documentId: string, options: { locale?: string }): Promise<void>;
   /** A local document's fields read with `populate` (Document Service shape; the draft under D&P), or null. */
-  readLocal(uid: string, documentId: string, locale: string | null, populate: Record<string, unknown>): Promise<Record<string, unknown> | null>;
+  readLocal(
+    uid: string,
+    documentId: string,
+    locale: string | null,
+    populate: Record<string, unknown>
+  ): Promise<Record<string, unknown> | null>;
 
   /** The producer's current state of a document (checked: type, documentId, integer headSeq, object or null). */
   fetchDocument(remote: RemoteDoc, via: DocRef[]): Promise<FetchDocumentResponse>;

@@ -35,7 +35,11 @@ const keepLocal = cappedList(
   KEEP_LOCAL_MESSAGE,
   yup
     .array()
-    .of(boundedString(LIMITS.fieldName * 4, FIELD_PATH_MESSAGE).required(FIELD_PATH_MESSAGE).matches(FIELD_PATH_RE, FIELD_PATH_MESSAGE))
+    .of(
+      boundedString(LIMITS.fieldName * 4, FIELD_PATH_MESSAGE)
+        .required(FIELD_PATH_MESSAGE)
+        .matches(FIELD_PATH_RE, FIELD_PATH_MESSAGE)
+    )
     .typeError(KEEP_LOCAL_MESSAGE)
     .nullable()
 );
