@@ -31,9 +31,13 @@ export const toProducerForm = (producer: EventProducer): ProducerForm => ({
     ...subscription,
     key: nextRowKey(),
     remoteContentType: subscription.remoteContentType ?? '',
+    keepLocal: (subscription.keepLocal ?? []).join(', '),
     savedUnsubscribed: subscription.unsubscribed,
   })),
 });
+
+/** `price, seo.metaTitle` -> ['price', 'seo.metaTitle'] (commas or whitespace between paths). */
+export const splitPaths = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean);
 
 export const toProducerInput = (form: ProducerForm): ProducerInput => {
   const input: ProducerInput = {
@@ -44,6 +48,7 @@ export const toProducerInput = (form: ProducerForm): ProducerInput => {
       useSameName: row.useSameName,
       unsubscribed: row.unsubscribed,
       mapping: row.mapping,
+      keepLocal: splitPaths(row.keepLocal),
     })),
     pullOnly: form.pullOnly,
   };
