@@ -83,6 +83,12 @@ export const validateProducerForm = (form: ProducerForm, isCreate: boolean, t: R
     }
     seen.add(row.contentType);
   });
-  // Then the server's own rules, from the schema it validates the body with.
-  return schemaFormErrors(isCreate ? createProducerSchema : updateProducerSchema, toProducerInput(form), found);
+  // Then the server's own rules, from the schema it validates the body with. A bad kept-local
+  // path (`subscriptions.0.keepLocal.1`) is shown on its row's one text field.
+  const errors = schemaFormErrors(isCreate ? createProducerSchema : updateProducerSchema, toProducerInput(form), found);
+  for (const [key, message] of Object.entries(errors)) {
+    const field = /^(subscriptions\.\d+\.keepLocal)\.\d+$/.exec(key)?.[1];
+    if (field && !errors[field]) errors[field] = message;
+  }
+  return errors;
 };
