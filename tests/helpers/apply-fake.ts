@@ -123,6 +123,10 @@ export function fakeSite() {
       site.calls.push({ op: 'update', uid, documentId, locale, data: clone(data) });
       return true;
     },
+    async readLocal(uid, documentId, locale) {
+      const doc = site.docs.find((d) => d.uid === uid && d.documentId === documentId && d.locale === localeOf(locale));
+      return doc ? clone(doc.data) : null;
+    },
     async delete(uid, documentId, options) {
       const locale = localeOf(options.locale);
       site.docs = site.docs.filter((d) => !(d.uid === uid && d.documentId === documentId && (locale === null || d.locale === locale)));

@@ -16,6 +16,7 @@ export const ARTICLE = 'api::article.article';
 export const CONTACT = 'api::contact.contact';
 export const PERSON = 'api::person.person';
 export const CARD = 'api::card.card';
+export const PRODUCT = 'api::product.product';
 
 const str = { type: 'string' };
 /** The playground's shapes, reduced: relations, a repeatable component, D&P, i18n, a dynamic zone, morph, media. */
@@ -69,6 +70,26 @@ export const MODELS: Record<string, ModelDef> = {
     attributes: { fullName: str, city: str, addresses: { type: 'component', component: 'shared.address', repeatable: true } },
   },
   'shared.address': { uid: 'shared.address', attributes: { street: str, town: str } },
+  [PRODUCT]: {
+    uid: PRODUCT,
+    attributes: {
+      name: str,
+      price: { type: 'decimal' },
+      seo: { type: 'component', component: 'shared.seo', repeatable: false },
+      lines: { type: 'component', component: 'shared.line', repeatable: true },
+      owner: { type: 'relation', relation: 'oneToOne', target: 'admin::user' },
+    },
+  },
+  'shared.seo': {
+    uid: 'shared.seo',
+    attributes: {
+      metaTitle: str,
+      metaDescription: str,
+      image: { type: 'media', multiple: false },
+      social: { type: 'component', component: 'shared.social' },
+    },
+  },
+  'shared.social': { uid: 'shared.social', attributes: { title: str, handle: str } },
   [CARD]: { uid: CARD, attributes: { title: str, profile: { type: 'json' }, photo: { type: 'media', multiple: false } } },
 };
 

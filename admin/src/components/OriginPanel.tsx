@@ -53,6 +53,20 @@ const ReferenceDetails = ({ reference }: { reference: RemoteReference }) => {
           {formatMessage({ id: getTrad('origin.lastSeq'), defaultMessage: 'Event #{seq}' }, { seq: reference.lastAppliedSeq })}
         </Typography>
       </Row>
+      {reference.keepLocal.length > 0 ? (
+        <Typography
+          variant="pi"
+          title={formatMessage({
+            id: getTrad('origin.keepLocalHint'),
+            defaultMessage: 'Filled when the document was created here; the stream never overwrites them.',
+          })}
+        >
+          {formatMessage(
+            { id: getTrad('origin.keepLocal'), defaultMessage: 'Kept local: {fields}' },
+            { fields: reference.keepLocal.join(', ') }
+          )}
+        </Typography>
+      ) : null}
       {reference.deleted ? (
         <Typography variant="pi" textColor="danger600">
           {formatMessage({ id: getTrad('origin.deleted'), defaultMessage: 'Deleted on the producer.' })}
@@ -103,7 +117,7 @@ const OriginContent = ({ origin, documentId }: { origin: DocumentOrigin; documen
 
 /**
  * Content Manager edit-view side panel: where this document came from (producer, remote
- * documentId, last sync) or, on a producer, which consumers receive its type. It is a
+ * documentId, last sync, the fields its subscription keeps local) or, on a producer, which consumers receive its type. It is a
  * description component (hooks allowed) returning `{ title, content }`, or null to render nothing:
  * for non-API types, new documents, users without the read permission, and documents with no
  * stream origin.

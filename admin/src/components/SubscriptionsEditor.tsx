@@ -21,6 +21,8 @@ export interface SubscriptionRow {
   useSameName: boolean;
   unsubscribed: boolean;
   mapping: string | null;
+  /** Local fields kept local (filled on create, never overwritten), as typed: `price, seo.metaTitle`. */
+  keepLocal: string;
   /** Mirrored from the producer; absent on rows added in this form. */
   status?: SubscriptionStatus;
   /** Unsubscribed as last saved (the producer keeps the type and its approval). */
@@ -47,8 +49,9 @@ interface SubscriptionsEditorProps extends RowsEditorProps<SubscriptionRow> {
 
 /**
  * The subscriptions of an Event Producer: local content type (picked from this site's types),
- * remote content type (defaults to the same UID), Use Same Name, Unsubscribe, mapping, and the
- * approval status mirrored from the producer (read-only).
+ * remote content type (defaults to the same UID), Use Same Name, Unsubscribe, mapping, the fields
+ * kept local (comma-separated local field paths, checked by the server against this site's
+ * schema), and the approval status mirrored from the producer (read-only).
  */
 export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, errors, disabled = false }: SubscriptionsEditorProps) => {
   const t = useT();
@@ -114,6 +117,11 @@ export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, er
       ),
     },
     {
+      header: ['producers.form.subscriptions.keepLocal', 'Kept local'],
+      minWidth: '18rem',
+      cell: (_, index, label) => <TextField {...text(index, 'keepLocal', label)} placeholder="price, seo.metaTitle" />,
+    },
+    {
       header: ['producers.form.subscriptions.status', 'Status'],
       cell: (row) =>
         row.status ? (
@@ -144,7 +152,15 @@ export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, er
           onClick={() =>
             onChange([
               ...rows,
-              { key: nextRowKey(), contentType: '', remoteContentType: '', useSameName: true, unsubscribed: false, mapping: null },
+              {
+                key: nextRowKey(),
+                contentType: '',
+                remoteContentType: '',
+                useSameName: true,
+                unsubscribed: false,
+                mapping: null,
+                keepLocal: '',
+              },
             ])
           }
         >

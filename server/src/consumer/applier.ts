@@ -27,6 +27,7 @@ interface Docs {
   create(p: object): Promise<{ documentId: string }>;
   update(p: object): Promise<{ documentId: string } | null>;
   delete(p: object): Promise<unknown>;
+  findOne(p: object): Promise<unknown>;
 }
 
 /**
@@ -73,6 +74,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     localeExists: async (code) => Boolean(await strapi.plugin('i18n').service('locales').findByCode(code)),
     create: async (uid, data, options) => (await docs(uid).create({ data, ...options })).documentId,
     update: async (uid, documentId, data, options) => Boolean(await docs(uid).update({ documentId, data, ...options })),
+    readLocal: async (uid, documentId, locale, populate) =>
+      ((await docs(uid).findOne({ documentId, ...(locale ? { locale } : {}), populate })) as Record<string, unknown> | null) ?? null,
     delete: async (uid, documentId, options) => {
       await docs(uid).delete({ documentId, ...options });
     },

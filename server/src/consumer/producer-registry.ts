@@ -4,6 +4,7 @@ import { errors } from '@strapi/utils';
 import { CALLBACK_TOKEN_PERMISSIONS, UID } from '../constants';
 import type { EventProducer, ProducerInput, ProducerSubscription, RegisterResponse, SubscriptionStatus } from '../shared/contracts';
 import { errorMessage, InputError, RemoteError } from '../engine/errors';
+import { keepLocalProblems } from '../engine/apply/keep-local';
 import { normalizeSiteUrl } from '../engine/url';
 import { conflict } from '../errors';
 import { getService, repo } from '../utils';
@@ -70,12 +71,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         }
         mappingName = mapping;
       }
+      // Kept-local paths name LOCAL fields (after mapping): each must exist in this site's schema.
+      const keepLocal = s.keepLocal ?? [];
+      const problems = keepLocalProblems(schema, contentType, keepLocal);
+      if (problems.length) throw new InputError(`subscriptions[${i}].keepLocal: ${problems.join('; ')}`);
       subscriptions.push({
         contentType,
         remoteContentType: remote,
         useSameName: s.useSameName ?? true,
         unsubscribed: s.unsubscribed ?? false,
         mapping: mappingName,
+        ...(keepLocal.length ? { keepLocal } : {}),
       });
     }
     return {

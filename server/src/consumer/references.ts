@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import type { ReferenceInput, ReferenceRow, RemoteDoc } from '../engine/apply';
-import type { RemoteReference } from '../shared/contracts';
+import type { ProducerSubscription, RemoteReference } from '../shared/contracts';
 import { ApplyError } from '../engine/errors';
-import { repo } from '../utils';
+import { getService, repo } from '../utils';
 import type { ProducerRow } from './producer-registry';
 
 /** The producer a reference belongs to. */
@@ -125,6 +125,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** Where a local document came from (the Content Manager side panel), most recently synced first. */
     async listForLocal(localContentType: string, localDocumentId: string): Promise<RemoteReference[]> {
       const rows = await refs().findMany({ where: { localContentType, localDocumentId }, orderBy: { lastSyncedAt: 'desc' } });
+      // The subscription's kept-local fields, per producer (a document has a reference or two).
+      const keepLocal = new Map<number, string[]>();
+      for (const id of new Set(rows.map((r) => r.producerId).filter((id): id is number => typeof id === 'number'))) {
+        const producer = await getService(strapi, 'producer-store').get(id);
+        const sub = producer?.subscriptions?.find((s: ProducerSubscription) => s.contentType === localContentType && !s.unsubscribed);
+        keepLocal.set(id, sub?.keepLocal ?? []);
+      }
       return rows.map((r) => ({
         localContentType: r.localContentType,
         localDocumentId: r.localDocumentId,
@@ -137,6 +144,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         lastSyncedAt: (r.lastSyncedAt ?? null) as string | null,
         lastAppliedSeq: Number(r.lastAppliedSeq ?? 0),
         deleted: Boolean(r.deleted),
+        keepLocal: (r.producerId != null && keepLocal.get(r.producerId)) || [],
       }));
     },
   };

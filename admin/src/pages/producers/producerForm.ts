@@ -31,9 +31,13 @@ export const toProducerForm = (producer: EventProducer): ProducerForm => ({
     ...subscription,
     key: nextRowKey(),
     remoteContentType: subscription.remoteContentType ?? '',
+    keepLocal: (subscription.keepLocal ?? []).join(', '),
     savedUnsubscribed: subscription.unsubscribed,
   })),
 });
+
+/** `price, seo.metaTitle` -> ['price', 'seo.metaTitle'] (commas or whitespace between paths). */
+export const splitPaths = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean);
 
 export const toProducerInput = (form: ProducerForm): ProducerInput => {
   const input: ProducerInput = {
@@ -44,6 +48,7 @@ export const toProducerInput = (form: ProducerForm): ProducerInput => {
       useSameName: row.useSameName,
       unsubscribed: row.unsubscribed,
       mapping: row.mapping,
+      keepLocal: splitPaths(row.keepLocal),
     })),
     pullOnly: form.pullOnly,
   };
@@ -78,6 +83,12 @@ export const validateProducerForm = (form: ProducerForm, isCreate: boolean, t: R
     }
     seen.add(row.contentType);
   });
-  // Then the server's own rules, from the schema it validates the body with.
-  return schemaFormErrors(isCreate ? createProducerSchema : updateProducerSchema, toProducerInput(form), found);
+  // Then the server's own rules, from the schema it validates the body with. A bad kept-local
+  // path (`subscriptions.0.keepLocal.1`) is shown on its row's one text field.
+  const errors = schemaFormErrors(isCreate ? createProducerSchema : updateProducerSchema, toProducerInput(form), found);
+  for (const [key, message] of Object.entries(errors)) {
+    const field = /^(subscriptions\.\d+\.keepLocal)\.\d+$/.exec(key)?.[1];
+    if (field && !errors[field]) errors[field] = message;
+  }
+  return errors;
 };

@@ -40,6 +40,9 @@
  * 8. No orphan uploads: files uploaded while preparing an event that then fails (in the walk, or
  *    when its apply rolls back, or it is not applied) are removed (`discardPrepared`); a retry
  *    downloads them again.
+ * 9. Fields kept local (keep-local.ts): a create (or a new locale) fills them; every update of an
+ *    existing local document — stream, retry, resync, back-fill, a dependency met again — leaves
+ *    them as they are here (write.ts builds the update data without them).
  */
 export { FILE_UID, MAX_DEPENDENCIES, MAX_VIA } from './ports';
 export type { ApplyPorts, Dependency, ReferenceInput, ReferenceRow, RemoteDoc, Route, WriteOptions } from './ports';

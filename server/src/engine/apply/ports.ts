@@ -17,6 +17,8 @@ export interface Route {
   useSameName: boolean;
   /** mappingName of the subscription's Document Type Mapping, or null. */
   mapping: string | null;
+  /** Local fields filled on create and never overwritten (keep-local.ts); absent: none. */
+  keepLocal?: string[];
 }
 
 /** A document on the producer: its (remote) type, documentId and locale. */
@@ -86,6 +88,13 @@ export interface ApplyPorts {
   /** Updates (or adds a locale to) a document; false when it does not exist. */
   update(uid: string, documentId: string, data: Record<string, unknown>, options: WriteOptions): Promise<boolean>;
   delete(uid: string, documentId: string, options: { locale?: string }): Promise<void>;
+  /** A local document's fields read with `populate` (Document Service shape; the draft under D&P), or null. */
+  readLocal(
+    uid: string,
+    documentId: string,
+    locale: string | null,
+    populate: Record<string, unknown>
+  ): Promise<Record<string, unknown> | null>;
 
   /** The producer's current state of a document (checked: type, documentId, integer headSeq, object or null). */
   fetchDocument(remote: RemoteDoc, via: DocRef[]): Promise<FetchDocumentResponse>;

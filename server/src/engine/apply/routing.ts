@@ -3,6 +3,14 @@ import { ApplyError } from '../errors';
 import type { AttributeDef } from '../schema';
 import type { Route } from './ports';
 
+/** A subscription's route; `keepLocal` only when it lists fields. */
+const subRoute = (sub: ProducerSubscription): Route => ({
+  localUid: sub.contentType,
+  useSameName: sub.useSameName,
+  mapping: sub.mapping,
+  ...(sub.keepLocal?.length ? { keepLocal: sub.keepLocal } : {}),
+});
+
 /**
  * The local route of a remote type met as a dependency: its subscription when there is one (not
  * unsubscribed), else the same type here if it can stream (Use Same Name inherited from `parent`,
@@ -15,7 +23,7 @@ export function routeFor(
   parent?: Route
 ): Route | null {
   const sub = subs.find((s) => s.remoteContentType === remoteUid && !s.unsubscribed);
-  if (sub) return { localUid: sub.contentType, useSameName: sub.useSameName, mapping: sub.mapping };
+  if (sub) return subRoute(sub);
   if (isStreamable(remoteUid)) return { localUid: remoteUid, useSameName: parent?.useSameName ?? true, mapping: null };
   return null;
 }
@@ -34,7 +42,7 @@ export function eventRoute(
     throw new ApplyError(`The producer sent an event of ${event.contentType}, which this site does not subscribe to; it was not applied`);
   if (sub.unsubscribed) return { ignore: `${event.contentType} is unsubscribed` };
   if (!isStreamable(sub.contentType)) throw new ApplyError(`Content type ${sub.contentType} does not exist on this site`);
-  return { localUid: sub.contentType, useSameName: sub.useSameName, mapping: sub.mapping };
+  return subRoute(sub);
 }
 
 export const isMorph = (attr: AttributeDef): boolean => attr.relation?.startsWith('morph') === true;

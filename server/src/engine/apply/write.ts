@@ -3,6 +3,7 @@ import { ApplyError } from '../errors';
 import type { ApplyOutcome } from '../pull-loop';
 import { docKey, walkRefs } from '../refs';
 import type { DocRef, Snapshot } from '../snapshot';
+import { componentPathsTouched, keepLocalPopulate, withoutKeptLocal } from './keep-local';
 import { siblingLocalId } from './lookups';
 import type { Prepared } from './phases';
 import type { ApplyPorts, ReferenceRow, RemoteDoc, Route, WriteOptions } from './ports';
@@ -28,9 +29,28 @@ export async function saveRef(
 }
 
 /**
+ * The update data of an existing local document with the route's kept-local fields left alone
+ * (keep-local.ts, invariant 2); the local copy is read only when a component holding one is rewritten.
+ */
+async function keptLocal(
+  ports: ApplyPorts,
+  route: Route,
+  documentId: string,
+  locale: string | null,
+  data: Record<string, unknown>
+): Promise<Record<string, unknown>> {
+  const paths = route.keepLocal ?? [];
+  if (!paths.length) return data;
+  const touched = componentPathsTouched(data, paths);
+  const current = touched.length ? await ports.readLocal(route.localUid, documentId, locale, keepLocalPopulate(touched)) : null;
+  return withoutKeptLocal(ports, route.localUid, data, paths, current);
+}
+
+/**
  * Writes one document; returns its local documentId. An existing local copy is updated; a new
  * locale of a document that exists here in another locale is added to it; else it is created
- * (Use Same Name: with the producer's documentId). Published when the type has Draft & Publish.
+ * (Use Same Name: with the producer's documentId). Kept-local fields: filled when created (a new
+ * locale too), left alone when updated. Published when the type has Draft & Publish.
  */
 async function write(
   ports: ApplyPorts,
@@ -47,7 +67,7 @@ async function write(
     throw new ApplyError(`Locale "${locale}" does not exist on this site; add it in Settings > Internationalization`);
   const options: WriteOptions = { ...(locale ? { locale } : {}), ...(model.draftAndPublish ? { status: 'published' as const } : {}) };
   if (existingId) {
-    if (!(await ports.update(uid, existingId, data, options)))
+    if (!(await ports.update(uid, existingId, await keptLocal(ports, route, existingId, locale, data), options)))
       throw new ApplyError(`Local ${uid} ${existingId} vanished while it was being updated`);
     return existingId;
   }

@@ -23,6 +23,11 @@ export interface ProducerSubscription {
   unsubscribed: boolean;
   /** `mappingName` of a Document Type Mapping, or null. */
   mapping: string | null;
+  /**
+   * Local fields (after mapping; `price`, `seo.metaTitle`) the stream fills on create and never
+   * overwrites afterwards. Absent or empty: none.
+   */
+  keepLocal?: string[];
   /** Mirrored from the producer; read-only on the consumer. */
   status: SubscriptionStatus;
 }
@@ -65,6 +70,8 @@ export interface ProducerInput {
     useSameName?: boolean;
     unsubscribed?: boolean;
     mapping?: string | null;
+    /** Local field paths kept local (see ProducerSubscription.keepLocal); null or absent: none. */
+    keepLocal?: string[] | null;
     /** Read-only (mirrored from the producer); accepted and ignored so a saved producer can be sent back. */
     status?: SubscriptionStatus;
   }>;
@@ -243,6 +250,8 @@ export interface RemoteReference {
   lastSyncedAt: string | null;
   lastAppliedSeq: number;
   deleted: boolean;
+  /** The subscription's kept-local fields (ProducerSubscription.keepLocal); [] when none or the producer is gone. */
+  keepLocal: string[];
 }
 
 /** GET /content-types: the content types a site can stream (for pickers). */

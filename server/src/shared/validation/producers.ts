@@ -22,6 +22,28 @@ const API_TOKEN_MESSAGE = 'apiToken must be the producer API token (8-1024 visib
 const CALLBACK_TOKEN_MESSAGE = 'callbackToken must be an API token of this site (8-1024 visible characters)';
 const REMOTE_UID_MESSAGE = '${path} must be a content type UID like api::name.name';
 
+/** At most this many fields kept local per subscription. */
+export const MAX_KEEP_LOCAL = 50;
+const KEEP_LOCAL_MESSAGE = `\${path} must be a list of at most ${MAX_KEEP_LOCAL} local field paths (field, or component.field)`;
+const FIELD_PATH_MESSAGE = '${path} must be a local field path like price or seo.metaTitle';
+/** `price`, `seo.metaTitle`: field names joined by dots, at most 4 deep. Existence is checked by the server against the local schema. */
+export const FIELD_PATH_RE = /^[A-Za-z_][\w-]{0,99}(\.[A-Za-z_][\w-]{0,99}){0,3}$/;
+
+/** Local fields the stream fills on create and never overwrites (engine/apply/keep-local.ts). */
+const keepLocal = cappedList(
+  MAX_KEEP_LOCAL,
+  KEEP_LOCAL_MESSAGE,
+  yup
+    .array()
+    .of(
+      boundedString(LIMITS.fieldName * 4, FIELD_PATH_MESSAGE)
+        .required(FIELD_PATH_MESSAGE)
+        .matches(FIELD_PATH_RE, FIELD_PATH_MESSAGE)
+    )
+    .typeError(KEEP_LOCAL_MESSAGE)
+    .nullable()
+);
+
 const token = (message: string) => boundedString(LIMITS.token, message).matches(TOKEN_RE, message);
 
 /** The remote type of a subscription: `remoteContentType`, or the local one when empty. */
@@ -37,6 +59,7 @@ export const producerSubscriptionSchema = yup
     useSameName: yup.boolean().typeError('${path} must be a boolean'),
     unsubscribed: yup.boolean().typeError('${path} must be a boolean'),
     mapping: boundedString(LIMITS.mappingName, '${path} must be a mapping name').nullable(),
+    keepLocal,
     /** Read-only (mirrored from the producer); accepted so a saved producer can be sent back as is. */
     status: boundedString(20, '${path} must be one of Pending, Approved, Rejected').oneOf(
       [...SUBSCRIPTION_STATUSES, undefined],
