@@ -63,6 +63,9 @@ export default ({ env }) => {
   return {
     ...upload(env),
     'users-permissions': { config: { jwtSecret: env('JWT_SECRET', 'playground-jwt-secret') } },
+    // GraphQL writes go through the Document Service too; tests/integration/strapi-clients.test.ts
+    // proves they are captured. No landing page (Apollo's sandbox is not needed to serve /graphql).
+    graphql: { enabled: true, config: { landingPage: false, playgroundAlways: false, depthLimit: 10, amountLimit: 100 } },
     'event-streaming': {
       enabled: true,
       resolve: pluginRoot(),

@@ -67,18 +67,19 @@ export async function syncLogCounts(consumer: Site, producerId: number, remoteDo
 }
 
 /**
- * The producer's update log, oldest id first. While the producer runs, its sequencer is run first
- * (the admin Update Log list does that), so every committed write is there with its seq. Entries
- * still waiting in the outbox (a stopped producer) follow, with seq null and id 0.
+ * The producer's update log, oldest id first. While the producer runs, waits up to 5 s for the
+ * sequencer (the notifier's run, a pull) to move committed writes in with their seq. Entries
+ * still waiting in the outbox (a stopped producer, no pull yet) follow, with seq null and id 0.
  */
 export async function updateLogRows(
   producer: Site
 ): Promise<
   Array<{ id: number; seq: number | null; contentType: string; documentId: string; updateType: string; originSiteId: string | null }>
 > {
-  if (producer.running) {
-    const res = await producer.admin('GET', '/event-streaming/update-logs?pageSize=1');
-    if (res.status !== 200) throw new Error(`listing the update log of ${producer.name} failed: ${res.status}`);
+  // The notifier (after a write) and every pull sequence committed entries; give them a moment.
+  for (let waited = 0; producer.running && waited < 5000; waited += 100) {
+    if (!(await sql(producer, `SELECT id FROM event_streaming_outbox`)).length) break;
+    await new Promise((r) => setTimeout(r, 100));
   }
   const rows = await sql(
     producer,

@@ -71,6 +71,8 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     return json(res, 200, {
       siteId: FAKE_SITE,
       headSeq: head(),
+      epoch: 'budgets-fake-epoch',
+      prunedThrough: 0,
       nextCursor: Math.max(head(), after),
       hasMore: false,
       subscriptions: SUBS.map((contentType) => ({ contentType, status: 'Approved', unsubscribed: false })),

@@ -216,6 +216,25 @@ describe('garbage pages: a 400 on Pull now, recorded as lastError, cursor and da
       ),
       /has bad data/,
     ],
+    [
+      'aliases with a bad documentId',
+      withPage((a) =>
+        page(a, {
+          nextCursor: a + 1,
+          events: [
+            {
+              seq: a + 1,
+              updateType: 'Create',
+              contentType: CUSTOMER,
+              documentId: 'x5',
+              data: {},
+              aliases: [{ siteId: 's', documentId: '../x' }],
+            },
+          ],
+        })
+      ),
+      /has bad aliases/,
+    ],
     ['hasMore not a boolean', withPage((a) => page(a, { hasMore: 'yes' })), /hasMore is not a boolean/],
     [
       'a 25 MB answer (over maxResponseBytes, 20 MB)',

@@ -40,6 +40,8 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     JSON.stringify({
       siteId: FAKE_SITE,
       headSeq: after,
+      epoch: 'slow-fake-epoch',
+      prunedThrough: 0,
       nextCursor: after,
       hasMore: false,
       subscriptions: [{ contentType: SUPPLIER, status: 'Approved', unsubscribed: false }],

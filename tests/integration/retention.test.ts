@@ -252,6 +252,6 @@ test('adaptive pages: one document over maxResponseBytes is recorded Failed, the
   expect(await getDoc(consumer, 'articles', huge)).toBeNull();
   const failed = (await rowsOf(huge)).filter((r: { status: string }) => r.status === 'Failed');
   expect(failed.length).toBeGreaterThanOrEqual(1);
-  expect(failed[0].error).toMatch(/is too large to transfer: .*larger than the configured limit \(config maxResponseBytes\)/);
+  expect(failed[0].error).toMatch(/is too large to transfer: .*larger than the configured limit \(config maxResponseBytes\b/);
   expect((await health()).lastError).toBeNull();
 });

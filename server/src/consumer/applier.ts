@@ -42,6 +42,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const files = () => getService(strapi, 'files');
   const docs = (uid: string) => strapi.documents(contentTypeUid(uid)) as unknown as Docs;
   const isStreamable = (uid: string) => schema().isStreamable(uid);
+  const isOwn = (event: StreamEvent) => event.originSiteId !== null && event.originSiteId === getService(strapi, 'settings').siteId();
 
   const ports = (producer: ProducerRow): ApplyPorts => ({
     limits: (({ maxDependenciesPerEvent, maxFilesPerEvent, maxEventBytes }) => ({
@@ -83,6 +84,49 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     loadMappings: async () => repo<MappingDef>(strapi, UID.mapping).findMany({}),
   });
 
+  // Aliases (StreamEvent.aliases): the event's document under other documentIds on other sites.
+  // With Use Same Name off, a document that went round a ring (A -> B -> C -> A) comes back with
+  // C's documentId; its aliases name A's, so A updates its own document instead of copying it.
+  const aliasRemote = (event: StreamEvent, documentId: string) => ({ uid: event.contentType, documentId, locale: event.locale });
+  const viaSite = (producer: ProducerRow, siteId: string) => ({ ...producer, producerSiteId: siteId });
+
+  /** Before preparing: a document with no reference here whose alias is a local document is recorded as mirroring it (seq 0). */
+  const adoptAlias = async (producer: ProducerRow, subs: ProducerSubscription[], event: StreamEvent): Promise<void> => {
+    const route = event.aliases?.length ? routeFor(subs, event.contentType, isStreamable) : null;
+    if (!route || route.useSameName) return;
+    const remote = aliasRemote(event, event.documentId);
+    if (await references().find(producer, remote)) return;
+    const p = ports(producer);
+    let local: string | null = null;
+    for (const a of event.aliases ?? []) {
+      if (a.siteId === getService(strapi, 'settings').siteId()) local = a.documentId;
+      else local = (await references().find(viaSite(producer, a.siteId), aliasRemote(event, a.documentId)))?.localDocumentId ?? null;
+      if (local && (await p.localExists(route.localUid, local, event.locale))) break;
+      local = null;
+    }
+    if (local)
+      await references().save(
+        producer,
+        { localContentType: route.localUid, localDocumentId: local, remote, lastAppliedSeq: 0, deleted: false },
+        null
+      );
+  };
+
+  /** After applying: the aliases become references of the local document too, so this site passes them on. */
+  const recordAliases = async (producer: ProducerRow, route: Route, event: StreamEvent, localDocumentId: string): Promise<void> => {
+    for (const a of event.aliases ?? []) {
+      if (a.siteId === producer.producerSiteId || a.siteId === getService(strapi, 'settings').siteId()) continue;
+      const via = viaSite(producer, a.siteId);
+      const remote = aliasRemote(event, a.documentId);
+      if (!(await references().find(via, remote)))
+        await references().save(
+          via,
+          { localContentType: route.localUid, localDocumentId, remote, lastAppliedSeq: 0, deleted: false },
+          null
+        );
+    }
+  };
+
   const service = {
     /** The local route of a remote type met as a dependency (see engine/apply/routing.ts). */
     routeFor: (subs: ProducerSubscription[], remoteUid: string, parent?: Route): Route | null =>
@@ -92,7 +136,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * Network phase. Throws ApplyError / RemoteError; the caller records the failure. `offline`
      * (inside a batch's transaction): throws NeedsNetworkError instead of calling the producer.
      */
-    prepare(producer: ProducerRow, subs: ProducerSubscription[], event: StreamEvent, opts: { offline?: boolean } = {}): Promise<Prepared> {
+    async prepare(
+      producer: ProducerRow,
+      subs: ProducerSubscription[],
+      event: StreamEvent,
+      opts: { offline?: boolean } = {}
+    ): Promise<Prepared> {
+      // This site's own change, come back round a ring (A -> B -> ... -> A): it is here already.
+      if (isOwn(event)) return { kind: 'ignore', note: "this site's own change, come back round" };
+      await adoptAlias(producer, subs, event);
       return prepareEvent(ports(producer), subs, event, opts);
     },
 
@@ -101,9 +153,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * @throws ApplyError (or a Strapi validation error) when the document cannot be written.
      */
     apply(producer: ProducerRow, event: StreamEvent, prepared: Prepared) {
-      return withOrigin(producer.producerSiteId ?? 'unknown', () =>
-        applyEvent(ports(producer), producer.subscriptions ?? [], event, prepared)
-      );
+      // The change's origin travels on: the site it was first made on, not the producer it came
+      // through, so a ring of sites (A -> B -> C -> A) stops where it started.
+      return withOrigin(event.originSiteId ?? producer.producerSiteId ?? 'unknown', async () => {
+        const outcome = await applyEvent(ports(producer), producer.subscriptions ?? [], event, prepared);
+        if (prepared.kind === 'upsert' && outcome.localDocumentId)
+          await recordAliases(producer, prepared.route, event, outcome.localDocumentId);
+        return outcome;
+      });
     },
 
     /** A prepared event that was not applied: removes the files its preparation uploaded. */

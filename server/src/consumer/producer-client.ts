@@ -11,7 +11,10 @@ import { getService } from '../utils';
 const asPageError = (error: unknown): unknown => {
   if (!(error instanceof RemoteError) || error.status !== 0) return error;
   if (error.code === 'ERR_BAD_RESPONSE' || /larger than the configured limit|maxContentLength/.test(error.message))
-    return new PageTooLargeError(`${error.message} (config maxResponseBytes)`, error.code);
+    return new PageTooLargeError(
+      /config maxResponseBytes/.test(error.message) ? error.message : `${error.message} (config maxResponseBytes)`,
+      error.code
+    );
   if (error.code === DEADLINE_EXCEEDED || error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT')
     return new PageTooSlowError(error.message, error.code);
   return error;

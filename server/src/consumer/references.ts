@@ -106,6 +106,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         );
     },
 
+    /**
+     * The remote documents local documents of `localUid` mirror (live references, any producer):
+     * per local documentId and locale, the sites and documentIds that are the same document (a
+     * served event's aliases). One query per 500 ids, on the (local type, document) index.
+     */
+    async aliasesOf(
+      localUid: string,
+      documentIds: string[]
+    ): Promise<Array<Pick<Row, 'localDocumentId' | 'docLocale' | 'producerSiteId' | 'remoteDocumentId'>>> {
+      const rows: Row[] = [];
+      for (const ids of chunks(documentIds)) {
+        rows.push(...(await refs().findMany({ where: { localContentType: localUid, localDocumentId: { $in: ids }, deleted: false } })));
+      }
+      return rows;
+    },
+
     /** Where a local document came from (the Content Manager side panel), most recently synced first. */
     async listForLocal(localContentType: string, localDocumentId: string): Promise<RemoteReference[]> {
       const rows = await refs().findMany({ where: { localContentType, localDocumentId }, orderBy: { lastSyncedAt: 'desc' } });

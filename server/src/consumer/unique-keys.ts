@@ -17,12 +17,15 @@ export const UNIQUE_KEYS = [
     name: 'event_streaming_sync_logs_producer_seq_uq',
     table: 'event_streaming_sync_logs',
     key: ['producer_id', 'seq'],
+    // Re-copy notes (document '*', one per type, at the head the re-copy reached) are not events.
+    where: "remote_document_id <> '*'",
   },
   {
     // One remote reference per (producer site, remote type, remote documentId, locale).
     name: 'event_streaming_remote_refs_remote_uq',
     table: 'event_streaming_remote_refs',
     key: ['producer_site_id', 'remote_content_type', 'remote_document_id', "COALESCE(doc_locale, '')"],
+    where: null,
   },
 ] as const;
 
@@ -61,18 +64,20 @@ export async function ensureUniqueKeys(strapi: Core.Strapi): Promise<void> {
           : await knex.raw(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?`, [k.name]);
       if (rowsOf(exists).length) continue;
       const key = k.key.join(', ');
+      const rows = k.where ? `(SELECT * FROM ${k.table} WHERE ${k.where})` : k.table;
       try {
         const removed = await knex.transaction(async (trx) => {
           const raw: Raw = (sql, bindings = []) => trx.raw(sql, bindings as never[]);
           const dup = await raw(
-            `SELECT COUNT(*) AS n FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY id DESC) AS rn FROM ${k.table}) ranked WHERE rn > 1`
+            `SELECT COUNT(*) AS n FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY id DESC) AS rn FROM ${rows} keyed) ranked WHERE rn > 1`
           );
           const n = Number((rowsOf(dup)[0] as { n?: unknown } | undefined)?.n ?? 0);
           if (n)
             await raw(
-              `DELETE FROM ${k.table} WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY id DESC) AS rn FROM ${k.table}) ranked WHERE rn > 1)`
+              `DELETE FROM ${k.table} WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY id DESC) AS rn FROM ${rows} keyed) ranked WHERE rn > 1)`
             );
-          await raw(`CREATE UNIQUE INDEX ${k.name} ON ${k.table} (${k.key.map((c) => (c.includes('(') ? `(${c})` : c)).join(', ')})`);
+          const columns = k.key.map((c) => (c.includes('(') ? `(${c})` : c)).join(', ');
+          await raw(`CREATE UNIQUE INDEX ${k.name} ON ${k.table} (${columns})${k.where ? ` WHERE ${k.where}` : ''}`);
           return n;
         });
         strapi.log.info(`event-streaming: created unique key ${k.name}${removed ? `, after deleting ${removed} duplicate row(s)` : ''}`);

@@ -124,6 +124,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return readAll(uid, documentId, [null]);
   };
 
+  /**
+   * Locks the document's rows (every locale, draft and published) until the write's transaction
+   * ends, before its previous version is read. Two concurrent writes of one document are thereby
+   * serialised from the read on: the second reads what the first committed, so its diff is
+   * exact (without it, on PostgreSQL's READ COMMITTED, a stale form's unchanged field equal to
+   * the old value would be left out of the diff while the write sets it back). The draft row
+   * survives publish (the published row is replaced), so it keeps serialising publishes too.
+   * SQLite needs none: one connection, one writing transaction at a time.
+   */
+  const lockDocument = async (trx: Knex.Transaction, uid: string, documentId: string): Promise<void> => {
+    if (strapi.db.dialect.client === 'sqlite') return;
+    const { table, col } = tableOf(strapi, uid);
+    await trx(table).select('id').where(col('documentId'), documentId).forUpdate();
+  };
+
   /** Appends the entries to the outbox on the write's transaction (one multi-row INSERT). */
   const append = (trx: Knex.Transaction, entries: string[]) => trx(OUTBOX_TABLE).insert(entries.map((entry) => ({ entry })));
 
@@ -132,7 +147,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     // Awaited: Strapi types `transaction` as resolving to the callback's return type, a promise here.
     return await strapi.db.transaction(async ({ trx, onCommit }) => {
       const given = paramOf(ctx, 'documentId');
-      let documentId = ctx.action !== 'create' && typeof given === 'string' ? given : undefined;
+      // A clone's `documentId` is its source: the written document is the new one (its answer's).
+      const creates = ctx.action === 'create' || ctx.action === 'clone';
+      let documentId = !creates && typeof given === 'string' ? given : undefined;
+      if (documentId) await lockDocument(trx, uid, documentId);
       const combined = await typesAndBefore(ctx, documentId, trx);
       if (!(combined?.types ?? (await capturedTypes())).has(uid)) return next();
       const localized = schema().model(uid)?.localized === true;

@@ -1,8 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { cursorCheck, cursorKeyOf, cutPage, streamableTypes } from '../engine/cursor';
 import { collectRefs, type DocRef } from '../engine/snapshot';
-import { MAX_VIA_HOPS } from '../protocol/wire';
-import type { FetchDocumentResponse, ListDocumentsResponse, PullResponse } from '../shared/contracts';
+import { docKey } from '../engine/refs';
+import { MAX_ALIASES, MAX_VIA_HOPS } from '../protocol/wire';
+import type { DocumentAlias, FetchDocumentResponse, ListDocumentsResponse, PullResponse, StreamEvent } from '../shared/contracts';
 import { getService, repo } from '../utils';
 import { servedSubscriptions, type ConsumerRow } from './consumer-store';
 
@@ -14,6 +15,28 @@ import { servedSubscriptions, type ConsumerRow } from './consumer-store';
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const settings = () => getService(strapi, 'settings');
   const schema = () => getService(strapi, 'schema');
+  /**
+   * The events, each with the other sites' documentIds of its document (this site's remote
+   * references of it, one query per type on the page): a site in a ring recognises its own
+   * document in a copy that came round under another documentId (Use Same Name off).
+   */
+  const withAliases = async (events: StreamEvent[]): Promise<StreamEvent[]> => {
+    const byKey = new Map<string, DocumentAlias[]>();
+    for (const uid of new Set(events.map((e) => e.contentType))) {
+      const ids = [...new Set(events.filter((e) => e.contentType === uid).map((e) => e.documentId))];
+      for (const r of await getService(strapi, 'references').aliasesOf(uid, ids)) {
+        const key = docKey(uid, r.localDocumentId, r.docLocale ?? null);
+        const list = byKey.get(key) ?? [];
+        if (list.length < MAX_ALIASES) list.push({ siteId: r.producerSiteId, documentId: r.remoteDocumentId });
+        byKey.set(key, list);
+      }
+    }
+    return events.map((e) => {
+      const aliases = byKey.get(docKey(e.contentType, e.documentId, e.locale));
+      return aliases ? { ...e, aliases } : e;
+    });
+  };
+
   const service = {
     /**
      * One page of a consumer's stream after `after`. The `after` it sends acknowledges everything
@@ -45,8 +68,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const rows = await log.page(after, head, streamableTypes(subscriptions), limit);
       const page = cutPage({ after, head, rows, limit, subscriptions, consumerSiteId: c.consumerSiteId });
       await getService(strapi, 'consumer-store').acknowledge(c, after);
-      if (!withData) page.events = page.events.map((e) => ({ ...e, data: null }));
-      return { ...base, ...page, cursorKey: cursorKeyOf(page, { rows, head }, keys.get(head) ?? null), diverged: false };
+      const events = withData ? page.events : page.events.map((e) => ({ ...e, data: null }));
+      const cursorKey = cursorKeyOf(page, { rows, head }, keys.get(head) ?? null);
+      return { ...base, ...page, events: await withAliases(events), cursorKey, diverged: false };
     },
 
     /**

@@ -232,16 +232,47 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return new Map(rows.map((r) => [Number(r.seq), r.eventKey ?? null]));
     },
 
-    /** Admin listing, newest first. */
+    /**
+     * Admin listing, newest first. Read-only (it never runs the sequencer): entries still waiting
+     * in the outbox (committed, not yet given a seq by the notifier's run or a consumer's pull)
+     * come first with `seq: null` and a negative id (minus their outbox id), then the log rows.
+     * The outbox is read before the log: an entry the sequencer moves in between may show twice
+     * for one listing, never not at all. The outbox holds what no pull has sequenced yet, usually
+     * nothing; it is read whole and filtered here.
+     */
     async list(filters: { contentType?: string; updateType?: string; documentId?: string }, page: number, pageSize: number) {
-      await this.sequence(); // rows of pull-only consumers wait for a pull otherwise (notifier skips them)
+      const matches = (e: OutboxEntry) =>
+        (!filters.contentType || e.contentType === filters.contentType) &&
+        (!filters.updateType || e.updateType === filters.updateType) &&
+        (!filters.documentId || e.targetDocumentId === filters.documentId);
+      const outbox = (await strapi.db.connection(OUTBOX_TABLE).select('id', 'entry').orderBy('id', 'desc')) as Array<{
+        id: number | string;
+        entry: string;
+      }>;
+      const pending: UpdateLogEntry[] = [];
+      for (const { id, entry } of outbox) {
+        const e = JSON.parse(entry) as OutboxEntry;
+        if (!matches(e)) continue;
+        pending.push({ ...toStreamEvent({ ...e, id: 0, seq: null, eventKey: null }), seq: null, id: -Number(id), createdAt: e.createdAt });
+      }
       const where: Record<string, unknown> = {};
       if (filters.contentType) where.contentType = filters.contentType;
       if (filters.updateType) where.updateType = filters.updateType;
       if (filters.documentId) where.targetDocumentId = filters.documentId;
-      const res = await repo<LogRow>(strapi, UID.updateLog).findPage({ where, orderBy: [{ seq: 'desc' }, { id: 'desc' }], page, pageSize });
-      const data: UpdateLogEntry[] = res.results.map((r) => ({ ...toStreamEvent(r), id: r.id, createdAt: r.createdAt }));
-      return { data, meta: { pagination: res.pagination } };
+      const logs = repo<LogRow>(strapi, UID.updateLog);
+      const offset = (page - 1) * pageSize;
+      const data = pending.slice(offset, offset + pageSize);
+      if (data.length < pageSize) {
+        const rows = (await logs.findMany({
+          where,
+          orderBy: [{ seq: 'desc' }, { id: 'desc' }],
+          offset: Math.max(0, offset - pending.length),
+          limit: pageSize - data.length,
+        })) as LogRow[];
+        for (const r of rows) data.push({ ...toStreamEvent(r), id: r.id, createdAt: r.createdAt });
+      }
+      const total = pending.length + (await logs.count({ where }));
+      return { data, meta: { pagination: { page, pageSize, pageCount: Math.ceil(total / pageSize), total } } };
     },
 
     /**

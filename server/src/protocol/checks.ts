@@ -3,9 +3,10 @@
  * trusted. Each failure is a RemoteError (or, for a fetched document, an ApplyError: the event
  * cannot be applied from it) naming what is wrong. Strapi-free.
  */
-import type { FetchDocumentResponse, ListDocumentsResponse, PullResponse, RegisterResponse } from '../shared/contracts';
+import type { DocumentAlias, FetchDocumentResponse, ListDocumentsResponse, PullResponse, RegisterResponse } from '../shared/contracts';
 import { ApplyError, RemoteError } from '../engine/errors';
 import { DOC_ID_RE } from '../engine/refs';
+import { MAX_ALIASES } from './wire';
 
 const UPDATE_TYPES = new Set(['Create', 'Update', 'Delete']);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -47,9 +48,25 @@ export function checkPullPage(page: unknown, after: number): PullResponse {
     ev.originSiteId = typeof ev.originSiteId === 'string' ? ev.originSiteId : null;
     if (!isKey(ev.key)) throw bad(`event #${String(ev.seq)} has a bad key`);
     ev.key = ev.key ?? null;
+    if (ev.aliases !== undefined && !validAliases(ev.aliases)) throw bad(`event #${String(ev.seq)} has bad aliases`);
   }
   return page as PullResponse;
 }
+
+/** At most MAX_ALIASES `{ siteId, documentId }` with a plausible site id and documentId. */
+const validAliases = (list: unknown): boolean =>
+  Array.isArray(list) &&
+  list.length <= MAX_ALIASES &&
+  list.every(
+    (a: unknown) =>
+      typeof a === 'object' &&
+      a !== null &&
+      typeof (a as DocumentAlias).siteId === 'string' &&
+      (a as DocumentAlias).siteId.length > 0 &&
+      (a as DocumentAlias).siteId.length <= 64 &&
+      typeof (a as DocumentAlias).documentId === 'string' &&
+      DOC_ID_RE.test((a as DocumentAlias).documentId)
+  );
 
 /** Checks a listed page before anything of it is used: the producer is not trusted. */
 export function checkListPage(page: unknown, after: number): ListDocumentsResponse {

@@ -14,6 +14,9 @@ export const SITE_HEADER = 'x-event-streaming-site';
 /** Most hops of a `via` chain (a document reached through references from an approved one). */
 export const MAX_VIA_HOPS = 16;
 
+/** Most aliases one event may carry (StreamEvent.aliases: the same document on other sites). */
+export const MAX_ALIASES = 16;
+
 /** Route paths below API_PREFIX, as the producer declares them and the clients fill them. */
 export const ROUTES = {
   register: '/register',

@@ -325,6 +325,18 @@ export interface StreamEvent {
    * absent for rows sequenced before fingerprints existed.
    */
   key?: string | null;
+  /**
+   * The same document on other sites, as the serving site's remote references know it (where it
+   * came from, and where those came from): lets a site in a ring recognise its own document in a
+   * copy that came round with another documentId (Use Same Name off). Omitted when none.
+   */
+  aliases?: DocumentAlias[];
+}
+
+/** A document's documentId on another site (StreamEvent.aliases). */
+export interface DocumentAlias {
+  siteId: string;
+  documentId: string;
 }
 
 export interface PullResponse {
