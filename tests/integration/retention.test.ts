@@ -7,6 +7,8 @@
  *   (updates and deletes included) and streams on;
  * - a producer restored from a backup (SQLite: the database file; PostgreSQL: a template copy of
  *   the database) is detected (cursor above its head) and the consumer re-copies to its state;
+ * - a producer restored and then written past the consumer's cursor (same epoch, head above the
+ *   cursor: only the key of the row at the cursor tells) is detected the same way;
  * - adaptive pages: with a small maxResponseBytes on the consumer, one huge document is recorded
  *   Failed ("too large to transfer") and the others still arrive.
  */
@@ -119,6 +121,7 @@ async function backup(): Promise<void> {
   if (producer.dbFile) {
     fs.copyFileSync(producer.dbFile, `${producer.dbFile}.bk`);
   } else {
+    await dropDatabase(`${producer.dbName}_bk`); // an earlier test's backup
     await copyPgDatabase(producer.dbName!, `${producer.dbName}_bk`);
   }
   await producer.restart();
@@ -186,6 +189,56 @@ test('a producer restored from a backup is detected, the consumer re-copies to i
   const next = await create('Restore next');
   await eventually(async () => (await nameOn(consumer, next)) === 'Restore next', 'a write after the restore arrives', 15_000);
   expect((await rowsOf(next))[0].seq).toBeLessThanOrEqual(cursorBefore);
+  expect((await health()).lastError).toBeNull();
+});
+
+test('a producer restored, then written past the consumer’s cursor, is detected by the key at the cursor; the consumer re-copies', async () => {
+  const s1 = await create('Fork S1');
+  await eventually(async () => (await nameOn(consumer, s1)) === 'Fork S1', 'S1 on the consumer', 15_000);
+  await backup();
+
+  expectStatus(await producer.api('PUT', `/customers/${s1}`, { data: { name: 'Fork S1, renamed' } }), 'update');
+  const lost = await create('Fork lost');
+  await eventually(async () => (await nameOn(consumer, lost)) === 'Fork lost', 'the later writes on the consumer', 15_000);
+  expect(await nameOn(consumer, s1)).toBe('Fork S1, renamed');
+  const cursorBefore = (await health()).lastPulledSeq;
+  const epochBefore = (await pullPage(0)).epoch; // after=0 acknowledges nothing new
+
+  // The consumer is away while the producer is restored and written to: otherwise it would pull
+  // between two writes and see its cursor above the head (the case above).
+  await consumer.stop();
+  // The restored producer keeps the rows nobody acknowledged while the consumer is away (the
+  // 6-second limit would prune the row at its cursor, which would then be a "pruned" case).
+  (producer as unknown as { env: Record<string, string> }).env.EVENT_STREAMING_UNACKED_LOG_DAYS = '';
+  await restore();
+  const restoredHead = (await pullPage(0)).headSeq;
+  expect(restoredHead).toBeLessThan(cursorBefore);
+  const forked: string[] = [];
+  for (let i = 0; restoredHead + forked.length < cursorBefore + 2; i += 1) forked.push(await create(`Fork ${i}`));
+
+  // Same epoch, head above the consumer's cursor: only the keys tell the two logs apart.
+  const page = await pullPage(restoredHead);
+  expect(page).toMatchObject({ epoch: epochBefore, diverged: false });
+  expect(page.headSeq).toBeGreaterThan(cursorBefore);
+  expect(page.cursorKey).toMatch(/^[0-9a-f]{32}$/);
+  for (const e of page.events) expect(e.key).toMatch(/^[0-9a-f]{32}$/);
+  const badKey = await producer.request('GET', `/api/event-streaming/updates?after=${cursorBefore}&afterKey=zz`, undefined, {
+    token: l.token,
+  });
+  expect(badKey.status).toBe(400);
+  expect(badKey.body.error.message).toMatch(/afterKey must be 32 lowercase hexadecimal characters/);
+
+  await consumer.restart(); // pulls at boot with its cursor and the key it stored with it
+  await eventually(async () => (await nameOn(consumer, s1)) === 'Fork S1', 'the consumer back at the restored state', 30_000);
+  expect(await getDoc(consumer, 'customers', lost)).toBeNull();
+  for (const [i, documentId] of forked.entries()) expect(await nameOn(consumer, documentId)).toBe(`Fork ${i}`);
+  const notes = await recopyNotes();
+  expect(notes.some((n: string) => n.includes(`the producer's log diverged at seq ${cursorBefore} (its database was restored?)`))).toBe(
+    true
+  );
+
+  const next = await create('Fork next');
+  await eventually(async () => (await nameOn(consumer, next)) === 'Fork next', 'a write after the re-copy arrives', 15_000);
   expect((await health()).lastError).toBeNull();
 });
 

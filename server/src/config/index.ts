@@ -65,13 +65,14 @@ export interface PluginConfig {
     /** Synced sync-log rows are deleted after this many days; Failed/Blocked rows are kept. */
     syncLogDays: number;
     /**
-     * A consumer that has not pulled for this many days no longer holds back pruning of the
-     * update log (it re-copies its types when it returns). Default 30.
+     * For a consumer that is gone: one that has not pulled for this many days no longer holds
+     * back pruning of the update log (it re-copies its types when it returns). Default 30.
      */
     maxConsumerLagDays: number;
     /**
-     * Update-log rows are deleted after this many days even if some consumer has not acknowledged
-     * them (an offline consumer then re-copies when it returns). null: wait for every consumer.
+     * A hard cap on the update log's age, for a consumer that still pulls but whose cursor is
+     * stuck (the lag limit above never applies to it): rows are deleted after this many days even
+     * if some consumer has not acknowledged them (it then re-copies). null (default): no cap.
      */
     unacknowledgedUpdateLogDays: number | null;
   };

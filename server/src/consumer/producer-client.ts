@@ -42,7 +42,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return producerClient(http(), { baseUrl: producerUrl, token });
     },
     /** One pull page; an answer over the size limit or the deadline throws PageTooLargeError / PageTooSlowError. */
-    async pull(producer: ProducerAddress, after: number, limit: number, opts: { withData?: boolean } = {}): Promise<PullResponse> {
+    async pull(
+      producer: ProducerAddress,
+      after: number,
+      limit: number,
+      opts: { withData?: boolean; afterKey?: string | null } = {}
+    ): Promise<PullResponse> {
       try {
         return await service.of(producer).pull(after, limit, opts);
       } catch (error) {

@@ -17,6 +17,8 @@ export type ProducerRow = {
   lastPulledSeq: number | null;
   /** The producer's log epoch the cursor belongs to (engine/cursor.ts recopyReason); null until a pull saw one. */
   producerEpoch?: string | null;
+  /** The key of the producer's log row at the cursor (engine/cursor.ts FINGERPRINTS); null: unknown. */
+  lastPulledKey?: string | null;
   producerHeadSeq: number | null;
   lag: number | null;
   lastPullAt: string | null;
@@ -103,15 +105,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async loadCursor(id: number): Promise<number> {
       return Number((await rows().findOne({ where: { id }, select: ['lastPulledSeq'] }))?.lastPulledSeq ?? 0);
     },
+    /** The key of the producer's row at the cursor (null: unknown, nothing is checked). */
+    async loadCursorKey(id: number): Promise<string | null> {
+      return (await rows().findOne({ where: { id }, select: ['lastPulledKey'] }))?.lastPulledKey ?? null;
+    },
     /**
-     * Moves the cursor forward, only while `owner` holds the lease: if it expired and another
-     * instance took over, this throws LeaseLostError and the caller's transaction rolls back (no
-     * double apply). A save at or below the stored cursor changes nothing.
+     * Moves the cursor forward with the key of the producer's row at it, only while `owner` holds
+     * the lease: if it expired and another instance took over, this throws LeaseLostError and the
+     * caller's transaction rolls back (no double apply). A save below the stored cursor changes
+     * nothing; a save at it stores the key (a key learnt for the cursor already held).
      */
-    async saveCursor(id: number, owner: string, seq: number): Promise<void> {
+    async saveCursor(id: number, owner: string, seq: number, key: string | null = null): Promise<void> {
       const { count } = await rows().updateMany({
-        where: { id, leaseOwner: owner, lastPulledSeq: { $lt: seq } },
-        data: { lastPulledSeq: seq },
+        where: { id, leaseOwner: owner, lastPulledSeq: { $lte: seq } },
+        data: { lastPulledSeq: seq, lastPulledKey: key },
       });
       if (!count) {
         const row = await rows().findOne({ where: { id }, select: ['leaseOwner'] });
@@ -130,10 +137,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
     /**
      * Sets cursor and epoch after a re-copy, also backwards (the producer was restored), only while
-     * `owner` holds the lease; in the re-copy's last transaction.
+     * `owner` holds the lease; in the re-copy's last transaction. The cursor's key is unknown until
+     * the next page names it.
      */
     async resetCursor(id: number, owner: string, seq: number, epoch: string): Promise<void> {
-      const { count } = await rows().updateMany({ where: { id, leaseOwner: owner }, data: { lastPulledSeq: seq, producerEpoch: epoch } });
+      const { count } = await rows().updateMany({
+        where: { id, leaseOwner: owner },
+        data: { lastPulledSeq: seq, producerEpoch: epoch, lastPulledKey: null },
+      });
       if (!count) throw new LeaseLostError(id);
     },
 

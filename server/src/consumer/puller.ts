@@ -54,6 +54,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     };
     return {
       loadCursor: () => store().loadCursor(producer.id),
+      loadCursorKey: () => store().loadCursorKey(producer.id),
       loadEpoch: () => store().loadEpoch(producer.id),
       saveEpoch: (epoch) => store().saveEpoch(producer.id, owner, epoch),
       fetchPage: async (after, limit, opts) => {
@@ -75,7 +76,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       discard: (prepared) => applier.discard(producer, prepared as Prepared),
       record: (event, outcome) => getService(strapi, 'sync-log').record(producer, event, outcome),
       // Only while this instance holds the lease (see producer-store.ts).
-      saveCursor: (seq) => store().saveCursor(producer.id, owner, seq),
+      saveCursor: (seq, key) => store().saveCursor(producer.id, owner, seq, key ?? null),
     };
   };
 

@@ -82,7 +82,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const cfg = getService(strapi, 'settings').config();
       const q = query<PullUpdates.Request['query']>(ctx, pullQuerySchema);
       const { after, limit } = pageOf(q, cfg.maxPageSize, cfg.pageSize);
-      const res: PullUpdates.Response = await getService(strapi, 'serve').pull(c, after, limit, q.data !== '0');
+      const res: PullUpdates.Response = await getService(strapi, 'serve').pull(c, after, limit, q.data !== '0', q.afterKey || null);
       ctx.body = res;
     },
 

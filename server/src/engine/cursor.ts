@@ -79,9 +79,45 @@ export function cutPage(input: PageInput): Page {
   return { events, nextCursor, hasMore: full && last < head };
 }
 
+/**
+ * The key of the log row at a page's `nextCursor`, for the consumer to store with its cursor
+ * (FINGERPRINTS below): the row's own when the page ends on one of `rows`, else — a page that
+ * reached the head — the head row's (`headKey`, null when it has none or is gone).
+ */
+export function cursorKeyOf(page: Page, input: Pick<PageInput, 'rows' | 'head'>, headKey: string | null): string | null {
+  const row = input.rows.find((r) => r.seq === page.nextCursor);
+  if (row) return row.key ?? null;
+  return page.nextCursor === input.head ? headKey : null;
+}
+
+/**
+ * FINGERPRINTS. Each log row gets a random key when the sequencer gives it its seq (rows
+ * sequenced before keys existed have none). The consumer stores the key of the row at its
+ * cursor and sends it with the cursor (`afterKey`); the producer compares it with the key of
+ * its row at that seq. A different key means the seq names another change than the one the
+ * consumer passed: the producer's database was restored from a backup and has since taken at
+ * least as many writes as the consumer had seen (the epoch and the head cannot tell: same
+ * epoch, head at or above the cursor). A missing key on either side (an old row, a pruned row,
+ * a consumer that has not learnt its key yet) is "unknown": nothing is checked.
+ *
+ * Producer side: is the cursor `after` still a place in this log to page on from? `ahead`: above
+ * the head (restored to fewer writes); `diverged`: the keys differ; `pruned`: below what was
+ * pruned. Any of them gets an empty page at `after`, unacknowledged; the consumer re-copies.
+ */
+export function cursorCheck(
+  after: number,
+  afterKey: string | null,
+  log: { head: number; prunedThrough: number; keyAtAfter: string | null }
+): 'ahead' | 'diverged' | 'pruned' | null {
+  if (after > log.head) return 'ahead';
+  if (after > 0 && afterKey !== null && log.keyAtAfter !== null && afterKey !== log.keyAtAfter) return 'diverged';
+  if (after < log.prunedThrough) return 'pruned';
+  return null;
+}
+
 /** Why a consumer must re-copy its types from a producer's current state instead of pulling on. */
 export interface Recopy {
-  kind: 'restored' | 'epoch' | 'pruned';
+  kind: 'restored' | 'epoch' | 'pruned' | 'diverged';
   message: string;
 }
 
@@ -92,13 +128,15 @@ export interface Recopy {
  * - `restored`: the cursor is above the producer's head (a high-water mark that never moves
  *   backwards): the producer's database was restored from an older backup, and the seqs above
  *   its head will be given to other changes.
+ * - `diverged`: the producer found another key at the cursor's seq than the one stored with it
+ *   (FINGERPRINTS above): restored, then more writes than the consumer had seen.
  * - `pruned`: the cursor is below what the producer pruned: events after it are gone.
  * A stored epoch of null (none seen yet) is no reason: the first page's epoch is adopted.
  */
 export function recopyReason(
   cursor: number,
   storedEpoch: string | null,
-  page: { headSeq: number; epoch: string; prunedThrough: number }
+  page: { headSeq: number; epoch: string; prunedThrough: number; diverged?: boolean }
 ): Recopy | null {
   if (storedEpoch !== null && storedEpoch !== page.epoch) {
     return {
@@ -110,6 +148,12 @@ export function recopyReason(
     return {
       kind: 'restored',
       message: `cursor ${cursor} is ahead of the producer's head ${page.headSeq}: its database was restored from an older backup`,
+    };
+  }
+  if (page.diverged === true) {
+    return {
+      kind: 'diverged',
+      message: `the producer's log diverged at seq ${cursor} (its database was restored?)`,
     };
   }
   if (cursor < page.prunedThrough) {

@@ -38,8 +38,11 @@ import type { PullResponse, PullResult, StreamEvent } from '../shared/contracts'
  * database's write lock (SQLite) for long.
  *
  * RECOVERY (engine/cursor.ts `recopyReason`). Every page carries the producer's log epoch, head
- * and prunedThrough. When the stored epoch differs, the cursor is above the head (the producer
- * was restored) or below what was pruned (events lost), nothing of the page is applied: the
+ * and prunedThrough, and the key of the row at its nextCursor; the cursor is saved with the key
+ * of the row it points at (an event's own, or the page's `cursorKey`) and sent back with it.
+ * When the stored epoch differs, the cursor is above the head (the producer was restored), the
+ * producer's row at the cursor has another key (`diverged`: restored, then written past the
+ * cursor) or below what was pruned (events lost), nothing of the page is applied: the
  * consumer re-copies its subscribed types from the producer's current state (deletes included),
  * then sets cursor = that page's head and stores the epoch, with a sync-log entry naming the
  * reason (`recopy` port), and pulls on from there. At most once per pull.
@@ -50,6 +53,8 @@ import type { PullResponse, PullResult, StreamEvent } from '../shared/contracts'
  */
 export interface PullPorts {
   loadCursor(): Promise<number>;
+  /** The key of the producer's row at the cursor, stored with it (null or absent: unknown). */
+  loadCursorKey?(): Promise<string | null>;
   /** The producer's log epoch stored with the cursor, or null when none was seen yet. */
   loadEpoch(): Promise<string | null>;
   /** Stores the first epoch seen (a cursor that had none: nothing to re-copy). */
@@ -57,8 +62,10 @@ export interface PullPorts {
   /**
    * One page after `after`, at most `limit` events. Throws PageTooLargeError / PageTooSlowError
    * when the answer is over the response limit / deadline. `withData: false`: events without data.
+   * `afterKey`: the key stored with the cursor (the producer answers `diverged` when its row at
+   * `after` has another).
    */
-  fetchPage(after: number, limit: number, opts?: { withData?: boolean }): Promise<PullResponse>;
+  fetchPage(after: number, limit: number, opts?: { withData?: boolean; afterKey?: string | null }): Promise<PullResponse>;
   /**
    * Brings the subscribed types to the producer's current state (copies and deletes), then saves
    * cursor = `page.headSeq` and epoch = `page.epoch` (also backwards), with a sync-log entry
@@ -86,7 +93,8 @@ export interface PullPorts {
   /** A prepared event that was not applied (failed, Blocked, already processed): undo its preparation's side effects (uploads). */
   discard?(prepared: unknown): Promise<void>;
   record(event: StreamEvent, outcome: Outcome): Promise<void>;
-  saveCursor(seq: number): Promise<void>;
+  /** Saves the cursor with the key of the producer's row at it (null: unknown); at the stored cursor, only the key. */
+  saveCursor(seq: number, key?: string | null): Promise<void>;
 }
 export interface ApplyOutcome {
   localDocumentId: string | null;
@@ -136,18 +144,18 @@ export async function processEvent(ports: PullPorts, event: StreamEvent): Promis
     const status = await ports.transaction(async () => {
       const state = await ports.eventState(event);
       if (state.processed) {
-        await ports.saveCursor(event.seq);
+        await ports.saveCursor(event.seq, event.key ?? null);
         return 'Ignored' as const;
       }
       if (state.blocker !== null) {
         await recordBlocked(ports, event, state.blocker);
-        await ports.saveCursor(event.seq);
+        await ports.saveCursor(event.seq, event.key ?? null);
         return 'Blocked' as const;
       }
       if (prepareError) throw isTransient(prepareError) ? new TransientEventError(event.seq, prepareError) : prepareError;
       const outcome = await ports.apply(event, prepared);
       await ports.record(event, { status: 'Synced', ...outcome });
-      await ports.saveCursor(event.seq);
+      await ports.saveCursor(event.seq, event.key ?? null);
       return 'Synced' as const;
     });
     synced = status === 'Synced';
@@ -160,7 +168,7 @@ export async function processEvent(ports: PullPorts, event: StreamEvent): Promis
     await ports.transaction(async () => {
       if ((await ports.eventState(event)).processed) return;
       await ports.record(event, { status: 'Failed', error: errorMessage(error) });
-      await ports.saveCursor(event.seq);
+      await ports.saveCursor(event.seq, event.key ?? null);
     });
     return 'Failed';
   } finally {
@@ -172,10 +180,15 @@ export async function processEvent(ports: PullPorts, event: StreamEvent): Promis
  * Fetches the page after `cursor` at the sizer's size, halving it on a page too large or too slow.
  * When one event alone is too large, returns that page without data and `oversized` set.
  */
-async function fetchAdaptive(ports: PullPorts, cursor: number, sizer: PageSizer): Promise<{ page: PullResponse; oversized?: string }> {
+async function fetchAdaptive(
+  ports: PullPorts,
+  cursor: number,
+  afterKey: string | null,
+  sizer: PageSizer
+): Promise<{ page: PullResponse; oversized?: string }> {
   for (;;) {
     try {
-      const page = await ports.fetchPage(cursor, sizer.limit);
+      const page = await ports.fetchPage(cursor, sizer.limit, afterKey === null ? undefined : { afterKey });
       sizer.succeeded();
       return { page };
     } catch (error) {
@@ -183,7 +196,10 @@ async function fetchAdaptive(ports: PullPorts, cursor: number, sizer: PageSizer)
       if (sizer.shrink()) continue;
       // One event too slow stays transient (the next pull tries again); too large never shrinks.
       if (error instanceof PageTooSlowError) throw error;
-      return { page: await ports.fetchPage(cursor, 1, { withData: false }), oversized: error.message };
+      return {
+        page: await ports.fetchPage(cursor, 1, { withData: false, ...(afterKey === null ? {} : { afterKey }) }),
+        oversized: error.message,
+      };
     }
   }
 }
@@ -198,6 +214,8 @@ export async function pullOnce(ports: PullPorts, opts: PullOptions): Promise<Pul
   const sizer = opts.pages ?? new PageSizer(100);
   let cursor = await ports.loadCursor();
   let epoch = await ports.loadEpoch();
+  /** The key of the producer's row at `cursor`, as stored with it (null: unknown). */
+  let key = (await ports.loadCursorKey?.()) ?? null;
   let recopied = false;
   const result: PullResult = { pulled: 0, applied: 0, failed: 0, cursor, headSeq: cursor };
   const count = (status: Status) => {
@@ -206,7 +224,7 @@ export async function pullOnce(ports: PullPorts, opts: PullOptions): Promise<Pul
     if (status === 'Failed' || status === 'Blocked') result.failed += 1;
   };
   for (let i = 0; i < opts.maxPages; i += 1) {
-    const { page, oversized } = await fetchAdaptive(ports, cursor, sizer);
+    const { page, oversized } = await fetchAdaptive(ports, cursor, key, sizer);
     await ports.recordPull(page);
     result.headSeq = page.headSeq;
     const reason = recopyReason(cursor, epoch, page);
@@ -217,6 +235,7 @@ export async function pullOnce(ports: PullPorts, opts: PullOptions): Promise<Pul
       result.recopied = reason.message;
       cursor = page.headSeq;
       epoch = page.epoch;
+      key = null; // stored so by the re-copy; the next page names it
       result.cursor = cursor;
       continue;
     }
@@ -235,10 +254,11 @@ export async function pullOnce(ports: PullPorts, opts: PullOptions): Promise<Pul
       const error = `Event #${event.seq} (${event.updateType} ${event.contentType} ${event.documentId}) is too large to transfer: ${oversized}`;
       await ports.transaction(async () => {
         if (!(await ports.eventState(event)).processed) await ports.record(event, { status: 'Failed', error });
-        await ports.saveCursor(event.seq);
+        await ports.saveCursor(event.seq, event.key ?? null);
       });
       count('Failed');
       cursor = event.seq;
+      key = event.key ?? null;
       result.cursor = cursor;
       continue;
     }
@@ -258,7 +278,7 @@ export async function pullOnce(ports: PullPorts, opts: PullOptions): Promise<Pul
           await ports.record(event, { status: 'Synced', ...outcome });
           return 'Synced';
         },
-        finish: (lastIndex) => ports.saveCursor(events[lastIndex].seq),
+        finish: (lastIndex) => ports.saveCursor(events[lastIndex].seq, events[lastIndex].key ?? null),
         alone: (event) => processEvent(ports, event),
       },
       limits,
@@ -270,9 +290,17 @@ export async function pullOnce(ports: PullPorts, opts: PullOptions): Promise<Pul
     }
     const last = events.length ? events[events.length - 1].seq : cursor;
     if (page.nextCursor < last) throw new Error(`Producer sent a cursor (${page.nextCursor}) behind its own events (${last})`);
+    const cursorKey = page.cursorKey ?? null;
     if (page.nextCursor > last) {
       // Events between the last one served and nextCursor were not meant for us: skip them durably.
-      await ports.transaction(() => ports.saveCursor(page.nextCursor));
+      await ports.transaction(() => ports.saveCursor(page.nextCursor, cursorKey));
+      key = cursorKey;
+    } else if (events.length) {
+      key = events[events.length - 1].key ?? null;
+    } else if (key === null && cursorKey !== null) {
+      // Nothing new: the page names the key of the row at the cursor held (first pull with keys, after a re-copy).
+      await ports.transaction(() => ports.saveCursor(cursor, cursorKey));
+      key = cursorKey;
     }
     cursor = page.nextCursor;
     result.cursor = cursor;

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { cutPage, streamableTypes } from '../engine/cursor';
+import { cursorCheck, cursorKeyOf, cutPage, streamableTypes } from '../engine/cursor';
 import { collectRefs, type DocRef } from '../engine/snapshot';
 import { docKey } from '../engine/refs';
 import { MAX_ALIASES, MAX_VIA_HOPS } from '../protocol/wire';
@@ -40,13 +40,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const service = {
     /**
      * One page of a consumer's stream after `after`. The `after` it sends acknowledges everything
-     * up to it. Every page carries the log's epoch, head and `prunedThrough`; a cursor above the
-     * head (this producer's database was restored) or below what was pruned gets an empty page at
-     * that cursor, unacknowledged: the consumer sees why and re-copies (engine/recovery.ts).
-     * `withData: false`: the events without their data (a consumer skipping one event too large
-     * to transfer, engine/pull-loop.ts).
+     * up to it. Every page carries the log's epoch, head and `prunedThrough`, and the key of the
+     * row at `nextCursor` (`cursorKey`). A cursor above the head (this producer's database was
+     * restored), whose `afterKey` differs from the key of the row at `after` (restored, then
+     * written past it: `diverged`), or below what was pruned gets an empty page at that cursor,
+     * unacknowledged: the consumer sees why and re-copies (engine/cursor.ts `cursorCheck`,
+     * `recopyReason`). `withData: false`: the events without their data (a consumer skipping one
+     * event too large to transfer, engine/pull-loop.ts).
      */
-    async pull(c: ConsumerRow, after: number, limit: number, withData = true): Promise<PullResponse> {
+    async pull(c: ConsumerRow, after: number, limit: number, withData = true, afterKey: string | null = null): Promise<PullResponse> {
       const log = getService(strapi, 'update-log');
       const state = await log.advance();
       const head = state.head;
@@ -58,12 +60,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         prunedThrough: state.prunedThrough,
         subscriptions: subscriptions.map((s) => ({ contentType: s.contentType, status: s.status, unsubscribed: s.unsubscribed })),
       };
-      if (after > head || after < state.prunedThrough) return { ...base, events: [], nextCursor: after, hasMore: false };
+      const keys = await log.keysAt(afterKey === null ? [head] : [after, head]);
+      const check = cursorCheck(after, afterKey, { head, prunedThrough: state.prunedThrough, keyAtAfter: keys.get(after) ?? null });
+      if (check) {
+        return { ...base, events: [], nextCursor: after, cursorKey: null, hasMore: false, diverged: check === 'diverged' };
+      }
       const rows = await log.page(after, head, streamableTypes(subscriptions), limit);
       const page = cutPage({ after, head, rows, limit, subscriptions, consumerSiteId: c.consumerSiteId });
       await getService(strapi, 'consumer-store').acknowledge(c, after);
       const events = withData ? page.events : page.events.map((e) => ({ ...e, data: null }));
-      return { ...base, ...page, events: await withAliases(events) };
+      const cursorKey = cursorKeyOf(page, { rows, head }, keys.get(head) ?? null);
+      return { ...base, ...page, events: await withAliases(events), cursorKey, diverged: false };
     },
 
     /**

@@ -46,6 +46,8 @@ type LogRow = {
   docLocale: string | null;
   data: Record<string, unknown> | null;
   originSiteId: string | null;
+  /** Fingerprint given with the seq (engine/cursor.ts FINGERPRINTS); null on rows sequenced before keys existed. */
+  eventKey: string | null;
   createdAt: string;
 };
 
@@ -57,7 +59,11 @@ export const toStreamEvent = (row: LogRow): StreamEvent => ({
   locale: row.docLocale ?? null,
   data: row.data ?? null,
   originSiteId: row.originSiteId ?? null,
+  key: row.eventKey ?? null,
 });
+
+/** A new row key: 16 random bytes, lowercase hex (shared/validation EVENT_KEY_RE). */
+const newEventKey = () => crypto.randomBytes(16).toString('hex');
 
 /** What capture appends to the outbox per changed (document, locale): an update-log row without its seq. */
 export interface OutboxEntry {
@@ -193,7 +199,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           const head = state.head;
           const rows = batch.map((b, i) => {
             const e = JSON.parse(b.entry) as OutboxEntry;
-            return { ...e, seq: head + i + 1, createdAt: new Date(e.createdAt) };
+            return { ...e, seq: head + i + 1, eventKey: newEventKey(), createdAt: new Date(e.createdAt) };
           });
           await repo(strapi, UID.updateLog).createMany({ data: rows });
           // The high-water mark moves in the transaction that assigns the seqs.
@@ -232,6 +238,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return rows.map(toStreamEvent);
     },
 
+    /** The keys of the rows at `seqs` (a seq without a row is absent; a row without a key maps to null). */
+    async keysAt(seqs: number[]): Promise<Map<number, string | null>> {
+      const wanted = [...new Set(seqs.filter((s) => s > 0))];
+      if (!wanted.length) return new Map();
+      const rows = (await repo<LogRow>(strapi, UID.updateLog).findMany({
+        where: { seq: { $in: wanted } },
+        select: ['seq', 'eventKey'],
+      })) as Array<Pick<LogRow, 'seq' | 'eventKey'>>;
+      return new Map(rows.map((r) => [Number(r.seq), r.eventKey ?? null]));
+    },
+
     /**
      * Admin listing, newest first. Read-only (it never runs the sequencer): entries still waiting
      * in the outbox (committed, not yet given a seq by the notifier's run or a consumer's pull)
@@ -253,7 +270,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       for (const { id, entry } of outbox) {
         const e = JSON.parse(entry) as OutboxEntry;
         if (!matches(e)) continue;
-        pending.push({ ...toStreamEvent({ ...e, id: 0, seq: null }), seq: null, id: -Number(id), createdAt: e.createdAt });
+        pending.push({ ...toStreamEvent({ ...e, id: 0, seq: null, eventKey: null }), seq: null, id: -Number(id), createdAt: e.createdAt });
       }
       const where: Record<string, unknown> = {};
       if (filters.contentType) where.contentType = filters.contentType;

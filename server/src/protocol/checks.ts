@@ -11,6 +11,9 @@ import { MAX_ALIASES } from './wire';
 const UPDATE_TYPES = new Set(['Create', 'Update', 'Delete']);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** An update-log row's key as a page may carry it: absent, null, or a short string. */
+const isKey = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.length > 0 && v.length <= 64);
+
 /** Checks a pulled page before anything of it is used: the producer is not trusted. */
 export function checkPullPage(page: unknown, after: number): PullResponse {
   const bad = (why: string) => new RemoteError(`The producer answered the pull with an invalid page: ${why}`, 200);
@@ -22,6 +25,11 @@ export function checkPullPage(page: unknown, after: number): PullResponse {
   if (typeof p.epoch !== 'string' || !p.epoch || p.epoch.length > 64) throw bad('no epoch');
   if ((p.nextCursor as number) < after) throw bad('nextCursor moves backwards');
   if (typeof p.hasMore !== 'boolean') throw bad('hasMore is not a boolean');
+  // Fingerprints (engine/cursor.ts): absent from producers that predate them, read as unknown.
+  if (p.diverged !== undefined && typeof p.diverged !== 'boolean') throw bad('diverged is not a boolean');
+  if (!isKey(p.cursorKey)) throw bad('cursorKey is not a key');
+  p.diverged = p.diverged === true;
+  p.cursorKey = p.cursorKey ?? null;
   if (!Array.isArray(p.subscriptions) || !Array.isArray(p.events)) throw bad('subscriptions/events are not lists');
   for (const e of p.events as unknown[]) {
     const ev = e as Record<string, unknown>;
@@ -38,6 +46,8 @@ export function checkPullPage(page: unknown, after: number): PullResponse {
     ev.locale = ev.locale ?? null;
     ev.data = ev.data ?? null;
     ev.originSiteId = typeof ev.originSiteId === 'string' ? ev.originSiteId : null;
+    if (!isKey(ev.key)) throw bad(`event #${String(ev.seq)} has a bad key`);
+    ev.key = ev.key ?? null;
     if (ev.aliases !== undefined && !validAliases(ev.aliases)) throw bad(`event #${String(ev.seq)} has bad aliases`);
   }
   return page as PullResponse;

@@ -51,9 +51,15 @@ export function producerClient(transport: Transport, peer: Peer) {
     /**
      * One page of events after `after`, checked against the cursor it was asked from.
      * `withData: false`: the events without their data (to skip one too large to transfer).
+     * `afterKey`: the key of the row at `after` as stored with the cursor (engine/cursor.ts FINGERPRINTS).
      */
-    async pull(after: number, limit: number, opts: { withData?: boolean } = {}): Promise<PullResponse> {
-      const params = { after, limit, ...(opts.withData === false ? { data: '0' } : {}) };
+    async pull(after: number, limit: number, opts: { withData?: boolean; afterKey?: string | null } = {}): Promise<PullResponse> {
+      const params = {
+        after,
+        limit,
+        ...(opts.withData === false ? { data: '0' } : {}),
+        ...(opts.afterKey ? { afterKey: opts.afterKey } : {}),
+      };
       return checkPullPage(await transport.call<unknown>(req({ method: 'GET', path: paths.updates(), params })), after);
     },
 

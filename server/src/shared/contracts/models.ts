@@ -330,6 +330,11 @@ export interface StreamEvent {
   data: Record<string, unknown> | null;
   originSiteId: string | null;
   /**
+   * The row's fingerprint: random, given with its seq (engine/cursor.ts FINGERPRINTS); null or
+   * absent for rows sequenced before fingerprints existed.
+   */
+  key?: string | null;
+  /**
    * The same document on other sites, as the serving site's remote references know it (where it
    * came from, and where those came from): lets a site in a ring recognise its own document in a
    * copy that came round with another documentId (Use Same Name off). Omitted when none.
@@ -353,6 +358,13 @@ export interface PullResponse {
   prunedThrough: number;
   /** The cursor to send next: every event up to it was scanned (served or not meant for this consumer). */
   nextCursor: number;
+  /** The key of the row at `nextCursor`, to send back as `afterKey` (null: unknown). */
+  cursorKey?: string | null;
+  /**
+   * The row at `after` has another key than the `afterKey` sent: the producer's log is not the
+   * one the consumer followed (restored); the page is empty and the consumer re-copies.
+   */
+  diverged?: boolean;
   hasMore: boolean;
   subscriptions: Array<{ contentType: string; status: SubscriptionStatus; unsubscribed: boolean }>;
   events: StreamEvent[];

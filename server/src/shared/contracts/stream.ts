@@ -26,11 +26,14 @@ export declare namespace Deregister {
   }
 }
 
-/** GET /updates?after=&limit= (producer): the next page of the consumer's stream; `after` acknowledges. */
+/** GET /updates?after=&afterKey=&limit= (producer): the next page of the consumer's stream; `after` acknowledges. */
 export declare namespace PullUpdates {
   export interface Request {
-    /** `data=0`: the events without their data (to skip one event too large to transfer). */
-    query: PageQuery & { data?: '0' | '1' };
+    /**
+     * `data=0`: the events without their data (to skip one event too large to transfer).
+     * `afterKey`: the key of the row at `after` as the consumer got it (engine/cursor.ts FINGERPRINTS).
+     */
+    query: PageQuery & { data?: '0' | '1'; afterKey?: string };
   }
   export type Response = PullResponse;
 }

@@ -86,9 +86,14 @@ export const pageQuerySchema = yup.object({
   limit: positiveIntegerParam('limit'),
 });
 
+/** An update-log row's key (engine/cursor.ts FINGERPRINTS): 16 random bytes in lowercase hex. */
+export const EVENT_KEY_RE = /^[0-9a-f]{32}$/;
+const EVENT_KEY_MESSAGE = 'afterKey must be 32 lowercase hexadecimal characters (the key of the event at `after`)';
+
 /** GET /updates: a page query; `data=0` asks for the events without their data (a too large event is skipped). */
 export const pullQuerySchema = pageQuerySchema.shape({
   data: yup.string().oneOf(['0', '1'], 'data must be 0 or 1'),
+  afterKey: yup.string().typeError(EVENT_KEY_MESSAGE).matches(EVENT_KEY_RE, { message: EVENT_KEY_MESSAGE, excludeEmptyString: true }),
 });
 
 /** The chain of documents a dependency was reached through (JSON; decoded by protocol/via.ts). */
