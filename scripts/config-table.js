@@ -106,6 +106,7 @@ if (require.main === module) {
       console.error('README.md configuration table is out of date: run `node scripts/config-table.js`');
       process.exit(1);
     }
+    console.log('README.md: configuration table up to date');
   } else if (updated !== readme) {
     fs.writeFileSync(README, updated);
     console.log('README.md: configuration table rewritten');
