@@ -7,7 +7,7 @@ import { Cast } from '@strapi/icons';
 import { OriginPanel } from './components/OriginPanel';
 import { PERMISSIONS, PLUGIN_PATH, SETTINGS_PATH } from './constants';
 import { PLUGIN_ID } from './pluginId';
-import { getTrad } from './utils/getTrad';
+import { getTrad, prefixKey } from './utils/getTrad';
 
 import type { StrapiApp } from '@strapi/strapi/admin';
 import type { PanelComponent } from '@strapi/content-manager/strapi-admin';
@@ -58,7 +58,7 @@ export default {
             default: Record<string, string>;
           };
           const prefixed: Record<string, string> = {};
-          for (const [key, value] of Object.entries(data)) prefixed[getTrad(key)] = value;
+          for (const [key, value] of Object.entries(data)) prefixed[prefixKey(key)] = value;
           return { data: prefixed, locale };
         } catch {
           return { data: {}, locale };

@@ -71,7 +71,7 @@ export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, erro
   const filtersError = (row: FieldMappingRow, index: number) =>
     errors[`fieldMappings.${index}.remoteValueFilters`] ??
     (parseFilters(row.remoteValueFilters).invalid
-      ? t('mappings.form.fields.filtersInvalid', 'Enter a JSON object, e.g. {"type": "customer"}.')
+      ? t('mappings.form.fields.filtersInvalid', 'Enter a JSON object, e.g. \'{"type": "customer"}\'.')
       : undefined);
 
   const columns: Array<Column<FieldMappingRow>> = [

@@ -1,6 +1,5 @@
 import * as React from 'react';
 import { Grid, Typography } from '@strapi/design-system';
-import { useIntl } from 'react-intl';
 
 import { useT } from '../hooks/useT';
 
@@ -20,13 +19,12 @@ export const CursorValue = ({ at, head }: { at: number; head: number }) => {
   return <Typography>{t('producers.health.cursorValue', '#{pulled} of #{head}', { pulled: at, head })}</Typography>;
 };
 
-/** Events not read yet, in warning colour when there are any. */
+/** Events not read yet, in warning colour when there are any (`#` formats the number in the admin's locale). */
 export const LagValue = ({ lag }: { lag: number }) => {
   const t = useT();
-  const { formatNumber } = useIntl();
   return (
     <Typography fontWeight="bold" textColor={lag > 0 ? 'warning600' : 'success600'}>
-      {t('producers.health.lagValue', '{lag, plural, one {# event} other {# events}}', { lag: formatNumber(lag) })}
+      {t('producers.health.lagValue', '{lag, plural, one {# event} other {# events}}', { lag })}
     </Typography>
   );
 };

@@ -3,10 +3,10 @@ import { SubNav } from '@strapi/strapi/admin';
 
 import { useSiteQuery } from '../api/hooks';
 import { ABSOLUTE_PLUGIN_PATH, ABSOLUTE_SETTINGS_PATH } from '../constants';
-import { useT } from '../hooks/useT';
+import { useT, type TranslationKey } from '../hooks/useT';
 
 /** The sections of the side navigation: [key, label id, default label, links as [to, label id, default label]]. */
-const SECTIONS: Array<[string, string, string, Array<[string, string, string]>]> = [
+const SECTIONS: Array<[string, TranslationKey, string, Array<[string, TranslationKey, string]>]> = [
   [
     'consumer',
     'nav.section.consumer',

@@ -1,6 +1,6 @@
 import { Badge, Status, Typography } from '@strapi/design-system';
 
-import { useT } from '../hooks/useT';
+import { useT, type TranslationKey } from '../hooks/useT';
 
 import type { SubscriptionStatus, SyncStatus, UpdateType } from '../api/contracts';
 
@@ -18,13 +18,13 @@ const VARIANTS: Record<SubscriptionStatus | SyncStatus | UpdateType, Variant> = 
   Delete: 'danger',
 };
 
-/** A status dot with its translated name (`<prefix>.<status>`). */
-const StatusDot = ({ prefix, status }: { prefix: string; status: SubscriptionStatus | SyncStatus }) => {
+/** A status dot with its translated name (message `id`, the status by default). */
+const StatusDot = ({ id, status }: { id: TranslationKey; status: SubscriptionStatus | SyncStatus }) => {
   const t = useT();
   return (
     <Status variant={VARIANTS[status] ?? 'neutral'} size="S">
       <Typography tag="span" variant="omega" fontWeight="bold">
-        {t(`${prefix}.${status}`, status)}
+        {t(id, status)}
       </Typography>
     </Status>
   );
@@ -32,11 +32,11 @@ const StatusDot = ({ prefix, status }: { prefix: string; status: SubscriptionSta
 
 /** Pending / Approved / Rejected of one subscription. */
 export const SubscriptionStatusBadge = ({ status }: { status: SubscriptionStatus }) => (
-  <StatusDot prefix="subscriptionStatus" status={status} />
+  <StatusDot id={`subscriptionStatus.${status}`} status={status} />
 );
 
 /** Synced / Failed / Blocked of one sync-log entry. */
-export const SyncStatusBadge = ({ status }: { status: SyncStatus }) => <StatusDot prefix="syncStatus" status={status} />;
+export const SyncStatusBadge = ({ status }: { status: SyncStatus }) => <StatusDot id={`syncStatus.${status}`} status={status} />;
 
 /** Create / Update / Delete. */
 export const UpdateTypeBadge = ({ updateType }: { updateType: UpdateType }) => {

@@ -2,11 +2,23 @@ import { useNavigate } from 'react-router-dom';
 
 import { useFormDraft, type FormErrors } from './useFormDraft';
 import { useNotify } from './useNotify';
-import { useT } from './useT';
+import { useT, type TranslationKey } from './useT';
 
 import type { Save } from '../api/hooks';
 
-interface EditFormOptions<R, F, B> {
+/**
+ * Default `[label, hint?]` texts of a form's fields, whose message ids are `${P}.${field}` and
+ * `${P}.${field}.hint`: a field (or a hint) without a message in `en.json` fails the typecheck.
+ */
+type FieldTexts<F, P extends string> = {
+  [K in keyof F & string]?: `${P}.${K}` extends TranslationKey
+    ? `${P}.${K}.hint` extends TranslationKey
+      ? readonly [label: string, hint?: string]
+      : readonly [label: string]
+    : never;
+};
+
+interface EditFormOptions<R, F, B, P extends string> {
   /** Undefined: the create form. */
   id: string | undefined;
   /** The stored record; the draft is seeded from it once (or from `empty` on create). */
@@ -25,7 +37,7 @@ interface EditFormOptions<R, F, B> {
    * Label and hint of each field: `[label, hint?]` default texts; their ids are
    * `${prefix}.${field}` and `${prefix}.${field}.hint`.
    */
-  texts: { prefix: string; fields: Partial<Record<keyof F, readonly [string, string?]>> };
+  texts: { prefix: P; fields: FieldTexts<F, P> };
 }
 
 /**
@@ -33,7 +45,7 @@ interface EditFormOptions<R, F, B> {
  * create or update, notify, then open the created record or reseed the draft from the saved one.
  * `layout` goes to `FormLayout`.
  */
-export const useEditForm = <R extends { id: number }, F extends object, B>(options: EditFormOptions<R, F, B>) => {
+export const useEditForm = <R extends { id: number }, F extends object, B, P extends string>(options: EditFormOptions<R, F, B, P>) => {
   const { id, record, toForm, save, canSave, texts } = options;
   const t = useT();
   const navigate = useNavigate();
@@ -50,12 +62,13 @@ export const useEditForm = <R extends { id: number }, F extends object, B>(optio
 
   /** Name, label, hint, error and disabled state of the field `key`. */
   const field = (key: keyof F & string, hint?: string) => {
-    const [label, defaultHint] = texts.fields[key] ?? [key];
-    const id = `${texts.prefix}.${key}`;
+    const [label, defaultHint]: readonly [string, string?] = texts.fields[key] ?? [key];
+    // FieldTexts admits only fields whose ids are messages.
+    const id = `${texts.prefix}.${key}` as TranslationKey;
     return {
       name: key,
       label: t(id, label),
-      hint: hint ?? (defaultHint ? t(`${id}.hint`, defaultHint) : undefined),
+      hint: hint ?? (defaultHint ? t(`${id}.hint` as TranslationKey, defaultHint) : undefined),
       error: draft.errors[key],
       disabled: !canSave,
     };

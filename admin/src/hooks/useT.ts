@@ -1,10 +1,12 @@
 import * as React from 'react';
 import { useIntl } from 'react-intl';
 
-import { getTrad } from '../utils/getTrad';
+import { getTrad, type TranslationKey } from '../utils/getTrad';
+
+export type { TranslationKey };
 
 /** A message of this plugin: its key (without the plugin prefix) and its default (English) text. */
-export type Message = readonly [key: string, defaultMessage: string];
+export type Message = readonly [key: TranslationKey, defaultMessage: string];
 
 /** Values of an ICU message (`{count}`, `{url}`, ...). */
 export type MessageValues = Record<string, string | number>;
@@ -16,7 +18,7 @@ export type MessageValues = Record<string, string | number>;
 export const useT = () => {
   const { formatMessage } = useIntl();
   return React.useCallback(
-    (key: string, defaultMessage: string, values?: MessageValues) => formatMessage({ id: getTrad(key), defaultMessage }, values),
+    (key: TranslationKey, defaultMessage: string, values?: MessageValues) => formatMessage({ id: getTrad(key), defaultMessage }, values),
     [formatMessage]
   );
 };

@@ -187,6 +187,7 @@ export function validateConfig(raw: Partial<PluginConfig>): void {
       fail('publicUrl', 'must be an http(s) URL or null');
   }
   if (typeof cfg.siteName !== 'string' || !cfg.siteName.trim()) fail('siteName', 'must be a non-empty string');
+  if (typeof cfg.pullOnBoot !== 'boolean') fail('pullOnBoot', 'must be true or false');
   for (const key of ['pullCron', 'maintenanceCron'] as const) {
     const fields = typeof cfg[key] === 'string' ? cfg[key].trim().split(/\s+/).length : 0;
     if (fields !== 5 && fields !== 6) fail(key, 'must be a cron rule of 5 or 6 fields');

@@ -8,7 +8,7 @@ import { useParams } from 'react-router-dom';
 import { useContentTypes } from '../../api/hooks';
 
 import { getErrorMessage } from '../../utils/errors';
-import { getTrad } from '../../utils/getTrad';
+import { getTrad, type TranslationKey } from '../../utils/getTrad';
 import { ErrorState, LoadingState } from '../States';
 
 interface FormLayoutProps {
@@ -41,7 +41,7 @@ interface FormLayoutProps {
 export const FormLayout = (props: FormLayoutProps) => {
   const { title, subtitle, backTo, onSave, isSaving, saveError, onDismissSaveError, typesError, children } = props;
   const { formatMessage } = useIntl();
-  const t = (id: string, defaultMessage: string) => formatMessage({ id: getTrad(id), defaultMessage });
+  const t = (id: TranslationKey, defaultMessage: string) => formatMessage({ id: getTrad(id), defaultMessage });
 
   let body: React.ReactNode;
   if (props.isLoading) body = <LoadingState />;

@@ -78,7 +78,7 @@ export const validateMappingForm = (
     if (row.mappingType === 'relation' && parseFilters(row.remoteValueFilters).invalid) {
       found[`fieldMappings.${index}.remoteValueFilters`] = t(
         'mappings.form.fields.filtersInvalid',
-        'Enter a JSON object, e.g. {"type": "customer"}.'
+        'Enter a JSON object, e.g. \'{"type": "customer"}\'.'
       );
     }
   });
