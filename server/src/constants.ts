@@ -8,6 +8,7 @@ export const UID = {
   syncLog: 'plugin::event-streaming.event-sync-log',
   mapping: 'plugin::event-streaming.document-type-mapping',
   remoteReference: 'plugin::event-streaming.remote-reference',
+  metric: 'plugin::event-streaming.stream-metric',
 } as const;
 
 /**
@@ -54,6 +55,9 @@ export const STREAM_ACTIONS = {
   listDocuments: 'plugin::event-streaming.stream.listDocuments',
   notify: 'plugin::event-streaming.stream.notify',
 } as const;
+
+/** Content-API action of the health endpoint (GET /api/event-streaming/health): grant it to a custom API token for monitoring. */
+export const HEALTH_ACTION = 'plugin::event-streaming.monitor.health' as const;
 
 /** What a producer's API token must allow, for the consumer to stream from it. */
 export const PRODUCER_TOKEN_PERMISSIONS = [
