@@ -54,10 +54,9 @@ export const STREAM_ACTIONS = {
   fetchFile: 'plugin::event-streaming.stream.fetchFile',
   listDocuments: 'plugin::event-streaming.stream.listDocuments',
   notify: 'plugin::event-streaming.stream.notify',
+  /** The health endpoint (GET /api/event-streaming/health, /metrics): grant it alone to a monitoring token. */
+  health: 'plugin::event-streaming.monitor.health',
 } as const;
-
-/** Content-API action of the health endpoint (GET /api/event-streaming/health): grant it to a custom API token for monitoring. */
-export const HEALTH_ACTION = 'plugin::event-streaming.monitor.health' as const;
 
 /** What a producer's API token must allow, for the consumer to stream from it. */
 export const PRODUCER_TOKEN_PERMISSIONS = [

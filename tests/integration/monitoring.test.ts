@@ -9,6 +9,7 @@ import { expectStatus, startSites, stopAll, type Site } from '../helpers/sites';
 import { eventually, link, setStatus, type Link } from '../helpers/streaming';
 import { sql } from '../helpers/db';
 import { CUSTOMER } from '../helpers/uids';
+import { STREAM_ACTIONS } from '../../server/src/constants';
 
 interface Alert {
   type: 'alert' | 'recovery';
@@ -61,7 +62,7 @@ beforeAll(async () => {
   ]);
   l = await link(P, C, [{ contentType: CUSTOMER, useSameName: true }]);
   await setStatus(l, { [CUSTOMER]: 'Approved' });
-  const perm = ['plugin::event-streaming.monitor.health'];
+  const perm = [STREAM_ACTIONS.health];
   monitorP = (await P.createApiToken({ name: 'prometheus', type: 'custom', permissions: perm })).accessKey;
   monitorC = (await C.createApiToken({ name: 'prometheus', type: 'custom', permissions: perm })).accessKey;
   [pSite, cSite] = [await siteIdOf(P), await siteIdOf(C)];

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
+import { errorMessage } from '../engine/errors';
 import type { ConsumerStreamHealth, HealthReport, MetricPeer, MetricPoint, ProducerStreamHealth } from '../shared/contracts';
 import { getService, repo } from '../utils';
 
@@ -18,6 +19,9 @@ const MINUTE = 60_000;
 /** Counters are kept this long (the charts show it; maintenance deletes older rows). */
 export const METRICS_RETENTION_MS = 24 * 60 * MINUTE;
 
+/** Applied events wait at most this long in memory before they are written. */
+const FLUSH_DELAY_MS = 250;
+
 const minuteOf = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
 const secondsSince = (iso: string | null | undefined, now: number) => {
   const t = Date.parse(String(iso ?? ''));
@@ -31,8 +35,8 @@ const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
  * stream and minute, 24 hours kept, so at most 1,440 rows per stream.
  *
  * Events applied (consumer side) are counted by the sync log when it records a Synced event, and
- * added here only when that transaction commits (a rolled-back batch counts nothing). They wait in
- * memory until the next sample (each pull-cron tick) or series read writes them. Events on the
+ * added here only when that transaction commits (a rolled-back batch counts nothing); they are
+ * written FLUSH_DELAY_MS later (a crash loses at most that much). Events on the
  * producer side are the advance of the consumer's acknowledged position between two samples.
  * Several instances may each write a row for the same minute: a series sums them.
  */
@@ -53,8 +57,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const upsert = async (existing: MetricRow[], row: Omit<MetricRow, 'id'>) => {
     const found = existing.find((r) => r.peer === row.peer && r.peerId === row.peerId && Number(r.minute) === row.minute);
     if (!found) {
-      existing.push({ id: 0, ...row });
-      return rows().createMany({ data: [row] });
+      existing.push(await rows().create({ data: row }));
+      return;
     }
     const data = {
       events: Number(found.events ?? 0) + Number(row.events ?? 0),
@@ -63,7 +67,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       position: row.position ?? found.position,
     };
     Object.assign(found, data);
-    if (found.id) await rows().update({ where: { id: found.id }, data });
+    await rows().update({ where: { id: found.id }, data });
   };
 
   /** Writes the counted events (and, with a report, this minute's lag of every stream). */
@@ -92,12 +96,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
     });
 
+  let timer: NodeJS.Timeout | null = null;
+  /** Counts reach the table within FLUSH_DELAY_MS of their commit (a crash loses at most that much). */
+  const flushSoon = () => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      write(null, Date.now()).catch((error: unknown) =>
+        strapi.log.warn(`event-streaming: writing stream counters failed: ${errorMessage(error)}`)
+      );
+    }, FLUSH_DELAY_MS);
+    timer.unref();
+  };
+
   const service = {
     /** Hook of the sync log: one event of `producerId` applied (Synced), counted when its transaction commits. */
     async countApplied(producerId: number): Promise<void> {
       const add = () => {
         const key = `${producerId}:${minuteOf(Date.now())}`;
         pending.set(key, (pending.get(key) ?? 0) + 1);
+        flushSoon();
       };
       if (!strapi.db.inTransaction()) return add();
       // Joins the caller's transaction (Strapi's transaction context): `add` runs only if it commits.
