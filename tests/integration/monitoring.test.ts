@@ -32,7 +32,8 @@ const health = async (site: Site, token: string, query = '') =>
 const alertsFor = (key: string, siteId: string) => received.filter((a) => a.key === key && a.siteId === siteId);
 const siteIdOf = async (s: Site): Promise<string> => expectStatus(await s.admin('GET', '/event-streaming/site'), 'site').body.data.siteId;
 const createCustomers = async (tag: string, n: number) => {
-  for (let i = 0; i < n; i += 1) expectStatus(await P.api('POST', '/customers', { data: { name: `${tag}-${i}` } }), `create ${tag}-${i}`, [200, 201]);
+  for (let i = 0; i < n; i += 1)
+    expectStatus(await P.api('POST', '/customers', { data: { name: `${tag}-${i}` } }), `create ${tag}-${i}`, [200, 201]);
 };
 
 let monitorP: string;

@@ -5,7 +5,14 @@ import { validateConfig } from '../../server/src/config';
 
 const T = { lagEvents: 10, lagSeconds: null, forMinutes: 5 };
 const MIN = 60_000;
-const s = (over: Partial<StreamStatus> = {}): StreamStatus => ({ key: 'producer:1', label: 'P', failing: false, lagEvents: 0, lagSeconds: 0, ...over });
+const s = (over: Partial<StreamStatus> = {}): StreamStatus => ({
+  key: 'producer:1',
+  label: 'P',
+  failing: false,
+  lagEvents: 0,
+  lagSeconds: 0,
+  ...over,
+});
 
 /** Runs ticks one minute apart, carrying the state; returns every message type sent. */
 function run(inputs: StreamStatus[][], start: AlertState = {}): { sent: string[]; state: AlertState } {
@@ -83,6 +90,10 @@ describe('alerts config', () => {
     expect(() => validateConfig({ alerts: { webhookUrl: 'ftp://x' } as never })).toThrow(/alerts\.webhookUrl/);
     expect(() => validateConfig({ alerts: { email: { to: 'nobody' } } as never })).toThrow(/alerts\.email/);
     expect(() => validateConfig({ alerts: { forMinute: 5 } as never })).toThrow(/alerts\.forMinute/);
-    expect(() => validateConfig({ alerts: { lagEvents: 100, forMinutes: 0, webhookUrl: 'https://hooks.example.com/x', email: { to: ['a@b.c'] } } as never })).not.toThrow();
+    expect(() =>
+      validateConfig({
+        alerts: { lagEvents: 100, forMinutes: 0, webhookUrl: 'https://hooks.example.com/x', email: { to: ['a@b.c'] } } as never,
+      })
+    ).not.toThrow();
   });
 });

@@ -63,7 +63,8 @@ export function evaluateAlerts(
     const reason = downReason(s, t);
     const base = { key: s.key, label: s.label, lagEvents: s.lagEvents, lagSeconds: s.lagSeconds };
     if (reason === null) {
-      if (before?.alerted) messages.push({ ...base, type: 'recovery', reason: 'up again', downSince: new Date(before.downSince).toISOString() });
+      if (before?.alerted)
+        messages.push({ ...base, type: 'recovery', reason: 'up again', downSince: new Date(before.downSince).toISOString() });
       continue;
     }
     const downSince = before?.downSince ?? now;

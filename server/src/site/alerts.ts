@@ -69,7 +69,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       else {
         try {
           const text = `${subjectOf(m, site)}\n\nDown since: ${m.downSince}\nLag: ${m.lagEvents} events, ${m.lagSeconds} s\nSite id: ${siteId}`;
-          await email.send({ to: alerts.email.to, ...(alerts.email.from ? { from: alerts.email.from } : {}), subject: subjectOf(m, site), text });
+          await email.send({
+            to: alerts.email.to,
+            ...(alerts.email.from ? { from: alerts.email.from } : {}),
+            subject: subjectOf(m, site),
+            text,
+          });
           delivered = true;
         } catch (error) {
           strapi.log.warn(logSafe`event-streaming: alert email failed: ${errorMessage(error)}`);

@@ -85,14 +85,30 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!report) return;
       const minute = minuteOf(now);
       for (const p of report.producers) {
-        await upsert(existing, { peer: 'producer', peerId: p.id, minute, events: 0, lagEvents: p.lagEvents, lagSeconds: p.lagSeconds, position: p.cursor });
+        await upsert(existing, {
+          peer: 'producer',
+          peerId: p.id,
+          minute,
+          events: 0,
+          lagEvents: p.lagEvents,
+          lagSeconds: p.lagSeconds,
+          position: p.cursor,
+        });
       }
       for (const c of report.consumers) {
         const last = existing.find((r) => r.peer === 'consumer' && r.peerId === c.id && r.position !== null);
         const before = positions.get(c.id) ?? (last ? Number(last.position) : c.ackSeq);
         positions.set(c.id, c.ackSeq);
         const events = Math.max(0, c.ackSeq - before);
-        await upsert(existing, { peer: 'consumer', peerId: c.id, minute, events, lagEvents: c.lagEvents, lagSeconds: c.lagSeconds, position: c.ackSeq });
+        await upsert(existing, {
+          peer: 'consumer',
+          peerId: c.id,
+          minute,
+          events,
+          lagEvents: c.lagEvents,
+          lagSeconds: c.lagSeconds,
+          position: c.ackSeq,
+        });
       }
     });
 
@@ -163,7 +179,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           consumerName: c.consumerName,
           lagEvents,
           // The oldest unacknowledged event's age; pruned already: since the consumer's last pull.
-          lagSeconds: lagEvents === 0 ? 0 : oldest ? secondsSince(new Date(oldest).toISOString(), now) : secondsSince(c.lastSeenAt ?? c.createdAt, now),
+          lagSeconds:
+            lagEvents === 0
+              ? 0
+              : oldest
+                ? secondsSince(new Date(oldest).toISOString(), now)
+                : secondsSince(c.lastSeenAt ?? c.createdAt, now),
           ackSeq,
           headSeq: head,
           lastSeenAt: iso(c.lastSeenAt),

@@ -59,14 +59,50 @@ export function healthFamilies(r: HealthReport): Family[] {
     samples: rows.map((x) => ({ labels: labels(x), value: value(x) })),
   });
   return [
-    gauge('event_streaming_producer_lag_events', 'Events this site has not pulled from the producer (as of the last successful pull).', r.producers, p, (h) => h.lagEvents),
-    gauge('event_streaming_producer_lag_seconds', 'Seconds since the last successful pull while behind or failing (0 when caught up).', r.producers, p, (h) => h.lagSeconds),
-    gauge('event_streaming_producer_last_success_timestamp_seconds', 'Unix time of the last successful pull (0: never).', r.producers, p, (h) => seconds(h.lastSuccessAt)),
+    gauge(
+      'event_streaming_producer_lag_events',
+      'Events this site has not pulled from the producer (as of the last successful pull).',
+      r.producers,
+      p,
+      (h) => h.lagEvents
+    ),
+    gauge(
+      'event_streaming_producer_lag_seconds',
+      'Seconds since the last successful pull while behind or failing (0 when caught up).',
+      r.producers,
+      p,
+      (h) => h.lagSeconds
+    ),
+    gauge(
+      'event_streaming_producer_last_success_timestamp_seconds',
+      'Unix time of the last successful pull (0: never).',
+      r.producers,
+      p,
+      (h) => seconds(h.lastSuccessAt)
+    ),
     gauge('event_streaming_producer_up', '1 when the last pull succeeded, 0 when it failed.', r.producers, p, (h) => (h.lastError ? 0 : 1)),
     gauge('event_streaming_producer_failed_events', 'Events recorded Failed in the sync log.', r.producers, p, (h) => h.failedEvents),
     gauge('event_streaming_producer_blocked_events', 'Events recorded Blocked in the sync log.', r.producers, p, (h) => h.blockedEvents),
-    gauge('event_streaming_consumer_lag_events', 'Events logged here that the consumer has not acknowledged.', r.consumers, c, (h) => h.lagEvents),
-    gauge('event_streaming_consumer_lag_seconds', 'Age of the oldest event the consumer has not acknowledged, seconds.', r.consumers, c, (h) => h.lagSeconds),
-    gauge('event_streaming_consumer_last_seen_timestamp_seconds', 'Unix time of the consumer\'s last pull (0: never).', r.consumers, c, (h) => seconds(h.lastSeenAt)),
+    gauge(
+      'event_streaming_consumer_lag_events',
+      'Events logged here that the consumer has not acknowledged.',
+      r.consumers,
+      c,
+      (h) => h.lagEvents
+    ),
+    gauge(
+      'event_streaming_consumer_lag_seconds',
+      'Age of the oldest event the consumer has not acknowledged, seconds.',
+      r.consumers,
+      c,
+      (h) => h.lagSeconds
+    ),
+    gauge(
+      'event_streaming_consumer_last_seen_timestamp_seconds',
+      "Unix time of the consumer's last pull (0: never).",
+      r.consumers,
+      c,
+      (h) => seconds(h.lastSeenAt)
+    ),
   ];
 }

@@ -9,7 +9,9 @@ export const METRIC_PEERS = ['producer', 'consumer'] as const;
 export const MAX_SERIES_HOURS = 24;
 
 /** GET /api/event-streaming/health. */
-export const healthQuerySchema = yup.object({ format: queryFilter('format', HEALTH_FORMATS) }).noUnknown(true, unknownFields('query parameter'));
+export const healthQuerySchema = yup
+  .object({ format: queryFilter('format', HEALTH_FORMATS) })
+  .noUnknown(true, unknownFields('query parameter'));
 
 /** GET /metrics/:peer/:id (admin). */
 export const seriesParamsSchema = idParamsSchema.shape({
