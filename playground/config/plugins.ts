@@ -97,6 +97,8 @@ export default ({ env }) => {
           maxConsumerLagDays: env.float('EVENT_STREAMING_MAX_CONSUMER_LAG_DAYS', 30),
           unacknowledgedUpdateLogDays: env('EVENT_STREAMING_UNACKED_LOG_DAYS') ? env.float('EVENT_STREAMING_UNACKED_LOG_DAYS') : null,
         },
+        // Monitoring tests: the `alerts` config as JSON (tests/integration/monitoring.test.ts).
+        ...(env('EVENT_STREAMING_ALERTS') ? { alerts: JSON.parse(env('EVENT_STREAMING_ALERTS')) } : {}),
         // Playground sites (demo, tests, benchmarks) talk to each other on this machine: loopback
         // is allowed unless EVENT_STREAMING_ALLOW_LOOPBACK=false (the plugin's default refuses it).
         // EVENT_STREAMING_ALLOWED_ADDRESSES adds addresses / CIDR ranges (comma-separated).

@@ -27,6 +27,12 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
         } catch (error) {
           strapi.log.warn(logSafe`event-streaming: periodic pull failed: ${errorMessage(error)}`);
         }
+        try {
+          // Monitoring: this minute's counters of every stream, then the alerts on the same report.
+          await getService(strapi, 'alerts').evaluate(await getService(strapi, 'metrics').sample());
+        } catch (error) {
+          strapi.log.warn(`event-streaming: monitoring failed: ${errorMessage(error)}`);
+        }
       },
       options: { rule: cfg.pullCron },
     },
@@ -39,7 +45,9 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
             c.retention.unacknowledgedUpdateLogDays ?? null
           );
           const syncs = await getService(strapi, 'sync-log').prune(c.retention.syncLogDays);
-          if (logs || syncs) strapi.log.info(`event-streaming: pruned ${logs} update-log and ${syncs} sync-log rows`);
+          const metrics = await getService(strapi, 'metrics').prune();
+          if (logs || syncs || metrics)
+            strapi.log.info(`event-streaming: pruned ${logs} update-log, ${syncs} sync-log and ${metrics} metric rows`);
         } catch (error) {
           strapi.log.warn(`event-streaming: pruning failed: ${errorMessage(error)}`);
         }

@@ -8,6 +8,7 @@ export const UID = {
   syncLog: 'plugin::event-streaming.event-sync-log',
   mapping: 'plugin::event-streaming.document-type-mapping',
   remoteReference: 'plugin::event-streaming.remote-reference',
+  metric: 'plugin::event-streaming.stream-metric',
 } as const;
 
 /**
@@ -53,6 +54,8 @@ export const STREAM_ACTIONS = {
   fetchFile: 'plugin::event-streaming.stream.fetchFile',
   listDocuments: 'plugin::event-streaming.stream.listDocuments',
   notify: 'plugin::event-streaming.stream.notify',
+  /** The health endpoint (GET /api/event-streaming/health, /metrics): grant it alone to a monitoring token. */
+  health: 'plugin::event-streaming.monitor.health',
 } as const;
 
 /** What a producer's API token must allow, for the consumer to stream from it. */

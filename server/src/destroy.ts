@@ -9,4 +9,5 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'puller').stop();
   await getService(strapi, 'notifier').idle();
   await getService(strapi, 'puller').idle();
+  await getService(strapi, 'metrics').flush();
 };

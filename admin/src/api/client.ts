@@ -18,6 +18,8 @@ import type {
   EventConsumer,
   EventProducer,
   MappingInput,
+  MetricPeer,
+  MetricPoint,
   Paged,
   ProducerInput,
   PullResult,
@@ -69,6 +71,7 @@ export const keys = {
   contentTypes: [PLUGIN_ID, 'content-types'],
   origins: [PLUGIN_ID, 'documents', 'origin'],
   site: [PLUGIN_ID, 'site'],
+  series: [PLUGIN_ID, 'metrics'],
 } as const;
 
 /**
@@ -95,6 +98,12 @@ const normalizeContentTypes = (contentTypes: StreamableContentType[]): Streamabl
 
 /** Read endpoints as TanStack Query options (key + fetcher + response type). */
 export const queries = {
+  /** Per-minute events and lag of one stream over the last 24 hours (the charts). */
+  series: (peer: MetricPeer, id: Id) =>
+    queryOptions({
+      queryKey: [...keys.series, peer, String(id)],
+      queryFn: ({ signal }) => getData<MetricPoint[]>(path('metrics', peer, id), signal),
+    }),
   producers: () => queryOptions({ queryKey: keys.producers, queryFn: ({ signal }) => getData<EventProducer[]>(path('producers'), signal) }),
   producer: (id: Id) =>
     queryOptions({

@@ -15,6 +15,8 @@ export type {
   EventProducer,
   FieldMapping,
   MappingInput,
+  MetricPeer,
+  MetricPoint,
   Paged,
   ProducerInput,
   RemoteReference,

@@ -8,7 +8,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryKey 
 import { commands, keys, queries } from './client';
 import { queryClient } from './QueryProvider';
 
-import type { EventConsumer, StreamableContentType, SyncLogEntry, SyncLogQuery, UpdateLogQuery } from './contracts';
+import type { EventConsumer, MetricPeer, StreamableContentType, SyncLogEntry, SyncLogQuery, UpdateLogQuery } from './contracts';
 
 /** Variables of a save: no `id` creates, an `id` updates that record. */
 export interface Save<B> {
@@ -31,6 +31,8 @@ export const useSyncLogQuery = (id: number, listed: SyncLogEntry | undefined) =>
 export const useMappingsQuery = () => useQuery(queries.mappings());
 export const useMappingQuery = (id: string | undefined) => useQuery({ ...queries.mapping(id ?? ''), enabled: id !== undefined });
 export const useSiteQuery = () => useQuery(queries.site());
+/** A stream's per-minute series, refreshed every minute while shown. */
+export const useSeriesQuery = (peer: MetricPeer, id: number) => useQuery({ ...queries.series(peer, id), refetchInterval: 60_000 });
 
 export interface ContentTypes {
   contentTypes: StreamableContentType[];

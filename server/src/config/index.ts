@@ -86,6 +86,26 @@ export interface PluginConfig {
   notifyDebounceMs: number;
   /** Most consumers poked at once (each poke has its own `requestTimeoutMs` deadline). */
   notifyConcurrency: number;
+  /** Alerts on a failing or lagging stream (see README, Monitoring): off until a webhook or an email is set. */
+  alerts: AlertsConfig;
+}
+
+/**
+ * When a stream is "down" and where to say so. A stream is down while it fails (its last pull
+ * failed, or it holds Failed events) or lags by at least `lagEvents` events or `lagSeconds`
+ * seconds (null: that threshold is off); after `forMinutes` down, ONE alert is sent, and ONE
+ * recovery message when it is up again.
+ */
+export interface AlertsConfig {
+  lagEvents: number | null;
+  lagSeconds: number | null;
+  forMinutes: number;
+  /** POSTed a JSON body (through the outbound transport: address policy, deadline). */
+  webhookUrl: string | null;
+  /** Sent as `Authorization: Bearer <webhookToken>` when set. */
+  webhookToken: string | null;
+  /** Through Strapi's email plugin (its configured provider). */
+  email: { to: string | string[]; from?: string } | null;
 }
 
 export interface OutboundPolicy {
@@ -123,6 +143,7 @@ export const defaultConfig: PluginConfig = {
   encryptionKey: null,
   notifyDebounceMs: 25,
   notifyConcurrency: 8,
+  alerts: { lagEvents: null, lagSeconds: null, forMinutes: 5, webhookUrl: null, webhookToken: null, email: null },
 };
 
 const positiveInt = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
@@ -172,6 +193,32 @@ function validateOutbound(raw: unknown, fail: (key: string, what: string) => nev
         fail('outbound.allowedHosts', `has ${JSON.stringify(entry)}, which is not a host name (e.g. "localhost", "strapi-b.internal")`);
       }
     }
+  }
+}
+
+const ALERT_KEYS = ['lagEvents', 'lagSeconds', 'forMinutes', 'webhookUrl', 'webhookToken', 'email'];
+
+function validateAlerts(raw: unknown, fail: (key: string, what: string) => never): void {
+  if (raw === undefined) return;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('alerts', `must be an object { ${ALERT_KEYS.join(', ')} }`);
+  const a = raw as Record<string, unknown>;
+  for (const key of Object.keys(a)) if (!ALERT_KEYS.includes(key)) fail(`alerts.${key}`, `is not a known key (${ALERT_KEYS.join(', ')})`);
+  for (const key of ['lagEvents', 'lagSeconds'] as const) {
+    if (a[key] !== undefined && a[key] !== null && !positiveInt(a[key])) fail(`alerts.${key}`, 'must be a positive integer or null');
+  }
+  if (a.forMinutes !== undefined && !nonNegativeNumber(a.forMinutes)) fail('alerts.forMinutes', 'must be a non-negative number of minutes');
+  if (a.webhookUrl !== undefined && a.webhookUrl !== null) {
+    if (typeof a.webhookUrl !== 'string' || a.webhookUrl.length > MAX_URL_LENGTH || !/^https?:\/\/[^\s/]+/.test(a.webhookUrl))
+      fail('alerts.webhookUrl', 'must be an http(s) URL or null');
+  }
+  if (a.webhookToken !== undefined && a.webhookToken !== null && (typeof a.webhookToken !== 'string' || a.webhookToken.length < 8))
+    fail('alerts.webhookToken', 'must be a token of at least 8 characters or null');
+  if (a.email !== undefined && a.email !== null) {
+    const e = a.email as Record<string, unknown>;
+    const to = Array.isArray(e?.to) ? e.to : [e?.to];
+    if (typeof e !== 'object' || !to.length || !to.every((t) => typeof t === 'string' && t.includes('@')))
+      fail('alerts.email', 'must be { to: an address or a list of addresses, from?: an address } or null');
+    if (e.from !== undefined && typeof e.from !== 'string') fail('alerts.email.from', 'must be an email address');
   }
 }
 
@@ -228,6 +275,7 @@ export function validateConfig(raw: Partial<PluginConfig>): void {
     fail('retention.unacknowledgedUpdateLogDays', 'must be a non-negative number of days or null');
   }
   validateOutbound(raw.outbound, fail);
+  validateAlerts(raw.alerts, fail);
   if (
     cfg.encryptionKey !== null &&
     cfg.encryptionKey !== undefined &&

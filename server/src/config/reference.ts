@@ -16,7 +16,7 @@ export type ConfigKey = FlatKey<PluginConfig>;
  * `node scripts/config-table.js`; tests/unit/config-docs.test.ts checks the README is up to date.
  * A key added to `PluginConfig` without a line here fails the typecheck.
  */
-export const CONFIG_REFERENCE: Record<ConfigKey, string> = {
+export const CONFIG_REFERENCE: Record<ConfigKey, string> & { [key: string]: string } = {
   publicUrl: 'base URL other sites use to notify this one; `null` = pull-only',
   siteName: "shown on the producer's Consumers page",
   pullCron: 'periodic pull + retry of failed events (6 fields = with seconds)',
@@ -55,4 +55,12 @@ export const CONFIG_REFERENCE: Record<ConfigKey, string> = {
     "passphrase of stored tokens (scrypt, per-install salt); `null`: env `EVENT_STREAMING_ENCRYPTION_KEY`, then the admin's `ENCRYPTION_KEY`. Required outside development",
   notifyDebounceMs: 'coalescing window of change notifications, ms',
   notifyConcurrency: 'most consumers notified at once (each with its own `requestTimeoutMs` deadline)',
+  'alerts.lagEvents':
+    'a stream lagging by at least this many events counts as down (`null`: off). A stream whose last pull failed is down too',
+  'alerts.lagSeconds': 'a stream lagging by at least this many seconds counts as down (`null`: off)',
+  'alerts.forMinutes': 'how long a stream must stay down before its one alert is sent (one recovery follows when it is up again)',
+  'alerts.webhookUrl': 'POST a JSON alert and a JSON recovery here (the `outbound` rules apply); `null`: no webhook',
+  'alerts.webhookToken': 'sent as `Authorization: Bearer <token>` with the webhook; `null`: none',
+  'alerts.email':
+    "`{ to: 'ops@example.com' | [...], from?: '...' }`: the same messages through Strapi's email plugin (its configured provider); `null`: no email",
 };

@@ -6,7 +6,7 @@ import type { Outcome } from '../engine/pull-loop';
 import { resyncDocument } from '../engine/resync';
 import type { RunOptions } from '../engine/exclusion';
 import { WAIT, WriterBusyError } from './exclusion';
-import { getService, repo } from '../utils';
+import { getService, repo, tableOf } from '../utils';
 import { logSafe } from '../site/log-safe';
 import type { Prepared } from './applier';
 import type { ProducerRow } from './producer-registry';
@@ -275,6 +275,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           );
         return;
       }
+      await getService(strapi, 'metrics').countApplied(producer.id); // counted when the transaction commits
       const ok = outcome as Extract<Outcome, { status: 'Synced' }>;
       // createMany: an insert without the read-back `create` does (one statement less per event).
       await logs().createMany({
@@ -361,6 +362,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         strapi.log.debug(`event-streaming: retry skipped: ${error.message}`);
         return { resynced: 0, failed: 0 };
       }
+    },
+
+    /** Failed and Blocked entries per producer, in one grouped query (health endpoint). */
+    async unresolvedCounts(): Promise<Map<number, { failed: number; blocked: number }>> {
+      const { table, col } = tableOf(strapi, UID.syncLog);
+      const rows = (await strapi.db
+        .connection(table)
+        .select({ producerId: col('producerId'), status: col('status') })
+        .count({ n: '*' })
+        .whereIn(col('status'), ['Failed', 'Blocked'])
+        .groupBy(col('producerId'), col('status'))) as Array<{ producerId: number; status: string; n: number | string }>;
+      const counts = new Map<number, { failed: number; blocked: number }>();
+      for (const r of rows) {
+        const c = counts.get(Number(r.producerId)) ?? { failed: 0, blocked: 0 };
+        c[r.status === 'Failed' ? 'failed' : 'blocked'] = Number(r.n);
+        counts.set(Number(r.producerId), c);
+      }
+      return counts;
     },
 
     /** Deletes Synced entries older than the retention; Failed/Blocked entries stay. */

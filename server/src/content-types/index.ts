@@ -4,6 +4,7 @@ import eventUpdateLog from './event-update-log';
 import eventSyncLog from './event-sync-log';
 import documentTypeMapping from './document-type-mapping';
 import remoteReference from './remote-reference';
+import streamMetric from './stream-metric';
 
 export default {
   'event-producer': eventProducer,
@@ -12,4 +13,5 @@ export default {
   'event-sync-log': eventSyncLog,
   'document-type-mapping': documentTypeMapping,
   'remote-reference': remoteReference,
+  'stream-metric': streamMetric,
 };

@@ -6,6 +6,7 @@ import consumers from './consumers';
 import logs from './logs';
 import mappings from './mappings';
 import meta from './meta';
+import monitor from './monitor';
 import stream from './stream';
 
 type Action = (ctx: Context, next: Next) => unknown;
@@ -45,5 +46,6 @@ export default {
   logs: withHttpErrors(logs),
   mappings: withHttpErrors(mappings),
   meta: withHttpErrors(meta),
+  monitor: withHttpErrors(monitor),
   stream: withHttpErrors(stream),
 };

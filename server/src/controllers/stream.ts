@@ -29,7 +29,7 @@ import { body, query } from './helpers';
 const forbidden = (message: string) => Object.assign(new errors.PolicyError(message), { name: 'ForbiddenError' });
 
 /** The API token that authenticated this request (content API tokens only). */
-function tokenId(ctx: Context): number {
+export function tokenId(ctx: Context): number {
   const auth = ctx.state.auth as { strategy?: { name?: string }; credentials?: { id?: number } } | undefined;
   if (auth?.strategy?.name !== 'content-api-token' && auth?.strategy?.name !== 'api-token') {
     throw forbidden('Event streaming is only served to API tokens');

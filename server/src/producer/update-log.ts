@@ -322,6 +322,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
+    /** When each of `seqs` was logged (ms), in one query; pruned or unknown seqs are absent. */
+    async loggedAt(seqs: number[]): Promise<Map<number, number>> {
+      if (!seqs.length) return new Map();
+      const rows = await repo<LogRow>(strapi, UID.updateLog).findMany({ where: { seq: { $in: seqs } }, select: ['seq', 'createdAt'] });
+      return new Map(rows.map((r) => [Number(r.seq), Date.parse(String(r.createdAt))]));
+    },
+
     /** The highest seq pruning has removed (0 when nothing was). */
     async prunedThrough(): Promise<number> {
       return (await readState(strapi.db.connection))?.prunedThrough ?? 0;

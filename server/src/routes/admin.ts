@@ -34,6 +34,8 @@ export default {
     route('GET', '/sync-logs/:id', 'logs.syncLog', ACTIONS.read),
     route('POST', '/sync-logs/:id/resync', 'logs.resync', ACTIONS.resync),
 
+    route('GET', '/metrics/:peer/:id', 'monitor.series', ACTIONS.read),
+
     route('GET', '/mappings', 'mappings.find', ACTIONS.read),
     route('POST', '/mappings', 'mappings.create', ACTIONS.configureMappings),
     route('GET', '/mappings/:id', 'mappings.findOne', ACTIONS.read),

@@ -14,5 +14,8 @@ export default {
     { method: 'GET', path: ROUTES.fetchDocument, handler: 'stream.fetchDocument', config: { policies: [] } },
     { method: 'GET', path: ROUTES.fetchFile, handler: 'stream.fetchFile', config: { policies: [] } },
     { method: 'POST', path: ROUTES.notify, handler: 'stream.notify', config: { policies: [] } },
+    // Monitoring (README "Monitoring"): an API token with the monitor.health permission.
+    { method: 'GET', path: '/health', handler: 'monitor.health', config: { policies: [] } },
+    { method: 'GET', path: '/metrics', handler: 'monitor.health', config: { policies: [] } },
   ],
 };

@@ -30,6 +30,8 @@ import syncLog from '../consumer/sync-log';
 import mappings from '../consumer/mappings';
 import backfill from '../consumer/backfill';
 import exclusion from '../consumer/exclusion';
+import metrics from '../site/metrics';
+import alerts from '../site/alerts';
 
 export default {
   settings,
@@ -54,4 +56,6 @@ export default {
   mappings,
   backfill,
   exclusion,
+  metrics,
+  alerts,
 };

@@ -44,6 +44,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       retry: { ...defaultConfig.retry, ...(raw.retry ?? {}) },
       retention: { ...defaultConfig.retention, ...(raw.retention ?? {}) },
       outbound: { ...defaultConfig.outbound, ...(raw.outbound ?? {}) },
+      alerts: { ...defaultConfig.alerts, ...(raw.alerts ?? {}) },
     };
   };
 

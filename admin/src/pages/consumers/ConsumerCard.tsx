@@ -11,6 +11,7 @@ import { SubscriptionStatusBadge } from '../../components/StatusBadges';
 import { useNotify } from '../../hooks/useNotify';
 import { useT } from '../../hooks/useT';
 
+import { StreamCharts } from '../../components/charts/StreamCharts';
 import { CallbackChange } from './CallbackChange';
 
 import type { ConsumerSubscription, EventConsumer, SubscriptionStatus } from '../../api/contracts';
@@ -178,6 +179,7 @@ export const ConsumerCard = ({ consumer, canApprove, onDelete }: ConsumerCardPro
         ) : (
           <DataTable columns={columns} rows={consumer.subscriptions} rowKey={(s) => s.contentType} />
         )}
+        <StreamCharts peer="consumer" id={consumer.id} embedded />
       </Flex>
     </Box>
   );

@@ -6,6 +6,7 @@ import { TextField, ToggleField } from '../../components/form/fields';
 import { createEditPage, FormLayout, type EditFormProps } from '../../components/form/FormLayout';
 import { FormGrid, FormSection, type SectionText } from '../../components/form/FormSection';
 import { ProducerHealth } from '../../components/ProducerHealth';
+import { StreamCharts } from '../../components/charts/StreamCharts';
 import { SubscriptionsEditor } from '../../components/SubscriptionsEditor';
 import { ABSOLUTE_PLUGIN_PATH } from '../../constants';
 import { useEditForm } from '../../hooks/useEditForm';
@@ -99,6 +100,7 @@ const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventP
           onBackfill={() => setBackfillOpen(true)}
         />
       ) : null}
+      {producer ? <StreamCharts peer="producer" id={producer.id} /> : null}
       <FormSection text={{ title: ['producers.form.connection', 'Connection'] }}>
         <FormGrid cols={[12, 6, 6, 6]}>
           <TextField {...text('producerUrl')} required type="url" placeholder="https://" />

@@ -15,3 +15,4 @@ export type * from './logs';
 export type * from './mappings';
 export type * from './meta';
 export type * from './stream';
+export type * from './monitoring';

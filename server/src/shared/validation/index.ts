@@ -10,3 +10,4 @@ export * from './consumers';
 export * from './mappings';
 export * from './stream';
 export * from './query';
+export * from './monitoring';
