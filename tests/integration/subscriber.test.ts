@@ -29,7 +29,8 @@ const cmDoc = async (uid: string, documentId: string, query = '') => {
 };
 
 const progress = async () =>
-  expectStatus(await consumer.admin('GET', `/event-streaming/producers/${l.producerId}/backfill`), 'back-fill progress').body.data as Array<{
+  expectStatus(await consumer.admin('GET', `/event-streaming/producers/${l.producerId}/backfill`), 'back-fill progress').body
+    .data as Array<{
     contentType: string;
     state: string;
     trigger: string;
@@ -74,7 +75,8 @@ test('the creating admin is the default Event Subscriber; a missing user is refu
 
 test('synced creates and updates are made as the Event Subscriber; a new subscriber shows on later updates', async () => {
   await setStatus(l, { [ITEM]: 'Approved', [ARTICLE]: 'Approved' });
-  const item = expectStatus(await producer.api('POST', '/items', { data: { name: `${tag} item`, sku: `${tag}-1` } }), 'item', 201).body.data;
+  const item = expectStatus(await producer.api('POST', '/items', { data: { name: `${tag} item`, sku: `${tag}-1` } }), 'item', 201).body
+    .data;
   const article = expectStatus(await producer.api('POST', '/articles', { data: { title: `${tag} article`, body: 'b' } }), 'article', 201)
     .body.data;
   const synced = await eventually(() => cmDoc(ITEM, item.documentId), 'item synced');

@@ -31,6 +31,16 @@ export const useSyncLogQuery = (id: number, listed: SyncLogEntry | undefined) =>
 export const useMappingsQuery = () => useQuery(queries.mappings());
 export const useMappingQuery = (id: string | undefined) => useQuery({ ...queries.mapping(id ?? ''), enabled: id !== undefined });
 export const useSiteQuery = () => useQuery(queries.site());
+/**
+ * Back-fills of a producer, polled every second while one of them runs or waits for its pull, or
+ * while `busy` (a Back-fill this page started is under way).
+ */
+export const useBackfillsQuery = (id: number, busy: boolean) =>
+  useQuery({
+    ...queries.backfills(id),
+    refetchInterval: (query) => (busy || query.state.data?.some((b) => b.state === 'running' || b.state === 'pending') ? 1000 : false),
+  });
+export const useAdminUsersQuery = (enabled: boolean) => useQuery({ ...queries.adminUsers(), enabled });
 
 export interface ContentTypes {
   contentTypes: StreamableContentType[];
