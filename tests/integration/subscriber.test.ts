@@ -155,3 +155,22 @@ test('approval back-fills pre-existing documents by itself, with progress; kill 
   // Back-filled documents are the subscriber's too.
   expect((await cmDoc(NOTE, ids[NOTES - 1]))?.createdBy?.id).toBe(editorId);
 });
+
+test('a deleted Event Subscriber: synced writes fall back to none and the producer says so', async () => {
+  expectStatus(await consumer.admin('DELETE', `/admin/users/${editorId}`), 'delete the editor');
+  const p = expectStatus(await consumer.admin('GET', `/event-streaming/producers/${l.producerId}`), 'producer').body.data;
+  expect(p).toMatchObject({ subscriberUser: editorId, subscriberUserMissing: true });
+  const item = expectStatus(await producer.api('POST', '/items', { data: { name: `${tag} item 3`, sku: `${tag}-3` } }), 'item 3', 201).body
+    .data;
+  const synced = await eventually(() => cmDoc(ITEM, item.documentId), 'item 3 synced');
+  expect(synced.createdBy ?? null).toBeNull();
+  // Saving the form as loaded (subscriber none) is accepted.
+  expectStatus(
+    await consumer.admin('PUT', `/event-streaming/producers/${l.producerId}`, {
+      producerUrl: producer.url,
+      subscriptions: p.subscriptions,
+      subscriberUser: null,
+    }),
+    'save with no subscriber'
+  );
+});

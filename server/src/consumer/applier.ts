@@ -15,7 +15,7 @@ import type { MappingDef } from '../engine/mapping';
 import { contentTypeUid, getService, repo } from '../utils';
 import { withOrigin } from '../site/origin';
 import type { ProducerRow } from './producer-registry';
-import { creatorFields, subscriberLookup } from './subscriber';
+import { creatorFields, subscriberOf } from './subscriber';
 
 export type { Prepared } from '../engine/apply';
 
@@ -44,7 +44,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const files = () => getService(strapi, 'files');
   const docs = (uid: string) => strapi.documents(contentTypeUid(uid)) as unknown as Docs;
   const isStreamable = (uid: string) => schema().isStreamable(uid);
-  const subscriber = subscriberLookup(strapi);
+  const subscriber = (id: number | null | undefined) => subscriberOf(strapi, id);
   const localExists = async (uid: string, documentId: string, locale: string | null) =>
     (await repo(strapi, uid).count({ where: { documentId, ...(locale ? { locale } : {}) } })) > 0;
 
