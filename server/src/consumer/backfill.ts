@@ -158,15 +158,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   /**
    * Runs (or resumes) the back-fill of `sub` as recorded in the progress store, saving the
    * position and counts after every page. A transient failure leaves it `running` with the error
-   * (the next pull resumes it); any other ends it `failed`.
+   * (the next pull resumes it); any other ends it `failed`. Returns what this run copied (a
+   * resumed one: since it resumed; the stored progress counts the whole back-fill).
    */
   const backfillType = async (producer: ProducerRow, sub: ProducerSubscription, trigger: BackfillProgress['trigger']) => {
     let state = await progress().start(producer.id, sub.remoteContentType, trigger);
     const base = { copied: state.copied, failed: state.failed, failures: state.failures };
+    let run: TypeCopy = { copied: 0, deleted: 0, failures: [] };
     try {
       await copyType(producer, sub, {
         after: state.after,
         position: async (next, page, done) => {
+          run = done;
           const total = state.total ?? (Number.isInteger(page.total) && page.total! >= 0 ? page.total! : null);
           state = await progress().save(producer.id, {
             ...state,
@@ -190,7 +193,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
       throw error;
     }
-    return state;
+    return run;
   };
 
   return {
