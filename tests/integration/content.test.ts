@@ -133,6 +133,8 @@ test('back-fill copies the documents that existed before the approval', async ()
     await consumer.admin('PUT', `/event-streaming/producers/${l.producerId}`, {
       producerUrl: ep.producerUrl,
       subscriptions: [...ep.subscriptions.map(({ status, ...s }: any) => s), { contentType: 'api::customer.customer', useSameName: true }],
+      // The manual back-fill is what this test is about (back-fill on approval: subscriber.test.ts).
+      backfillOnApproval: false,
     }),
     'add customer subscription'
   );

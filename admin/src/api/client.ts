@@ -11,6 +11,8 @@ import { API_PREFIX } from '../constants';
 import { PLUGIN_ID } from '../pluginId';
 
 import type {
+  AdminUser,
+  BackfillProgress,
   BackfillResult,
   ConsumerSubscriptionsInput,
   DocumentOrigin,
@@ -72,6 +74,7 @@ export const keys = {
   origins: [PLUGIN_ID, 'documents', 'origin'],
   site: [PLUGIN_ID, 'site'],
   series: [PLUGIN_ID, 'metrics'],
+  adminUsers: [PLUGIN_ID, 'admin-users'],
 } as const;
 
 /**
@@ -144,6 +147,20 @@ export const queries = {
     queryOptions({
       queryKey: [...keys.origins, contentType, documentId],
       queryFn: ({ signal }) => getData<DocumentOrigin>(path('documents', 'origin'), signal, { contentType, documentId }),
+    }),
+  /** Each subscribed type's back-fill of a producer (running, waiting, or the last result). */
+  backfills: (id: Id) =>
+    queryOptions({
+      queryKey: [...keys.producers, String(id), 'backfill'],
+      queryFn: ({ signal }) => getData<BackfillProgress[]>(path('producers', id, 'backfill'), signal),
+    }),
+  /** This site's admin users (Strapi's own admin API, `/admin/users`: needs its Users read permission), for the Event Subscriber picker. */
+  adminUsers: () =>
+    queryOptions({
+      queryKey: keys.adminUsers,
+      queryFn: async ({ signal }) =>
+        (await getData<{ results: AdminUser[] }>('/admin/users', signal, { pageSize: 100, sort: 'firstname:ASC' })).results,
+      staleTime: 60_000,
     }),
   site: () => queryOptions({ queryKey: keys.site, queryFn: ({ signal }) => getData<SiteInfo>(path('site'), signal), staleTime: Infinity }),
 };

@@ -6,6 +6,7 @@
 import type { FindSyncLogs, FindUpdateLogs, PullProducer, SyncStatus, UpdateType } from '../../../server/src/shared/contracts';
 
 export type {
+  BackfillProgress,
   BackfillResult,
   ConsumerSubscription,
   ConsumerSubscriptionsInput,
@@ -36,6 +37,16 @@ export type UpdateLogQuery = Omit<FindUpdateLogs.Request['query'], 'page' | 'pag
   updateType?: UpdateType;
 } & Paging;
 export type SyncLogQuery = Omit<FindSyncLogs.Request['query'], 'page' | 'pageSize' | 'status'> & { status?: SyncStatus } & Paging;
+
+/** An admin user as Strapi's `/admin/users` lists it (the fields the Event Subscriber picker shows). */
+export interface AdminUser {
+  id: number;
+  firstname: string | null;
+  lastname: string | null;
+  username: string | null;
+  email: string;
+  isActive: boolean;
+}
 
 /** POST /producers/:id/pull: a result, or `busy` when another instance was pulling. */
 export type PullResult = PullProducer.Response['data'];

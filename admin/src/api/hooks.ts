@@ -33,6 +33,16 @@ export const useMappingQuery = (id: string | undefined) => useQuery({ ...queries
 export const useSiteQuery = () => useQuery(queries.site());
 /** A stream's per-minute series, refreshed every minute while shown. */
 export const useSeriesQuery = (peer: MetricPeer, id: number) => useQuery({ ...queries.series(peer, id), refetchInterval: 60_000 });
+/**
+ * Back-fills of a producer, polled every second while one of them runs or waits for its pull, or
+ * while `busy` (a Back-fill this page started is under way).
+ */
+export const useBackfillsQuery = (id: number, busy: boolean) =>
+  useQuery({
+    ...queries.backfills(id),
+    refetchInterval: (query) => (busy || query.state.data?.some((b) => b.state === 'running' || b.state === 'pending') ? 1000 : false),
+  });
+export const useAdminUsersQuery = (enabled: boolean) => useQuery({ ...queries.adminUsers(), enabled });
 
 export interface ContentTypes {
   contentTypes: StreamableContentType[];

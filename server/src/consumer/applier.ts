@@ -15,6 +15,7 @@ import type { MappingDef } from '../engine/mapping';
 import { contentTypeUid, getService, repo } from '../utils';
 import { withOrigin } from '../site/origin';
 import type { ProducerRow } from './producer-registry';
+import { creatorFields, subscriberOf } from './subscriber';
 
 export type { Prepared } from '../engine/apply';
 
@@ -35,7 +36,8 @@ interface Docs {
  * engine (engine/apply, where the phases and their invariants are). It builds the engine's ports
  * from Strapi — Query Engine lookups, `strapi.documents(uid)` writes, the reference table
  * (references.ts), file transfer (files.ts), the producer's documents (producer-client.ts) — and runs every
- * write "with origin", so this site's own capture records where the change came from.
+ * write "with origin", so this site's own capture records where the change came from, and as the
+ * producer's Event Subscriber (subscriber.ts).
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const schema = () => getService(strapi, 'schema');
@@ -44,6 +46,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const docs = (uid: string) => strapi.documents(contentTypeUid(uid)) as unknown as Docs;
   const isStreamable = (uid: string) => schema().isStreamable(uid);
   const isOwn = (event: StreamEvent) => event.originSiteId !== null && event.originSiteId === getService(strapi, 'settings').siteId();
+  const subscriber = (id: number | null | undefined) => subscriberOf(strapi, id);
+  const localExists = async (uid: string, documentId: string, locale: string | null) =>
+    (await repo(strapi, uid).count({ where: { documentId, ...(locale ? { locale } : {}) } })) > 0;
 
   const ports = (producer: ProducerRow): ApplyPorts => ({
     limits: (({ maxDependenciesPerEvent, maxFilesPerEvent, maxEventBytes }) => ({
@@ -57,8 +62,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     findReferences: (remoteUid, ids) => references().findMany(producer, remoteUid, ids),
     findSiblingReference: (remoteUid, documentId) => references().findSibling(producer, remoteUid, documentId),
     saveReference: (input, existingId) => references().save(producer, input, existingId),
-    localExists: async (uid, documentId, locale) =>
-      (await repo(strapi, uid).count({ where: { documentId, ...(locale ? { locale } : {}) } })) > 0,
+    localExists,
     async localLocales(uid, documentIds) {
       const localized = schema().model(uid)?.localized === true;
       const found: Array<{ documentId: string; locale: string | null }> = [];
@@ -72,8 +76,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return found;
     },
     localeExists: async (code) => Boolean(await strapi.plugin('i18n').service('locales').findByCode(code)),
-    create: async (uid, data, options) => (await docs(uid).create({ data, ...options })).documentId,
-    update: async (uid, documentId, data, options) => Boolean(await docs(uid).update({ documentId, data, ...options })),
+    // As the Event Subscriber (subscriber.ts): createdBy / updatedBy, like the Content Manager.
+    create: async (uid, data, options) =>
+      (await docs(uid).create({ data: { ...data, ...creatorFields(await subscriber(producer.subscriberUserId), true) }, ...options }))
+        .documentId,
+    async update(uid, documentId, data, options) {
+      const by = await subscriber(producer.subscriberUserId);
+      // An update that adds a locale creates that locale's row: created by the subscriber too.
+      const creating = by !== null && Boolean(options.locale) && !(await localExists(uid, documentId, options.locale ?? null));
+      return Boolean(await docs(uid).update({ documentId, data: { ...data, ...creatorFields(by, creating) }, ...options }));
+    },
     readLocal: async (uid, documentId, locale, populate) =>
       ((await docs(uid).findOne({ documentId, ...(locale ? { locale } : {}), populate })) as Record<string, unknown> | null) ?? null,
     delete: async (uid, documentId, options) => {

@@ -1,10 +1,18 @@
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID } from '../constants';
-import type { ProducerSubscription, PullResponse, ListDocumentsResponse, StreamEvent } from '../shared/contracts';
+import type {
+  BackfillProgress,
+  BackfillResult,
+  ListDocumentsResponse,
+  ProducerSubscription,
+  PullResponse,
+  StreamEvent,
+} from '../shared/contracts';
 import { runInBatches } from '../engine/batches';
 import type { Recopy } from '../engine/cursor';
-import { errorMessage, InputError, isTransient, RemoteError } from '../engine/errors';
+import { errorMessage, InputError, isTransient, LeaseLostError, RemoteError } from '../engine/errors';
 import { getService } from '../utils';
+import { logSafe } from '../site/log-safe';
+import { backfillProgress } from './backfill-progress';
 import type { ProducerRow } from './producer-registry';
 
 /** A listed document as the event that creates it (or deletes it: it vanished before it was read). */
@@ -32,8 +40,12 @@ interface TypeCopy {
  * same apply path as events. Each listed page carries the documents' data (as of its `headSeq`),
  * applied in batches (engine/batches.ts: several documents per transaction); a document that
  * needs the network (missing dependencies, files) or fails is re-fetched and applied alone
- * (reconcile = fetch current state + upsert), failures are reported. Resumable: the position per
- * (producer, type) is kept in the plugin store and cleared when the type is complete. At most
+ * (reconcile = fetch current state + upsert), failures are reported. Resumable: the listing
+ * cursor, counts and the total the producer announced are saved per (producer, type) after every
+ * page (backfill-progress.ts; the admin polls them), and an interrupted back-fill resumes there.
+ * Started by the admin (`run`) or by approval: a pull that sees a type become Approved marks it
+ * pending (`noteApprovals`, unless the producer's `backfillOnApproval` is off) and runs it after
+ * its pages, nested in its exclusion (`runPending`) — so does every later pull until it is done. At most
  * `maxBackfillPages` pages per type: a producer that keeps answering with a next cursor cannot
  * keep it running forever.
  *
@@ -45,7 +57,7 @@ interface TypeCopy {
  * those already reflected by the copy are skipped by the reference's lastAppliedSeq.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID });
+  const progress = () => backfillProgress(strapi);
   const transaction = <X>(fn: () => Promise<X>) => strapi.db.transaction(() => fn()) as unknown as Promise<X>;
 
   /**
@@ -58,7 +70,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     sub: ProducerSubscription,
     opts: {
       after: number;
-      position?: (after: number) => Promise<void>;
+      /** After each page: the cursor to resume after (null: the type is complete) and the page. */
+      position?: (after: number | null, page: ListDocumentsResponse, done: TypeCopy) => Promise<void>;
       listed?: Set<string>;
       strict?: boolean;
       between?: () => Promise<void>;
@@ -108,9 +121,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           else out.copied += 1;
         }
       );
+      await opts.position?.(page.nextCursor, page, out);
       if (page.nextCursor === null) break;
       after = page.nextCursor;
-      await opts.position?.(after);
     }
     return out;
   };
@@ -142,8 +155,50 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const approved = (producer: ProducerRow) => (producer.subscriptions ?? []).filter((s) => s.status === 'Approved' && !s.unsubscribed);
 
+  /**
+   * Runs (or resumes) the back-fill of `sub` as recorded in the progress store, saving the
+   * position and counts after every page. A transient failure leaves it `running` with the error
+   * (the next pull resumes it); any other ends it `failed`. Returns what this run copied (a
+   * resumed one: since it resumed; the stored progress counts the whole back-fill).
+   */
+  const backfillType = async (producer: ProducerRow, sub: ProducerSubscription, trigger: BackfillProgress['trigger']) => {
+    let state = await progress().start(producer.id, sub.remoteContentType, trigger);
+    const base = { copied: state.copied, failed: state.failed, failures: state.failures };
+    let run: TypeCopy = { copied: 0, deleted: 0, failures: [] };
+    try {
+      await copyType(producer, sub, {
+        after: state.after,
+        position: async (next, page, done) => {
+          run = done;
+          const total = state.total ?? (Number.isInteger(page.total) && page.total! >= 0 ? page.total! : null);
+          state = await progress().save(producer.id, {
+            ...state,
+            total,
+            pages: state.pages + 1,
+            after: next ?? state.after,
+            copied: base.copied + done.copied,
+            failed: base.failed + done.failures.length,
+            failures: [...base.failures, ...done.failures],
+          });
+        },
+      });
+      state = await progress().save(producer.id, { ...state, state: 'done', finishedAt: new Date().toISOString() });
+    } catch (error) {
+      const stop = !isTransient(error);
+      state = await progress().save(producer.id, {
+        ...state,
+        state: stop ? 'failed' : 'running',
+        error: errorMessage(error),
+        finishedAt: stop ? new Date().toISOString() : null,
+      });
+      throw error;
+    }
+    return run;
+  };
+
   return {
-    async run(producerId: number, contentType?: unknown) {
+    /** The manual Back-fill (as the producer's writer): every approved type, or one. Null: no such producer. */
+    async run(producerId: number, contentType?: unknown): Promise<BackfillResult | null> {
       const producer = await getService(strapi, 'producer-store').get(producerId);
       if (!producer) return null;
       const subs = approved(producer);
@@ -153,21 +208,48 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       let copied = 0;
       const failures: string[] = [];
       for (const sub of chosen) {
-        const key = `backfill:${producerId}:${sub.remoteContentType}`;
-        const after = Number((await store().get({ key })) ?? 0);
-        const done = await copyType(producer, sub, {
-          after,
-          position: (value) =>
-            store()
-              .set({ key, value })
-              .then(() => undefined),
-        });
+        const done = await backfillType(producer, sub, 'manual');
         copied += done.copied;
         failures.push(...done.failures);
-        await store().delete({ key });
       }
       return { copied, failed: failures.length, failures: failures.slice(0, 50) };
     },
+
+    /**
+     * Back-fill on approval, run by the pull (nested in its exclusion) after its pages: every
+     * approved type with a pending or interrupted back-fill, resumed where it stopped. Never
+     * throws but for a lost lease: a failure is on the type's progress (a transient one is retried
+     * by the next pull).
+     */
+    async runPending(producer: ProducerRow): Promise<void> {
+      const subs = approved(producer);
+      for (const entry of await progress().unfinished(producer.id, subs)) {
+        const sub = subs.find((s) => s.remoteContentType === entry.contentType)!;
+        try {
+          await backfillType(producer, sub, entry.trigger);
+        } catch (error) {
+          if (error instanceof LeaseLostError) throw error;
+          strapi.log.warn(
+            logSafe`event-streaming: back-fill of ${sub.remoteContentType} from ${producer.producerUrl}: ${errorMessage(error)}`
+          );
+          if (isTransient(error)) return;
+        }
+      }
+    },
+
+    /** Subscriptions that became Approved get a pending back-fill, if the producer asks for it. */
+    async noteApprovals(producer: ProducerRow, before: ProducerSubscription[] | null, after: ProducerSubscription[]): Promise<void> {
+      if (producer.backfillOnApproval === false) return;
+      await progress().markApproved(producer.id, before, after);
+    },
+
+    /** Each subscribed type's back-fill (GET /producers/:id/backfill). */
+    async progress(producer: ProducerRow): Promise<BackfillProgress[]> {
+      return progress().list(producer.id, producer.subscriptions ?? []);
+    },
+
+    /** Forgets a deleted producer's back-fills. */
+    forget: (producer: ProducerRow) => progress().forget(producer.id, producer.subscriptions ?? []),
 
     /**
      * Re-copies every approved type of `producer` from its current state (deletes included), then

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { CALLBACK_TOKEN_PERMISSIONS, UID } from '../constants';
-import type { EventProducer, ProducerInput, ProducerSubscription, RegisterResponse, SubscriptionStatus } from '../shared/contracts';
+import type { EventProducer, ProducerInput, ProducerSubscription, RegisterResponse } from '../shared/contracts';
 import { errorMessage, InputError, RemoteError } from '../engine/errors';
 import { keepLocalProblems } from '../engine/apply/keep-local';
 import { normalizeSiteUrl } from '../engine/url';
@@ -10,6 +10,8 @@ import { conflict } from '../errors';
 import { getService, repo } from '../utils';
 import { apiTokenIdOf } from '../site/api-tokens';
 import { logSafe } from '../site/log-safe';
+import { checkSubscriberUser, existingAdminUsers } from './subscriber';
+import { mergeStatuses, producerDto } from './producer-dto';
 
 import type { ProducerRow } from './producer-store';
 
@@ -27,6 +29,9 @@ interface ParsedInput {
   callbackToken: string | undefined;
   pullOnly: boolean;
   subscriptions: Array<Omit<ProducerSubscription, 'status'>>;
+  /** undefined: not given (create: the creating admin; update: keep). */
+  subscriberUser: number | null | undefined;
+  backfillOnApproval: boolean | undefined;
 }
 
 /**
@@ -84,8 +89,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         ...(keepLocal.length ? { keepLocal } : {}),
       });
     }
+    await checkSubscriberUser(strapi, body.subscriberUser);
     return {
       producerUrl,
+      subscriberUser: body.subscriberUser,
+      backfillOnApproval: body.backfillOnApproval,
       apiToken: body.apiToken,
       callbackToken: body.callbackToken ?? undefined,
       pullOnly: body.pullOnly === true,
@@ -93,25 +101,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     };
   };
 
-  const toDto = (p: ProducerRow): EventProducer => ({
-    id: p.id,
-    documentId: p.documentId,
-    producerUrl: p.producerUrl,
-    producerSiteId: p.producerSiteId,
-    apiTokenHint: settings().hint(p.apiToken) ?? '',
-    callbackTokenHint: settings().hint(p.callbackToken),
-    pushEnabled: Boolean(p.callbackToken),
-    subscriptions: p.subscriptions ?? [],
-    lastPulledSeq: Number(p.lastPulledSeq ?? 0),
-    producerHeadSeq: Number(p.producerHeadSeq ?? 0),
-    lag: Number(p.lag ?? 0),
-    lastPullAt: p.lastPullAt,
-    lastSuccessAt: p.lastSuccessAt,
-    lastError: p.lastError,
-    lastErrorAt: p.lastErrorAt,
-    createdAt: p.createdAt,
-    updatedAt: p.updatedAt,
-  });
+  const toDto = (p: ProducerRow, users: Set<number>) => producerDto(p, users, (secret) => settings().hint(secret));
 
   /**
    * Registers (or re-registers) this site on the producer. Unsubscribed types stay listed, marked,
@@ -142,18 +132,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return res;
   };
 
-  const mergeStatuses = (
-    subs: ParsedInput['subscriptions'],
-    remote: Array<{ contentType: string; status: SubscriptionStatus }>,
-    old: ProducerSubscription[] = []
-  ) =>
-    subs.map((s) => ({
-      ...s,
-      status: (remote.find((r) => r.contentType === s.remoteContentType)?.status ??
-        old.find((o) => o.remoteContentType === s.remoteContentType)?.status ??
-        'Pending') as SubscriptionStatus,
-    }));
-
   const mintCallbackToken = async (producerUrl: string) => {
     const token = await tokens().create({
       name: `event-streaming callbacks from ${producerUrl} ${crypto.randomBytes(3).toString('hex')}`.slice(0, 100),
@@ -167,15 +145,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const service = {
     async list(): Promise<EventProducer[]> {
-      return (await producers().list()).map(toDto);
+      const rows = await producers().list();
+      const users = await existingAdminUsers(
+        strapi,
+        rows.map((p) => p.subscriberUserId)
+      );
+      return rows.map((p) => toDto(p, users));
     },
 
     async get(id: number): Promise<EventProducer | null> {
       const p = await producers().get(id);
-      return p ? toDto(p) : null;
+      return p ? toDto(p, await existingAdminUsers(strapi, [p.subscriberUserId])) : null;
     },
 
-    async create(body: ProducerInput & { apiToken: string }): Promise<EventProducer> {
+    /** `creatorId`: the admin creating it, the Event Subscriber unless the body names one (or null). */
+    async create(body: ProducerInput & { apiToken: string }, creatorId: number | null = null): Promise<EventProducer> {
       const input = await parse(body);
       if (await producers().byUrl(input.producerUrl)) {
         throw conflict(`An Event Producer for ${input.producerUrl} already exists; edit it instead`);
@@ -200,12 +184,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           callbackToken: callbackToken ? settings().encrypt(callbackToken) : null,
           callbackTokenId: minted?.id ?? null,
           subscriptions: mergeStatuses(input.subscriptions, res.subscriptions),
+          subscriberUserId: input.subscriberUser === undefined ? creatorId : input.subscriberUser,
+          backfillOnApproval: input.backfillOnApproval ?? true,
           lastPulledSeq: res.headSeq,
           producerHeadSeq: res.headSeq,
           lag: 0,
         });
+        // Types the producer approved already (a site registering again after a reset): back-filled by the first pull.
+        await getService(strapi, 'backfill').noteApprovals(created, [], created.subscriptions ?? []);
         strapi.log.info(logSafe`event-streaming: registered with producer ${input.producerUrl}`);
-        return toDto(created);
+        return service.get(created.id) as Promise<EventProducer>;
       } catch (error) {
         if (registered)
           await service
@@ -240,11 +228,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           `${current.producerUrl} is now a different site (${res.siteId}, was ${current.producerSiteId}); delete this Event Producer and create a new one`
         );
       }
+      const subscriptions = mergeStatuses(input.subscriptions, res.subscriptions, current.subscriptions ?? []);
       const updated = await producers().update(id, {
         apiToken: settings().encrypt(apiToken),
         callbackToken: callbackToken ? settings().encrypt(callbackToken) : null,
-        subscriptions: mergeStatuses(input.subscriptions, res.subscriptions, current.subscriptions ?? []),
+        subscriptions,
+        ...(input.subscriberUser !== undefined ? { subscriberUserId: input.subscriberUser } : {}),
+        ...(input.backfillOnApproval !== undefined ? { backfillOnApproval: input.backfillOnApproval } : {}),
       });
+      // The registration's answer may carry an approval no pull has seen yet.
+      await getService(strapi, 'backfill').noteApprovals(updated!, current.subscriptions, subscriptions);
       // The minted callback token goes when the producer no longer holds it (pull-only, or an
       // admin-supplied token replaced it): notify accepts only the token the producer holds.
       const replaced = input.callbackToken && (await apiTokenIdOf(strapi, input.callbackToken)) !== current.callbackTokenId;
@@ -252,7 +245,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         await tokens().revoke(current.callbackTokenId);
         await producers().update(id, { callbackTokenId: null });
       }
-      return toDto(updated!);
+      return service.get(id);
     },
 
     /**
@@ -296,6 +289,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         }
       }
       await producers().remove(id);
+      await getService(strapi, 'backfill').forget(p);
       return true;
     },
   };

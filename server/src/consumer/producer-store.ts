@@ -13,7 +13,10 @@ export type ProducerRow = {
   callbackToken: string | null;
   callbackTokenId: number | null;
   subscriptions: ProducerSubscription[] | null;
+  /** Admin user synced writes are made as (the Event Subscriber); null: none. */
   subscriberUserId: number | null;
+  /** Back-fill a type when the producer approves it (null on rows saved before the setting: on). */
+  backfillOnApproval: boolean | null;
   lastPulledSeq: number | null;
   /** The producer's log epoch the cursor belongs to (engine/cursor.ts recopyReason); null until a pull saw one. */
   producerEpoch?: string | null;
@@ -32,7 +35,10 @@ export type ProducerRow = {
 };
 
 /** Columns a registration writes; the rest (cursor, lease, health) belong to pulling. */
-export type ProducerSettings = Pick<ProducerRow, 'apiToken' | 'callbackToken' | 'callbackTokenId' | 'subscriptions'>;
+export type ProducerSettings = Pick<
+  ProducerRow,
+  'apiToken' | 'callbackToken' | 'callbackTokenId' | 'subscriptions' | 'subscriberUserId' | 'backfillOnApproval'
+>;
 
 /**
  * The one module that reads and writes the Event Producer table (consumer side): the registry

@@ -64,7 +64,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       },
       recopy: (reason, page) => getService(strapi, 'backfill').recopy(producer, owner, reason, page, keepLease),
       recordPull: async (page) => {
-        const subscriptions = await store().recordPull(producer.id, page);
+        // With the statuses, atomically: a type that became Approved gets its back-fill on approval.
+        const subscriptions = await strapi.db.transaction(async () => {
+          const updated = await store().recordPull(producer.id, page);
+          if (updated) await getService(strapi, 'backfill').noteApprovals(producer, producer.subscriptions, updated);
+          return updated;
+        });
         if (subscriptions) producer.subscriptions = subscriptions;
       },
       /** Renews the lease when a third of it has passed (per batch or event: a slow page must not outlive it). */
@@ -109,6 +114,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         batchSize: cfg.applyBatchSize,
         batchMs: cfg.applyBatchMs,
       });
+      // Back-fills on approval (pending or interrupted), nested in this pull's exclusion.
+      await getService(strapi, 'backfill').runPending(producer);
       await store().recordHealth(producerId, { ok: true, cursor: result.cursor, headSeq: result.headSeq });
       return result;
     } catch (error) {

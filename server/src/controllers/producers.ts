@@ -5,6 +5,7 @@ import type {
   CreateProducer,
   DeleteProducer,
   FindProducer,
+  FindBackfills,
   FindProducers,
   PullProducer,
   UpdateProducer,
@@ -29,7 +30,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
     async create(ctx: Context) {
       const input = body<CreateProducer.Request['body']>(ctx, createProducerSchema);
-      const res: CreateProducer.Response = { data: await producers().create(input) };
+      // The creating admin is the Event Subscriber unless the body names one.
+      const creator = (ctx.state as { user?: { id?: number } }).user?.id ?? null;
+      const res: CreateProducer.Response = { data: await producers().create(input, creator) };
       ctx.status = 201;
       ctx.body = res;
     },
@@ -53,6 +56,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!(await producers().get(id))) throw notFound('Event Producer');
       const result = await getService(strapi, 'puller').pull(id);
       const res: PullProducer.Response = { data: result ?? { pulled: 0, applied: 0, failed: 0, busy: true } };
+      ctx.body = res;
+    },
+    async backfills(ctx: Context) {
+      const producer = await getService(strapi, 'producer-store').get(idParam(ctx));
+      if (!producer) throw notFound('Event Producer');
+      const res: FindBackfills.Response = { data: await getService(strapi, 'backfill').progress(producer) };
       ctx.body = res;
     },
     async backfill(ctx: Context) {

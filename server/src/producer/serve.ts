@@ -105,8 +105,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async listDocuments(uid: string, after: number, limit: number): Promise<ListDocumentsResponse> {
       const head = await getService(strapi, 'update-log').sequence();
       const model = schema().model(uid);
+      const streamed = model?.draftAndPublish ? { publishedAt: { $notNull: true } } : {};
       const rows = await repo(strapi, uid).findMany({
-        where: { id: { $gt: after }, ...(model?.draftAndPublish ? { publishedAt: { $notNull: true } } : {}) },
+        where: { id: { $gt: after }, ...streamed },
         select: ['id', 'documentId', ...(model?.localized ? ['locale'] : [])],
         orderBy: { id: 'asc' },
         limit,
@@ -118,6 +119,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         contentType: uid,
         documents: keys.map((k, i) => ({ ...k, data: data[i] })),
         nextCursor: rows.length === limit ? Number(rows[rows.length - 1].id) : null,
+        // The first page says how many there are (one indexed count), for the consumer's progress bar.
+        ...(after === 0 ? { total: await repo(strapi, uid).count({ where: streamed }) } : {}),
       };
     },
   };

@@ -21,6 +21,7 @@ export default {
     route('DELETE', '/producers/:id', 'producers.delete', ACTIONS.configureProducers),
     route('POST', '/producers/:id/pull', 'producers.pull', ACTIONS.resync),
     route('POST', '/producers/:id/backfill', 'producers.backfill', ACTIONS.resync),
+    route('GET', '/producers/:id/backfill', 'producers.backfills', ACTIONS.read),
 
     route('GET', '/consumers', 'consumers.find', ACTIONS.read),
     route('GET', '/consumers/:id', 'consumers.findOne', ACTIONS.read),

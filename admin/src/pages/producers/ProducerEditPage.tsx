@@ -1,8 +1,17 @@
 import * as React from 'react';
+import { Alert } from '@strapi/design-system';
+import { useAuth } from '@strapi/strapi/admin';
 
-import { useContentTypes, useMappingsQuery, useProducerQuery, usePullProducerMutation, useSaveProducerMutation } from '../../api/hooks';
+import {
+  useAdminUsersQuery,
+  useContentTypes,
+  useMappingsQuery,
+  useProducerQuery,
+  usePullProducerMutation,
+  useSaveProducerMutation,
+} from '../../api/hooks';
 import { BackfillModal } from '../../components/BackfillModal';
-import { TextField, ToggleField } from '../../components/form/fields';
+import { SelectField, TextField, ToggleField } from '../../components/form/fields';
 import { createEditPage, FormLayout, type EditFormProps } from '../../components/form/FormLayout';
 import { FormGrid, FormSection, type SectionText } from '../../components/form/FormSection';
 import { ProducerHealth } from '../../components/ProducerHealth';
@@ -14,9 +23,10 @@ import { useNotify } from '../../hooks/useNotify';
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { useT } from '../../hooks/useT';
 
-import { EMPTY_PRODUCER_FORM, toProducerForm, toProducerInput, validateProducerForm } from './producerForm';
+import { BackfillProgress } from './BackfillProgress';
+import { newProducerForm, toProducerForm, toProducerInput, validateProducerForm } from './producerForm';
 
-import type { EventProducer } from '../../api/contracts';
+import type { AdminUser, EventProducer } from '../../api/contracts';
 
 const BACK_TO = `${ABSOLUTE_PLUGIN_PATH}/producers`;
 
@@ -50,7 +60,22 @@ const FIELDS = {
     'Optional: a token of this site the producer uses to notify it. Left empty, a token limited to notifications is created.',
   ],
   pullOnly: ['Pull only', 'For a site the producer cannot reach (behind NAT, offline): no notifications, this site pulls on its schedule.'],
+  subscriberUser: [
+    'Event Subscriber',
+    'The admin user synced documents are created and updated as (their "Created by" / "Last update by" in the Content Manager).',
+  ],
+  backfillOnApproval: [
+    'Back-fill on approval',
+    'When the producer approves a content type, copy the documents it already holds (resumable; progress shown above).',
+  ],
 } as const;
+
+const SYNCING: SectionText = { title: ['producers.form.syncing', 'Synced writes'] };
+
+const userLabel = (u: AdminUser) => {
+  const name = [u.firstname, u.lastname].filter(Boolean).join(' ') || u.username;
+  return name ? `${name} (${u.email})` : u.email;
+};
 
 /** The producer's health and the form; mounted once the producer is loaded, so the draft starts from it. */
 const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventProducer>) => {
@@ -63,10 +88,12 @@ const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventP
   const save = useSaveProducerMutation();
   const pageText = useProducerText(id, producer);
   const [backfillOpen, setBackfillOpen] = React.useState(false);
+  const me = useAuth('ProducerForm', (state) => state.user?.id);
+  const users = useAdminUsersQuery(canConfigureProducers);
   const { form, set, errors, field, text, layout } = useEditForm({
     id,
     record: producer,
-    empty: EMPTY_PRODUCER_FORM,
+    empty: newProducerForm(me === undefined ? undefined : Number(me)),
     toForm: toProducerForm,
     validate: (values) => validateProducerForm(values, id === undefined, t),
     toBody: toProducerInput,
@@ -100,6 +127,20 @@ const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventP
           onBackfill={() => setBackfillOpen(true)}
         />
       ) : null}
+      {producer ? <BackfillProgress producer={producer} /> : null}
+      {producer?.subscriberUserMissing ? (
+        <Alert
+          variant="warning"
+          closeLabel={t('common.close', 'Close')}
+          title={t('producers.form.subscriberMissing.title', 'Event Subscriber deleted')}
+        >
+          {t(
+            'producers.form.subscriberMissing',
+            'The admin user synced writes were made as (id {id}) no longer exists: synced documents are now created and updated by nobody. Choose another Event Subscriber and save.',
+            { id: producer.subscriberUser ?? '' }
+          )}
+        </Alert>
+      ) : null}
       {producer ? <StreamCharts peer="producer" id={producer.id} /> : null}
       <FormSection text={{ title: ['producers.form.connection', 'Connection'] }}>
         <FormGrid cols={[12, 6, 6, 6]}>
@@ -131,6 +172,29 @@ const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventP
             offLabel={t('common.no', 'No')}
             checked={form.pullOnly}
             onChange={(checked) => set('pullOnly', checked)}
+          />
+        </FormGrid>
+      </FormSection>
+      <FormSection text={SYNCING}>
+        <FormGrid cols={[6, 6]}>
+          <SelectField
+            {...field(
+              'subscriberUser',
+              users.error
+                ? t('producers.form.subscriberUser.unlisted', 'The admin users could not be listed (Users: read permission).')
+                : undefined
+            )}
+            value={form.subscriberUser}
+            noneLabel={t('producers.form.subscriberUser.none', 'None')}
+            options={(users.data ?? []).map((u) => ({ value: String(u.id), label: userLabel(u) }))}
+            onChange={(value) => set('subscriberUser', value)}
+          />
+          <ToggleField
+            {...field('backfillOnApproval')}
+            onLabel={t('common.yes', 'Yes')}
+            offLabel={t('common.no', 'No')}
+            checked={form.backfillOnApproval}
+            onChange={(checked) => set('backfillOnApproval', checked)}
           />
         </FormGrid>
       </FormSection>

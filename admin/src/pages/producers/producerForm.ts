@@ -18,15 +18,35 @@ export interface ProducerForm {
   callbackToken: string;
   pullOnly: boolean;
   subscriptions: SubscriptionRow[];
+  /** Admin user id (as the select's value) synced writes are made as; null: none. */
+  subscriberUser: string | null;
+  backfillOnApproval: boolean;
 }
 
-export const EMPTY_PRODUCER_FORM: ProducerForm = { producerUrl: '', apiToken: '', callbackToken: '', pullOnly: false, subscriptions: [] };
+export const EMPTY_PRODUCER_FORM: ProducerForm = {
+  producerUrl: '',
+  apiToken: '',
+  callbackToken: '',
+  pullOnly: false,
+  subscriptions: [],
+  subscriberUser: null,
+  backfillOnApproval: true,
+};
+
+/** A new producer's draft: the admin creating it is its Event Subscriber (as the server defaults). */
+export const newProducerForm = (currentUserId: number | undefined): ProducerForm => ({
+  ...EMPTY_PRODUCER_FORM,
+  subscriberUser: currentUserId === undefined ? null : String(currentUserId),
+});
 
 export const toProducerForm = (producer: EventProducer): ProducerForm => ({
   producerUrl: producer.producerUrl,
   apiToken: '',
   callbackToken: '',
   pullOnly: !producer.pushEnabled,
+  // A deleted subscriber user is none (the page says so); sending its id back would be refused.
+  subscriberUser: producer.subscriberUser === null || producer.subscriberUserMissing ? null : String(producer.subscriberUser),
+  backfillOnApproval: producer.backfillOnApproval,
   subscriptions: producer.subscriptions.map((subscription) => ({
     ...subscription,
     key: nextRowKey(),
@@ -51,6 +71,8 @@ export const toProducerInput = (form: ProducerForm): ProducerInput => {
       keepLocal: splitPaths(row.keepLocal),
     })),
     pullOnly: form.pullOnly,
+    subscriberUser: form.subscriberUser === null ? null : Number(form.subscriberUser),
+    backfillOnApproval: form.backfillOnApproval,
   };
   if (form.apiToken.trim()) input.apiToken = form.apiToken.trim();
   if (form.callbackToken.trim() && !form.pullOnly) input.callbackToken = form.callbackToken.trim();

@@ -55,6 +55,12 @@ export interface EventProducer extends ProducerHealth {
   /** Whether the producer may push notifications (a callback URL + token were registered). */
   pushEnabled: boolean;
   subscriptions: ProducerSubscription[];
+  /** Admin user id synced writes are made as (`createdBy`/`updatedBy`); null: none. */
+  subscriberUser: number | null;
+  /** The named subscriber user was deleted: synced writes are made as nobody until another is chosen. */
+  subscriberUserMissing: boolean;
+  /** Back-fill a type by itself when the producer approves it (default true). */
+  backfillOnApproval: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -79,6 +85,13 @@ export interface ProducerInput {
   callbackToken?: string | null;
   /** Register without a callback (pull-only, e.g. a site behind NAT). */
   pullOnly?: boolean;
+  /**
+   * Admin user id synced documents are created / updated as. Omitted: on create the admin who
+   * creates the producer, on update the stored one; null: none.
+   */
+  subscriberUser?: number | null;
+  /** Back-fill a type by itself when the producer approves it. Omitted: true on create, kept on update. */
+  backfillOnApproval?: boolean;
 }
 
 export interface ConsumerSubscription {
@@ -184,6 +197,33 @@ export interface PullBusy {
   applied: 0;
   failed: 0;
   busy: true;
+}
+
+/**
+ * The back-fill of one type of a producer, as stored while it runs (resumable) and after it ended
+ * (GET /producers/:id/backfill).
+ */
+export interface BackfillProgress {
+  /** Remote content type UID. */
+  contentType: string;
+  /** pending: waits for the next pull; running: copying (or interrupted, resumed by the next pull). */
+  state: 'pending' | 'running' | 'done' | 'failed';
+  /** approval: started by the producer approving the type; manual: the admin's Back-fill. */
+  trigger: 'approval' | 'manual';
+  /** The producer's listing cursor to resume after. */
+  after: number;
+  pages: number;
+  copied: number;
+  failed: number;
+  /** Documents the producer listed for the type at the start (null: it did not say). */
+  total: number | null;
+  /** The first failures, "<type> <documentId>: <error>". */
+  failures: string[];
+  /** Why it stopped (state failed), or the last transient error it will resume after. */
+  error: string | null;
+  startedAt: string | null;
+  updatedAt: string;
+  finishedAt: string | null;
 }
 
 /** POST /producers/:id/backfill (runs to the end before answering). */
@@ -388,4 +428,6 @@ export interface ListDocumentsResponse {
    */
   documents: Array<{ documentId: string; locale: string | null; data: Record<string, unknown> | null }>;
   nextCursor: number | null;
+  /** First page only (`after` 0): how many documents (rows: one per locale) the listing holds. */
+  total?: number;
 }

@@ -4,7 +4,7 @@
  * validated by shared/validation/producers.ts before they reach the service.
  */
 import type { Deleted, IdParams } from './common';
-import type { BackfillResult, EventProducer, ProducerInput, PullBusy, PullResult } from './models';
+import type { BackfillProgress, BackfillResult, EventProducer, ProducerInput, PullBusy, PullResult } from './models';
 
 /** GET /producers */
 export declare namespace FindProducers {
@@ -74,5 +74,15 @@ export declare namespace BackfillProducer {
   }
   export interface Response {
     data: BackfillResult;
+  }
+}
+
+/** GET /producers/:id/backfill: the back-fill of each subscribed type (running, waiting, or the last one's result). */
+export declare namespace FindBackfills {
+  export interface Request {
+    params: IdParams;
+  }
+  export interface Response {
+    data: BackfillProgress[];
   }
 }

@@ -20,6 +20,7 @@ import {
 export const PRODUCER_SUBSCRIPTIONS_MESSAGE = 'subscriptions must be a list of 1 to 200 content types';
 const API_TOKEN_MESSAGE = 'apiToken must be the producer API token (8-1024 visible characters)';
 const CALLBACK_TOKEN_MESSAGE = 'callbackToken must be an API token of this site (8-1024 visible characters)';
+const SUBSCRIBER_MESSAGE = 'subscriberUser must be the id of an admin user of this site, or null';
 const REMOTE_UID_MESSAGE = '${path} must be a content type UID like api::name.name';
 
 /** At most this many fields kept local per subscription. */
@@ -97,6 +98,14 @@ const producerShape = (creating: boolean) => ({
   callbackToken: token(CALLBACK_TOKEN_MESSAGE).nullable(),
   pullOnly: yup.boolean().typeError('pullOnly must be a boolean'),
   subscriptions,
+  subscriberUser: yup
+    .number()
+    .typeError(SUBSCRIBER_MESSAGE)
+    .integer(SUBSCRIBER_MESSAGE)
+    .min(1, SUBSCRIBER_MESSAGE)
+    .max(2 ** 31 - 1, SUBSCRIBER_MESSAGE)
+    .nullable(),
+  backfillOnApproval: yup.boolean().typeError('backfillOnApproval must be a boolean'),
 });
 
 /** POST /producers. The URL's format (scheme, credentials, query) is checked by normalizeSiteUrl. */
