@@ -266,7 +266,8 @@ export interface StreamableContentType {
   displayName: string;
   draftAndPublish: boolean;
   localized: boolean;
-  attributes: Array<{ name: string; type: string; target?: string; component?: string; required?: boolean }>;
+  /** `components`: the components a dynamic zone allows. */
+  attributes: Array<{ name: string; type: string; target?: string; component?: string; components?: string[]; required?: boolean }>;
 }
 
 export interface Paged<T> {
