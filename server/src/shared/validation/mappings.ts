@@ -23,7 +23,7 @@ const REMOTE_TYPE_MESSAGE = 'remoteContentType must be a content type UID (api::
 export const FIELD_MAPPINGS_MESSAGE = 'fieldMappings must be a list of 1 to 200 entries';
 const MAPPING_TYPE_MESSAGE = `\${path} must be one of ${MAPPING_TYPES.join(', ')}`;
 
-const COMPONENT_MAPPINGS_MESSAGE = `\${path} must be a list of at most ${LIMITS.filterKeys * 2} mapping names`;
+const COMPONENT_MAPPINGS_MESSAGE = `\${path} must be a list of at most ${LIMITS.filterKeys} mapping names`;
 
 type MappingType = (typeof MAPPING_TYPES)[number];
 
@@ -75,7 +75,7 @@ export const fieldMappingSchema = yup
       .of(boundedString(LIMITS.mappingName, '${path} must be a mapping name').required('${path} must be a mapping name'))
       .nullable()
       .typeError(COMPONENT_MAPPINGS_MESSAGE)
-      .max(LIMITS.filterKeys * 2, COMPONENT_MAPPINGS_MESSAGE),
+      .max(LIMITS.filterKeys, COMPONENT_MAPPINGS_MESSAGE),
     remoteValueFilters: yup
       .object()
       .nullable()
