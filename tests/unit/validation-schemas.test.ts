@@ -365,7 +365,11 @@ describe('Document Type Mapping body (POST/PUT /mappings)', () => {
     bad(mappingSchema, fm({ localField: 5 }), /^fieldMappings\[0\]\.localField must be a field name$/);
     bad(mappingSchema, fm({ remoteField: 'a.b;c' }), /^fieldMappings\[0\]\.remoteField must be a field name$/);
     bad(mappingSchema, fm({ remoteField: 'a'.repeat(101) }), /remoteField must be a field name/);
-    bad(mappingSchema, fm({ mappingType: 'eval' }), /^fieldMappings\[0\]\.mappingType must be one of none, component, relation$/);
+    bad(
+      mappingSchema,
+      fm({ mappingType: 'eval' }),
+      /^fieldMappings\[0\]\.mappingType must be one of none, component, relation, dynamiczone$/
+    );
     bad(mappingSchema, fm({ mapping: 5 }), /^fieldMappings\[0\]\.mapping must be a mapping name$/);
     bad(mappingSchema, fm({ remoteValueFilters: [] }), /^fieldMappings\[0\]\.remoteValueFilters must be an object of field: value$/);
     bad(mappingSchema, fm({ remoteValueFilters: 'x' }), /remoteValueFilters must be an object/);

@@ -1,12 +1,12 @@
 import * as React from 'react';
-import { Button, Typography } from '@strapi/design-system';
+import { Button, Field, MultiSelect, MultiSelectOption, Typography } from '@strapi/design-system';
 import { ListPlus, Plus } from '@strapi/icons';
 
 import { useT } from '../hooks/useT';
 
 import {
   MAPPING_TYPE_LABELS,
-  MAPPING_TYPES,
+  mappingTypesOf,
   nextFieldRowKey,
   parseFilters,
   suggestMappingType,
@@ -32,8 +32,13 @@ const newRow = (attribute?: Attribute): FieldMappingRow => ({
   defaultValue: '',
   mappingType: suggestMappingType(attribute),
   mapping: null,
+  componentMappings: [],
   remoteValueFilters: '',
 });
+
+/** What the engine does with the fields no row lists (engine/mapping.ts), shown under the table. */
+export const UNLISTED_FIELDS_TEXT =
+  "Only the listed fields are written. A remote field no row reads is dropped; a local field no row lists is not written: a new document gets the field's schema default, an existing one keeps its value.";
 
 /** The field mappings of a Document Type Mapping: local field ← remote field, default, type, inner mapping, filters. */
 export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, errors, disabled = false }: FieldMappingsEditorProps) => {
@@ -53,19 +58,42 @@ export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, erro
     });
   };
 
-  /** A new mapping type clears what it does not use (inner mapping, filters). */
+  /** A new mapping type clears what it does not use (inner mapping, component mappings, filters). */
   const handleMappingType = (index: number, mappingType: MappingType) =>
     update(index, {
       mappingType,
-      ...(mappingType === 'none' ? { mapping: null } : {}),
+      ...(mappingType === 'none' || mappingType === 'dynamiczone' ? { mapping: null } : {}),
+      ...(mappingType !== 'dynamiczone' ? { componentMappings: [] } : {}),
       ...(mappingType !== 'relation' ? { remoteValueFilters: '' } : {}),
     });
 
-  /** Inner mappings of the component or relation target first; all mappings when none targets it. */
+  /** Only the mappings the server accepts here: into the component / relation target, or a component the zone allows. */
   const innerMappingsFor = (attribute: Attribute | undefined) => {
-    const target = attribute?.component ?? attribute?.target;
-    const matching = target ? mappings.filter((m) => m.localContentType === target) : [];
-    return matching.length > 0 ? matching : mappings;
+    const targets = attribute?.type === 'dynamiczone' ? (attribute.components ?? []) : [attribute?.component ?? attribute?.target];
+    return mappings.filter((m) => targets.includes(m.localContentType));
+  };
+
+  const componentMappingsCell = (row: FieldMappingRow, index: number, label: string) => {
+    const error = errors[`fieldMappings.${index}.componentMappings`];
+    return (
+      <Field.Root name={`fieldMappings.${index}.componentMappings`} error={error}>
+        <MultiSelect
+          aria-label={label}
+          disabled={disabled}
+          withTags
+          placeholder={t('mappings.form.fields.componentMappings', 'Component mappings (unmapped components copied as they are)')}
+          value={row.componentMappings}
+          onChange={(value: string[]) => update(index, { componentMappings: value })}
+        >
+          {innerMappingsFor(byName.get(row.localField)).map((m) => (
+            <MultiSelectOption key={m.mappingName} value={m.mappingName}>
+              {`${m.mappingName} (${m.remoteContentType} → ${m.localContentType})`}
+            </MultiSelectOption>
+          ))}
+        </MultiSelect>
+        <Field.Error />
+      </Field.Root>
+    );
   };
 
   const filtersError = (row: FieldMappingRow, index: number) =>
@@ -107,24 +135,32 @@ export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, erro
         <SelectField
           {...field(index, 'mappingType', label)}
           value={row.mappingType}
-          options={MAPPING_TYPES.map((type) => ({ value: type, label: t(`mappings.mappingType.${type}`, MAPPING_TYPE_LABELS[type]) }))}
-          onChange={(value) => handleMappingType(index, MAPPING_TYPES.find((type) => type === value) ?? 'none')}
+          options={mappingTypesOf(byName.get(row.localField)).map((type) => ({
+            value: type,
+            label: t(`mappings.mappingType.${type}`, MAPPING_TYPE_LABELS[type]),
+          }))}
+          onChange={(value) =>
+            handleMappingType(index, mappingTypesOf(byName.get(row.localField)).find((type) => type === value) ?? 'none')
+          }
         />
       ),
     },
     {
       header: ['mappings.form.fields.innerMapping', 'Inner mapping'],
       minWidth: '16rem',
-      cell: (row, index, label) => (
-        <SelectField
-          {...field(index, 'mapping', label)}
-          disabled={disabled || row.mappingType === 'none'}
-          noneLabel={t('mappings.form.fields.noInnerMapping', 'None')}
-          value={row.mapping}
-          options={innerMappingsFor(byName.get(row.localField)).map(mappingOption)}
-          onChange={(value) => update(index, { mapping: value })}
-        />
-      ),
+      cell: (row, index, label) =>
+        row.mappingType === 'dynamiczone' ? (
+          componentMappingsCell(row, index, label)
+        ) : (
+          <SelectField
+            {...field(index, 'mapping', label)}
+            disabled={disabled || row.mappingType === 'none'}
+            noneLabel={t('mappings.form.fields.noInnerMapping', 'None')}
+            value={row.mapping}
+            options={innerMappingsFor(byName.get(row.localField)).map(mappingOption)}
+            onChange={(value) => update(index, { mapping: value })}
+          />
+        ),
     },
     {
       header: ['mappings.form.fields.remoteValueFilters', 'Remote value filters'],
@@ -151,10 +187,7 @@ export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, erro
       rows={rows}
       rowStyle={{ verticalAlign: 'top' }}
       cellProps={{ paddingTop: 2, paddingBottom: 2 }}
-      emptyText={t(
-        'mappings.form.fields.empty',
-        'No field mapped: every field is copied under its own name. Add the fields whose name, shape or default differs.'
-      )}
+      emptyText={t('mappings.form.fields.empty', `No field listed yet: add at least one. ${UNLISTED_FIELDS_TEXT}`)}
       error={errors.fieldMappings}
       removeLabel={['mappings.form.fields.remove', 'Remove field']}
       onRemove={remove}

@@ -2,6 +2,8 @@
  * The rows of the field-mapping table: their shape, how a stored value is shown and typed back,
  * and the mapping type an attribute usually needs.
  */
+import { mappingTypesFor } from '../../../server/src/shared/validation/mappings';
+
 import type { FieldMapping, StreamableContentType } from '../api/contracts';
 
 export type Attribute = StreamableContentType['attributes'][number];
@@ -17,15 +19,17 @@ export interface FieldMappingRow {
   defaultValue: string;
   mappingType: MappingType;
   mapping: string | null;
+  /** Dynamic zones: the component mappings (mappingNames), one per remote component. */
+  componentMappings: string[];
   /** JSON object as typed (relation mappings only). */
   remoteValueFilters: string;
 }
 
-export const MAPPING_TYPES: MappingType[] = ['none', 'component', 'relation'];
 export const MAPPING_TYPE_LABELS: Record<MappingType, string> = {
   none: 'None (plain value)',
   component: 'Component (child table)',
   relation: 'Relation (document)',
+  dynamiczone: 'Dynamic zone (per component)',
 };
 /** Attribute types whose default value is text, never parsed as JSON. */
 const TEXT_TYPES = new Set(['string', 'text', 'richtext', 'email', 'uid', 'enumeration', 'password']);
@@ -33,13 +37,14 @@ const TEXT_TYPES = new Set(['string', 'text', 'richtext', 'email', 'uid', 'enume
 let rowCounter = 0;
 export const nextFieldRowKey = () => `field-${++rowCounter}`;
 
-/** The mapping type an attribute usually needs: components through an inner mapping, relations and media as documents. */
-export const suggestMappingType = (attribute: Attribute | undefined): MappingType => {
-  if (!attribute) return 'none';
-  if (attribute.type === 'component' || attribute.type === 'dynamiczone') return 'component';
-  if (attribute.type === 'relation' || attribute.type === 'media') return 'relation';
-  return 'none';
-};
+/**
+ * The mapping types the server accepts for a local field of this attribute (the same rule,
+ * shared/validation/mappings.ts), the usual one first. No attribute picked yet: plain only.
+ */
+export const mappingTypesOf = (attribute: Attribute | undefined): MappingType[] => mappingTypesFor(attribute?.type);
+
+/** The mapping type an attribute usually needs: components, dynamic zones and relations their own; media and the rest plain. */
+export const suggestMappingType = (attribute: Attribute | undefined): MappingType => mappingTypesOf(attribute)[0];
 
 /** A stored default value as the text input shows it. */
 export const formatDefaultValue = (value: unknown): string => {

@@ -2,10 +2,14 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import type { DocumentTypeMapping, FieldMapping, MappingBody, MappingInput } from '../shared/contracts';
 import { InputError } from '../engine/errors';
+import { mappingTypeProblem } from '../shared/validation/mappings';
 import { conflict } from '../errors';
 import { getService, repo } from '../utils';
 
 type MappingRow = DocumentTypeMapping;
+
+/** The mappings a row reads through: its inner mapping and a dynamic zone's component mappings. */
+const innerNames = (f: FieldMapping): string[] => [...(f.mapping ? [f.mapping] : []), ...(f.componentMappings ?? [])];
 
 /** Document Type Mappings (consumer side), validated against the local schemas when saved. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
@@ -22,6 +26,25 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const m = await mappings().findOne({ where: { mappingName: inner } });
     if (!m) errors.push(`${at}.mapping: no mapping named "${inner}"`);
     else if (m.localContentType !== into) errors.push(`${at}.mapping "${inner}" maps into ${m.localContentType}, not ${String(into)}`);
+  };
+
+  /**
+   * A dynamic zone's component mappings: each exists and maps into a component the local zone
+   * allows; no two read the same remote component.
+   */
+  const checkZone = async (at: string, names: string[] | null, allowed: string[], errors: string[]): Promise<void> => {
+    const seen = new Map<string, string>();
+    for (const name of names ?? []) {
+      const m = await mappings().findOne({ where: { mappingName: name } });
+      if (!m) errors.push(`${at}.componentMappings: no mapping named "${name}"`);
+      else if (!allowed.includes(m.localContentType))
+        errors.push(
+          `${at}.componentMappings "${name}" maps into ${m.localContentType}, which the dynamic zone does not allow (${allowed.join(', ')})`
+        );
+      else if (seen.has(m.remoteContentType))
+        errors.push(`${at}.componentMappings "${name}" and "${seen.get(m.remoteContentType)}" both read ${m.remoteContentType}`);
+      else seen.set(m.remoteContentType, name);
+    }
   };
 
   /** @throws ConflictError when another mapping has this name. */
@@ -52,20 +75,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const inner = fm.mapping || null;
       const defaultValue = fm.defaultValue === undefined ? null : fm.defaultValue;
       const filters = fm.remoteValueFilters ?? null;
-      if (mappingType === 'component') {
-        if (attr.type !== 'component') errors.push(`${at}: ${localField} is not a component field`);
-        if (inner) await checkInner(at, inner, attr.component, errors);
-      } else if (mappingType === 'relation') {
-        if (attr.type !== 'relation') errors.push(`${at}: ${localField} is not a relation field`);
-        if (inner) await checkInner(at, inner, attr.target, errors);
-      } else {
-        if (attr.type === 'component' || attr.type === 'dynamiczone') {
-          if (remoteField !== null)
-            errors.push(`${at}: ${localField} is a ${attr.type}; use mappingType "component" with an inner mapping`);
-        }
-        if (attr.type === 'relation' && remoteField !== null) errors.push(`${at}: ${localField} is a relation; use mappingType "relation"`);
-      }
-      out.push({ localField, remoteField, defaultValue, mappingType, mapping: inner, remoteValueFilters: filters });
+      const components = mappingType === 'dynamiczone' ? [...new Set(fm.componentMappings ?? [])] : null;
+      const problem = mappingTypeProblem(localField, attr.type, mappingType, remoteField !== null);
+      if (problem) errors.push(`${at}: ${problem}`);
+      else if (mappingType === 'component' && inner) await checkInner(at, inner, attr.component, errors);
+      else if (mappingType === 'relation' && inner) await checkInner(at, inner, attr.target, errors);
+      else if (mappingType === 'dynamiczone') await checkZone(at, components, attr.components ?? [], errors);
+      out.push({
+        localField,
+        remoteField,
+        defaultValue,
+        mappingType,
+        mapping: inner,
+        componentMappings: components,
+        remoteValueFilters: filters,
+      });
     }
     // Inner mappings must not lead back to this one (a cycle would nest forever).
     const all = await mappings().findMany({});
@@ -74,11 +98,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (name === mappingName) return true;
       if (seen.has(name)) return false;
       seen.add(name);
-      return (byName.get(name)?.fieldMappings ?? []).some((f) => f.mapping !== null && reaches(f.mapping, seen));
+      return (byName.get(name)?.fieldMappings ?? []).some((f) => innerNames(f).some((n) => reaches(n, seen)));
     };
-    for (const fm of out) {
-      if (fm.mapping && reaches(fm.mapping, new Set()))
-        errors.push(`inner mapping "${fm.mapping}" leads back to "${mappingName}" (a cycle)`);
+    for (const name of out.flatMap(innerNames)) {
+      if (reaches(name, new Set())) errors.push(`inner mapping "${name}" leads back to "${mappingName}" (a cycle)`);
     }
     if (errors.length) throw new InputError(`Invalid mapping: ${errors.join('; ')}`, { errors });
     return { mappingName, localContentType, remoteContentType, fieldMappings: out };
@@ -104,7 +127,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       );
       if (users.length)
         throw conflict(`Mapping "${m.mappingName}" is used by the Event Producer(s) ${users.map((p) => p.producerUrl).join(', ')}`);
-      const parents = (await mappings().findMany({})).filter((o) => o.fieldMappings.some((f) => f.mapping === m.mappingName));
+      const parents = (await mappings().findMany({})).filter((o) => o.fieldMappings.some((f) => innerNames(f).includes(m.mappingName)));
       if (parents.length)
         throw conflict(`Mapping "${m.mappingName}" is the inner mapping of ${parents.map((p) => `"${p.mappingName}"`).join(', ')}`);
       await mappings().delete({ where: { id } });

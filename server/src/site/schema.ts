@@ -68,6 +68,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
                 type: a.type,
                 ...(a.target ? { target: a.target } : {}),
                 ...(a.component ? { component: a.component } : {}),
+                ...(a.components ? { components: a.components } : {}),
                 ...(a.required ? { required: true } : {}),
               })),
           };

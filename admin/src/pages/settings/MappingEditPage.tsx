@@ -33,7 +33,7 @@ const FIELD_MAPPINGS: SectionText = {
   title: ['mappings.form.fields', 'Field mappings'],
   hint: [
     'mappings.form.fields.hint',
-    "Local fields come from this site's schema; the remote field is the producer's field name. Components map through an inner mapping; relations through an inner mapping and optional remote value filters (JSON).",
+    "Local fields come from this site's schema; the remote field is the producer's field name. Components map through an inner mapping; relations through an inner mapping and optional remote value filters (JSON); dynamic zones through one component mapping per remote component (an entry of a component none maps is copied as it is, and kept only if the local zone allows that same component). Only the listed fields are written: a remote field no row reads is dropped; a local field no row lists is not written (a new document gets the schema default, an existing one keeps its value).",
   ],
 };
 

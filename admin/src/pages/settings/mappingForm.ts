@@ -36,6 +36,7 @@ export const toMappingForm = (mapping: DocumentTypeMapping): MappingForm => ({
     defaultValue: formatDefaultValue(field.defaultValue),
     mappingType: field.mappingType,
     mapping: field.mapping,
+    componentMappings: field.componentMappings ?? [],
     remoteValueFilters: field.remoteValueFilters ? JSON.stringify(field.remoteValueFilters, null, 2) : '',
   })),
 });
@@ -53,7 +54,8 @@ export const toMappingInput = (form: MappingForm, attributes: StreamableContentT
       attributes.find((a) => a.name === row.localField)
     ),
     mappingType: row.mappingType,
-    mapping: row.mappingType === 'none' ? null : row.mapping,
+    mapping: row.mappingType === 'none' || row.mappingType === 'dynamiczone' ? null : row.mapping,
+    componentMappings: row.mappingType === 'dynamiczone' ? row.componentMappings : null,
     remoteValueFilters: row.mappingType === 'relation' ? parseFilters(row.remoteValueFilters).value : null,
   })),
 });

@@ -170,9 +170,14 @@ export interface FieldMapping {
   /** Null: the field is not mapped and takes `defaultValue`. */
   remoteField: string | null;
   defaultValue: unknown;
-  mappingType: 'none' | 'component' | 'relation';
+  mappingType: 'none' | 'component' | 'relation' | 'dynamiczone';
   /** mappingName of the inner mapping (component / relation). */
   mapping: string | null;
+  /**
+   * Dynamic zones: mappingNames of component mappings, one per remote component (remote component
+   * UID → local component UID, with their field mappings). Absent on mappings saved before.
+   */
+  componentMappings?: string[] | null;
   /** Relation mappings: only remote values matching these `{field: value}` pairs are linked. */
   remoteValueFilters: Record<string, unknown> | null;
 }
@@ -267,6 +272,7 @@ export interface FieldMappingInput {
   defaultValue?: unknown;
   mappingType?: FieldMapping['mappingType'];
   mapping?: string | null;
+  componentMappings?: string[] | null;
   remoteValueFilters?: Record<string, unknown> | null;
 }
 
@@ -300,7 +306,8 @@ export interface StreamableContentType {
   displayName: string;
   draftAndPublish: boolean;
   localized: boolean;
-  attributes: Array<{ name: string; type: string; target?: string; component?: string; required?: boolean }>;
+  /** `components`: the components a dynamic zone allows. */
+  attributes: Array<{ name: string; type: string; target?: string; component?: string; components?: string[]; required?: boolean }>;
 }
 
 export interface Paged<T> {

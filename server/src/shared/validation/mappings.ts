@@ -23,6 +23,39 @@ const REMOTE_TYPE_MESSAGE = 'remoteContentType must be a content type UID (api::
 export const FIELD_MAPPINGS_MESSAGE = 'fieldMappings must be a list of 1 to 200 entries';
 const MAPPING_TYPE_MESSAGE = `\${path} must be one of ${MAPPING_TYPES.join(', ')}`;
 
+const COMPONENT_MAPPINGS_MESSAGE = `\${path} must be a list of at most ${LIMITS.filterKeys} mapping names`;
+
+type MappingType = (typeof MAPPING_TYPES)[number];
+
+/**
+ * The mapping types a local field of this attribute type accepts, the usual one first. The service
+ * (consumer/mappings.ts) checks rows with it and the admin's editor offers only these.
+ * `none` on a component, dynamic zone or relation only sets a default value (no remote field).
+ */
+export const mappingTypesFor = (attributeType: string | undefined): MappingType[] => {
+  if (attributeType === 'component' || attributeType === 'dynamiczone' || attributeType === 'relation') return [attributeType, 'none'];
+  return ['none'];
+};
+
+const HOW: Record<string, string> = { component: ' with an inner mapping', dynamiczone: ' with componentMappings' };
+
+/** Why a row's mapping type does not fit its local field (of `attributeType`), or null. */
+export const mappingTypeProblem = (
+  localField: string,
+  attributeType: string,
+  mappingType: MappingType,
+  hasRemoteField: boolean
+): string | null => {
+  const usual = mappingTypesFor(attributeType)[0];
+  if (!mappingTypesFor(attributeType).includes(mappingType)) {
+    const what = { component: 'a component', dynamiczone: 'a dynamic zone', relation: 'a relation' }[mappingType as string] ?? 'a plain';
+    return `${localField} is not ${what} field (a ${attributeType}; use mappingType "${usual}")`;
+  }
+  if (mappingType === 'none' && usual !== 'none' && hasRemoteField)
+    return `${localField} is a ${attributeType}; use mappingType "${usual}"${HOW[usual] ?? ''}`;
+  return null;
+};
+
 const isEmpty = (v: unknown) => v === undefined || v === null || v === '';
 
 export const fieldMappingSchema = yup
@@ -36,6 +69,13 @@ export const fieldMappingSchema = yup
     mappingType: boundedString(20, MAPPING_TYPE_MESSAGE).oneOf([...MAPPING_TYPES, undefined], MAPPING_TYPE_MESSAGE),
     /** mappingName of the inner mapping (component / relation). */
     mapping: boundedString(LIMITS.mappingName, '${path} must be a mapping name').nullable(),
+    /** Dynamic zones: mappingNames of component mappings, one per remote component. */
+    componentMappings: yup
+      .array()
+      .of(boundedString(LIMITS.mappingName, '${path} must be a mapping name').required('${path} must be a mapping name'))
+      .nullable()
+      .typeError(COMPONENT_MAPPINGS_MESSAGE)
+      .max(LIMITS.filterKeys, COMPONENT_MAPPINGS_MESSAGE),
     remoteValueFilters: yup
       .object()
       .nullable()
@@ -59,6 +99,10 @@ export const fieldMappingSchema = yup
       return this.createError({ message: `${this.path}: a component mapping needs an inner mapping` });
     if (type === 'relation' && isEmpty(fm.mapping) && noDefault)
       return this.createError({ message: `${this.path}: a relation mapping needs an inner mapping or a default value` });
+    if (type !== 'dynamiczone' && (fm.componentMappings?.length ?? 0) > 0)
+      return this.createError({ message: `${this.path}: componentMappings are for dynamic zone mappings only` });
+    if (type === 'dynamiczone' && !isEmpty(fm.mapping))
+      return this.createError({ message: `${this.path}: a dynamic zone mapping lists its componentMappings, not one inner mapping` });
     return true;
   });
 
