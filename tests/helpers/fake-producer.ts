@@ -62,6 +62,8 @@ export async function startFakeProducer(opts: { siteId: string; token: string; a
       return json(res, 200, {
         siteId: opts.siteId,
         headSeq: head(),
+        epoch: `fake-${opts.siteId}`,
+        prunedThrough: 0,
         nextCursor: Math.max(head(), after),
         hasMore: false,
         subscriptions: subscriptions(),
