@@ -143,6 +143,8 @@ beforeAll(async () => {
     await C.admin('POST', '/event-streaming/producers', {
       producerUrl: fakeUrl,
       apiToken: FAKE_TOKEN,
+      // Its listings are not what these tests count: no back-fill when the fake approves the types.
+      backfillOnApproval: false,
       subscriptions: SUBS.map((contentType) => ({ contentType })),
     }),
     'create Event Producer on the fake',

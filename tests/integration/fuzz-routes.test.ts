@@ -27,6 +27,8 @@ const BOUND_MS = 5000;
 const SERVER_ERROR_LINE = /http(\u001b\[\d+m)?: [A-Z]+ \S+ \(\d+ ms\) 5\d\d/g;
 /** Answered by Node or Strapi's router before any plugin code, as plain text: URL too long (414, 431), no route (404, 405). */
 const FRAMEWORK_STATUSES = [404, 405, 414, 431];
+/** Node's default limit on a request's header section (request line included), bytes. */
+const HEADER_LIMIT = 16 * 1024;
 
 let P: Site;
 let C: Site;
@@ -328,13 +330,20 @@ async function fuzzRoute(route: Route, runs: number) {
       const res: HttpResult = await stats.time(
         () => `${route.method} ${url.slice(0, 150)} ${String(body).slice(0, 100)}`,
         () =>
-          body !== undefined && body.length > 100_000
+          (body !== undefined && body.length > 100_000
             ? sendLarge(site, route.method, url, body, token ?? null)
             : site.request(route.method, url, body, {
                 token,
                 headers: body === undefined ? {} : { 'content-type': 'application/json' },
                 timeoutMs: 60_000,
               })
+          ).catch((error: NodeJS.ErrnoException) => {
+            // A request line over Node's header limit (16 KiB) is answered 431 and the socket closed
+            // at once: a client still sending its body sees the reset instead of the answer.
+            if (url.length > HEADER_LIMIT && (error.code === 'ECONNRESET' || error.code === 'EPIPE'))
+              return { status: 431, headers: {}, body: null, text: '' } as unknown as HttpResult;
+            throw error;
+          })
       );
       const ms = performance.now() - t0;
       entry.inputs += 1;
