@@ -104,6 +104,10 @@ export async function startFakeProducer(opts: { siteId: string; token: string; a
         await consumer.admin('POST', '/event-streaming/producers', {
           producerUrl: url,
           apiToken: opts.token,
+          // No Event Subscriber: whatever createdBy / updatedBy a synced write gets came from the producer.
+          subscriberUser: null,
+          // Its listings are not what the tests count: no back-fill when it approves the types.
+          backfillOnApproval: false,
           subscriptions: types.map((contentType) => ({ contentType })),
         }),
         'create Event Producer on the fake producer',
