@@ -39,7 +39,13 @@ export function rawRows(site: Site, table: string): Promise<Row[]> {
   return query(site, `SELECT * FROM ${table}`);
 }
 
-/** Names of the plugin's tables (event_streaming_*), join tables included. */
+/**
+ * Tables of observations, not of state: the per-minute counters behind the charts
+ * (`event_streaming_metrics`) take a lag sample on every cron tick, whatever a request did.
+ */
+const OBSERVATION_TABLES = new Set(['event_streaming_metrics']);
+
+/** Names of the plugin's tables (event_streaming_*), join tables included, observation tables excepted. */
 export async function pluginTables(site: Site): Promise<string[]> {
   const rows =
     site.client === 'sqlite'
@@ -48,7 +54,7 @@ export async function pluginTables(site: Site): Promise<string[]> {
           site,
           `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ${site.client === 'mysql' ? 'DATABASE()' : "'public'"} AND table_name LIKE 'event_streaming%' ORDER BY table_name`
         );
-  return rows.map((r) => String(r.name));
+  return rows.map((r) => String(r.name)).filter((name) => !OBSERVATION_TABLES.has(name));
 }
 
 /** Row count of every plugin table plus the site's API tokens: {table: count}. */

@@ -45,6 +45,8 @@ export async function link(
       producerUrl: producer.url,
       apiToken: token.accessKey,
       subscriptions,
+      // Tests control back-fills themselves; subscriber.test.ts turns this on.
+      backfillOnApproval: false,
       ...extra,
     }),
     'create Event Producer',

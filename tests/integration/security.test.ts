@@ -492,8 +492,9 @@ describe('3. admin RBAC', () => {
   let ids: Record<string, number>;
   const pathFor = (r: Route, write: boolean) => {
     const kind = r.path.split('/')[1];
-    const id = write ? 999999 : ids[kind];
-    let p = r.path.replace(':id', String(id));
+    // The charts' series (/metrics/:peer/:id) of the Event Producer on X.
+    const id = write ? 999999 : kind === 'metrics' ? ids.producers : ids[kind];
+    let p = r.path.replace(':peer', 'producer').replace(':id', String(id));
     if (r.path === '/documents/origin') p += `?contentType=${ITEM}&documentId=${docs.i1}`;
     return `/event-streaming${p}`;
   };

@@ -54,7 +54,9 @@ beforeAll(async () => {
     'create editor',
     201
   ).body.data.id;
-  l = await link(producer, consumer, [{ contentType: ITEM }, { contentType: ARTICLE }, { contentType: NOTE }]);
+  l = await link(producer, consumer, [{ contentType: ITEM }, { contentType: ARTICLE }, { contentType: NOTE }], {
+    backfillOnApproval: true,
+  });
 });
 
 afterAll(() => stopAll());
