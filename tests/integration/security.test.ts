@@ -113,6 +113,12 @@ describe('4. outbound calls', () => {
       const ep = (await X.admin('GET', `/event-streaming/producers/${l.producerId}`)).body.data;
       return ep.subscriptions.find((s: any) => s.contentType === ITEM).status === 'Approved';
     }, 'X sees Approved');
+    // X back-fills what P already holds of the types just approved (back-fill on approval, the
+    // default): the later tests compare row counts, so it must be over first.
+    await eventually(async () => {
+      const runs = expectStatus(await X.admin('GET', `/event-streaming/producers/${l.producerId}/backfill`), 'back-fills').body.data;
+      return runs.length >= 2 && runs.every((b: any) => b.state === 'done' || b.state === 'failed');
+    }, 'the back-fills on approval to end');
   });
 
   const BAD_URLS: Array<[string, RegExp]> = [
