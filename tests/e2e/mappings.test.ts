@@ -75,7 +75,7 @@ test('customer-to-contact is created through the form, listed, and returned by t
   expect(await remote.inputValue()).toBe(CONTACT);
   await remote.fill(CUSTOMER);
 
-  await visible(page.getByText('No field mapped', { exact: false }));
+  await visible(page.getByText('No field listed yet', { exact: false }));
   const addField = page.getByRole('button', { name: 'Add field', exact: true });
   await addField.click();
   await selectOption(page, localField(0), /^fullName \*/);
