@@ -61,6 +61,10 @@ const recopyNotes = async () =>
     .filter((r: { remoteDocumentId: string; remoteContentType: string }) => r.remoteDocumentId === '*' && r.remoteContentType === CUSTOMER)
     .map((r: { error: string }) => r.error);
 
+// The restore cases copy the producer's database (a SQLite file, a PostgreSQL TEMPLATE); no
+// MariaDB copy is written yet, so on MariaDB they do not run (README, Databases).
+const restoreTest = process.env.DATABASE_CLIENT === 'mysql' ? test.skip : test;
+
 test('after every row is pruned, new writes get new seqs (never reused) and still arrive', async () => {
   const first: string[] = [];
   for (const name of ['Ret 1', 'Ret 2', 'Ret 3']) first.push(await create(name));
@@ -159,7 +163,7 @@ async function copyPgDatabase(from: string, to: string): Promise<void> {
   }
 }
 
-test('a producer restored from a backup is detected, the consumer re-copies to its state and streams on', async () => {
+restoreTest('a producer restored from a backup is detected, the consumer re-copies to its state and streams on', async () => {
   const s1 = await create('Restore S1');
   await eventually(async () => (await nameOn(consumer, s1)) === 'Restore S1', 'S1 on the consumer', 15_000);
   await backup();
@@ -192,55 +196,58 @@ test('a producer restored from a backup is detected, the consumer re-copies to i
   expect((await health()).lastError).toBeNull();
 });
 
-test('a producer restored, then written past the consumer’s cursor, is detected by the key at the cursor; the consumer re-copies', async () => {
-  const s1 = await create('Fork S1');
-  await eventually(async () => (await nameOn(consumer, s1)) === 'Fork S1', 'S1 on the consumer', 15_000);
-  await backup();
+restoreTest(
+  'a producer restored, then written past the consumer’s cursor, is detected by the key at the cursor; the consumer re-copies',
+  async () => {
+    const s1 = await create('Fork S1');
+    await eventually(async () => (await nameOn(consumer, s1)) === 'Fork S1', 'S1 on the consumer', 15_000);
+    await backup();
 
-  expectStatus(await producer.api('PUT', `/customers/${s1}`, { data: { name: 'Fork S1, renamed' } }), 'update');
-  const lost = await create('Fork lost');
-  await eventually(async () => (await nameOn(consumer, lost)) === 'Fork lost', 'the later writes on the consumer', 15_000);
-  expect(await nameOn(consumer, s1)).toBe('Fork S1, renamed');
-  const cursorBefore = (await health()).lastPulledSeq;
-  const epochBefore = (await pullPage(0)).epoch; // after=0 acknowledges nothing new
+    expectStatus(await producer.api('PUT', `/customers/${s1}`, { data: { name: 'Fork S1, renamed' } }), 'update');
+    const lost = await create('Fork lost');
+    await eventually(async () => (await nameOn(consumer, lost)) === 'Fork lost', 'the later writes on the consumer', 15_000);
+    expect(await nameOn(consumer, s1)).toBe('Fork S1, renamed');
+    const cursorBefore = (await health()).lastPulledSeq;
+    const epochBefore = (await pullPage(0)).epoch; // after=0 acknowledges nothing new
 
-  // The consumer is away while the producer is restored and written to: otherwise it would pull
-  // between two writes and see its cursor above the head (the case above).
-  await consumer.stop();
-  // The restored producer keeps the rows nobody acknowledged while the consumer is away (the
-  // 6-second limit would prune the row at its cursor, which would then be a "pruned" case).
-  (producer as unknown as { env: Record<string, string> }).env.EVENT_STREAMING_UNACKED_LOG_DAYS = '';
-  await restore();
-  const restoredHead = (await pullPage(0)).headSeq;
-  expect(restoredHead).toBeLessThan(cursorBefore);
-  const forked: string[] = [];
-  for (let i = 0; restoredHead + forked.length < cursorBefore + 2; i += 1) forked.push(await create(`Fork ${i}`));
+    // The consumer is away while the producer is restored and written to: otherwise it would pull
+    // between two writes and see its cursor above the head (the case above).
+    await consumer.stop();
+    // The restored producer keeps the rows nobody acknowledged while the consumer is away (the
+    // 6-second limit would prune the row at its cursor, which would then be a "pruned" case).
+    (producer as unknown as { env: Record<string, string> }).env.EVENT_STREAMING_UNACKED_LOG_DAYS = '';
+    await restore();
+    const restoredHead = (await pullPage(0)).headSeq;
+    expect(restoredHead).toBeLessThan(cursorBefore);
+    const forked: string[] = [];
+    for (let i = 0; restoredHead + forked.length < cursorBefore + 2; i += 1) forked.push(await create(`Fork ${i}`));
 
-  // Same epoch, head above the consumer's cursor: only the keys tell the two logs apart.
-  const page = await pullPage(restoredHead);
-  expect(page).toMatchObject({ epoch: epochBefore, diverged: false });
-  expect(page.headSeq).toBeGreaterThan(cursorBefore);
-  expect(page.cursorKey).toMatch(/^[0-9a-f]{32}$/);
-  for (const e of page.events) expect(e.key).toMatch(/^[0-9a-f]{32}$/);
-  const badKey = await producer.request('GET', `/api/event-streaming/updates?after=${cursorBefore}&afterKey=zz`, undefined, {
-    token: l.token,
-  });
-  expect(badKey.status).toBe(400);
-  expect(badKey.body.error.message).toMatch(/afterKey must be 32 lowercase hexadecimal characters/);
+    // Same epoch, head above the consumer's cursor: only the keys tell the two logs apart.
+    const page = await pullPage(restoredHead);
+    expect(page).toMatchObject({ epoch: epochBefore, diverged: false });
+    expect(page.headSeq).toBeGreaterThan(cursorBefore);
+    expect(page.cursorKey).toMatch(/^[0-9a-f]{32}$/);
+    for (const e of page.events) expect(e.key).toMatch(/^[0-9a-f]{32}$/);
+    const badKey = await producer.request('GET', `/api/event-streaming/updates?after=${cursorBefore}&afterKey=zz`, undefined, {
+      token: l.token,
+    });
+    expect(badKey.status).toBe(400);
+    expect(badKey.body.error.message).toMatch(/afterKey must be 32 lowercase hexadecimal characters/);
 
-  await consumer.restart(); // pulls at boot with its cursor and the key it stored with it
-  await eventually(async () => (await nameOn(consumer, s1)) === 'Fork S1', 'the consumer back at the restored state', 30_000);
-  expect(await getDoc(consumer, 'customers', lost)).toBeNull();
-  for (const [i, documentId] of forked.entries()) expect(await nameOn(consumer, documentId)).toBe(`Fork ${i}`);
-  const notes = await recopyNotes();
-  expect(notes.some((n: string) => n.includes(`the producer's log diverged at seq ${cursorBefore} (its database was restored?)`))).toBe(
-    true
-  );
+    await consumer.restart(); // pulls at boot with its cursor and the key it stored with it
+    await eventually(async () => (await nameOn(consumer, s1)) === 'Fork S1', 'the consumer back at the restored state', 30_000);
+    expect(await getDoc(consumer, 'customers', lost)).toBeNull();
+    for (const [i, documentId] of forked.entries()) expect(await nameOn(consumer, documentId)).toBe(`Fork ${i}`);
+    const notes = await recopyNotes();
+    expect(notes.some((n: string) => n.includes(`the producer's log diverged at seq ${cursorBefore} (its database was restored?)`))).toBe(
+      true
+    );
 
-  const next = await create('Fork next');
-  await eventually(async () => (await nameOn(consumer, next)) === 'Fork next', 'a write after the re-copy arrives', 15_000);
-  expect((await health()).lastError).toBeNull();
-});
+    const next = await create('Fork next');
+    await eventually(async () => (await nameOn(consumer, next)) === 'Fork next', 'a write after the re-copy arrives', 15_000);
+    expect((await health()).lastError).toBeNull();
+  }
+);
 
 test('adaptive pages: one document over maxResponseBytes is recorded Failed, the others arrive', async () => {
   const before = await create('Big before');
