@@ -5,7 +5,7 @@
 # Run as root (or with sudo available). Debian/Ubuntu (apt-get).
 set -euo pipefail
 
-PACKAGES=(postgresql mariadb-server chromium)
+PACKAGES=(postgresql mariadb-server mariadb-client chromium)  # mariadb-client: mariadb-dump (retention test backups)
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "[system-deps] apt-get not found: install ${PACKAGES[*]} yourself (npm test falls back to SQLite only)." >&2

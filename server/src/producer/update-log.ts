@@ -138,6 +138,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return (await readState(trx)) as LogState;
   };
 
+  /** An outbox made by an earlier version on MySQL/MariaDB has a TEXT `entry`: widened once. */
+  const widenOutboxEntry = async () => {
+    if (!isMysql()) return;
+    const knex = strapi.db.connection;
+    const [rows] = (await knex.raw(
+      'SELECT DATA_TYPE AS t FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?',
+      [OUTBOX_TABLE, 'entry']
+    )) as [Array<{ t: string }>];
+    if (rows[0] && String(rows[0].t).toLowerCase() !== 'longtext') {
+      await knex.raw('ALTER TABLE ?? MODIFY ?? LONGTEXT NOT NULL', [OUTBOX_TABLE, 'entry']);
+    }
+  };
+
   return {
     /**
      * Creates the outbox and log-state tables when missing, and the state row (bootstrap;
@@ -156,8 +169,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
       await ensure(OUTBOX_TABLE, (table) => {
         table.bigIncrements('id').primary();
-        table.text('entry').notNullable();
+        // LONGTEXT on MySQL/MariaDB (a plain TEXT column there stops at 64 KiB); PostgreSQL and
+        // SQLite ignore the second argument.
+        table.text('entry', 'longtext').notNullable();
       });
+      await widenOutboxEntry();
       await ensure(LOG_STATE_TABLE, (table) => {
         table.integer('id').primary();
         table.string('epoch', 64).notNullable();
