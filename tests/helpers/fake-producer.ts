@@ -23,34 +23,66 @@ export interface FakeProducer {
   readonly url: string;
   readonly siteId: string;
   readonly token: string;
-  /** Requests received: method, path (decoded), query. */
-  readonly seen: Array<{ method: string; path: string; query: URLSearchParams }>;
+  /** Requests received: method, path (decoded), query, Authorization header. */
+  readonly seen: Array<{ method: string; path: string; query: URLSearchParams; auth: string | undefined }>;
+  /** The head it reports: the last event's seq, or the starting head. */
+  head(): number;
+  /** The well-formed page it serves after `after`, with `extra` fields laid over it. */
+  page(after: number, extra?: Record<string, unknown>): Record<string, unknown>;
+  /** When set, answers GET /updates instead of the well-formed page. */
+  onUpdates: ((res: http.ServerResponse, after: number) => void) | null;
+  /** When set, answers the back-fill listing GET /documents/:uid (else 404). */
+  onListing: ((res: http.ServerResponse, after: number) => void) | null;
   /** Appends an event (next seq); returns its seq. */
   push(e: Omit<FakeEvent, 'seq' | 'locale'> & { locale?: string | null }): number;
   /** Serves `data` for GET /documents/:uid/:documentId (?locale). */
   publish(uid: string, documentId: string, data: unknown, locale?: string | null): void;
+  /** Serves `bytes` for GET /files/:fileId (any via). */
+  serveFile(fileId: string, bytes: Buffer, mime: string): void;
   /** Creates the Event Producer on `consumer` (subscribed to `types`) and returns its id. */
   attach(consumer: Site, types: string[]): Promise<number>;
   close(): Promise<void>;
 }
 
-export async function startFakeProducer(opts: { siteId: string; token: string; approved: string[]; head?: number }): Promise<FakeProducer> {
+/** Answers `body` as JSON with `status`. */
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+export async function startFakeProducer(opts: {
+  siteId: string;
+  token: string;
+  approved: string[];
+  head?: number;
+  epoch?: string;
+}): Promise<FakeProducer> {
   const head0 = opts.head ?? 10;
   const events: FakeEvent[] = [];
   const docs = new Map<string, unknown>();
+  const files = new Map<string, { bytes: Buffer; mime: string }>();
   const seen: FakeProducer['seen'] = [];
   const head = () => Math.max(head0, ...events.map((e) => e.seq));
   const subscriptions = () => opts.approved.map((contentType) => ({ contentType, status: 'Approved', unsubscribed: false }));
   const key = (uid: string, id: string, locale: string | null | undefined) => `${uid}/${id}/${locale ?? ''}`;
-  const json = (res: http.ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
-  };
+  const json = sendJson;
+  const page = (after: number, extra: Record<string, unknown> = {}) => ({
+    siteId: opts.siteId,
+    headSeq: head(),
+    epoch: opts.epoch ?? `fake-${opts.siteId}`,
+    prunedThrough: 0,
+    nextCursor: Math.max(head(), after),
+    hasMore: false,
+    subscriptions: subscriptions(),
+    events: events.filter((e) => e.seq > after).map((e) => ({ originSiteId: null, ...e })),
+    ...extra,
+  });
 
   const server = http.createServer((req, res) => {
+    res.on('error', () => undefined); // a client that gives up on a large answer
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = decodeURIComponent(url.pathname);
-    seen.push({ method: req.method ?? '', path, query: url.searchParams });
+    seen.push({ method: req.method ?? '', path, query: url.searchParams, auth: req.headers.authorization });
     req.resume();
     if (req.headers.authorization !== `Bearer ${opts.token}`) return json(res, 401, { error: { message: 'who are you' } });
     if (path === '/api/event-streaming/register') {
@@ -59,16 +91,17 @@ export async function startFakeProducer(opts: { siteId: string; token: string; a
     }
     if (path === '/api/event-streaming/updates') {
       const after = Number(url.searchParams.get('after') ?? 0);
-      return json(res, 200, {
-        siteId: opts.siteId,
-        headSeq: head(),
-        epoch: `fake-${opts.siteId}`,
-        prunedThrough: 0,
-        nextCursor: Math.max(head(), after),
-        hasMore: false,
-        subscriptions: subscriptions(),
-        events: events.filter((e) => e.seq > after).map((e) => ({ originSiteId: null, ...e })),
-      });
+      if (fake.onUpdates) return fake.onUpdates(res, after);
+      return json(res, 200, page(after));
+    }
+    if (/^\/api\/event-streaming\/documents\/[^/]+$/.test(path) && fake.onListing) {
+      return fake.onListing(res, Number(url.searchParams.get('after') ?? 0));
+    }
+    const f = path.match(/^\/api\/event-streaming\/files\/([^/]+)$/);
+    if (f && files.has(f[1])) {
+      const { bytes, mime } = files.get(f[1])!;
+      res.writeHead(200, { 'content-type': mime, 'content-length': String(bytes.length) });
+      return res.end(bytes);
     }
     const m = path.match(/^\/api\/event-streaming\/documents\/([^/]+)\/([^/]+)$/);
     if (m) {
@@ -78,7 +111,8 @@ export async function startFakeProducer(opts: { siteId: string; token: string; a
         contentType: m[1],
         documentId: m[2],
         locale,
-        data: docs.get(key(m[1], m[2], locale)) ?? null,
+        // A document published without a locale answers for every locale.
+        data: docs.get(key(m[1], m[2], locale)) ?? docs.get(key(m[1], m[2], null)) ?? null,
       });
     }
     return json(res, 404, { error: { message: 'not here' } });
@@ -86,11 +120,15 @@ export async function startFakeProducer(opts: { siteId: string; token: string; a
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  return {
+  const fake: FakeProducer = {
     url,
     siteId: opts.siteId,
     token: opts.token,
     seen,
+    head,
+    page,
+    onUpdates: null,
+    onListing: null,
     push(e) {
       const seq = head() + 1;
       events.push({ locale: null, ...e, seq });
@@ -98,6 +136,9 @@ export async function startFakeProducer(opts: { siteId: string; token: string; a
     },
     publish(uid, documentId, data, locale = null) {
       docs.set(key(uid, documentId, locale), data);
+    },
+    serveFile(fileId, bytes, mime) {
+      files.set(fileId, { bytes, mime });
     },
     async attach(consumer, types) {
       const created = expectStatus(
@@ -115,6 +156,11 @@ export async function startFakeProducer(opts: { siteId: string; token: string; a
       ).body.data;
       return created.id as number;
     },
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
+  return fake;
 }

@@ -8,12 +8,13 @@
  * - the producer's notifier: a slow callback does not delay the pokes of another consumer;
  * - a call refused by the address policy is deterministic: a resync uses up an attempt.
  *
- * C: a real consumer of a fake producer (a Node server in this test speaking the protocol), with
+ * C: a real consumer of a fake producer (tests/helpers/fake-producer.ts, speaking the protocol), with
  * small budgets; C is also the producer of D (a real consumer) and of a fake slow consumer.
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sendJson as json, startFakeProducer, type FakeProducer } from '../helpers/fake-producer';
 import { startSites, stopAll, expectStatus, httpRequest, type Site } from '../helpers/sites';
 import { eventually, getDoc, link, setStatus, STREAM_PERMISSIONS } from '../helpers/streaming';
 import { rawRows } from '../helpers/security';
@@ -33,72 +34,17 @@ const HTML = Buffer.from('<!doctype html><html><body><script>alert(document.cook
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="1" height="1"/></svg>');
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
 
-type Ev = { seq: number; updateType: string; contentType: string; documentId: string; locale: string | null; data: unknown };
-
 let C: Site;
 let D: Site;
-let server: http.Server;
-let fakeUrl: string;
+let fake: FakeProducer;
 let producerId: number;
-const events: Ev[] = [];
-const docs = new Map<string, unknown>();
-const files = new Map<string, Buffer>();
-const seen: string[] = [];
-
-const head = () => Math.max(HEAD0, ...events.map((e) => e.seq));
-const json = (res: http.ServerResponse, status: number, body: unknown) => {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-};
 const SUBS = [CUSTOMER, ARTICLE, ITEM];
+/** Paths the consumer asked the fake for. */
+const seen = () => fake.seen.map((r) => r.path);
+const push: FakeProducer['push'] = (e) => fake.push(e);
+/** A file the fake serves (whatever the bytes, it claims image/png). */
+const serve = (key: string, bytes: Buffer) => fake.serveFile(key, bytes, 'image/png');
 
-function handle(req: http.IncomingMessage, res: http.ServerResponse) {
-  res.on('error', () => undefined);
-  const url = new URL(req.url ?? '/', 'http://fake');
-  seen.push(url.pathname);
-  req.resume();
-  if (req.headers.authorization !== `Bearer ${FAKE_TOKEN}`) return json(res, 401, { error: { message: 'who are you' } });
-  if (url.pathname === '/api/event-streaming/register') {
-    if (req.method === 'DELETE') return json(res, 200, { deregistered: true });
-    return json(res, 200, {
-      siteId: FAKE_SITE,
-      headSeq: HEAD0,
-      subscriptions: SUBS.map((contentType) => ({ contentType, status: 'Approved' })),
-    });
-  }
-  if (url.pathname === '/api/event-streaming/updates') {
-    const after = Number(url.searchParams.get('after') ?? 0);
-    return json(res, 200, {
-      siteId: FAKE_SITE,
-      headSeq: head(),
-      epoch: 'budgets-fake-epoch',
-      prunedThrough: 0,
-      nextCursor: Math.max(head(), after),
-      hasMore: false,
-      subscriptions: SUBS.map((contentType) => ({ contentType, status: 'Approved', unsubscribed: false })),
-      events: events.filter((e) => e.seq > after).map((e) => ({ originSiteId: null, ...e })),
-    });
-  }
-  const f = url.pathname.match(/^\/api\/event-streaming\/files\/([^/]+)$/);
-  if (f && files.has(decodeURIComponent(f[1]))) {
-    const bytes = files.get(decodeURIComponent(f[1]))!;
-    res.writeHead(200, { 'content-type': 'image/png', 'content-length': bytes.length });
-    return res.end(bytes);
-  }
-  const m = url.pathname.match(/^\/api\/event-streaming\/documents\/([^/]+)\/([^/]+)$/);
-  if (m) {
-    const [uid, documentId] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
-    const data = docs.get(`${uid}/${documentId}`) ?? null;
-    return json(res, 200, { headSeq: head(), contentType: uid, documentId, locale: url.searchParams.get('locale'), data });
-  }
-  return json(res, 404, { error: { message: 'not here' } });
-}
-
-const push = (e: Omit<Ev, 'seq' | 'locale'> & { locale?: string | null }) => {
-  const ev = { locale: null, ...e, seq: head() + 1 } as Ev;
-  events.push(ev);
-  return ev.seq;
-};
 /** A 24-character documentId. */
 const docId = (prefix: string) => `${prefix}${crypto.randomBytes(12).toString('hex')}`.slice(0, 24).toLowerCase();
 /** A media value as the producer's snapshot carries it: what it claims about the file. */
@@ -123,9 +69,7 @@ const syncLog = async (seq: number) => {
 const uploads = async () => (await rawRows(C, 'files')).map((r) => ({ name: String(r.name), ext: String(r.ext), mime: String(r.mime) }));
 
 beforeAll(async () => {
-  server = http.createServer(handle);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  fakeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake = await startFakeProducer({ siteId: FAKE_SITE, token: FAKE_TOKEN, approved: SUBS, head: HEAD0, epoch: 'budgets-fake-epoch' });
   [C, D] = await startSites([
     {
       name: 'budgets-consumer',
@@ -139,32 +83,20 @@ beforeAll(async () => {
     // Pulls only when poked: its pulls measure the notifier.
     { name: 'budgets-downstream', env: { EVENT_STREAMING_PULL_CRON: '0 0 1 1 *' } },
   ]);
-  const created = expectStatus(
-    await C.admin('POST', '/event-streaming/producers', {
-      producerUrl: fakeUrl,
-      apiToken: FAKE_TOKEN,
-      // Its listings are not what these tests count: no back-fill when the fake approves the types.
-      backfillOnApproval: false,
-      subscriptions: SUBS.map((contentType) => ({ contentType })),
-    }),
-    'create Event Producer on the fake',
-    201
-  ).body.data;
-  producerId = created.id;
+  producerId = await fake.attach(C, SUBS);
 });
 
 afterAll(async () => {
   await stopAll();
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await fake.close();
 });
 
 describe('per-event budgets', () => {
   it('more missing dependencies than maxDependenciesPerEvent: Failed naming the key, nothing of it written, the next event applies', async () => {
     const related = Array.from({ length: 5 }, () => docId('rel'));
-    for (const id of related) docs.set(`${ARTICLE}/${id}`, { title: `Related ${id}` });
+    for (const id of related) fake.publish(ARTICLE, id, { title: `Related ${id}` });
     const root = docId('root');
-    const fetchesBefore = seen.filter((p) => p.includes('/documents/')).length;
+    const fetchesBefore = seen().filter((p) => p.includes('/documents/')).length;
     const failed = push({
       updateType: 'Create',
       contentType: ARTICLE,
@@ -183,7 +115,7 @@ describe('per-event budgets', () => {
     const entry = await syncLog(failed);
     expect(entry.status).toBe('Failed');
     expect(entry.error).toBe(`${ARTICLE} ${root} has more than 3 missing dependencies (config maxDependenciesPerEvent)`);
-    expect(seen.filter((p) => p.includes('/documents/')).length - fetchesBefore).toBe(3);
+    expect(seen().filter((p) => p.includes('/documents/')).length - fetchesBefore).toBe(3);
     expect(await getDoc(C, 'articles', root, '?locale=en&status=draft')).toBeNull();
     for (const id of related) expect(await getDoc(C, 'articles', id, '?locale=en&status=draft')).toBeNull();
     expect(await getDoc(C, 'customers', customer)).toMatchObject({ name: 'After' });
@@ -193,7 +125,7 @@ describe('per-event budgets', () => {
 describe('files', () => {
   it('a file over maxFileBytes: Failed naming maxFileBytes, nothing uploaded', async () => {
     const before = await uploads();
-    files.set('bigfile', Buffer.concat([PNG, Buffer.alloc(MAX_FILE_BYTES)]));
+    serve('bigfile', Buffer.concat([PNG, Buffer.alloc(MAX_FILE_BYTES)]));
     const seq = push({
       updateType: 'Create',
       contentType: ITEM,
@@ -208,10 +140,10 @@ describe('files', () => {
   });
 
   it('HTML or SVG claimed as image/png (or named .html) never lands under /uploads as a page; a PNG claimed as HTML is stored as PNG', async () => {
-    files.set('html-as-png', HTML);
-    files.set('svg-as-png', SVG);
-    files.set('html-named', HTML);
-    files.set('png-as-html', PNG);
+    serve('html-as-png', HTML);
+    serve('svg-as-png', SVG);
+    serve('html-named', HTML);
+    serve('png-as-html', PNG);
     const cases = [
       ['html-as-png', 'photo.png', 'image/png'],
       ['svg-as-png', 'logo.png', 'image/png'],
@@ -249,7 +181,7 @@ describe('files', () => {
 
   it('a type the upload security config denies (PDF bytes claimed as PNG) is refused with a clear Failed message', async () => {
     const before = await uploads();
-    files.set('pdf-as-png', PDF);
+    serve('pdf-as-png', PDF);
     const seq = push({
       updateType: 'Create',
       contentType: ITEM,
@@ -267,35 +199,33 @@ describe('files', () => {
 
   it('a file uploaded for an event that then fails (unique sku) is removed: no orphan upload rows; the event that applies keeps its file', async () => {
     const before = await uploads();
-    files.set('ok-first', PNG);
-    files.set('ok-second', PNG2);
+    serve('ok-first', PNG);
+    serve('ok-second', PNG2);
     const first = push({
       updateType: 'Create',
       contentType: ITEM,
       documentId: docId('first'),
       data: { name: 'First', sku: 'SKU-BUDGET-1', image: media('ok-first', 'first.png', 'image/png') },
     });
-    const second = push({
-      updateType: 'Create',
-      contentType: ITEM,
+    const secondDoc = {
       documentId: docId('second'),
       data: { name: 'Second', sku: 'SKU-BUDGET-1', image: media('ok-second', 'second.png', 'image/png') },
-    });
+    };
+    const second = push({ updateType: 'Create', contentType: ITEM, ...secondDoc });
     expect(await pull()).toMatchObject({ pulled: 2, applied: 1, failed: 1 });
     expect((await syncLog(first)).status).toBe('Synced');
     const entry = await syncLog(second);
     expect(entry.status).toBe('Failed');
     expect(entry.error).toMatch(/unique/i);
-    expect(seen).toContain('/api/event-streaming/files/ok-second'); // it was downloaded and uploaded, then removed
+    expect(seen()).toContain('/api/event-streaming/files/ok-second'); // it was downloaded and uploaded, then removed
     expect(await uploads()).toEqual([...before, { name: 'first.png', ext: '.png', mime: 'image/png' }]);
 
     // A resync (the retry path) that fails the same way leaves no upload behind either.
-    const secondEvent = events.find((e) => e.seq === second)!;
-    docs.set(`${ITEM}/${secondEvent.documentId}`, secondEvent.data);
-    const downloads = seen.filter((p) => p.endsWith('/files/ok-second')).length;
+    fake.publish(ITEM, secondDoc.documentId, secondDoc.data);
+    const downloads = seen().filter((p) => p.endsWith('/files/ok-second')).length;
     const resynced = expectStatus(await C.admin('POST', `/event-streaming/sync-logs/${entry.id}/resync`), 'resync').body.data;
     expect(resynced).toMatchObject({ status: 'Failed', error: expect.stringMatching(/unique/i) });
-    expect(seen.filter((p) => p.endsWith('/files/ok-second')).length).toBe(downloads + 1);
+    expect(seen().filter((p) => p.endsWith('/files/ok-second')).length).toBe(downloads + 1);
     expect(await uploads()).toEqual([...before, { name: 'first.png', ext: '.png', mime: 'image/png' }]);
   });
 });

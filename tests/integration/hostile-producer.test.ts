@@ -1,99 +1,29 @@
 /**
  * Issue 6 (hostile / buggy producer), SPEC §8: a real consumer site subscribed to a fake producer
- * (a Node http server in this test) that registers correctly and then serves garbage pages,
+ * (tests/helpers/fake-producer.ts, a Node http server) that registers correctly and then serves garbage pages,
  * events of types the consumer never subscribed to, ill-typed data, forbidden dynamic-zone
  * components, injected dependencies and a 25 MB answer. The consumer must write nothing outside
  * its subscriptions, record garbage pages as the producer's lastError (cursor unchanged), record
  * events that parse but cannot apply as Failed sync-log entries, and keep its documents intact.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { startSite, stopAll, expectStatus, type Site } from '../helpers/sites';
 import { getDoc, list } from '../helpers/streaming';
 import { expectClientError, snapshotCounts } from '../helpers/security';
+import { sendJson as json, startFakeProducer, type FakeProducer } from '../helpers/fake-producer';
 import { ARTICLE, CUSTOMER, SUPPLIER } from '../helpers/uids';
 
 const FAKE_SITE = '0f0f0f0f-dead-beef-0000-000000000001';
 const FAKE_TOKEN = 'fake-producer-token-0123456789abcdef';
 const HEAD0 = 10;
 
-type Ev = {
-  seq: number;
-  updateType: string;
-  contentType: string;
-  documentId: string;
-  locale: string | null;
-  data: unknown;
-  originSiteId?: string | null;
-};
-
 let C: Site;
-let server: http.Server;
-let fakeUrl: string;
+let fake: FakeProducer;
 let producerId: number;
-const events: Ev[] = [];
-const docs = new Map<string, unknown>(); // "uid/documentId" -> snapshot served by /documents
-const seen: Array<{ method: string; path: string; auth: string | undefined }> = [];
-/** When set, answers GET /updates instead of the well-formed page. */
-let override: ((res: http.ServerResponse, after: number) => void) | null = null;
-/** Answers the back-fill listing GET /documents/:uid (none: 404). */
-let listing: ((res: http.ServerResponse, after: number) => void) | null = null;
 const BIG = Buffer.from(`{"siteId":"${FAKE_SITE}","pad":"${'x'.repeat(25 * 1024 * 1024)}"}`);
 
-const head = () => Math.max(HEAD0, ...events.map((e) => e.seq));
-const json = (res: http.ServerResponse, status: number, body: unknown) => {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-};
-const page = (after: number, extra: Record<string, unknown> = {}) => ({
-  siteId: FAKE_SITE,
-  headSeq: head(),
-  epoch: 'fake-epoch',
-  prunedThrough: 0,
-  nextCursor: Math.max(head(), after),
-  hasMore: false,
-  subscriptions: [CUSTOMER, ARTICLE].map((contentType) => ({ contentType, status: 'Approved', unsubscribed: false })),
-  events: events.filter((e) => e.seq > after).map((e) => ({ originSiteId: null, ...e })),
-  ...extra,
-});
-
-function handle(req: http.IncomingMessage, res: http.ServerResponse) {
-  res.on('error', () => undefined); // a client that gives up on the 25 MB answer
-  const url = new URL(req.url ?? '/', 'http://fake');
-  seen.push({ method: req.method ?? '', path: url.pathname, auth: req.headers.authorization });
-  req.resume();
-  if (req.headers.authorization !== `Bearer ${FAKE_TOKEN}`) return json(res, 401, { error: { message: 'who are you' } });
-  if (url.pathname === '/api/event-streaming/register') {
-    if (req.method === 'DELETE') return json(res, 200, { deregistered: true });
-    return json(res, 200, {
-      siteId: FAKE_SITE,
-      headSeq: HEAD0,
-      subscriptions: [
-        { contentType: CUSTOMER, status: 'Approved' },
-        { contentType: ARTICLE, status: 'Approved' },
-      ],
-    });
-  }
-  if (url.pathname === '/api/event-streaming/updates') {
-    const after = Number(url.searchParams.get('after') ?? 0);
-    if (override) return override(res, after);
-    return json(res, 200, page(after));
-  }
-  if (/^\/api\/event-streaming\/documents\/[^/]+$/.test(url.pathname) && listing)
-    return listing(res, Number(url.searchParams.get('after') ?? 0));
-  const m = url.pathname.match(/^\/api\/event-streaming\/documents\/([^/]+)\/([^/]+)$/);
-  if (m) {
-    const [uid, documentId] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
-    return json(res, 200, {
-      headSeq: head(),
-      contentType: uid,
-      documentId,
-      locale: url.searchParams.get('locale'),
-      data: docs.get(`${uid}/${documentId}`) ?? null,
-    });
-  }
-  return json(res, 404, { error: { message: 'not here' } });
-}
+const head = () => fake.head();
+const page = (after: number, extra: Record<string, unknown> = {}) => fake.page(after, extra);
 
 const pull = () => C.admin('POST', `/event-streaming/producers/${producerId}/pull`);
 const producer = async () => expectStatus(await C.admin('GET', `/event-streaming/producers/${producerId}`), 'producer').body.data;
@@ -101,38 +31,24 @@ const syncLog = async (seq: number) => {
   const all = expectStatus(await C.admin('GET', '/event-streaming/sync-logs?pageSize=100'), 'sync logs').body.data as any[];
   return all.find((e) => e.seq === seq);
 };
-const push = (e: Omit<Ev, 'seq' | 'locale'> & { locale?: string | null }) => {
-  const ev = { locale: null, ...e, seq: head() + 1 } as Ev;
-  events.push(ev);
-  return ev.seq;
-};
+const push: FakeProducer['push'] = (e) => fake.push(e);
 
 beforeAll(async () => {
-  server = http.createServer(handle);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  fakeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake = await startFakeProducer({ siteId: FAKE_SITE, token: FAKE_TOKEN, approved: [CUSTOMER, ARTICLE], head: HEAD0, epoch: 'fake-epoch' });
   // No cron pull: every pull of this file is an explicit "Pull now".
   C = await startSite({
     name: 'hostile-consumer',
     env: { EVENT_STREAMING_PULL_CRON: '0 0 1 1 *', EVENT_STREAMING_MAX_BACKFILL_PAGES: '20' },
   });
-  const created = expectStatus(
-    await C.admin('POST', '/event-streaming/producers', {
-      producerUrl: fakeUrl,
-      apiToken: FAKE_TOKEN,
-      subscriptions: [{ contentType: CUSTOMER }, { contentType: ARTICLE }],
-    }),
-    'create Event Producer on the fake',
-    201
-  ).body.data;
-  producerId = created.id;
+  producerId = await fake.attach(C, [CUSTOMER, ARTICLE]);
+  const created = expectStatus(await C.admin('GET', `/event-streaming/producers/${producerId}`), 'Event Producer on the fake').body.data;
   expect(created).toMatchObject({ producerSiteId: FAKE_SITE, lastPulledSeq: HEAD0 });
   expect(created.subscriptions.map((s: any) => s.status)).toEqual(['Approved', 'Approved']);
 });
 
 afterAll(async () => {
   await stopAll();
-  await new Promise((r) => server.close(r));
+  await fake.close();
 });
 
 test('baseline: a well-formed event applies', async () => {
@@ -252,7 +168,7 @@ describe('garbage pages: a 400 on Pull now, recorded as lastError, cursor and da
     [
       'a redirect elsewhere',
       (res) => {
-        res.writeHead(302, { location: `${fakeUrl}/steal-the-token` });
+        res.writeHead(302, { location: `${fake.url}/steal-the-token` });
         res.end();
       },
       /with 302.*it redirects to/,
@@ -263,11 +179,11 @@ describe('garbage pages: a 400 on Pull now, recorded as lastError, cursor and da
     const before = await producer();
     const counts = await snapshotCounts(C);
     const customers = await list(C, 'customers');
-    override = answer;
+    fake.onUpdates = answer;
     try {
       expectClientError(await pull(), 400, message, _name);
     } finally {
-      override = null;
+      fake.onUpdates = null;
     }
     const after = await producer();
     expect(after.lastError).toMatch(message);
@@ -275,7 +191,7 @@ describe('garbage pages: a 400 on Pull now, recorded as lastError, cursor and da
     expect(after.lastPulledSeq).toBe(before.lastPulledSeq);
     expect(await snapshotCounts(C)).toEqual(counts);
     expect(await list(C, 'customers')).toEqual(customers);
-    expect(seen.some((r) => r.path === '/steal-the-token')).toBe(false);
+    expect(fake.seen.some((r) => r.path === '/steal-the-token')).toBe(false);
   });
 
   test('a good page afterwards clears lastError', async () => {
@@ -363,7 +279,7 @@ describe('events that parse but must not apply', () => {
   });
 
   test('a reference hidden in a field the local type does not have fetches and writes nothing', async () => {
-    docs.set(`${SUPPLIER}/hiddensupplier0000000001`, { name: 'Smuggled supplier' });
+    fake.publish(SUPPLIER, 'hiddensupplier0000000001', { name: 'Smuggled supplier' });
     const seq = push({
       updateType: 'Create',
       contentType: CUSTOMER,
@@ -374,7 +290,7 @@ describe('events that parse but must not apply', () => {
     expect((await syncLog(seq)).status).toBe('Synced');
     expect(await getDoc(C, 'customers', 'carrier00000000000000001')).toMatchObject({ name: 'Carrier' });
     expect(await list(C, 'suppliers')).toEqual([]);
-    expect(seen.some((r) => r.path.includes('hiddensupplier'))).toBe(false);
+    expect(fake.seen.some((r) => r.path.includes('hiddensupplier'))).toBe(false);
   });
 
   test("the consumer's documents are intact and nothing exists outside the subscribed types", async () => {
@@ -384,7 +300,7 @@ describe('events that parse but must not apply', () => {
     expect(await list(C, 'sales-invoices', '&status=draft')).toEqual([]);
     expect(await list(C, 'articles', '&locale=all')).toEqual([]);
     // Every request the consumer made went to the producer's API with the producer's token.
-    expect(seen.every((r) => r.auth === `Bearer ${FAKE_TOKEN}` && r.path.startsWith('/api/event-streaming/'))).toBe(true);
+    expect(fake.seen.every((r) => r.auth === `Bearer ${FAKE_TOKEN}` && r.path.startsWith('/api/event-streaming/'))).toBe(true);
   });
 });
 
@@ -414,7 +330,7 @@ describe('back-fill from a hostile producer', () => {
     ],
   ])('%s: refused with a 4xx naming the fault, nothing written', async (_name, answer, message) => {
     const before = await list(C, 'customers');
-    listing = (res) => json(res, 200, answer);
+    fake.onListing = (res) => json(res, 200, answer);
     const res = await backfill();
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(message);
@@ -422,8 +338,8 @@ describe('back-fill from a hostile producer', () => {
   });
 
   test('a listing with data is applied from the listing (no fetch per document); unknown fields are dropped', async () => {
-    const before = seen.length;
-    listing = (res, after) =>
+    const before = fake.seen.length;
+    fake.onListing = (res, after) =>
       json(
         res,
         200,
@@ -447,14 +363,14 @@ describe('back-fill from a hostile producer', () => {
     expect(res).toMatchObject({ copied: 2, failed: 0 });
     expect(await getDoc(C, 'customers', 'listed000000000000000001')).toMatchObject({ name: 'Listed', email: 'listed@example.com' });
     expect(await getDoc(C, 'customers', 'listed000000000000000002')).toMatchObject({ name: 'Listed 2' });
-    expect(seen.slice(before).map((r) => r.path)).toEqual(Array(2).fill(`/api/event-streaming/documents/${encodeURIComponent(CUSTOMER)}`));
+    expect(fake.seen.slice(before).map((r) => r.path)).toEqual(Array(2).fill(`/api/event-streaming/documents/${CUSTOMER}`));
   });
 
   test('an interrupted back-fill resumes after the last completed page', async () => {
     const asked: number[] = [];
     let failSecond = true;
     const doc = (n: number) => ({ documentId: `resume00000000000000000${n}`, locale: null, data: { name: `Resume ${n}` } });
-    listing = (res, after) => {
+    fake.onListing = (res, after) => {
       asked.push(after);
       if (after === 0) return json(res, 200, { headSeq: head(), contentType: CUSTOMER, documents: [doc(1)], nextCursor: 11 });
       if (failSecond) return json(res, 503, { error: { message: 'producer restarting' } });
@@ -480,7 +396,7 @@ describe('back-fill from a hostile producer', () => {
 
   test('a producer that keeps answering with a next page: the back-fill stops after maxBackfillPages with a clear error', async () => {
     const asked: number[] = [];
-    listing = (res, after) => {
+    fake.onListing = (res, after) => {
       asked.push(after);
       return json(res, 200, { headSeq: head(), contentType: CUSTOMER, documents: [], nextCursor: after + 1 });
     };
@@ -488,6 +404,6 @@ describe('back-fill from a hostile producer', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/Back-fill of api::customer\.customer stopped after 20 pages \(config maxBackfillPages\)/);
     expect(asked.length).toBe(20);
-    listing = null;
+    fake.onListing = null;
   });
 });

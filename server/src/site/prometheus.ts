@@ -47,62 +47,48 @@ export function formatPrometheus(families: Family[]): string {
   return lines.join('\n') + '\n';
 }
 
-/** The health report as metric families: `event_streaming_producer_*` per Event Producer (consumer side), `event_streaming_consumer_*` per Event Consumer (producer side). */
-export function healthFamilies(r: HealthReport): Family[] {
-  const p = (h: HealthReport['producers'][number]) => ({ producer: h.producerUrl, producer_site_id: h.producerSiteId ?? '' });
-  const c = (h: HealthReport['consumers'][number]) => ({ consumer: h.consumerName, consumer_site_id: h.consumerSiteId });
-  const seconds = (iso: string | null) => (iso ? Date.parse(iso) / 1000 : 0);
-  const gauge = <T>(name: string, help: string, rows: T[], labels: (x: T) => Record<string, string>, value: (x: T) => number): Family => ({
-    name,
+type ProducerHealth = HealthReport['producers'][number];
+type ConsumerHealth = HealthReport['consumers'][number];
+/** One gauge per row of a side of the report: name suffix, HELP text, value. */
+type GaugeSpec<T> = [suffix: string, help: string, value: (row: T) => number];
+
+const seconds = (iso: string | null) => (iso ? Date.parse(iso) / 1000 : 0);
+
+/** `event_streaming_producer_*`: one sample per Event Producer (this site's view as a consumer). */
+const PRODUCER_GAUGES: Array<GaugeSpec<ProducerHealth>> = [
+  ['lag_events', 'Events this site has not pulled from the producer (as of the last successful pull).', (h) => h.lagEvents],
+  ['lag_seconds', 'Seconds since the last successful pull while behind or failing (0 when caught up).', (h) => h.lagSeconds],
+  ['last_success_timestamp_seconds', 'Unix time of the last successful pull (0: never).', (h) => seconds(h.lastSuccessAt)],
+  ['up', '1 when the last pull succeeded, 0 when it failed.', (h) => (h.lastError ? 0 : 1)],
+  ['failed_events', 'Events recorded Failed in the sync log.', (h) => h.failedEvents],
+  ['blocked_events', 'Events recorded Blocked in the sync log.', (h) => h.blockedEvents],
+];
+
+/** `event_streaming_consumer_*`: one sample per Event Consumer (this site's view as a producer). */
+const CONSUMER_GAUGES: Array<GaugeSpec<ConsumerHealth>> = [
+  ['lag_events', 'Events logged here that the consumer has not acknowledged.', (h) => h.lagEvents],
+  ['lag_seconds', 'Age of the oldest event the consumer has not acknowledged, seconds.', (h) => h.lagSeconds],
+  ['last_seen_timestamp_seconds', "Unix time of the consumer's last pull (0: never).", (h) => seconds(h.lastSeenAt)],
+];
+
+const gauges = <T>(prefix: string, specs: Array<GaugeSpec<T>>, rows: T[], labels: (row: T) => Record<string, string>): Family[] =>
+  specs.map(([suffix, help, value]) => ({
+    name: `${prefix}_${suffix}`,
     help,
     type: 'gauge',
-    samples: rows.map((x) => ({ labels: labels(x), value: value(x) })),
-  });
+    samples: rows.map((row) => ({ labels: labels(row), value: value(row) })),
+  }));
+
+/** The health report as metric families: `event_streaming_producer_*` per Event Producer (consumer side), `event_streaming_consumer_*` per Event Consumer (producer side). */
+export function healthFamilies(r: HealthReport): Family[] {
   return [
-    gauge(
-      'event_streaming_producer_lag_events',
-      'Events this site has not pulled from the producer (as of the last successful pull).',
-      r.producers,
-      p,
-      (h) => h.lagEvents
-    ),
-    gauge(
-      'event_streaming_producer_lag_seconds',
-      'Seconds since the last successful pull while behind or failing (0 when caught up).',
-      r.producers,
-      p,
-      (h) => h.lagSeconds
-    ),
-    gauge(
-      'event_streaming_producer_last_success_timestamp_seconds',
-      'Unix time of the last successful pull (0: never).',
-      r.producers,
-      p,
-      (h) => seconds(h.lastSuccessAt)
-    ),
-    gauge('event_streaming_producer_up', '1 when the last pull succeeded, 0 when it failed.', r.producers, p, (h) => (h.lastError ? 0 : 1)),
-    gauge('event_streaming_producer_failed_events', 'Events recorded Failed in the sync log.', r.producers, p, (h) => h.failedEvents),
-    gauge('event_streaming_producer_blocked_events', 'Events recorded Blocked in the sync log.', r.producers, p, (h) => h.blockedEvents),
-    gauge(
-      'event_streaming_consumer_lag_events',
-      'Events logged here that the consumer has not acknowledged.',
-      r.consumers,
-      c,
-      (h) => h.lagEvents
-    ),
-    gauge(
-      'event_streaming_consumer_lag_seconds',
-      'Age of the oldest event the consumer has not acknowledged, seconds.',
-      r.consumers,
-      c,
-      (h) => h.lagSeconds
-    ),
-    gauge(
-      'event_streaming_consumer_last_seen_timestamp_seconds',
-      "Unix time of the consumer's last pull (0: never).",
-      r.consumers,
-      c,
-      (h) => seconds(h.lastSeenAt)
-    ),
+    ...gauges('event_streaming_producer', PRODUCER_GAUGES, r.producers, (h) => ({
+      producer: h.producerUrl,
+      producer_site_id: h.producerSiteId ?? '',
+    })),
+    ...gauges('event_streaming_consumer', CONSUMER_GAUGES, r.consumers, (h) => ({
+      consumer: h.consumerName,
+      consumer_site_id: h.consumerSiteId,
+    })),
   ];
 }
