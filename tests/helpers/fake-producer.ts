@@ -17,6 +17,8 @@ export interface FakeEvent {
   locale: string | null;
   data: unknown;
   originSiteId?: string | null;
+  /** The same document on other sites (StreamEvent.aliases). */
+  aliases?: Array<{ siteId: string; documentId: string }>;
 }
 
 export interface FakeProducer {

@@ -275,7 +275,7 @@ describe('events that parse but must not apply', () => {
     for (const seq of [wrong, unknown])
       expect((await syncLog(seq)).error).toMatch(/api::article\.article\.blocks holds a component this site does not allow there/);
     expect((await syncLog(notList)).error).toMatch(/blocks must be a list of dynamic zone entries/);
-    expect(await list(C, 'articles', '&locale=all')).toEqual([]);
+    expect(await list(C, 'articles', '&locale=*&status=draft')).toEqual([]);
   });
 
   test('a reference hidden in a field the local type does not have fetches and writes nothing', async () => {
@@ -298,9 +298,38 @@ describe('events that parse but must not apply', () => {
     expect((await list(C, 'customers')).map((c) => c.name).sort()).toEqual(['Carrier', 'Extra', 'Good']);
     for (const plural of ['suppliers', 'items', 'contacts', 'notes']) expect(await list(C, plural)).toEqual([]);
     expect(await list(C, 'sales-invoices', '&status=draft')).toEqual([]);
-    expect(await list(C, 'articles', '&locale=all')).toEqual([]);
+    expect(await list(C, 'articles', '&locale=*&status=draft')).toEqual([]);
     // Every request the consumer made went to the producer's API with the producer's token.
     expect(fake.seen.every((r) => r.auth === `Bearer ${FAKE_TOKEN}` && r.path.startsWith('/api/event-streaming/'))).toBe(true);
+  });
+
+  test("an alias naming one of this site's own documents it streams to nobody takes nothing over (Use Same Name off)", async () => {
+    const local = expectStatus(await C.api('POST', '/articles', { data: { title: 'Local only' } }), 'local article').body.data;
+    const ep = await producer();
+    expectStatus(
+      await C.admin('PUT', `/event-streaming/producers/${producerId}`, {
+        producerUrl: ep.producerUrl,
+        subscriptions: ep.subscriptions.map(({ status, ...sub }: any) =>
+          sub.contentType === ARTICLE ? { ...sub, useSameName: false } : sub
+        ),
+      }),
+      'Use Same Name off for articles'
+    );
+    const siteId = expectStatus(await C.admin('GET', '/event-streaming/site'), 'site').body.data.siteId;
+    const seq = push({
+      updateType: 'Create',
+      contentType: ARTICLE,
+      documentId: 'aliasattack0000000000001',
+      locale: 'en',
+      data: { title: 'Taken over' },
+      aliases: [{ siteId, documentId: local.documentId }],
+    });
+    await pull();
+    expect((await syncLog(seq)).status).toBe('Synced');
+    // The local article is untouched; the producer's document arrived as a copy of its own.
+    expect(await getDoc(C, 'articles', local.documentId, '?status=draft')).toMatchObject({ title: 'Local only' });
+    const titles = (await list(C, 'articles', '&locale=*&status=draft')).map((a) => a.title).sort();
+    expect(titles).toEqual(['Local only', 'Taken over']);
   });
 });
 

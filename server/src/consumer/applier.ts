@@ -105,6 +105,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const aliasRemote = (event: StreamEvent, documentId: string) => ({ uid: event.contentType, documentId, locale: event.locale });
   const viaSite = (producer: ProducerRow, siteId: string) => ({ ...producer, producerSiteId: siteId });
 
+  /**
+   * Whether an alias naming this site can be true: the document is this site's own (held from no
+   * producer) and of a type this site streams to an approved consumer, so it could have gone round
+   * a ring. Any other local document named by a producer's alias is left alone: a producer cannot
+   * take over a document it never received (SECURITY.md, hostile producer).
+   */
+  const ownServed = async (localUid: string, documentId: string): Promise<boolean> =>
+    (await getService(strapi, 'consumer-store').receiversOf(localUid)).length > 0 &&
+    (await references().listForLocal(localUid, documentId)).length === 0;
+
   /** Before preparing: a document with no reference here whose alias is a local document is recorded as mirroring it (seq 0). */
   const adoptAlias = async (producer: ProducerRow, subs: ProducerSubscription[], event: StreamEvent): Promise<void> => {
     const route = event.aliases?.length ? routeFor(subs, event.contentType, isStreamable) : null;
@@ -114,7 +124,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const p = ports(producer);
     let local: string | null = null;
     for (const a of event.aliases ?? []) {
-      if (a.siteId === getService(strapi, 'settings').siteId()) local = a.documentId;
+      if (a.siteId === getService(strapi, 'settings').siteId())
+        local = (await ownServed(route.localUid, a.documentId)) ? a.documentId : null;
       else local = (await references().find(viaSite(producer, a.siteId), aliasRemote(event, a.documentId)))?.localDocumentId ?? null;
       if (local && (await p.localExists(route.localUid, local, event.locale))) break;
       local = null;
