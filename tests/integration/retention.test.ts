@@ -17,6 +17,7 @@ import { Client } from 'pg';
 import { startSites, stopAll, expectStatus, type Site } from '../helpers/sites';
 import { eventually, getDoc, link, pullNow, setStatus, syncLogs, type Link } from '../helpers/streaming';
 import { ARTICLE, CUSTOMER } from '../helpers/uids';
+import { sql } from '../helpers/db';
 const { adminConnection, dropDatabase: dropPgDatabase } = require('../helpers/pg');
 const mysql = require('../helpers/mysql');
 
@@ -91,6 +92,27 @@ test('after every row is pruned, new writes get new seqs (never reused) and stil
   // Nothing was refused or re-copied on the way.
   expect((await health()).lastError).toBeNull();
   expect(await recopyNotes()).toEqual([]);
+});
+
+test("a cursor exactly at what was pruned is still checked: the last pruned row's key is kept", async () => {
+  const doc = await create('Edge 1');
+  await eventually(async () => (await getDoc(consumer, 'customers', doc)) !== null, 'Edge 1 on the consumer', 15_000);
+  await pullNow(l); // acknowledges the head
+  await eventually(async () => (await updateLog()).data.length === 0, 'the log pruned down to nothing', 20_000);
+  const cursor = (await health()).lastPulledSeq as number;
+  const [{ last_pulled_key: key }] = await sql(consumer, 'SELECT last_pulled_key FROM event_streaming_producers WHERE id = ?', [
+    l.producerId,
+  ]);
+  expect(key).toMatch(/^[0-9a-f]{32}$/);
+  const at = async (afterKey: string) =>
+    expectStatus(
+      await producer.request('GET', `/api/event-streaming/updates?after=${cursor}&afterKey=${afterKey}`, undefined, { token: l.token }),
+      'pull at the pruned cursor'
+    ).body;
+  // The row at the cursor is gone: its key still tells the consumer's history from another one.
+  expect(await at(key)).toMatchObject({ prunedThrough: cursor, diverged: false, nextCursor: cursor });
+  expect(await at('0'.repeat(32))).toMatchObject({ prunedThrough: cursor, diverged: true, events: [] });
+  expect((await health()).lastError).toBeNull();
 });
 
 test('a consumer offline while the producer pruned past its cursor re-copies on return, then streams on', async () => {

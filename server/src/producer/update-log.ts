@@ -23,6 +23,9 @@ export const LOG_STATE_TABLE = 'event_streaming_log_state';
  *   it and advances it in the same transaction, so the head never moves backwards and no seq is
  *   reused, even when pruning has removed every row.
  * - `prunedThrough`: the highest seq pruning removed, written in the transaction that deletes.
+ * - `prunedKey`: the key (eventKey) of the row at `prunedThrough`, kept when the row goes, so that
+ *   a consumer whose cursor is exactly there (the steady state once acknowledged rows are pruned)
+ *   is still checked for divergence (keysAt answers it for that seq).
  * - `epoch`: a random id made with the row. RULE: the row and the log rows live in one database,
  *   so a backup restores them together; a consumer whose cursor is above the restored head (or
  *   whose stored epoch differs) knows its producer went back in time. Where the row and the rows
@@ -34,8 +37,9 @@ export interface LogState {
   epoch: string;
   head: number;
   prunedThrough: number;
+  prunedKey: string | null;
 }
-type StateRow = { epoch: string; head: number | string; pruned_through: number | string };
+type StateRow = { epoch: string; head: number | string; pruned_through: number | string; pruned_key?: string | null };
 
 type LogRow = {
   id: number;
@@ -106,9 +110,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       .first();
     return Number(row?.head ?? 0);
   };
-  const toState = (r: StateRow): LogState => ({ epoch: r.epoch, head: Number(r.head), prunedThrough: Number(r.pruned_through) });
+  const toState = (r: StateRow): LogState => ({
+    epoch: r.epoch,
+    head: Number(r.head),
+    prunedThrough: Number(r.pruned_through),
+    prunedKey: r.pruned_key ?? null,
+  });
   const readState = async (db: Knex): Promise<LogState | null> => {
-    const row = (await db(LOG_STATE_TABLE).where({ id: 1 }).first('epoch', 'head', 'pruned_through')) as StateRow | undefined;
+    const row = (await db(LOG_STATE_TABLE).where({ id: 1 }).first('epoch', 'head', 'pruned_through', 'pruned_key')) as StateRow | undefined;
     return row ? toState(row) : null;
   };
   /** The sequencer lock (see above), held to the transaction's end; taken again by MySQL's own transaction: a no-op. */
@@ -179,7 +188,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         table.string('epoch', 64).notNullable();
         table.bigInteger('head').notNullable();
         table.bigInteger('pruned_through').notNullable();
+        table.string('pruned_key', 64).nullable();
       });
+      // Made by a version without it: added once (null: no key known for what was pruned before).
+      if (!(await schema().hasColumn(LOG_STATE_TABLE, 'pruned_key'))) {
+        try {
+          await schema().alterTable(LOG_STATE_TABLE, (table) => table.string('pruned_key', 64).nullable());
+        } catch (error) {
+          if (!(await schema().hasColumn(LOG_STATE_TABLE, 'pruned_key'))) throw error; // else: another instance added it
+        }
+      }
       await strapi.db.transaction(async ({ trx }) => {
         await lock(trx);
         await checkedState(trx);
@@ -262,7 +280,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         where: { seq: { $in: wanted } },
         select: ['seq', 'eventKey'],
       })) as Array<Pick<LogRow, 'seq' | 'eventKey'>>;
-      return new Map(rows.map((r) => [Number(r.seq), r.eventKey ?? null]));
+      const keys = new Map(rows.map((r) => [Number(r.seq), r.eventKey ?? null]));
+      // The row at prunedThrough is gone, its key is kept (LogState.prunedKey).
+      const state = await readState(strapi.db.connection);
+      if (state?.prunedKey && wanted.includes(state.prunedThrough) && !keys.has(state.prunedThrough)) {
+        keys.set(state.prunedThrough, state.prunedKey);
+      }
+      return keys;
     },
 
     /**
@@ -327,13 +351,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             };
       return strapi.db.transaction(async ({ trx }) => {
         await lock(trx);
-        const newest = await repo(strapi, UID.updateLog).findOne({ where, orderBy: { seq: 'desc' }, select: ['seq'] });
+        const newest = await repo(strapi, UID.updateLog).findOne({ where, orderBy: { seq: 'desc' }, select: ['seq', 'eventKey'] });
         if (!newest) return 0;
         // How far the log is gone: a consumer whose cursor is below it re-copies.
         const state = await checkedState(trx);
         const { count } = await repo(strapi, UID.updateLog).deleteMany({ where });
-        const prunedThrough = Math.max(state.prunedThrough, Number(newest.seq));
-        await trx(LOG_STATE_TABLE).where({ id: 1 }).update({ pruned_through: prunedThrough });
+        const moved = Number(newest.seq) > state.prunedThrough;
+        await trx(LOG_STATE_TABLE)
+          .where({ id: 1 })
+          .update(
+            moved ? { pruned_through: Number(newest.seq), pruned_key: newest.eventKey ?? null } : { pruned_through: state.prunedThrough }
+          );
         return count;
       });
     },
