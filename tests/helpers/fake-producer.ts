@@ -29,6 +29,10 @@ export interface FakeProducer {
   push(e: Omit<FakeEvent, 'seq' | 'locale'> & { locale?: string | null }): number;
   /** Serves `data` for GET /documents/:uid/:documentId (?locale). */
   publish(uid: string, documentId: string, data: unknown, locale?: string | null): void;
+  /** Serves `list` for GET /documents/:uid/:documentId?inline=only (the uploads it claims the document holds inline). */
+  publishInline(uid: string, documentId: string, list: unknown[], locale?: string | null): void;
+  /** Serves `bytes` for GET /files/:fileId (any via). */
+  serveFile(fileId: string, bytes: Buffer, mime: string): void;
   /** Creates the Event Producer on `consumer` (subscribed to `types`) and returns its id. */
   attach(consumer: Site, types: string[]): Promise<number>;
   close(): Promise<void>;
@@ -38,6 +42,8 @@ export async function startFakeProducer(opts: { siteId: string; token: string; a
   const head0 = opts.head ?? 10;
   const events: FakeEvent[] = [];
   const docs = new Map<string, unknown>();
+  const inline = new Map<string, unknown[]>();
+  const files = new Map<string, { bytes: Buffer; mime: string }>();
   const seen: FakeProducer['seen'] = [];
   const head = () => Math.max(head0, ...events.map((e) => e.seq));
   const subscriptions = () => opts.approved.map((contentType) => ({ contentType, status: 'Approved', unsubscribed: false }));
@@ -71,6 +77,15 @@ export async function startFakeProducer(opts: { siteId: string; token: string; a
       });
     }
     const m = path.match(/^\/api\/event-streaming\/documents\/([^/]+)\/([^/]+)$/);
+    if (m && url.searchParams.get('inline') === 'only') {
+      return json(res, 200, { inline: inline.get(key(m[1], m[2], url.searchParams.get('locale'))) ?? [] });
+    }
+    const f = path.match(/^\/api\/event-streaming\/files\/([^/]+)$/);
+    if (f && files.has(f[1])) {
+      const { bytes, mime } = files.get(f[1])!;
+      res.writeHead(200, { 'content-type': mime, 'content-length': String(bytes.length) });
+      return res.end(bytes);
+    }
     if (m) {
       const locale = url.searchParams.get('locale');
       return json(res, 200, {
@@ -98,6 +113,12 @@ export async function startFakeProducer(opts: { siteId: string; token: string; a
     },
     publish(uid, documentId, data, locale = null) {
       docs.set(key(uid, documentId, locale), data);
+    },
+    publishInline(uid, documentId, list, locale = null) {
+      inline.set(key(uid, documentId, locale), list);
+    },
+    serveFile(fileId, bytes, mime) {
+      files.set(fileId, { bytes, mime });
     },
     async attach(consumer, types) {
       const created = expectStatus(

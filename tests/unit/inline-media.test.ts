@@ -131,6 +131,8 @@ describe('Blocks', () => {
       name: 'copy',
       hash: 'local',
       formats: { thumbnail: { url: '/t.png' } },
+      previewUrl: null,
+      provider_metadata: null,
       alternativeText: 'Alt kept',
       caption: null,
     });

@@ -164,7 +164,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         for (const [name, f] of Object.entries(row.formats as Record<string, { url?: unknown }>))
           if (f && typeof f.url === 'string') formats[name] = f.url;
       }
-      const image = Object.fromEntries(IMAGE_FIELDS.filter((k) => row[k] !== undefined).map((k) => [k, row[k]]));
+      // Dates as the Blocks validator wants them (strings), whatever the database driver returns.
+      const image = Object.fromEntries(
+        IMAGE_FIELDS.filter((k) => row[k] !== undefined).map((k) => [k, row[k] instanceof Date ? (row[k] as Date).toISOString() : row[k]])
+      );
       return { url: row.url, formats, image };
     },
 

@@ -209,7 +209,8 @@ function walkBlocks(value: unknown, depth: number, out: FoundUrl[]): void {
     return;
   }
   if (!isObject(value)) return;
-  if (value.type === 'image' && isObject(value.image) && typeof value.image.url === 'string') out.push({ url: value.image.url, role: 'image' });
+  if (value.type === 'image' && isObject(value.image) && typeof value.image.url === 'string')
+    out.push({ url: value.image.url, role: 'image' });
   if (value.type === 'link' && typeof value.url === 'string') out.push({ url: value.url, role: 'link' });
   if (Array.isArray(value.children)) walkBlocks(value.children, depth + 1, out);
 }
@@ -243,7 +244,8 @@ export function collectInline(schema: { model(uid: string): ModelDef | undefined
       for (const v of Array.isArray(value) ? value : [value]) out.push(...collectInline(schema, attr.component!, v, depth + 1));
     } else if (kind === 'dynamiczone' && Array.isArray(value)) {
       for (const v of value) {
-        const c = isObject(v) && typeof v.__component === 'string' && (attr.components ?? []).includes(v.__component) ? v.__component : null;
+        const c =
+          isObject(v) && typeof v.__component === 'string' && (attr.components ?? []).includes(v.__component) ? v.__component : null;
         if (c) out.push(...collectInline(schema, c, v, depth + 1));
       }
     }
@@ -284,12 +286,18 @@ function rewriteBlocks(value: unknown, rw: InlineRewriter, depth: number): unkno
   if (node.type === 'image' && isObject(node.image) && typeof node.image.url === 'string') {
     const copy = rw.upload(node.image.url);
     // The editor's own words (alternative text, caption) stay; the file is the local copy.
+    // What the copy lacks (a required width of a file not sniffed as an image) stays as it was.
     if (copy) {
       const { alternativeText, caption } = node.image;
+      const known = Object.entries(copy.image).filter(([, v]) => v !== null && v !== undefined);
       node = {
         ...node,
         image: {
-          ...copy.image,
+          ...node.image,
+          formats: copy.image.formats ?? null,
+          previewUrl: copy.image.previewUrl ?? null,
+          provider_metadata: copy.image.provider_metadata ?? null,
+          ...Object.fromEntries(known),
           url: copy.url,
           ...(alternativeText !== undefined ? { alternativeText } : {}),
           ...(caption !== undefined ? { caption } : {}),
@@ -397,7 +405,8 @@ export function matchUpload(url: string, row: { url?: unknown; formats?: unknown
   if (!keys) return null;
   if (typeof row.url === 'string' && keys.urls.includes(row.url)) return '';
   if (isObject(row.formats)) {
-    for (const [name, f] of Object.entries(row.formats)) if (isObject(f) && typeof f.url === 'string' && keys.urls.includes(f.url)) return name;
+    for (const [name, f] of Object.entries(row.formats))
+      if (isObject(f) && typeof f.url === 'string' && keys.urls.includes(f.url)) return name;
   }
   return null;
 }
