@@ -32,7 +32,9 @@ const rewriter = (rule: LinkRule | null = RULE): InlineRewriter => ({
   upload: (url) => {
     const base = url.replace(/[?#].*$/, '');
     const copy = COPIES[base];
-    return copy ? { url: copy + keptSuffix(url), image: { url: copy, name: 'copy', hash: 'local', formats: { thumbnail: { url: '/t.png' } } } } : null;
+    return copy
+      ? { url: copy + keptSuffix(url), image: { url: copy, name: 'copy', hash: 'local', formats: { thumbnail: { url: '/t.png' } } } }
+      : null;
   },
   link: (url) => applyLinkRule(rule, url),
 });
@@ -94,7 +96,13 @@ describe('Markdown', () => {
 
 describe('Blocks', () => {
   const blocks = [
-    { type: 'paragraph', children: [{ type: 'text', text: 'Hello ' }, { type: 'link', url: `${P}/blog/a`, children: [{ type: 'text', text: 'blog' }] }] },
+    {
+      type: 'paragraph',
+      children: [
+        { type: 'text', text: 'Hello ' },
+        { type: 'link', url: `${P}/blog/a`, children: [{ type: 'text', text: 'blog' }] },
+      ],
+    },
     {
       type: 'list',
       format: 'unordered',
