@@ -264,12 +264,16 @@ const replacementOf = (rw: InlineRewriter, url: string, role: UrlRole): string |
 export function rewriteInline(kind: InlineKind, value: unknown, rw: InlineRewriter): unknown {
   if (kind === 'richtext') {
     if (typeof value !== 'string') return value;
-    let out = value;
-    for (const s of markdownSpans(value).reverse()) {
+    // One pass, pieces joined once (a long text with many URLs is not copied per URL).
+    const pieces: string[] = [];
+    let at = 0;
+    for (const s of markdownSpans(value)) {
       const next = replacementOf(rw, value.slice(s.start, s.end), s.role);
-      if (next !== null) out = out.slice(0, s.start) + next + out.slice(s.end);
+      if (next === null || s.start < at) continue;
+      pieces.push(value.slice(at, s.start), next);
+      at = s.end;
     }
-    return out;
+    return pieces.length ? pieces.join('') + value.slice(at) : value;
   }
   if (kind === 'blocks') return rewriteBlocks(value, rw, 0);
   return rewriteJson(value, rw, 0);
