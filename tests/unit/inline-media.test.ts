@@ -94,6 +94,24 @@ describe('Markdown', () => {
   });
 });
 
+describe('Markdown from a hostile producer', () => {
+  it('adversarial texts are scanned in (near) linear time and yield at most MAX_INLINE_URLS URLs', () => {
+    const texts = [
+      ']('.repeat(100_000),
+      '['.repeat(100_000) + '](x)',
+      '](' + '('.repeat(200_000),
+      'a`'.repeat(100_000),
+      '```\n'.repeat(50_000),
+      'src="'.repeat(50_000),
+      '![a](/uploads/x.png)'.repeat(20_000),
+    ];
+    const started = Date.now();
+    for (const text of texts) expect(inlineUrls('richtext', text).length).toBeLessThanOrEqual(2000);
+    // Quadratic scans took minutes on these; linear ones take well under a second each.
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
 describe('Blocks', () => {
   const blocks = [
     {
