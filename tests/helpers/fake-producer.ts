@@ -39,6 +39,8 @@ export interface FakeProducer {
   push(e: Omit<FakeEvent, 'seq' | 'locale'> & { locale?: string | null }): number;
   /** Serves `data` for GET /documents/:uid/:documentId (?locale). */
   publish(uid: string, documentId: string, data: unknown, locale?: string | null): void;
+  /** Serves `list` for GET /documents/:uid/:documentId?inline=only (the uploads it claims the document holds inline). */
+  publishInline(uid: string, documentId: string, list: unknown[], locale?: string | null): void;
   /** Serves `bytes` for GET /files/:fileId (any via). */
   serveFile(fileId: string, bytes: Buffer, mime: string): void;
   /** Creates the Event Producer on `consumer` (subscribed to `types`) and returns its id. */
@@ -62,6 +64,7 @@ export async function startFakeProducer(opts: {
   const head0 = opts.head ?? 10;
   const events: FakeEvent[] = [];
   const docs = new Map<string, unknown>();
+  const inline = new Map<string, unknown[]>();
   const files = new Map<string, { bytes: Buffer; mime: string }>();
   const seen: FakeProducer['seen'] = [];
   const head = () => Math.max(head0, ...events.map((e) => e.seq));
@@ -106,6 +109,9 @@ export async function startFakeProducer(opts: {
       return res.end(bytes);
     }
     const m = path.match(/^\/api\/event-streaming\/documents\/([^/]+)\/([^/]+)$/);
+    if (m && url.searchParams.get('inline') === 'only') {
+      return json(res, 200, { inline: inline.get(key(m[1], m[2], url.searchParams.get('locale'))) ?? [] });
+    }
     if (m) {
       const locale = url.searchParams.get('locale');
       return json(res, 200, {
@@ -138,6 +144,9 @@ export async function startFakeProducer(opts: {
     },
     publish(uid, documentId, data, locale = null) {
       docs.set(key(uid, documentId, locale), data);
+    },
+    publishInline(uid, documentId, list, locale = null) {
+      inline.set(key(uid, documentId, locale), list);
     },
     serveFile(fileId, bytes, mime) {
       files.set(fileId, { bytes, mime });

@@ -15,6 +15,7 @@ import type { MappingDef } from '../engine/mapping';
 import { contentTypeUid, getService, repo } from '../utils';
 import { withOrigin } from '../site/origin';
 import type { ProducerRow } from './producer-registry';
+import { linkRuleOf } from './link-rule';
 import { creatorFields, subscriberOf } from './subscriber';
 
 export type { Prepared } from '../engine/apply';
@@ -47,6 +48,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const isStreamable = (uid: string) => schema().isStreamable(uid);
   const isOwn = (event: StreamEvent) => event.originSiteId !== null && event.originSiteId === getService(strapi, 'settings').siteId();
   const subscriber = (id: number | null | undefined) => subscriberOf(strapi, id);
+  /** This site's public URL, before the path of a local upload in an absolute inline URL. */
+  const siteOrigin = (): string | null => {
+    const url = strapi.config.get('server.absoluteUrl');
+    return typeof url === 'string' && /^https?:\/\//i.test(url) ? url.replace(/\/+$/, '') : null;
+  };
   const localExists = async (uid: string, documentId: string, locale: string | null) =>
     (await repo(strapi, uid).count({ where: { documentId, ...(locale ? { locale } : {}) } })) > 0;
 
@@ -96,6 +102,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     localFile: (key) => files().localFile(producer, key),
     transferFile: (file, via) => files().transfer(producer, file, via),
     removeFile: (key) => files().remove(producer, key),
+    // Inline media and links (issue 15.4, engine/apply/inline.ts).
+    inlineFiles: (via) => getService(strapi, 'producer-client').inlineFiles(producer, via),
+    fileCopy: (id) => files().copyOf(id),
+    inline: { linkRule: linkRuleOf(producer), siteOrigin: siteOrigin() },
     loadMappings: async () => repo<MappingDef>(strapi, UID.mapping).findMany({}),
   });
 

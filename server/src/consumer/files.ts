@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import { FILE_UID } from '../engine/apply';
 import { ApplyError } from '../engine/errors';
+import type { LocalCopy } from '../engine/inline-media';
 import type { DocRef, FileRef } from '../engine/snapshot';
 import { getService, repo } from '../utils';
 import type { ProducerRow } from './producer-registry';
@@ -36,6 +37,25 @@ const PASSIVE_TEXT = new Set(['text/plain', 'text/csv', 'text/markdown', 'text/t
 /** Types `file-type` can report that a browser renders as an active document (XML with an SVG or XHTML namespace runs scripts). */
 const ACTIVE = new Set(['application/xml', 'text/xml', 'text/html', 'image/svg+xml', 'application/xhtml+xml']);
 const OPAQUE = { mime: 'application/octet-stream', ext: 'bin' };
+/** The fields of a file a Blocks image node holds (what the Content Manager's Blocks editor keeps). */
+const IMAGE_FIELDS = [
+  'name',
+  'alternativeText',
+  'url',
+  'caption',
+  'width',
+  'height',
+  'formats',
+  'hash',
+  'ext',
+  'mime',
+  'size',
+  'previewUrl',
+  'provider',
+  'provider_metadata',
+  'createdAt',
+  'updatedAt',
+];
 
 /**
  * Media files from a producer (consumer side): binaries are transferred, not hot-linked. A file is
@@ -133,6 +153,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       } finally {
         await fs.rm(dir, { recursive: true, force: true });
       }
+    },
+
+    /** The local copy of upload `id` as inline rewrites need it (URL, format URLs, Blocks file object), or null. */
+    async copyOf(id: number): Promise<LocalCopy | null> {
+      const row = await repo(strapi, FILE_UID).findOne({ where: { id } });
+      if (!row || typeof row.url !== 'string') return null;
+      const formats: Record<string, string> = {};
+      if (row.formats && typeof row.formats === 'object') {
+        for (const [name, f] of Object.entries(row.formats as Record<string, { url?: unknown }>))
+          if (f && typeof f.url === 'string') formats[name] = f.url;
+      }
+      // Dates as the Blocks validator wants them (strings), whatever the database driver returns.
+      const image = Object.fromEntries(
+        IMAGE_FIELDS.filter((k) => row[k] !== undefined).map((k) => [k, row[k] instanceof Date ? (row[k] as Date).toISOString() : row[k]])
+      );
+      return { url: row.url, formats, image };
     },
 
     /**

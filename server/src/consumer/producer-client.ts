@@ -57,6 +57,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     fetchDocument(producer: ProducerAddress, uid: string, documentId: string, locale: string | null, via: DocRef[]) {
       return service.of(producer).fetchDocument(uid, documentId, locale, via);
     },
+    /** The uploads the document at the end of `via` references inline (issue 15.4). */
+    inlineFiles(producer: ProducerAddress, via: DocRef[]) {
+      const doc = via[via.length - 1];
+      return service.of(producer).inlineFiles(doc.__ref, doc.documentId, doc.locale ?? null, via.slice(0, -1));
+    },
     downloadFile(producer: ProducerAddress, fileId: string, via: DocRef[], filepath: string) {
       return service.of(producer).downloadFile(fileId, via, filepath);
     },

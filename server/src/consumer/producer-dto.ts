@@ -1,4 +1,5 @@
 import type { EventProducer, ProducerSubscription, SubscriptionStatus } from '../shared/contracts';
+import { linkRuleOf } from './link-rule';
 import type { ProducerRow } from './producer-store';
 
 /**
@@ -17,6 +18,7 @@ export const producerDto = (p: ProducerRow, users: Set<number>, hint: (secret: s
   subscriberUser: p.subscriberUserId ?? null,
   subscriberUserMissing: p.subscriberUserId !== null && p.subscriberUserId !== undefined && !users.has(Number(p.subscriberUserId)),
   backfillOnApproval: p.backfillOnApproval !== false,
+  linkRule: linkRuleOf(p),
   lastPulledSeq: Number(p.lastPulledSeq ?? 0),
   producerHeadSeq: Number(p.producerHeadSeq ?? 0),
   lag: Number(p.lag ?? 0),

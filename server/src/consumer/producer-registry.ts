@@ -32,6 +32,8 @@ interface ParsedInput {
   /** undefined: not given (create: the creating admin; update: keep). */
   subscriberUser: number | null | undefined;
   backfillOnApproval: boolean | undefined;
+  /** undefined: not given (create: none; update: keep). */
+  linkRule: { from: string; to: string } | null | undefined;
 }
 
 /**
@@ -94,6 +96,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       producerUrl,
       subscriberUser: body.subscriberUser,
       backfillOnApproval: body.backfillOnApproval,
+      linkRule: body.linkRule,
       apiToken: body.apiToken,
       callbackToken: body.callbackToken ?? undefined,
       pullOnly: body.pullOnly === true,
@@ -186,6 +189,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           subscriptions: mergeStatuses(input.subscriptions, res.subscriptions),
           subscriberUserId: input.subscriberUser === undefined ? creatorId : input.subscriberUser,
           backfillOnApproval: input.backfillOnApproval ?? true,
+          linkRule: input.linkRule ?? null,
           lastPulledSeq: res.headSeq,
           producerHeadSeq: res.headSeq,
           lag: 0,
@@ -235,6 +239,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         subscriptions,
         ...(input.subscriberUser !== undefined ? { subscriberUserId: input.subscriberUser } : {}),
         ...(input.backfillOnApproval !== undefined ? { backfillOnApproval: input.backfillOnApproval } : {}),
+        ...(input.linkRule !== undefined ? { linkRule: input.linkRule } : {}),
       });
       // The registration's answer may carry an approval no pull has seen yet.
       await getService(strapi, 'backfill').noteApprovals(updated!, current.subscriptions, subscriptions);

@@ -17,6 +17,8 @@ export type ProducerRow = {
   subscriberUserId: number | null;
   /** Back-fill a type when the producer approves it (null on rows saved before the setting: on). */
   backfillOnApproval: boolean | null;
+  /** Links to the producer's public URL rewritten here: prefix -> prefix (issue 15.4); null: none. */
+  linkRule?: { from: string; to: string } | null;
   lastPulledSeq: number | null;
   /** The producer's log epoch the cursor belongs to (engine/cursor.ts recopyReason); null until a pull saw one. */
   producerEpoch?: string | null;
@@ -37,7 +39,7 @@ export type ProducerRow = {
 /** Columns a registration writes; the rest (cursor, lease, health) belong to pulling. */
 export type ProducerSettings = Pick<
   ProducerRow,
-  'apiToken' | 'callbackToken' | 'callbackTokenId' | 'subscriptions' | 'subscriberUserId' | 'backfillOnApproval'
+  'apiToken' | 'callbackToken' | 'callbackTokenId' | 'subscriptions' | 'subscriberUserId' | 'backfillOnApproval' | 'linkRule'
 >;
 
 /**

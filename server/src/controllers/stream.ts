@@ -97,6 +97,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!(await getService(strapi, 'serve').canRead(c, uid, documentId, via))) {
         throw forbidden(`${uid} ${documentId} is neither of a type approved for this consumer nor reachable from one`);
       }
+      if (q.inline === 'only') {
+        // The uploads it references inline (rich text, Blocks, JSON), not its data (issue 15.4).
+        const inline: FetchDocument.InlineResponse = {
+          inline: await getService(strapi, 'producer-files').inlineFiles({ __ref: uid, documentId, locale }),
+        };
+        ctx.body = inline;
+        return;
+      }
       const res: FetchDocument.Response = await getService(strapi, 'serve').fetchDocument(uid, documentId, locale);
       ctx.body = res;
     },

@@ -44,7 +44,8 @@ function toRef(target: string | undefined, value: unknown): DocRef | null {
   return ref;
 }
 
-function toFile(value: unknown): FileRef | null {
+/** A file reference from an upload row (or a populated media value); null when it is not an object. */
+export function toFile(value: unknown): FileRef | null {
   if (!isRow(value)) return null;
   const str = (k: string) => (typeof value[k] === 'string' ? (value[k] as string) : null);
   const num = (k: string) => (typeof value[k] === 'number' ? (value[k] as number) : value[k] == null ? null : Number(value[k]));

@@ -5,7 +5,9 @@ import axios from 'axios';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { FILE_UID } from '../engine/apply';
-import { collectFiles, type DocRef } from '../engine/snapshot';
+import type { InlineFile } from '../engine/apply/inline';
+import { collectInline, matchUpload, uploadKeys } from '../engine/inline-media';
+import { collectFiles, toFile, type DocRef, type Snapshot } from '../engine/snapshot';
 import { agentsFor, hostOf, refusalMessage } from '../site/http';
 import { getService, repo } from '../utils';
 
@@ -131,16 +133,82 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return { body, length: Number.isFinite(length) ? length : null };
   }
 
+  /** This site's public origins: an absolute URL at one of them names a local upload by its path. */
+  const ownOrigins = (): string[] => {
+    const urls = [
+      strapi.config.get('server.absoluteUrl'),
+      strapi.config.get('admin.absoluteUrl'),
+      getService(strapi, 'settings').publicUrl(),
+    ];
+    const out = new Set<string>();
+    for (const u of urls) {
+      try {
+        if (typeof u === 'string' && /^https?:\/\//i.test(u)) out.add(new URL(u).origin);
+      } catch {
+        // not a URL: no origin
+      }
+    }
+    return [...out];
+  };
+
+  /**
+   * The uploads of this site that the rich-text, Blocks and JSON fields of a streamed document
+   * (`snap` of type `uid`) reference inline: each URL written there that names an upload row — its
+   * `url` or a format's, a path or an absolute URL at this site's origin, or the provider's
+   * absolute URL (engine/inline-media.ts matchUpload). Any other URL is not this site's file.
+   */
+  async function inlineOf(uid: string, snap: Snapshot | null): Promise<InlineFile[]> {
+    if (!snap) return [];
+    const origins = ownOrigins();
+    const keyed = [...new Set(collectInline(schema().lookup, uid, snap).map((f) => f.url))]
+      .map((url) => ({ url, keys: uploadKeys(url, origins) }))
+      .filter((x): x is { url: string; keys: NonNullable<typeof x.keys> } => x.keys !== null);
+    if (!keyed.length) return [];
+    const rows: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < keyed.length; i += 200) {
+      const chunk = keyed.slice(i, i + 200);
+      rows.push(
+        ...(await repo(strapi, FILE_UID).findMany({
+          where: {
+            $or: [{ url: { $in: chunk.flatMap((x) => x.keys.urls) } }, { hash: { $in: chunk.flatMap((x) => x.keys.hashes) } }],
+          },
+        }))
+      );
+    }
+    const out: InlineFile[] = [];
+    for (const { url } of keyed) {
+      for (const row of rows) {
+        const format = matchUpload(url, row, origins);
+        const file = format === null ? null : toFile(row);
+        if (file && format !== null) {
+          out.push({ url, format, file });
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  const readStreamed = (doc: DocRef) => getService(strapi, 'documents').read(doc.__ref, doc.documentId, doc.locale ?? null);
+
   return {
     /**
-     * Whether `fileId` is referenced by a media field (components and dynamic zones included) of
-     * the streamed version of `doc`. A `{__file}` object inside a JSON or rich-text field is data,
-     * not a reference: it never makes a file readable.
+     * Whether `fileId` is referenced by the streamed version of `doc`: by a media field
+     * (components and dynamic zones included), or inline — its URL written in a rich-text, Blocks
+     * or JSON field (inlineOf). A `{__file}` object inside a JSON or rich-text field is data, not
+     * a reference: it never makes a file readable.
      */
     async referencedBy(doc: DocRef, fileId: string): Promise<boolean> {
       if (!schema().isStreamable(doc.__ref)) return false;
-      const snap = await getService(strapi, 'documents').read(doc.__ref, doc.documentId, doc.locale ?? null);
-      return collectFiles(doc.__ref, snap, schema().lookup).some((f) => f.__file === fileId);
+      const snap = await readStreamed(doc);
+      if (collectFiles(doc.__ref, snap, schema().lookup).some((f) => f.__file === fileId)) return true;
+      return (await inlineOf(doc.__ref, snap)).some((f) => f.file.__file === fileId);
+    },
+
+    /** The uploads the streamed version of `doc` references inline (GET /documents/…?inline=only). */
+    async inlineFiles(doc: DocRef): Promise<InlineFile[]> {
+      if (!schema().isStreamable(doc.__ref)) return [];
+      return inlineOf(doc.__ref, await readStreamed(doc));
     },
 
     /**

@@ -5,6 +5,7 @@
  */
 import type { DocumentAlias, FetchDocumentResponse, ListDocumentsResponse, PullResponse, RegisterResponse } from '../shared/contracts';
 import { ApplyError, RemoteError } from '../engine/errors';
+import { isInlineFile, type InlineFile } from '../engine/apply/inline';
 import { DOC_ID_RE } from '../engine/refs';
 import { MAX_ALIASES } from './wire';
 
@@ -117,4 +118,20 @@ export function checkFetchedDocument(res: unknown, uid: string, documentId: stri
     throw new ApplyError(`The producer answered a request for ${uid} ${documentId} with something else`);
   }
   return res;
+}
+
+/** Most entries of a producer's inline-files answer (engine/inline-media.ts MAX_INLINE_URLS). */
+const MAX_INLINE_FILES = 2000;
+
+/**
+ * The answer to `?inline=only` (issue 15.4): the uploads a document references inline. An answer
+ * without the list (a producer that predates inline media) is none; a malformed entry refuses
+ * the whole answer.
+ */
+export function checkInlineFiles(res: unknown, uid: string, documentId: string): InlineFile[] {
+  if (!isObject(res) || res.inline === undefined) return [];
+  if (!Array.isArray(res.inline) || res.inline.length > MAX_INLINE_FILES || !res.inline.every(isInlineFile)) {
+    throw new ApplyError(`The producer answered a request for the inline files of ${uid} ${documentId} with an invalid list`);
+  }
+  return res.inline;
 }

@@ -4,9 +4,10 @@
  * (site/http.ts in the plugin: timeouts, size limits, address policy, the site header, errors as
  * RemoteError) is passed in, so this module stays Strapi-free and testable.
  */
+import type { InlineFile } from '../engine/apply/inline';
 import type { DocRef } from '../engine/snapshot';
 import type { FetchDocumentResponse, ListDocumentsResponse, PullResponse, RegisterRequest, RegisterResponse } from '../shared/contracts';
-import { checkFetchedDocument, checkListPage, checkPullPage, checkRegisterResponse } from './checks';
+import { checkFetchedDocument, checkInlineFiles, checkListPage, checkPullPage, checkRegisterResponse } from './checks';
 import { encodeVia } from './via';
 import { paths } from './wire';
 
@@ -69,6 +70,16 @@ export function producerClient(transport: Transport, peer: Peer) {
         req({ method: 'GET', path: paths.fetchDocument(uid, documentId), params: { locale: locale ?? undefined, via: encodeVia(via) } })
       );
       return checkFetchedDocument(answer, uid, documentId);
+    },
+
+    /** The uploads a document references inline (rich text, Blocks, JSON); `via`: the chain it was reached through. */
+    async inlineFiles(uid: string, documentId: string, locale: string | null, via: DocRef[]): Promise<InlineFile[]> {
+      const params = { locale: locale ?? undefined, via: encodeVia(via), inline: 'only' };
+      return checkInlineFiles(
+        await transport.call<unknown>(req({ method: 'GET', path: paths.fetchDocument(uid, documentId), params })),
+        uid,
+        documentId
+      );
     },
 
     /** A file, streamed to `filepath` (never held in memory); `via` ends at the document that references it. Returns its size. */

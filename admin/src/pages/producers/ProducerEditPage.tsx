@@ -68,6 +68,11 @@ const FIELDS = {
     'Back-fill on approval',
     'When the producer approves a content type, copy the documents it already holds (resumable; progress shown above).',
   ],
+  linkFrom: [
+    'Rewrite links starting with',
+    "Links in rich text and Blocks that start with this URL (the producer's public site) are rewritten. Images and files written inline are copied here either way.",
+  ],
+  linkTo: ['…to start with', 'What replaces that start on this site, e.g. https://branch.example.com or /'],
 } as const;
 
 const SYNCING: SectionText = { title: ['producers.form.syncing', 'Synced writes'] };
@@ -176,7 +181,7 @@ const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventP
         </FormGrid>
       </FormSection>
       <FormSection text={SYNCING}>
-        <FormGrid cols={[6, 6]}>
+        <FormGrid cols={[6, 6, 6, 6]}>
           <SelectField
             {...field(
               'subscriberUser',
@@ -196,6 +201,8 @@ const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventP
             checked={form.backfillOnApproval}
             onChange={(checked) => set('backfillOnApproval', checked)}
           />
+          <TextField {...text('linkFrom')} type="url" placeholder="https://" />
+          <TextField {...text('linkTo')} placeholder="https:// or /" />
         </FormGrid>
       </FormSection>
       <FormSection text={SUBSCRIPTIONS}>

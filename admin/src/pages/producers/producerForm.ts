@@ -21,6 +21,9 @@ export interface ProducerForm {
   /** Admin user id (as the select's value) synced writes are made as; null: none. */
   subscriberUser: string | null;
   backfillOnApproval: boolean;
+  /** Link rule (issue 15.4): links starting with `linkFrom` get `linkTo` in its place; both empty: none. */
+  linkFrom: string;
+  linkTo: string;
 }
 
 export const EMPTY_PRODUCER_FORM: ProducerForm = {
@@ -31,6 +34,8 @@ export const EMPTY_PRODUCER_FORM: ProducerForm = {
   subscriptions: [],
   subscriberUser: null,
   backfillOnApproval: true,
+  linkFrom: '',
+  linkTo: '',
 };
 
 /** A new producer's draft: the admin creating it is its Event Subscriber (as the server defaults). */
@@ -47,6 +52,8 @@ export const toProducerForm = (producer: EventProducer): ProducerForm => ({
   // A deleted subscriber user is none (the page says so); sending its id back would be refused.
   subscriberUser: producer.subscriberUser === null || producer.subscriberUserMissing ? null : String(producer.subscriberUser),
   backfillOnApproval: producer.backfillOnApproval,
+  linkFrom: producer.linkRule?.from ?? '',
+  linkTo: producer.linkRule?.to ?? '',
   subscriptions: producer.subscriptions.map((subscription) => ({
     ...subscription,
     key: nextRowKey(),
@@ -73,6 +80,7 @@ export const toProducerInput = (form: ProducerForm): ProducerInput => {
     pullOnly: form.pullOnly,
     subscriberUser: form.subscriberUser === null ? null : Number(form.subscriberUser),
     backfillOnApproval: form.backfillOnApproval,
+    linkRule: form.linkFrom.trim() || form.linkTo.trim() ? { from: form.linkFrom.trim(), to: form.linkTo.trim() } : null,
   };
   if (form.apiToken.trim()) input.apiToken = form.apiToken.trim();
   if (form.callbackToken.trim() && !form.pullOnly) input.callbackToken = form.callbackToken.trim();
@@ -112,5 +120,8 @@ export const validateProducerForm = (form: ProducerForm, isCreate: boolean, t: R
     const field = /^(subscriptions\.\d+\.keepLocal)\.\d+$/.exec(key)?.[1];
     if (field && !errors[field]) errors[field] = message;
   }
+  // The link rule's two parts are two fields of the form.
+  if (errors['linkRule.from'] && !errors.linkFrom) errors.linkFrom = errors['linkRule.from'];
+  if (errors['linkRule.to'] && !errors.linkTo) errors.linkTo = errors['linkRule.to'];
   return errors;
 };

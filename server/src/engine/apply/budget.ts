@@ -13,6 +13,8 @@ import { ApplyError } from '../errors';
  *    on what this site already has (a file already here still counts), so a retry of the same
  *    event meets the same verdict — it is recorded Failed (BudgetExceededError is an ApplyError),
  *    never retried as transient, and the pull goes on with the next event.
+ *    Files referenced inline (rich text, Blocks, JSON: inline.ts) count like media files, under
+ *    the same key (a file both in a media field and inline counts once).
  * 3. Files are counted, not their bytes: a file is streamed to disk (never held in memory) and
  *    bounded alone by `maxFileBytes`.
  */

@@ -4,6 +4,7 @@ import { docKey, walkRefs } from '../refs';
 import type { DocRef, FileRef, Snapshot } from '../snapshot';
 import { EventBudget, jsonBytes } from './budget';
 import { checkProducerData, localShaper, type LocalShaper } from './guard';
+import { carryInline, emptyInline, type InlineCopies } from './inline';
 import type { LocalIds } from './lookups';
 import { MAX_VIA, type ApplyPorts, type Dependency, type Route } from './ports';
 import { acceptsTarget, routeFor } from './routing';
@@ -52,8 +53,11 @@ export async function discardUploads(ports: ApplyPorts, uploaded: string[]): Pro
  * checks) and walked in turn. Media files met on the way are transferred (or reused). The walk
  * stays within the event's budgets (budget.ts: documents, files, bytes); when it fails, the files
  * it uploaded are removed before the error goes up.
- * @returns the missing dependencies in the order found, remote file key -> local upload id, and
- *   the remote keys of the files uploaded by this walk (to remove if the event does not apply after all).
+ * Uploads referenced inline (rich text, Blocks, JSON: inline.ts) are carried the same way, within
+ * the same file budget.
+ * @returns the missing dependencies in the order found, remote file key -> local upload id, the
+ *   inline uploads' local copies, and the remote keys of the files uploaded by this walk (to
+ *   remove if the event does not apply after all).
  * @throws ApplyError past MAX_VIA levels, over a budget (BudgetExceededError), for a reference to a
  *   type that does not exist here, or for bad data; NeedsNetworkError `offline` when anything is missing.
  */
@@ -64,7 +68,7 @@ export async function walkDependencies(
   lookups: LocalIds,
   offline: boolean,
   shape: LocalShaper = localShaper(ports)
-): Promise<{ deps: Dependency[]; files: Map<string, number>; uploaded: string[] }> {
+): Promise<{ deps: Dependency[]; files: Map<string, number>; inline: InlineCopies; uploaded: string[] }> {
   const uploaded: string[] = [];
   try {
     return { ...(await walk(ports, subs, root, lookups, offline, shape, uploaded)), uploaded };
@@ -86,12 +90,13 @@ async function walk(
   offline: boolean,
   shape: LocalShaper,
   uploaded: string[]
-): Promise<{ deps: Dependency[]; files: Map<string, number> }> {
+): Promise<{ deps: Dependency[]; files: Map<string, number>; inline: InlineCopies }> {
   const what = `${root.ref.__ref} ${root.ref.documentId}`;
   // The event's own data came with its page (bounded by maxResponseBytes): only fetches count.
   const budget = new EventBudget(what, ports.limits);
   const deps: Dependency[] = [];
   const files = new Map<string, number>();
+  const inline = emptyInline();
   const visited = new Set([docKey(root.ref.__ref, root.ref.documentId, root.ref.locale)]);
   const route = (ref: DocRef, parent: Route) => {
     const r = routeFor(subs, ref.__ref, ports.isStreamable, parent);
@@ -103,20 +108,23 @@ async function walk(
     const { data: current, via, parent } = queue.shift()!;
     const found: DocRef[] = [];
     const fileRefs: FileRef[] = [];
+    const shaped = await shape(parent, current, true);
     walkRefs(
-      ownFields(ports, parent.localUid, await shape(parent, current, true), (attr, ref) =>
-        acceptsTarget(attr, route(ref, parent).localUid, ports.isStreamable)
-      ),
+      ownFields(ports, parent.localUid, shaped, (attr, ref) => acceptsTarget(attr, route(ref, parent).localUid, ports.isStreamable)),
       (r) => found.push(r),
       (f) => fileRefs.push(f)
     );
-    for (const f of fileRefs) {
-      if (files.has(f.__file)) continue;
+    const fileFor = async (f: FileRef): Promise<number> => {
+      const known = files.get(f.__file);
+      if (known !== undefined) return known;
       budget.file(f.__file);
       const { id, transferred } = await localFileFor(ports, f, via, offline);
       if (transferred) uploaded.push(f.__file);
       files.set(f.__file, id);
-    }
+      return id;
+    };
+    for (const f of fileRefs) await fileFor(f);
+    await carryInline(ports, parent.localUid, shaped, via, { offline, budget, found: inline, fileFor });
     const next: Array<{ ref: DocRef; route: Route }> = [];
     for (const ref of found) {
       const key = docKey(ref.__ref, ref.documentId, ref.locale);
@@ -141,5 +149,5 @@ async function walk(
       queue.push({ data: fetched.data, via: [...via, ref], parent: depRoute });
     }
   }
-  return { deps, files };
+  return { deps, files, inline };
 }

@@ -43,6 +43,11 @@
  * 9. Fields kept local (keep-local.ts): a create (or a new locale) fills them; every update of an
  *    existing local document — stream, retry, resync, back-fill, a dependency met again — leaves
  *    them as they are here (write.ts builds the update data without them).
+ * 10. Inline media (inline.ts, engine/inline-media.ts): a URL in a rich-text, Blocks or JSON field
+ *    is copied only when the producer lists it as one of its uploads for that very document AND
+ *    the data holds it; the bytes come from the producer's file endpoint (as media: same budget,
+ *    transfer and MIME checks, invariant 8), never from the URL. Every other URL is stored as
+ *    written, except links matching the producer's link rule.
  */
 export { FILE_UID, MAX_DEPENDENCIES, MAX_VIA } from './ports';
 export type { ApplyPorts, Dependency, ReferenceInput, ReferenceRow, RemoteDoc, Route, WriteOptions } from './ports';

@@ -4,6 +4,7 @@ import type { ApplyOutcome } from '../pull-loop';
 import type { DocRef, Snapshot } from '../snapshot';
 import { discardUploads, walkDependencies } from './dependencies';
 import { checkProducerData, isObject, localShaper, type LocalShaper } from './guard';
+import type { InlineCopies } from './inline';
 import { localIdOf, memoLocalIds, type LocalIds } from './lookups';
 import type { ApplyPorts, Dependency, Route } from './ports';
 import { eventRoute } from './routing';
@@ -26,6 +27,8 @@ export type Prepared =
       files: Map<string, number>;
       /** Remote keys of the files this preparation uploaded (a subset of `files`): removed if the event does not apply. */
       uploaded: string[];
+      /** Uploads referenced inline (rich text, Blocks, JSON), by the URL written: their local copies (inline.ts). */
+      inline?: InlineCopies;
       /** The dependency lookups made while preparing, reused by apply (the root is looked up again). */
       lookups: LocalIds;
       /** Reshapes mapped data (the mappings read once per event), reused by apply. */
@@ -69,8 +72,8 @@ export async function prepareEvent(
   }
   const root: DocRef = { __ref: event.contentType, documentId: event.documentId, locale: event.locale };
   const shape = localShaper(ports);
-  const { deps, files, uploaded } = await walkDependencies(ports, subs, { ref: root, data, route }, lookups, offline, shape);
-  return { kind: 'upsert', route, data, full, reflectsSeq, deps, files, uploaded, lookups, shape };
+  const { deps, files, inline, uploaded } = await walkDependencies(ports, subs, { ref: root, data, route }, lookups, offline, shape);
+  return { kind: 'upsert', route, data, full, reflectsSeq, deps, files, inline, uploaded, lookups, shape };
 }
 
 /**

@@ -1,8 +1,10 @@
 import type { FetchDocumentResponse } from '../../shared/contracts';
 import type { MappingDef } from '../mapping';
 import type { ModelDef } from '../schema';
+import type { LinkRule, LocalCopy } from '../inline-media';
 import type { DocRef, FileRef, Snapshot } from '../snapshot';
 import { DEFAULT_EVENT_LIMITS, type EventLimits } from './budget';
+import type { InlineFile } from './inline';
 
 /** The upload plugin's file type: media travel as `__file` references to it. */
 export const FILE_UID = 'plugin::upload.file';
@@ -106,6 +108,15 @@ export interface ApplyPorts {
   removeFile(fileKey: string): Promise<void>;
   /** Every Document Type Mapping of this site. */
   loadMappings(): Promise<MappingDef[]>;
+
+  // Inline media and links (inline.ts, engine/inline-media.ts). Absent: URLs in rich text,
+  // Blocks and JSON are stored as the producer wrote them.
+  /** The uploads the producer's document `via[last]` references inline (`via`: how it was reached). */
+  inlineFiles?(via: DocRef[]): Promise<InlineFile[]>;
+  /** The local copy (URL, formats, Blocks file object) of upload `id`, or null when it is gone. */
+  fileCopy?(id: number): Promise<LocalCopy | null>;
+  /** The producer's link rule (prefix -> prefix) and this site's public origin (absolute URLs of copies). */
+  inline?: { linkRule: LinkRule | null; siteOrigin: string | null };
 }
 
 /** A missing dependency fetched while preparing, created while applying. */

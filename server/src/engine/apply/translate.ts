@@ -1,4 +1,5 @@
 import { ApplyError } from '../errors';
+import { inlineKindOf, rewriteInline, type InlineRewriter } from '../inline-media';
 import { isDocRef, isFileRef } from '../refs';
 import { fieldKind, isToMany, type AttributeDef, type ModelDef } from '../schema';
 import type { DocRef, Snapshot } from '../snapshot';
@@ -32,6 +33,7 @@ const zoneComponent = (attr: AttributeDef, v: unknown): string | null =>
  * local model does not have are dropped; relations are resolved to local documents (and dropped
  * where the field does not accept their type), media to local upload ids. `relations: false`
  * leaves relations out (a dependency created before the documents it points at exist).
+ * `inline`: rich-text, Blocks and JSON values get their upload URLs and links rewritten (inline.ts).
  */
 export async function translate(
   schema: SchemaPorts,
@@ -39,7 +41,7 @@ export async function translate(
   data: Snapshot,
   resolve: (ref: DocRef) => Promise<LocalRef | null>,
   files: Map<string, number>,
-  opts: { relations: boolean }
+  opts: { relations: boolean; inline?: InlineRewriter | null }
 ): Promise<Record<string, unknown>> {
   const model = schema.model(uid);
   if (!model) throw new ApplyError(`Content type ${uid} does not exist on this site`);
@@ -49,7 +51,8 @@ export async function translate(
     if (!attr || name === '__component') continue;
     const kind = fieldKind(name, attr);
     if (kind === 'scalar') {
-      out[name] = value;
+      const inline = opts.inline ? inlineKindOf(attr) : null;
+      out[name] = inline && opts.inline ? rewriteInline(inline, value, opts.inline) : value;
     } else if (kind === 'relation') {
       if (!opts.relations) continue;
       const morph = isMorph(attr);

@@ -3,6 +3,7 @@ import { ApplyError } from '../errors';
 import type { ApplyOutcome } from '../pull-loop';
 import { docKey, walkRefs } from '../refs';
 import type { DocRef, Snapshot } from '../snapshot';
+import { inlineRewriter } from './inline';
 import { componentPathsTouched, keepLocalPopulate, withoutKeptLocal } from './keep-local';
 import { siblingLocalId } from './lookups';
 import type { Prepared } from './phases';
@@ -104,8 +105,9 @@ export async function writeUpsert(
       ? { uid: target.localUid, documentId: id, locale: r.locale }
       : { uid: target.localUid, documentId: id };
   };
+  const inline = inlineRewriter(ports, prepared.inline);
   const translated = async (r: Route, d: Snapshot, partial: boolean, relations: boolean) =>
-    translate(ports, r.localUid, await mapped(r, d, partial), resolve, files, { relations });
+    translate(ports, r.localUid, await mapped(r, d, partial), resolve, files, { relations, inline });
 
   // 1. Missing dependencies first, without relations (they may point at each other or at the root).
   for (const dep of deps) {

@@ -61,6 +61,8 @@ export interface EventProducer extends ProducerHealth {
   subscriberUserMissing: boolean;
   /** Back-fill a type by itself when the producer approves it (default true). */
   backfillOnApproval: boolean;
+  /** Links in rich text and Blocks starting with `from` are written with `to` in its place (issue 15.4); null: none. */
+  linkRule: { from: string; to: string } | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -92,6 +94,8 @@ export interface ProducerInput {
   subscriberUser?: number | null;
   /** Back-fill a type by itself when the producer approves it. Omitted: true on create, kept on update. */
   backfillOnApproval?: boolean;
+  /** Link rule (prefix -> prefix) for links in rich text and Blocks; null: none. Omitted: none on create, kept on update. */
+  linkRule?: { from: string; to: string } | null;
 }
 
 export interface ConsumerSubscription {

@@ -52,9 +52,17 @@ export declare namespace FetchDocument {
   export interface Request {
     params: { uid: string; documentId: string };
     /** `via`: JSON list of `[contentType, documentId, locale]` hops (protocol/via.ts). */
-    query: { locale?: string; via?: string };
+    /** `inline=only`: answer InlineResponse instead (issue 15.4). */
+    query: { locale?: string; via?: string; inline?: string };
   }
   export type Response = FetchDocumentResponse;
+  /**
+   * `?inline=only`: the producer's uploads the document references inline (rich text, Blocks,
+   * JSON): each URL as written, the format it names ('' for the file) and the file reference.
+   */
+  export interface InlineResponse {
+    inline: Array<{ url: string; format: string; file: { __file: string; name: string; url: string; mime: string } }>;
+  }
 }
 
 /** GET /files/:fileId?via= (producer): a file's bytes; 409 when it is stored at a remote URL. */

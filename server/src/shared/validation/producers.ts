@@ -92,7 +92,26 @@ const subscriptions = cappedList(
     })
 );
 
+// ---- Link rule (issue 15.4) ----
+const LINK_FROM_MESSAGE = 'linkRule.from must be an http(s) URL: the start of the links to rewrite, e.g. https://hq.example.com';
+const LINK_TO_MESSAGE = 'linkRule.to must be an http(s) URL or a path starting with /';
+/** Links in rich text and Blocks starting with `from` are written with `to` in its place; null: none. */
+export const linkRuleSchema = yup
+  .object({
+    from: boundedString(LIMITS.url, LINK_FROM_MESSAGE)
+      .required(LINK_FROM_MESSAGE)
+      .matches(/^https?:\/\/[^\s/?#]+[^\s]*$/i, LINK_FROM_MESSAGE),
+    to: boundedString(LIMITS.url, LINK_TO_MESSAGE)
+      .required(LINK_TO_MESSAGE)
+      .matches(/^(https?:\/\/[^\s/?#]+[^\s]*|\/(?!\/)\S*)$/i, LINK_TO_MESSAGE),
+  })
+  .noUnknown(true, unknownFields())
+  .typeError('linkRule must be an object { from, to } or null')
+  .nullable()
+  .default(undefined);
+
 const producerShape = (creating: boolean) => ({
+  linkRule: linkRuleSchema,
   producerUrl: urlString('producerUrl').required('producerUrl must be a non-empty URL'),
   apiToken: creating ? token(API_TOKEN_MESSAGE).required(API_TOKEN_MESSAGE) : token(API_TOKEN_MESSAGE),
   callbackToken: token(CALLBACK_TOKEN_MESSAGE).nullable(),

@@ -106,6 +106,8 @@ export const fetchDocumentQuerySchema = yup.object({
     excludeEmptyString: true,
   }),
   via,
+  /** `only`: the uploads the document references inline instead of its data (issue 15.4). */
+  inline: boundedString(8, 'inline must be "only" or absent').oneOf(['only', '', undefined], 'inline must be "only" or absent'),
 });
 
 /** GET /files/:fileId. */
