@@ -1,0 +1,116 @@
+/**
+ * Conditions on a subscription (engine/condition.ts): validation against a schema, the effective
+ * condition, its fingerprint and what an event of a conditioned type becomes.
+ */
+import { conditionedOutcome, conditionKey, effectiveCondition, validateCondition } from '../../server/src/engine/condition';
+import type { ModelDef, SchemaLookup } from '../../server/src/engine/schema';
+
+const models: Record<string, ModelDef> = {
+  'api::item.item': {
+    uid: 'api::item.item',
+    attributes: {
+      name: { type: 'string' },
+      price: { type: 'decimal' },
+      secret: { type: 'string', private: true },
+      pin: { type: 'password' },
+      supplier: { type: 'relation', relation: 'manyToOne', target: 'api::supplier.supplier' },
+      owner: { type: 'relation', relation: 'manyToOne', target: 'admin::user' },
+      seo: { type: 'component', component: 'shared.seo' },
+      image: { type: 'media' },
+      blocks: { type: 'dynamiczone', components: ['shared.seo'] },
+      subject: { type: 'relation', relation: 'morphToOne' },
+    },
+  },
+  'api::supplier.supplier': { uid: 'api::supplier.supplier', attributes: { name: { type: 'string' } } },
+  'shared.seo': { uid: 'shared.seo', attributes: { metaTitle: { type: 'string' } } },
+  'plugin::upload.file': { uid: 'plugin::upload.file', attributes: { name: { type: 'string' }, mime: { type: 'string' } } },
+};
+const lookup: SchemaLookup = { model: (uid) => models[uid] };
+const check = (c: unknown) => validateCondition('api::item.item', c, lookup);
+
+describe('validateCondition', () => {
+  test('accepts Strapi filters: operators, bare values, $and/$or/$not, relations, components, media, system fields', () => {
+    const ok = {
+      $and: [
+        { price: { $gte: 100, $lt: 1000 } },
+        { name: 'Bolt' },
+        { $or: [{ name: { $startsWithi: 'b' } }, { name: { $in: ['x', 'y'] } }] },
+        { $not: { price: { $null: true } } },
+        { price: { $between: [1, 2] } },
+        { name: { $not: { $eq: 'z' } } },
+      ],
+      supplier: { name: { $containsi: 'co' } },
+      seo: { metaTitle: { $notNull: true } },
+      image: { mime: { $eq: 'image/png' } },
+      documentId: { $ne: 'abc' },
+      locale: 'en',
+    };
+    expect(check(ok)).toBe(ok);
+    expect(check({ supplier: { $null: true } })).toEqual({ supplier: { $null: true } });
+  });
+
+  test('null, absent and {} mean no condition', () => {
+    expect(check(null)).toBeNull();
+    expect(check(undefined)).toBeNull();
+    expect(check({})).toBeNull();
+  });
+
+  test.each([
+    [{ colour: 'red' }, /condition\.colour: api::item\.item has no field colour/],
+    [{ price: { $near: 1 } }, /condition\.price\.\$near: unknown operator \$near/],
+    [{ price: { $in: 3 } }, /condition\.price\.\$in: must be a list of values/],
+    [{ price: { $between: [1] } }, /must be a list of two values/],
+    [{ price: { $eq: { a: 1 } } }, /condition\.price\.\$eq: must be a string, number, boolean or null/],
+    [{ price: { $null: 'maybe' } }, /must be true or false/],
+    [{ price: {} }, /names no operator/],
+    [{ $or: [] }, /condition\.\$or: must be a non-empty list/],
+    [{ $where: 'x' }, /\$where is not allowed here/],
+    [{ secret: 'x' }, /secret is not a field that streams/],
+    [{ pin: 'x' }, /pin is not a field that streams/],
+    [{ owner: { email: 'x' } }, /owner is not a field that streams/],
+    [{ blocks: { x: 1 } }, /dynamic zone/],
+    [{ subject: { x: 1 } }, /polymorphic relation/],
+    [{ supplier: { nope: 1 } }, /condition\.supplier\.nope: api::supplier\.supplier has no field nope/],
+    [{ seo: { nope: 1 } }, /shared\.seo has no field nope/],
+    [[{ name: 'x' }], /must be an object \(Strapi filters\) or null/],
+    ['name', /must be an object/],
+  ])('refuses %j', (condition, message) => {
+    expect(() => check(condition)).toThrow(message);
+  });
+
+  test('bounds depth, size and length', () => {
+    let deep: Record<string, unknown> = { name: 'x' };
+    for (let i = 0; i < 10; i += 1) deep = { $not: deep };
+    expect(() => check(deep)).toThrow(/nested deeper than 8 levels/);
+    expect(() => check({ $or: Array.from({ length: 250 }, () => ({ name: 'x' })) })).toThrow(/more than 200 parts/);
+    expect(() => check({ name: { $in: Array.from({ length: 3000 }, (_, i) => `value-${i}`) } })).toThrow(/longer than 10000/);
+  });
+});
+
+describe('effectiveCondition and conditionKey', () => {
+  const a = { price: { $gt: 1 } };
+  const b = { name: 'x' };
+  test('both must hold; one alone is itself; none is null', () => {
+    expect(effectiveCondition(a, b)).toEqual({ $and: [a, b] });
+    expect(effectiveCondition(a, null)).toBe(a);
+    expect(effectiveCondition(undefined, b)).toBe(b);
+    expect(effectiveCondition(null, {})).toBeNull();
+  });
+  test('the key changes exactly when the condition does (key order does not matter)', () => {
+    expect(conditionKey(null)).toBeNull();
+    expect(conditionKey({ x: 1, y: { $eq: 2 } })).toBe(conditionKey({ y: { $eq: 2 }, x: 1 }));
+    expect(conditionKey({ x: 1 })).not.toBe(conditionKey({ x: 2 }));
+    expect(conditionKey({ x: 1 })).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+describe('conditionedOutcome', () => {
+  test('matching travels whole; leaving deletes (or keeps) what is held; the rest is dropped', () => {
+    expect(conditionedOutcome(true, false, 'delete')).toBe('create');
+    expect(conditionedOutcome(true, true, 'delete')).toBe('update');
+    expect(conditionedOutcome(false, true, 'delete')).toBe('delete');
+    expect(conditionedOutcome(false, true, 'keep')).toBe('exit');
+    expect(conditionedOutcome(false, false, 'delete')).toBe('drop');
+    expect(conditionedOutcome(false, false, 'keep')).toBe('drop');
+  });
+});
