@@ -4,6 +4,7 @@
  */
 import { conditionedOutcome, conditionKey, effectiveCondition, validateCondition } from '../../server/src/engine/condition';
 import type { ModelDef, SchemaLookup } from '../../server/src/engine/schema';
+import { mergeSubscriptions } from '../../server/src/producer/consumer-registry';
 
 const models: Record<string, ModelDef> = {
   'api::item.item': {
@@ -112,5 +113,16 @@ describe('conditionedOutcome', () => {
     expect(conditionedOutcome(false, true, 'keep')).toBe('exit');
     expect(conditionedOutcome(false, false, 'delete')).toBe('drop');
     expect(conditionedOutcome(false, false, 'keep')).toBe('drop');
+  });
+});
+
+describe('registration keeps what the consumer asks for', () => {
+  const approved = { contentType: 'api::a.a', status: 'Approved' as const, unsubscribed: false, approvedAtSeq: 3, condition: { x: 1 } };
+  test('a requested condition and onExit are replaced by each registration; the admin condition and approval stay', () => {
+    const asked = mergeSubscriptions([approved], [{ contentType: 'api::a.a', unsubscribed: false, condition: { y: 2 }, onExit: 'keep' }]);
+    expect(asked).toEqual([{ ...approved, requestedCondition: { y: 2 }, onExit: 'keep' }]);
+    expect(mergeSubscriptions(asked, [{ contentType: 'api::a.a', unsubscribed: false }])).toEqual([
+      { ...approved, requestedCondition: null, onExit: 'delete' },
+    ]);
   });
 });
