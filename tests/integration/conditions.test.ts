@@ -135,6 +135,9 @@ test('a document that stops matching is removed from the consumer; a deleted one
   await pullNow(l);
   expect(await held(cheap)).toBeNull();
   expect(await held(dear)).toBeNull();
+  // A deleted document hides nothing: its fetch answers `data: null` (a consumer re-fetching learns it is gone).
+  expect(expectStatus(await stream(`/documents/${ITEM}/${dear}`), 'deleted document').body.data).toBeNull();
+  expectClientError(await stream(`/documents/${ITEM}/${cheap}`), 403, /neither/, 'existing, not matching');
   // The never-matching document was never announced to the consumer (not even its deletion).
   const logs = (await syncLogs(consumer)).data as Array<{ remoteDocumentId: string }>;
   expect(logs.filter((r) => r.remoteDocumentId === gone)).toEqual([]);

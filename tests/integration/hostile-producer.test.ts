@@ -33,7 +33,7 @@ let fakeUrl: string;
 let producerId: number;
 const events: Ev[] = [];
 const docs = new Map<string, unknown>(); // "uid/documentId" -> snapshot served by /documents
-const seen: Array<{ method: string; path: string; auth: string | undefined }> = [];
+const seen: Array<{ method: string; path: string; auth: string | undefined; sweep?: boolean }> = [];
 /** When set, answers GET /updates instead of the well-formed page. */
 let override: ((res: http.ServerResponse, after: number) => void) | null = null;
 /** Answers the back-fill listing GET /documents/:uid (none: 404). */
@@ -60,7 +60,9 @@ const page = (after: number, extra: Record<string, unknown> = {}) => ({
 function handle(req: http.IncomingMessage, res: http.ServerResponse) {
   res.on('error', () => undefined); // a client that gives up on the 25 MB answer
   const url = new URL(req.url ?? '/', 'http://fake');
-  seen.push({ method: req.method ?? '', path: url.pathname, auth: req.headers.authorization });
+  // A back-fill's reconciling sweep (issue 14) asks which held copies still exist: `documentIds`.
+  const sweep = url.searchParams.get('documentIds');
+  seen.push({ method: req.method ?? '', path: url.pathname, auth: req.headers.authorization, ...(sweep ? { sweep: true } : {}) });
   req.resume();
   if (req.headers.authorization !== `Bearer ${FAKE_TOKEN}`) return json(res, 401, { error: { message: 'who are you' } });
   if (url.pathname === '/api/event-streaming/register') {
@@ -78,6 +80,16 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const after = Number(url.searchParams.get('after') ?? 0);
     if (override) return override(res, after);
     return json(res, 200, page(after));
+  }
+  // This fake still has every document the consumer holds: the sweep removes nothing.
+  if (/^\/api\/event-streaming\/documents\/[^/]+$/.test(url.pathname) && sweep && listing) {
+    const documents = sweep.split(',').map((documentId) => ({ documentId, locale: null, data: {} }));
+    return json(res, 200, {
+      headSeq: head(),
+      contentType: decodeURIComponent(url.pathname.split('/').pop()!),
+      documents,
+      nextCursor: null,
+    });
   }
   if (/^\/api\/event-streaming\/documents\/[^/]+$/.test(url.pathname) && listing)
     return listing(res, Number(url.searchParams.get('after') ?? 0));
@@ -447,7 +459,13 @@ describe('back-fill from a hostile producer', () => {
     expect(res).toMatchObject({ copied: 2, failed: 0 });
     expect(await getDoc(C, 'customers', 'listed000000000000000001')).toMatchObject({ name: 'Listed', email: 'listed@example.com' });
     expect(await getDoc(C, 'customers', 'listed000000000000000002')).toMatchObject({ name: 'Listed 2' });
-    expect(seen.slice(before).map((r) => r.path)).toEqual(Array(2).fill(`/api/event-streaming/documents/${encodeURIComponent(CUSTOMER)}`));
+    // (the back-fill's reconciling sweep asks with documentIds afterwards: not a listing page)
+    expect(
+      seen
+        .slice(before)
+        .filter((r) => !r.sweep)
+        .map((r) => r.path)
+    ).toEqual(Array(2).fill(`/api/event-streaming/documents/${encodeURIComponent(CUSTOMER)}`));
   });
 
   test('an interrupted back-fill resumes after the last completed page', async () => {

@@ -195,7 +195,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       );
     },
 
-    /** Whether `documentId` (any locale when `locale` is null) of a conditioned type satisfies the consumer's condition. */
+    /**
+     * Whether the consumer may read `documentId` (any locale when `locale` is null) of a type it
+     * receives: always without a condition; with one, when it satisfies it — or has no streamed
+     * version at all (nothing to hide).
+     */
     async readable(c: ConsumerRow, uid: string, documentId: string, locale: string | null): Promise<boolean> {
       const cond = service.conditionsOf(c).get(uid);
       if (!cond) return true;
@@ -204,7 +208,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       for (const l of locales) {
         if ((await service.matching(uid, cond.condition, [{ documentId, locale: l }])).size) return true;
       }
-      return false;
+      // A document that has no streamed version at all (deleted, unpublished) reveals nothing: the
+      // answer is `data: null`, which tells a consumer that re-fetches it that it is gone.
+      if (documentId === '-') return false;
+      if (!locales.length) return true;
+      for (const l of locales) if (await getService(strapi, 'documents').read(uid, documentId, l)) return false;
+      return true;
     },
 
     /** Forgets a consumer's memory (all types, or one whose condition was removed). */
