@@ -5,6 +5,7 @@
 import { conditionedOutcome, conditionKey, effectiveCondition, validateCondition } from '../../server/src/engine/condition';
 import type { ModelDef, SchemaLookup } from '../../server/src/engine/schema';
 import { mergeSubscriptions } from '../../server/src/producer/consumer-registry';
+import { conditionToRows, rowsToCondition } from '../../admin/src/components/condition/conditionRows';
 
 const models: Record<string, ModelDef> = {
   'api::item.item': {
@@ -124,5 +125,44 @@ describe('registration keeps what the consumer asks for', () => {
     expect(mergeSubscriptions(asked, [{ contentType: 'api::a.a', unsubscribed: false }])).toEqual([
       { ...approved, requestedCondition: null, onExit: 'delete' },
     ]);
+  });
+});
+
+describe('the admin filter builder rows (admin/src/components/condition/conditionRows.ts)', () => {
+  const typeOf = (field: string) => ({ price: 'decimal', 'supplier.name': 'string' })[field];
+  test('rows -> filters -> rows round trip: all/any, nested relation fields, numbers, lists, null checks', () => {
+    const rows = [
+      { key: 'a', field: 'price', operator: '$gte', value: '100' },
+      { key: 'b', field: 'supplier.name', operator: '$startsWith', value: 'Bolt' },
+      { key: 'c', field: 'price', operator: '$in', value: '1, 2' },
+      { key: 'd', field: 'supplier.name', operator: '$null', value: '' },
+    ];
+    const condition = rowsToCondition('or', rows, typeOf);
+    expect(condition).toEqual({
+      $or: [
+        { price: { $gte: 100 } },
+        { supplier: { name: { $startsWith: 'Bolt' } } },
+        { price: { $in: [1, 2] } },
+        { supplier: { name: { $null: true } } },
+      ],
+    });
+    const back = conditionToRows(condition);
+    expect(back?.match).toBe('or');
+    expect(back?.rows.map(({ field, operator, value }) => [field, operator, value])).toEqual([
+      ['price', '$gte', '100'],
+      ['supplier.name', '$startsWith', 'Bolt'],
+      ['price', '$in', '1, 2'],
+      ['supplier.name', '$null', ''],
+    ]);
+    expect(rowsToCondition('and', [rows[0]], typeOf)).toEqual({ price: { $gte: 100 } });
+    expect(rowsToCondition('and', [{ key: 'x', field: '', operator: '$eq', value: '' }], typeOf)).toBeNull();
+  });
+  test('other shapes are edited as JSON', () => {
+    expect(conditionToRows(null)).toEqual({ match: 'and', rows: [] });
+    expect(conditionToRows({ name: 'x' })?.rows[0]).toMatchObject({ field: 'name', operator: '$eq', value: 'x' });
+    expect(conditionToRows({ $not: { name: 'x' } })).toBeNull();
+    expect(conditionToRows({ $and: [{ $or: [{ name: 'x' }] }] })).toBeNull();
+    expect(conditionToRows({ name: 'x', price: 1 })).toBeNull();
+    expect(conditionToRows({ price: { $between: [1, 2] } })).toBeNull();
   });
 });

@@ -49,6 +49,21 @@ export const ConditionModal = ({ contentType, condition, saving, onSave, onClose
   const [rows, setRows] = React.useState<ConditionRow[]>(initial?.rows ?? []);
   const [json, setJson] = React.useState(condition ? JSON.stringify(condition, null, 2) : '');
   const fields = fieldsOf(contentType, byUid);
+  const opLabels: Record<string, string> = {
+    $eq: t('conditions.op.eq', 'is'),
+    $ne: t('conditions.op.ne', 'is not'),
+    $lt: t('conditions.op.lt', 'is lower than'),
+    $lte: t('conditions.op.lte', 'is lower than or equal to'),
+    $gt: t('conditions.op.gt', 'is greater than'),
+    $gte: t('conditions.op.gte', 'is greater than or equal to'),
+    $contains: t('conditions.op.contains', 'contains'),
+    $notContains: t('conditions.op.notContains', 'does not contain'),
+    $startsWith: t('conditions.op.startsWith', 'starts with'),
+    $endsWith: t('conditions.op.endsWith', 'ends with'),
+    $in: t('conditions.op.in', 'is one of'),
+    $null: t('conditions.op.null', 'is null'),
+    $notNull: t('conditions.op.notNull', 'is not null'),
+  };
   const typeOf = (field: string) => fields.find((f) => f.value === field)?.type;
 
   let parsed: Record<string, unknown> | null = null;
@@ -133,7 +148,7 @@ export const ConditionModal = ({ contentType, condition, saving, onSave, onClose
                         label={t('conditions.operator', 'Operator')}
                         labelHidden={index > 0}
                         value={row.operator}
-                        options={OPERATORS.map(([value, label]) => ({ value, label }))}
+                        options={OPERATORS.map(([value, label]) => ({ value, label: opLabels[value] ?? label }))}
                         onChange={(value) => update(index, { operator: value ?? '$eq' })}
                       />
                     </Box>

@@ -15,7 +15,7 @@ export interface ConditionRow {
   value: string;
 }
 
-/** Operators offered by the builder (Strapi's names), with their English labels. */
+/** Operators offered by the builder (Strapi's names), with their English labels (translated by the modal: `conditions.op.*`). */
 export const OPERATORS: ReadonlyArray<readonly [string, string]> = [
   ['$eq', 'is'],
   ['$ne', 'is not'],
