@@ -21,6 +21,8 @@ export interface Conditioned {
 const keyOf = (documentId: string, locale: string | null) => `${documentId}\u0000${locale ?? ''}`;
 type Key = { documentId: string; locale: string | null };
 const IN_CHUNK = 500;
+/** Rows per upsert (5 bound parameters each: well under SQLite's limit). */
+const UPSERT_CHUNK = 100;
 
 /**
  * Conditions on the producer side (issue 14): which documents of a conditioned type a consumer
@@ -60,10 +62,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return out;
   };
 
+  /** Upserts memory rows, a few hundred per statement; the last entry of a key wins (one statement may not touch a row twice). */
   const remember = async (consumerId: number, uid: string, entries: Array<Key & { exitSeq: number | null }>) => {
-    for (const e of entries) {
+    const rows = [
+      ...new Map(
+        entries.map((e) => [
+          keyOf(e.documentId, e.locale),
+          { consumer_id: consumerId, content_type: uid, document_id: e.documentId, locale: e.locale ?? '', exit_seq: e.exitSeq },
+        ])
+      ).values(),
+    ];
+    for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
       await db()(CONDITION_STATE_TABLE)
-        .insert({ consumer_id: consumerId, content_type: uid, document_id: e.documentId, locale: e.locale ?? '', exit_seq: e.exitSeq })
+        .insert(rows.slice(i, i + UPSERT_CHUNK))
         .onConflict(['consumer_id', 'content_type', 'document_id', 'locale'])
         .merge(['exit_seq']);
     }
