@@ -13,7 +13,7 @@ import { expectStatus, startSites, stopAll, type Site } from '../helpers/sites';
 import { eventually, getDoc, link, pullNow, syncLogs, type Link } from '../helpers/streaming';
 import { expectClientError } from '../helpers/security';
 import { sql } from '../helpers/db';
-import { ITEM, SUPPLIER } from '../helpers/uids';
+import { ARTICLE, ITEM, SUPPLIER } from '../helpers/uids';
 
 let producer: Site;
 let consumer: Site;
@@ -46,7 +46,7 @@ async function ask(extra: Record<string, unknown>) {
 
 beforeAll(async () => {
   [producer, consumer] = await startSites([{ name: 'cond-producer' }, { name: 'cond-consumer' }]);
-  l = await link(producer, consumer, [{ contentType: ITEM }]);
+  l = await link(producer, consumer, [{ contentType: ITEM }, { contentType: ARTICLE }]);
 });
 
 afterAll(() => stopAll());
@@ -203,4 +203,33 @@ test('removing the condition streams every document again', async () => {
   await update(late, { name: `${tag} late final` });
   await pullNow(l);
   expect((await held(late))?.name).toBe(`${tag} late final`);
+});
+
+test('Draft & Publish and locales: each locale matches on its own; unpublishing one removes it there', async () => {
+  await producer.ensureLocale('fr', 'French (fr)');
+  await consumer.ensureLocale('fr', 'French (fr)');
+  expectStatus(
+    await producer.admin('PUT', `/event-streaming/consumers/${l.consumerId}/subscriptions`, {
+      subscriptions: [{ contentType: ARTICLE, status: 'Approved', condition: { title: { $startsWith: `Yes ${tag}` } } }],
+    }),
+    'approve articles with a condition'
+  );
+  await pullNow(l);
+  const a = expectStatus(await producer.api('POST', '/articles', { data: { title: `Yes ${tag} en` } }), 'article', 201).body.data
+    .documentId;
+  expectStatus(await producer.api('PUT', `/articles/${a}?locale=fr`, { data: { title: `Non ${tag} fr` } }), 'fr version');
+  await pullNow(l);
+  expect((await getDoc(consumer, 'articles', a, '?locale=en'))?.title).toBe(`Yes ${tag} en`);
+  expect(await getDoc(consumer, 'articles', a, '?locale=fr')).toBeNull();
+  expectStatus(await producer.api('PUT', `/articles/${a}?locale=fr`, { data: { title: `Yes ${tag} fr` } }), 'fr matches');
+  await pullNow(l);
+  expect((await getDoc(consumer, 'articles', a, '?locale=fr'))?.title).toBe(`Yes ${tag} fr`);
+  expectStatus(
+    await producer.admin('POST', `/content-manager/collection-types/${ARTICLE}/${a}/actions/unpublish?locale=en`, {}),
+    'unpublish en'
+  );
+  await pullNow(l);
+  expect(await getDoc(consumer, 'articles', a, '?locale=en')).toBeNull();
+  expect((await getDoc(consumer, 'articles', a, '?locale=fr'))?.title).toBe(`Yes ${tag} fr`);
+  expect((await syncLogs(consumer, '&status=Failed')).data).toEqual([]);
 });
