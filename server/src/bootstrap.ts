@@ -9,6 +9,8 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'settings').init();
   // Before anything can be captured (capture appends to it inside write transactions).
   await getService(strapi, 'update-log').ensureOutbox();
+  // Conditions: what each consumer holds of a conditioned type (producer/conditions.ts).
+  await getService(strapi, 'conditions').ensureTable();
 
   // The admin RBAC actions, declared once in constants.ts (RBAC_ACTIONS): plugin::event-streaming.<uid>.
   await strapi

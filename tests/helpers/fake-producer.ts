@@ -99,7 +99,14 @@ export async function startFakeProducer(opts: {
       if (fake.onUpdates) return fake.onUpdates(res, after);
       return json(res, 200, page(after));
     }
+    const sweep = url.searchParams.get('documentIds');
     if (/^\/api\/event-streaming\/documents\/[^/]+$/.test(path) && fake.onListing) {
+      // A back-fill's reconciling sweep asks which held copies still exist (`documentIds`): this
+      // fake still has every document the consumer holds, the sweep removes nothing.
+      if (sweep) {
+        const documents = sweep.split(',').map((documentId) => ({ documentId, locale: null, data: {} }));
+        return json(res, 200, { headSeq: head(), contentType: path.split('/').pop(), documents, nextCursor: null });
+      }
       return fake.onListing(res, Number(url.searchParams.get('after') ?? 0));
     }
     const f = path.match(/^\/api\/event-streaming\/files\/([^/]+)$/);

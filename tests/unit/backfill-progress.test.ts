@@ -66,3 +66,27 @@ test('a position stored by an older version (a bare number) resumes there', asyn
   await progress.forget(3, [sub('api::a.a', 'Approved')]);
   expect(values.size).toBe(0);
 });
+
+// --- conditions (issue 14) ---
+test('an Approved subscription whose effective condition changed gets a pending reconciling back-fill', async () => {
+  const { progress } = site();
+  const keyed = (uid: string, conditionKey: string | null | undefined, status: ProducerSubscription['status'] = 'Approved') => ({
+    ...sub(uid, status),
+    ...(conditionKey === undefined ? {} : { conditionKey }),
+  });
+  const marked = await progress.markConditionChanged(
+    1,
+    [
+      keyed('api::a.a', null),
+      keyed('api::b.b', 'k1'),
+      keyed('api::c.c', undefined),
+      keyed('api::d.d', 'k1', 'Pending'),
+      keyed('api::e.e', 'k1'),
+    ],
+    [keyed('api::a.a', 'k2'), keyed('api::b.b', 'k1'), keyed('api::c.c', null), keyed('api::d.d', 'k2'), keyed('api::e.e', null)]
+  );
+  // a: a condition appeared; e: it was removed; b unchanged; c: unknown before = none; d: newly approved (markApproved's job).
+  expect(marked).toEqual(['api::a.a', 'api::e.e']);
+  expect(await progress.get(1, 'api::a.a')).toMatchObject({ state: 'pending', trigger: 'condition', after: 0 });
+  expect(await progress.markConditionChanged(1, null, [keyed('api::a.a', 'k2')])).toEqual([]);
+});

@@ -15,6 +15,7 @@ import type {
   BackfillProgress,
   BackfillResult,
   ConsumerSubscriptionsInput,
+  CountMatching,
   DocumentOrigin,
   DocumentTypeMapping,
   EventConsumer,
@@ -161,6 +162,17 @@ export const queries = {
       queryFn: async ({ signal }) =>
         (await getData<{ results: AdminUser[] }>('/admin/users', signal, { pageSize: 100, sort: 'firstname:ASC' })).results,
       staleTime: 60_000,
+    }),
+  /** Conditions (issue 14): how many documents of a type a condition matches (a POST: the condition is a body). */
+  countMatching: (contentType: string, condition: Record<string, unknown> | null) =>
+    queryOptions({
+      queryKey: [...keys.consumers, 'count-matching', contentType, JSON.stringify(condition)],
+      queryFn: () =>
+        send<CountMatching.Response['data'], CountMatching.Request['body']>('post', path('consumers', 'count-matching'), {
+          contentType,
+          condition,
+        }),
+      retry: false,
     }),
   site: () => queryOptions({ queryKey: keys.site, queryFn: ({ signal }) => getData<SiteInfo>(path('site'), signal), staleTime: Infinity }),
 };

@@ -10,6 +10,7 @@ export type {
   BackfillResult,
   ConsumerSubscription,
   ConsumerSubscriptionsInput,
+  CountMatching,
   DocumentOrigin,
   DocumentTypeMapping,
   EventConsumer,

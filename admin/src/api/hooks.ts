@@ -137,3 +137,8 @@ export const useResyncFailedMutation = () => useCommand(commands.resyncFailed, A
 export const useSaveMappingMutation = () =>
   useSaveCommand(commands.createMapping, commands.updateMapping, keys.mappings, (id) => queries.mapping(id).queryKey);
 export const useDeleteMappingMutation = () => useCommand(commands.deleteMapping, [keys.mappings]);
+
+// --- conditions (issue 14) ---
+/** How many documents of `contentType` a condition matches (null: off, e.g. while the JSON does not parse). */
+export const useCountMatchingQuery = (contentType: string, condition: Record<string, unknown> | null, enabled: boolean) =>
+  useQuery({ ...queries.countMatching(contentType, condition), enabled });

@@ -23,6 +23,10 @@ export interface SubscriptionRow {
   mapping: string | null;
   /** Local fields kept local (filled on create, never overwritten), as typed: `price, seo.metaTitle`. */
   keepLocal: string;
+  /** Conditions (issue 14): the condition this site asks for, as JSON text (Strapi filters on the remote type); empty: none. */
+  condition: string;
+  /** A document that stops matching: deleted here (default) or kept. */
+  onExit: 'delete' | 'keep';
   /** Mirrored from the producer; absent on rows added in this form. */
   status?: SubscriptionStatus;
   /** Unsubscribed as last saved (the producer keeps the type and its approval). */
@@ -122,6 +126,26 @@ export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, er
       cell: (_, index, label) => <TextField {...text(index, 'keepLocal', label)} placeholder="price, seo.metaTitle" />,
     },
     {
+      header: ['producers.form.subscriptions.condition', 'Condition (asked)'],
+      minWidth: '20rem',
+      cell: (_, index, label) => <TextField {...text(index, 'condition', label)} placeholder='{ "price": { "$gte": 100 } }' />,
+    },
+    {
+      header: ['producers.form.subscriptions.onExit', 'When a document stops matching'],
+      minWidth: '14rem',
+      cell: (row, index, label) => (
+        <SelectField
+          {...field(index, 'onExit', label)}
+          value={row.onExit}
+          options={[
+            { value: 'delete', label: t('producers.form.subscriptions.onExitDelete', 'Delete it here') },
+            { value: 'keep', label: t('producers.form.subscriptions.onExitKeep', 'Keep it here') },
+          ]}
+          onChange={(value) => update(index, { onExit: value === 'keep' ? 'keep' : 'delete' })}
+        />
+      ),
+    },
+    {
       header: ['producers.form.subscriptions.status', 'Status'],
       cell: (row) =>
         row.status ? (
@@ -160,6 +184,8 @@ export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, er
                 unsubscribed: false,
                 mapping: null,
                 keepLocal: '',
+                condition: '',
+                onExit: 'delete',
               },
             ])
           }

@@ -90,6 +90,27 @@ export const backfillProgress = (strapi: Core.Strapi) => {
       return marked;
     },
 
+    /**
+     * Approved subscriptions whose effective condition changed (its fingerprint, mirrored by the
+     * pull) get a pending reconciling back-fill: newly matching documents arrive, the others leave.
+     */
+    async markConditionChanged(
+      producerId: number,
+      before: ProducerSubscription[] | null,
+      after: ProducerSubscription[]
+    ): Promise<string[]> {
+      const was = new Map((before ?? []).map((s) => [s.remoteContentType, s]));
+      const marked: string[] = [];
+      for (const s of after) {
+        const old = was.get(s.remoteContentType);
+        if (s.status !== 'Approved' || s.unsubscribed || !old || old.status !== 'Approved') continue;
+        if ((old.conditionKey ?? null) === (s.conditionKey ?? null)) continue;
+        await save(producerId, fresh(s.remoteContentType, 'condition', 'pending'));
+        marked.push(s.remoteContentType);
+      }
+      return marked;
+    },
+
     /** Entries waiting for a writer (pending, or interrupted while running), in `subs` order. */
     async unfinished(producerId: number, subs: ProducerSubscription[]): Promise<BackfillProgress[]> {
       return (await this.list(producerId, subs)).filter((p) => p.state === 'pending' || p.state === 'running');

@@ -13,6 +13,7 @@ import { errorMessage, InputError, isTransient, LeaseLostError, RemoteError } fr
 import { getService } from '../utils';
 import { logSafe } from '../site/log-safe';
 import { backfillProgress } from './backfill-progress';
+import { sweepPage } from './backfill-sweep';
 import type { ProducerRow } from './producer-registry';
 
 /** A listed document as the event that creates it (or deletes it: it vanished before it was read). */
@@ -166,22 +167,37 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const base = { copied: state.copied, failed: state.failed, failures: state.failures };
     let run: TypeCopy = { copied: 0, deleted: 0, failures: [] };
     try {
-      await copyType(producer, sub, {
-        after: state.after,
-        position: async (next, page, done) => {
-          run = done;
-          const total = state.total ?? (Number.isInteger(page.total) && page.total! >= 0 ? page.total! : null);
-          state = await progress().save(producer.id, {
-            ...state,
-            total,
-            pages: state.pages + 1,
-            after: next ?? state.after,
-            copied: base.copied + done.copied,
-            failed: base.failed + done.failures.length,
-            failures: [...base.failures, ...done.failures],
-          });
-        },
-      });
+      if (state.phase !== 'sweep')
+        await copyType(producer, sub, {
+          after: state.after,
+          position: async (next, page, done) => {
+            run = done;
+            const total = state.total ?? (Number.isInteger(page.total) && page.total! >= 0 ? page.total! : null);
+            state = await progress().save(producer.id, {
+              ...state,
+              total,
+              pages: state.pages + 1,
+              after: next ?? state.after,
+              copied: base.copied + done.copied,
+              failed: base.failed + done.failures.length,
+              failures: [...base.failures, ...done.failures],
+            });
+          },
+        });
+      // Reconcile (issue 14): copies the producer no longer serves leave, page by page, resumable.
+      state = await progress().save(producer.id, { ...state, phase: 'sweep' });
+      for (let pages = 0; pages < getService(strapi, 'settings').config().maxBackfillPages; pages += 1) {
+        const swept = await sweepPage(strapi, producer, sub, state.sweepAfter ?? 0, transaction);
+        run = { ...run, deleted: run.deleted + swept.deleted, failures: [...run.failures, ...swept.failures] };
+        state = await progress().save(producer.id, {
+          ...state,
+          sweepAfter: swept.next ?? state.sweepAfter ?? 0,
+          deleted: (state.deleted ?? 0) + swept.deleted,
+          failed: state.failed + swept.failures.length,
+          failures: [...state.failures, ...swept.failures],
+        });
+        if (swept.next === null) break;
+      }
       state = await progress().save(producer.id, { ...state, state: 'done', finishedAt: new Date().toISOString() });
     } catch (error) {
       const stop = !isTransient(error);
@@ -239,6 +255,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Subscriptions that became Approved get a pending back-fill, if the producer asks for it. */
     async noteApprovals(producer: ProducerRow, before: ProducerSubscription[] | null, after: ProducerSubscription[]): Promise<void> {
+      // A changed condition always reconciles (what this site holds no longer is what it should).
+      await progress().markConditionChanged(producer.id, before, after);
       if (producer.backfillOnApproval === false) return;
       await progress().markApproved(producer.id, before, after);
     },

@@ -41,6 +41,10 @@ export const mergeStatuses = (
 ): ProducerSubscription[] =>
   subs.map((s) => ({
     ...s,
+    // The effective condition's fingerprint last seen in a pull (a change reconciles): kept across edits.
+    ...(old.find((o) => o.remoteContentType === s.remoteContentType)?.conditionKey
+      ? { conditionKey: old.find((o) => o.remoteContentType === s.remoteContentType)!.conditionKey }
+      : {}),
     status: (remote.find((r) => r.contentType === s.remoteContentType)?.status ??
       old.find((o) => o.remoteContentType === s.remoteContentType)?.status ??
       'Pending') as SubscriptionStatus,

@@ -89,6 +89,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         unsubscribed: s.unsubscribed ?? false,
         mapping: mappingName,
         ...(keepLocal.length ? { keepLocal } : {}),
+        // Conditions (issue 14): checked against the remote type's schema by the producer on registration.
+        ...(s.condition && Object.keys(s.condition).length ? { condition: s.condition } : {}),
+        ...(s.onExit === 'keep' ? { onExit: 'keep' as const } : {}),
       });
     }
     await checkSubscriberUser(strapi, body.subscriberUser);
@@ -125,7 +128,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         name: settings().siteName(),
         callbackUrl: callbackToken ? settings().publicUrl() : null,
         callbackToken,
-        subscriptions: subs.map((s) => ({ contentType: s.remoteContentType, unsubscribed: s.unsubscribed })),
+        subscriptions: subs.map((s) => ({
+          contentType: s.remoteContentType,
+          unsubscribed: s.unsubscribed,
+          ...(s.condition ? { condition: s.condition } : {}),
+          ...(s.onExit ? { onExit: s.onExit } : {}),
+        })),
         ...(previousToken ? { previousToken } : {}),
       });
 

@@ -160,8 +160,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async recordPull(id: number, page: PullResponse): Promise<ProducerSubscription[] | null> {
       const p = await rows().findOne({ where: { id } });
       if (!p) return null;
-      const statuses = new Map(page.subscriptions.map((s) => [s.contentType, s.status]));
-      const subscriptions = (p.subscriptions ?? []).map((s) => ({ ...s, status: statuses.get(s.remoteContentType) ?? s.status }));
+      const statuses = new Map(page.subscriptions.map((s) => [s.contentType, s]));
+      const subscriptions = (p.subscriptions ?? []).map((s) => {
+        const seen = statuses.get(s.remoteContentType);
+        // conditionKey: absent from a producer without conditions (kept as it was).
+        const key = seen && seen.conditionKey !== undefined ? { conditionKey: seen.conditionKey ?? null } : {};
+        return { ...s, status: seen?.status ?? s.status, ...key };
+      });
       await rows().update({ where: { id }, data: { subscriptions, producerHeadSeq: page.headSeq, lastPullAt: new Date() } });
       return subscriptions;
     },

@@ -61,6 +61,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return refs().findMany({ where: { ...remoteWhere(producer, remoteUid), deleted: false } });
     },
 
+    /** One page of `live`, by id (a reconciling back-fill's sweep, resumable after `afterId`). */
+    livePage(producer: Producer, remoteUid: string, afterId: number, limit: number): Promise<ReferenceRow[]> {
+      return refs().findMany({
+        where: { ...remoteWhere(producer, remoteUid), deleted: false, id: { $gt: afterId } },
+        orderBy: { id: 'asc' },
+        limit,
+      });
+    },
+
     /**
      * After the producer's log went back (restored): references applied above `seq` drop to 0,
      * since those seqs will name other changes (re-copy then brings each document to its current state).

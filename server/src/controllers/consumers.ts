@@ -1,7 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import type { ApproveConsumerCallback, DeleteConsumer, FindConsumer, FindConsumers, SetConsumerSubscriptions } from '../shared/contracts';
-import { setConsumerSubscriptionsSchema } from '../shared/validation';
+import type {
+  ApproveConsumerCallback,
+  CountMatching,
+  DeleteConsumer,
+  FindConsumer,
+  FindConsumers,
+  SetConsumerSubscriptions,
+} from '../shared/contracts';
+import { countMatchingSchema, setConsumerSubscriptionsSchema } from '../shared/validation';
 import { getService } from '../utils';
 import { body, idParam, notFound } from './helpers';
 
@@ -25,6 +32,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const c = await consumers().setStatuses(id, input);
       if (!c) throw notFound('Event Consumer');
       const res: SetConsumerSubscriptions.Response = { data: c };
+      ctx.body = res;
+    },
+    async countMatching(ctx: Context) {
+      const input = body<CountMatching.Request['body']>(ctx, countMatchingSchema);
+      const res: CountMatching.Response = { data: await consumers().countMatching(input.contentType, input.condition ?? null) };
       ctx.body = res;
     },
     async approveCallback(ctx: Context) {

@@ -10,8 +10,8 @@ import {
   fetchFileQuerySchema,
   fileParamsSchema,
   listDocumentsParamsSchema,
+  listDocumentsQuerySchema,
   notifySchema,
-  pageQuerySchema,
   pullQuerySchema,
   registerSchema,
 } from '../shared/validation';
@@ -94,7 +94,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const q = query<FetchDocument.Request['query']>(ctx, fetchDocumentQuerySchema);
       const locale = q.locale || null;
       const via = decodeVia(q.via);
-      if (!(await getService(strapi, 'serve').canRead(c, uid, documentId, via))) {
+      if (!(await getService(strapi, 'serve').canRead(c, uid, documentId, via, locale))) {
         throw forbidden(`${uid} ${documentId} is neither of a type approved for this consumer nor reachable from one`);
       }
       if (q.inline === 'only') {
@@ -114,10 +114,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { uid } = validateInput<ListDocuments.Request['params']>(listDocumentsParamsSchema, ctx.params);
       if (!UID_RE.test(uid) || !getService(strapi, 'schema').isStreamable(uid))
         throw new errors.ValidationError(`Unknown content type ${uid.slice(0, 100)}`);
-      if (!(await getService(strapi, 'serve').canRead(c, uid, '-', []))) throw forbidden(`${uid} is not approved for this consumer`);
+      if (!getService(strapi, 'serve').servesType(c, uid)) throw forbidden(`${uid} is not approved for this consumer`);
       const cfg = getService(strapi, 'settings').config();
-      const { after, limit } = pageOf(query<ListDocuments.Request['query']>(ctx, pageQuerySchema), cfg.maxPageSize, cfg.pageSize);
-      const res: ListDocuments.Response = await getService(strapi, 'serve').listDocuments(uid, after, limit);
+      const q = query<ListDocuments.Request['query']>(ctx, listDocumentsQuerySchema);
+      const { after, limit } = pageOf(q, cfg.maxPageSize, cfg.pageSize);
+      const ids = q.documentIds ? q.documentIds.split(',').slice(0, cfg.maxPageSize) : null;
+      const res: ListDocuments.Response = await getService(strapi, 'serve').listDocuments(c, uid, after, limit, ids);
       ctx.body = res;
     },
 
@@ -128,7 +130,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const via = decodeVia(query<FetchFile.Request['query']>(ctx, fetchFileQuerySchema).via);
       const last = via[via.length - 1];
       if (!last) throw forbidden('A file is served only through the document that references it (via)');
-      if (!(await getService(strapi, 'serve').canRead(c, last.__ref, last.documentId, via.slice(0, -1))))
+      if (!(await getService(strapi, 'serve').canRead(c, last.__ref, last.documentId, via.slice(0, -1), last.locale ?? null)))
         throw forbidden('The referencing document is not readable by this consumer');
       const files = getService(strapi, 'producer-files');
       if (!(await files.referencedBy(last, fileId))) throw forbidden('That document does not reference this file in a media field');

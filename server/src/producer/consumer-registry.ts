@@ -17,6 +17,7 @@ import { logSafe } from '../site/log-safe';
 import { consumerClient } from '../protocol/client';
 
 import { apiTokenIdOf } from '../site/api-tokens';
+import { conditionKey, effectiveCondition, validateCondition } from '../engine/condition';
 import { canPoke, servedSubscriptions, type ConsumerRow } from './consumer-store';
 
 export type { ConsumerRow };
@@ -35,7 +36,12 @@ export function parseRegisterRequest(body: RegisterBody): RegisterRequest {
     name: body.name.trim(),
     callbackUrl: url,
     callbackToken: body.callbackToken || null,
-    subscriptions: body.subscriptions.map(({ contentType, unsubscribed }) => ({ contentType, unsubscribed: unsubscribed === true })),
+    subscriptions: body.subscriptions.map(({ contentType, unsubscribed, condition, onExit }) => ({
+      contentType,
+      unsubscribed: unsubscribed === true,
+      ...(condition ? { condition } : {}),
+      ...(onExit ? { onExit } : {}),
+    })),
     ...(body.previousToken ? { previousToken: body.previousToken } : {}),
   };
 }
@@ -47,9 +53,16 @@ export function parseRegisterRequest(body: RegisterBody): RegisterRequest {
  */
 export function mergeSubscriptions(previous: ConsumerSubscription[], requested: RegisterRequest['subscriptions']): ConsumerSubscription[] {
   const old = new Map(previous.map((s) => [s.contentType, s]));
-  return requested.map(({ contentType, unsubscribed }) => {
+  return requested.map(({ contentType, unsubscribed, condition, onExit }) => {
     const kept = old.get(contentType);
-    return kept ? { ...kept, unsubscribed } : { contentType, status: 'Pending', unsubscribed, approvedAtSeq: null, condition: null };
+    // What the consumer asks for (conditions, issue 14) is replaced by each registration.
+    const asked = {
+      ...(condition || kept?.requestedCondition ? { requestedCondition: condition ?? null } : {}),
+      ...(onExit || kept?.onExit ? { onExit: onExit ?? 'delete' } : {}),
+    };
+    return kept
+      ? { ...kept, unsubscribed, ...asked }
+      : { contentType, status: 'Pending', unsubscribed, approvedAtSeq: null, condition: null, ...asked };
   });
 }
 
@@ -120,6 +133,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       unsubscribed: Boolean(s.unsubscribed),
       approvedAtSeq: s.approvedAtSeq ?? null,
       condition: s.condition ?? null,
+      requestedCondition: s.requestedCondition ?? null,
+      onExit: s.onExit ?? 'delete',
+      conditionKey: conditionKey(effectiveCondition(s.condition, s.requestedCondition)),
     })),
     lastSeenAt: c.lastSeenAt,
     stale: consumers().isStale(c),
@@ -150,6 +166,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (unknown.length) {
         throw new InputError(`Unknown or non-streamable content type(s) on this site: ${unknown.join(', ')}`, { contentTypes: unknown });
       }
+      for (const s of req.subscriptions) validateCondition(s.contentType, s.condition, schema().lookup);
       const head = await getService(strapi, 'update-log').sequence();
       const bySite = await consumers().bySiteId(req.siteId);
       const byToken = await service.byToken(apiTokenId);
@@ -209,6 +226,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async deregister(consumer: ConsumerRow): Promise<void> {
       await consumers().remove(consumer.id);
+      await getService(strapi, 'conditions').forget(consumer.id);
       strapi.log.info(logSafe`event-streaming: consumer "${consumer.consumerName}" (${consumer.consumerSiteId}) deregistered`);
     },
 
@@ -246,6 +264,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (!sub) throw new InputError(`Consumer "${c.consumerName}" has not subscribed to ${s.contentType}`);
         if (sub.status !== 'Approved' && s.status === 'Approved') sub.approvedAtSeq = head;
         sub.status = s.status;
+        if (s.condition !== undefined) sub.condition = validateCondition(s.contentType, s.condition, schema().lookup);
+        // No condition left: nothing to remember of what the consumer holds (producer/conditions.ts).
+        if (!effectiveCondition(sub.condition, sub.requestedCondition)) await getService(strapi, 'conditions').forget(c.id, s.contentType);
       }
       const subscriptions = [...current.values()];
       await consumers().update(id, { subscriptions });
@@ -253,6 +274,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // Not awaited: the admin's answer never waits for a slow callback (notify never throws).
       if (streamableTypes(servedSubscriptions(updated)).length) void service.notify(updated, head);
       return toDto(updated, head);
+    },
+
+    /** How many streamed documents of `uid` a condition matches (validated as saving would). */
+    async countMatching(uid: string, condition: Record<string, unknown> | null) {
+      if (!schema().isStreamable(uid)) throw new InputError(`Unknown or non-streamable content type ${uid.slice(0, 100)}`);
+      const checked = validateCondition(uid, condition, schema().lookup);
+      const cond = getService(strapi, 'conditions');
+      return { contentType: uid, count: await cond.count(uid, checked), total: await cond.count(uid, null) };
     },
 
     /** Pokes a consumer (best effort: a lost poke is caught up by its cron pull). */

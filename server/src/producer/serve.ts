@@ -5,6 +5,7 @@ import { docKey } from '../engine/refs';
 import { MAX_ALIASES, MAX_VIA_HOPS } from '../protocol/wire';
 import type { DocumentAlias, FetchDocumentResponse, ListDocumentsResponse, PullResponse, StreamEvent } from '../shared/contracts';
 import { getService, repo } from '../utils';
+import { conditionKey } from '../engine/condition';
 import { servedSubscriptions, type ConsumerRow } from './consumer-store';
 
 /**
@@ -15,6 +16,7 @@ import { servedSubscriptions, type ConsumerRow } from './consumer-store';
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const settings = () => getService(strapi, 'settings');
   const schema = () => getService(strapi, 'schema');
+  const conditions = () => getService(strapi, 'conditions');
   /**
    * The events, each with the other sites' documentIds of its document (this site's remote
    * references of it, one query per type on the page): a site in a ring recognises its own
@@ -58,7 +60,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         headSeq: head,
         epoch: state.epoch,
         prunedThrough: state.prunedThrough,
-        subscriptions: subscriptions.map((s) => ({ contentType: s.contentType, status: s.status, unsubscribed: s.unsubscribed })),
+        subscriptions: subscriptions.map((s) => ({
+          contentType: s.contentType,
+          status: s.status,
+          unsubscribed: s.unsubscribed,
+          conditionKey: conditionKey(conditions().conditionsOf(c).get(s.contentType)?.condition ?? null),
+        })),
       };
       const keys = await log.keysAt(afterKey === null ? [head] : [after, head]);
       const check = cursorCheck(after, afterKey, { head, prunedThrough: state.prunedThrough, keyAtAfter: keys.get(after) ?? null });
@@ -68,7 +75,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const rows = await log.page(after, head, streamableTypes(subscriptions), limit);
       const page = cutPage({ after, head, rows, limit, subscriptions, consumerSiteId: c.consumerSiteId });
       await getService(strapi, 'consumer-store').acknowledge(c, after);
-      const events = withData ? page.events : page.events.map((e) => ({ ...e, data: null }));
+      // Conditioned types: only what matches travels, whole; what left travels as a Delete (producer/conditions.ts).
+      const served = await conditions().rewritePage(c, page.events);
+      const events = withData ? served : served.map((e) => ({ ...e, data: null }));
       const cursorKey = cursorKeyOf(page, { rows, head }, keys.get(head) ?? null);
       return { ...base, ...page, events: await withAliases(events), cursorKey, diverged: false };
     },
@@ -76,12 +85,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /**
      * May this consumer read document (uid, documentId)? Yes if uid is one of its Approved types;
      * or if `via` is a chain of documents starting at a document of an Approved type in which
-     * each document references the next and the last references the requested one.
+     * each document references the next and the last references the requested one. A type with
+     * a condition for this consumer: only its documents that satisfy it (in `locale`, or in any
+     * locale when null) count as approved — as the requested document or as the chain's start.
      */
-    async canRead(c: ConsumerRow, uid: string, documentId: string, via: DocRef[]): Promise<boolean> {
+    async canRead(c: ConsumerRow, uid: string, documentId: string, via: DocRef[], locale: string | null = null): Promise<boolean> {
       const approved = new Set(streamableTypes(servedSubscriptions(c)));
-      if (approved.has(uid)) return true;
+      if (approved.has(uid) && (await conditions().readable(c, uid, documentId, locale))) return true;
       if (!via.length || via.length > MAX_VIA_HOPS || !approved.has(via[0].__ref)) return false;
+      if (!(await conditions().readable(c, via[0].__ref, via[0].documentId, via[0].locale ?? null))) return false;
       const chain = [...via, { __ref: uid, documentId } as DocRef];
       for (let i = 0; i < chain.length - 1; i += 1) {
         const hop = chain[i];
@@ -101,26 +113,53 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { headSeq: head, contentType: uid, documentId, locale, data };
     },
 
-    /** Keyset listing of a type's streamed documents (back-fill). `after` is a database id. */
-    async listDocuments(uid: string, after: number, limit: number): Promise<ListDocumentsResponse> {
+    /** Whether `uid` is one of the consumer's approved (and subscribed) types. */
+    servesType(c: ConsumerRow, uid: string): boolean {
+      return streamableTypes(servedSubscriptions(c)).includes(uid);
+    },
+
+    /**
+     * Keyset listing of a type's streamed documents (back-fill). `after` is a database id. With a
+     * condition for this consumer only the matching documents are listed (a page may hold fewer
+     * than `limit`; `nextCursor` still follows the rows scanned) and remembered as held
+     * (producer/conditions.ts). `documentIds`: only those (the consumer's reconciling sweep asks
+     * which of the copies it holds are still served).
+     */
+    async listDocuments(
+      c: ConsumerRow,
+      uid: string,
+      after: number,
+      limit: number,
+      documentIds: string[] | null = null
+    ): Promise<ListDocumentsResponse> {
       const head = await getService(strapi, 'update-log').sequence();
       const model = schema().model(uid);
       const streamed = model?.draftAndPublish ? { publishedAt: { $notNull: true } } : {};
-      const rows = await repo(strapi, uid).findMany({
-        where: { id: { $gt: after }, ...streamed },
+      const only = documentIds ? { documentId: { $in: documentIds } } : {};
+      const cond = conditions().conditionsOf(c).get(uid) ?? null;
+      const scanned = await repo(strapi, uid).findMany({
+        where: { id: { $gt: after }, ...streamed, ...only },
         select: ['id', 'documentId', ...(model?.localized ? ['locale'] : [])],
         orderBy: { id: 'asc' },
         limit,
       });
-      const keys = rows.map((r) => ({ documentId: String(r.documentId), locale: (r.locale as string | undefined) ?? null }));
+      const all = scanned.map((r) => ({ documentId: String(r.documentId), locale: (r.locale as string | undefined) ?? null }));
+      const matching = cond ? await conditions().matching(uid, cond.condition, all) : null;
+      const keys = matching ? all.filter((k) => matching.has(`${k.documentId}\u0000${k.locale ?? ''}`)) : all;
       const data = await getService(strapi, 'documents').readMany(uid, keys);
+      await conditions().rememberListed(
+        c,
+        uid,
+        keys.filter((_, i) => data[i] !== null)
+      );
+      const total = () => (cond ? conditions().count(uid, cond.condition) : repo(strapi, uid).count({ where: streamed }));
       return {
         headSeq: head,
         contentType: uid,
         documents: keys.map((k, i) => ({ ...k, data: data[i] })),
-        nextCursor: rows.length === limit ? Number(rows[rows.length - 1].id) : null,
+        nextCursor: scanned.length === limit ? Number(scanned[scanned.length - 1].id) : null,
         // The first page says how many there are (one indexed count), for the consumer's progress bar.
-        ...(after === 0 ? { total: await repo(strapi, uid).count({ where: streamed }) } : {}),
+        ...(after === 0 && !documentIds ? { total: await total() } : {}),
       };
     },
   };

@@ -92,9 +92,11 @@ export function producerClient(transport: Transport, peer: Peer) {
     },
 
     /** One page of a type's documents (back-fill), keyset by the producer's row id. */
-    async listDocuments(uid: string, after: number, limit: number): Promise<ListDocumentsResponse> {
+    /** `documentIds`: list only those (a reconciling back-fill's sweep). */
+    async listDocuments(uid: string, after: number, limit: number, documentIds?: string[]): Promise<ListDocumentsResponse> {
+      const only = documentIds ? { documentIds: documentIds.join(',') } : {};
       return checkListPage(
-        await transport.call<unknown>(req({ method: 'GET', path: paths.listDocuments(uid), params: { after, limit } })),
+        await transport.call<unknown>(req({ method: 'GET', path: paths.listDocuments(uid), params: { after, limit, ...only } })),
         after
       );
     },

@@ -28,6 +28,8 @@ export default {
     route('PUT', '/consumers/:id/subscriptions', 'consumers.setSubscriptions', ACTIONS.approve),
     route('POST', '/consumers/:id/callback/approve', 'consumers.approveCallback', ACTIONS.approve),
     route('DELETE', '/consumers/:id', 'consumers.delete', ACTIONS.approve),
+    // Conditions (issue 14): how many documents a condition matches (checks it as saving would).
+    route('POST', '/consumers/count-matching', 'consumers.countMatching', ACTIONS.read),
 
     route('GET', '/update-logs', 'logs.updateLogs', ACTIONS.read),
     route('GET', '/sync-logs', 'logs.syncLogs', ACTIONS.read),

@@ -18,6 +18,7 @@ import notifier from '../producer/notifier';
 import consumerStore from '../producer/consumer-store';
 import consumerRegistry from '../producer/consumer-registry';
 import serve from '../producer/serve';
+import conditions from '../producer/conditions';
 import producerFiles from '../producer/files';
 import producerStore from '../consumer/producer-store';
 import producerRegistry from '../consumer/producer-registry';
@@ -44,6 +45,7 @@ export default {
   'consumer-store': consumerStore,
   'consumer-registry': consumerRegistry,
   serve,
+  conditions,
   'producer-files': producerFiles,
   'producer-store': producerStore,
   'producer-registry': producerRegistry,

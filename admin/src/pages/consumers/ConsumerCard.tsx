@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { Badge, Box, Button, Flex, Grid, IconButton, Typography } from '@strapi/design-system';
-import { Check, Cross, Trash } from '@strapi/icons';
+import { Check, Cross, Filter, Trash } from '@strapi/icons';
 
 import { useSetConsumerSubscriptionsMutation } from '../../api/hooks';
 import { ContentTypeName } from '../../components/ContentTypeName';
@@ -13,6 +13,8 @@ import { useT } from '../../hooks/useT';
 
 import { StreamCharts } from '../../components/charts/StreamCharts';
 import { CallbackChange } from './CallbackChange';
+import { ConditionModal } from '../../components/condition/ConditionModal';
+import { ConditionSummary } from '../../components/condition/ConditionSummary';
 
 import type { ConsumerSubscription, EventConsumer, SubscriptionStatus } from '../../api/contracts';
 
@@ -30,6 +32,27 @@ export const ConsumerCard = ({ consumer, canApprove, onDelete }: ConsumerCardPro
   /** Which button started the running request (`all`, `approve:<uid>`, `reject:<uid>`). */
   const [busy, setBusy] = React.useState<string | null>(null);
   const isBusy = setSubscriptions.isPending;
+
+  /** The subscription whose condition is being edited (conditions, issue 14). */
+  const [editing, setEditing] = React.useState<ConsumerSubscription | null>(null);
+
+  const saveCondition = (contentType: string, condition: Record<string, unknown> | null) => {
+    const subscriptions = consumer.subscriptions.map((s) => ({
+      contentType: s.contentType,
+      status: s.status,
+      ...(s.contentType === contentType ? { condition } : {}),
+    }));
+    setSubscriptions.mutate(
+      { id: consumer.id, body: { subscriptions } },
+      {
+        onSuccess: () => {
+          notify.success(t('conditions.saved', 'Condition saved for {name}.', { name: consumer.consumerName }));
+          setEditing(null);
+        },
+        onError: notify.error,
+      }
+    );
+  };
 
   const pending = consumer.subscriptions.filter((s) => s.status === 'Pending' && !s.unsubscribed);
 
@@ -82,6 +105,19 @@ export const ConsumerCard = ({ consumer, canApprove, onDelete }: ConsumerCardPro
         <Typography textColor="neutral600">
           {s.approvedAtSeq !== null && s.status === 'Approved' ? t('consumers.sinceValue', 'after #{seq}', { seq: s.approvedAtSeq }) : '—'}
         </Typography>
+      ),
+    },
+    {
+      header: ['conditions.column', 'Condition'],
+      cell: (s) => (
+        <Flex gap={2}>
+          <ConditionSummary subscription={s} />
+          {canApprove ? (
+            <Button size="S" variant="tertiary" startIcon={<Filter />} onClick={() => setEditing(s)}>
+              {t('conditions.edit', 'Edit condition')}
+            </Button>
+          ) : null}
+        </Flex>
       ),
     },
     {
@@ -180,6 +216,15 @@ export const ConsumerCard = ({ consumer, canApprove, onDelete }: ConsumerCardPro
           <DataTable columns={columns} rows={consumer.subscriptions} rowKey={(s) => s.contentType} />
         )}
         <StreamCharts peer="consumer" id={consumer.id} embedded />
+        {editing ? (
+          <ConditionModal
+            contentType={editing.contentType}
+            condition={editing.condition}
+            saving={isBusy}
+            onSave={(condition) => saveCondition(editing.contentType, condition)}
+            onClose={() => setEditing(null)}
+          />
+        ) : null}
       </Flex>
     </Box>
   );

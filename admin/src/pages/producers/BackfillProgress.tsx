@@ -30,6 +30,9 @@ const TypeProgress = ({ progress, localType }: { progress: Progress; localType: 
           {t(`producers.backfills.state.${state}`, state)}
           {' · '}
           {t(`producers.backfills.trigger.${progress.trigger}`, progress.trigger === 'approval' ? 'on approval' : 'manual')}
+          {progress.phase === 'sweep' && state === 'running'
+            ? ` · ${t('producers.backfills.sweeping', 'removing what the producer no longer serves')}`
+            : ''}
         </Typography>
       </Flex>
       {/* No total: the bar is indeterminate (null) while it runs. */}
@@ -38,6 +41,7 @@ const TypeProgress = ({ progress, localType }: { progress: Progress; localType: 
         <Typography variant="pi" textColor="neutral600">
           {counts}
           {failed ? ` · ${t('producers.backfills.failed', '{failed} failed', { failed })}` : ''}
+          {progress.deleted ? ` · ${t('producers.backfills.deleted', '{deleted} removed', { deleted: progress.deleted })}` : ''}
         </Typography>
         {progress.finishedAt ? (
           <Typography variant="pi" textColor="neutral600" tag="span">

@@ -59,12 +59,33 @@ export const toProducerForm = (producer: EventProducer): ProducerForm => ({
     key: nextRowKey(),
     remoteContentType: subscription.remoteContentType ?? '',
     keepLocal: (subscription.keepLocal ?? []).join(', '),
+    condition: subscription.condition ? JSON.stringify(subscription.condition) : '',
+    onExit: subscription.onExit === 'keep' ? 'keep' : 'delete',
     savedUnsubscribed: subscription.unsubscribed,
   })),
 });
 
 /** `price, seo.metaTitle` -> ['price', 'seo.metaTitle'] (commas or whitespace between paths). */
 export const splitPaths = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean);
+
+/** The JSON text of a requested condition as an object (empty: null; not an object: left to the server's message). */
+export const parseCondition = (text: string): Record<string, unknown> | null => {
+  if (!text.trim()) return null;
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+};
+
+const isJsonObject = (text: string) => {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+};
 
 export const toProducerInput = (form: ProducerForm): ProducerInput => {
   const input: ProducerInput = {
@@ -76,6 +97,8 @@ export const toProducerInput = (form: ProducerForm): ProducerInput => {
       unsubscribed: row.unsubscribed,
       mapping: row.mapping,
       keepLocal: splitPaths(row.keepLocal),
+      condition: parseCondition(row.condition),
+      onExit: row.onExit,
     })),
     pullOnly: form.pullOnly,
     subscriberUser: form.subscriberUser === null ? null : Number(form.subscriberUser),
@@ -112,6 +135,8 @@ export const validateProducerForm = (form: ProducerForm, isCreate: boolean, t: R
       found[`subscriptions.${index}.contentType`] = t('validation.duplicateType', 'This content type is already subscribed.');
     }
     seen.add(row.contentType);
+    if (row.condition.trim() && !isJsonObject(row.condition))
+      found[`subscriptions.${index}.condition`] = t('validation.condition', 'Enter a JSON object (Strapi filters), or nothing.');
   });
   // Then the server's own rules, from the schema it validates the body with. A bad kept-local
   // path (`subscriptions.0.keepLocal.1`) is shown on its row's one text field.

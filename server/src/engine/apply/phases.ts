@@ -12,7 +12,8 @@ import { saveRef, writeUpsert } from './write';
 
 export type Prepared =
   | { kind: 'ignore'; note: string }
-  | { kind: 'delete'; route: Route }
+  /** `reconcile`: the producer no longer serves it at all (a reconciling back-fill): applied even at or below lastAppliedSeq. */
+  | { kind: 'delete'; route: Route; reconcile?: boolean }
   | { kind: 'gone'; route: Route }
   | {
       kind: 'upsert';
@@ -103,7 +104,9 @@ export async function applyEvent(
   // The document's reference, read once: idempotency, its local id, and the reference written back.
   const ref = await ports.findReference(remote);
   let localId: string | null | undefined;
-  if (ref && Number(ref.lastAppliedSeq ?? 0) >= event.seq) {
+  // A reconciling Delete (the producer no longer serves the document) applies whatever the seq.
+  const reconciling = prepared.kind === 'delete' && prepared.reconcile === true;
+  if (ref && Number(ref.lastAppliedSeq ?? 0) >= event.seq && !reconciling) {
     // Already reflected — unless this is the whole document (back-fill, resync) and its local
     // copy is gone (deleted here): then it is restored.
     const skipped = {

@@ -51,3 +51,14 @@ export declare namespace DeleteConsumer {
   }
   export type Response = Deleted;
 }
+
+// --- conditions (issue 14) ---
+/** POST /consumers/count-matching: how many streamed documents of a type a condition matches (400 naming a bad field/operator). */
+export declare namespace CountMatching {
+  export interface Request {
+    body: { contentType: string; condition: Record<string, unknown> | null };
+  }
+  export interface Response {
+    data: { contentType: string; count: number; total: number };
+  }
+}

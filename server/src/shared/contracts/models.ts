@@ -30,6 +30,13 @@ export interface ProducerSubscription {
   keepLocal?: string[];
   /** Mirrored from the producer; read-only on the consumer. */
   status: SubscriptionStatus;
+  // --- conditions (issue 14) ---
+  /** A condition (Strapi `filters` on the remote type) this consumer asks for; the producer adds its own. */
+  condition?: Record<string, unknown> | null;
+  /** A document that stops matching the condition: deleted here (default) or kept. */
+  onExit?: 'delete' | 'keep';
+  /** Mirrored from the producer: fingerprint of the effective condition last seen (a change reconciles). */
+  conditionKey?: string | null;
 }
 
 export interface ProducerHealth {
@@ -82,6 +89,11 @@ export interface ProducerInput {
     keepLocal?: string[] | null;
     /** Read-only (mirrored from the producer); accepted and ignored so a saved producer can be sent back. */
     status?: SubscriptionStatus;
+    /** Conditions (issue 14): Strapi `filters` on the remote type this site asks for, and what leaving it does. */
+    condition?: Record<string, unknown> | null;
+    onExit?: 'delete' | 'keep';
+    /** Read-only (mirrored); accepted and ignored. */
+    conditionKey?: string | null;
   }>;
   /** Token of this site the producer uses for notifications; minted (scoped) when absent. */
   callbackToken?: string | null;
@@ -104,7 +116,15 @@ export interface ConsumerSubscription {
   unsubscribed: boolean;
   /** Sequence at approval time: events at or below it are not served to this consumer. */
   approvedAtSeq: number | null;
-  condition: string | null;
+  /** The producer admin's condition (Strapi `filters`) on the documents this consumer receives; null: all. */
+  condition: Record<string, unknown> | null;
+  // --- conditions (issue 14) ---
+  /** The condition the consumer asked for in its subscription; the effective one is both (`$and`). */
+  requestedCondition?: Record<string, unknown> | null;
+  /** What the consumer does with a document that stops matching: delete it (default) or keep it. */
+  onExit?: 'delete' | 'keep';
+  /** Fingerprint of the effective condition (null: none); changes when it changes. Read-only. */
+  conditionKey?: string | null;
 }
 
 export interface EventConsumer {
@@ -134,7 +154,8 @@ export interface EventConsumer {
 
 /** Body of PUT /consumers/:id/subscriptions. */
 export interface ConsumerSubscriptionsInput {
-  subscriptions: Array<{ contentType: string; status: SubscriptionStatus }>;
+  /** `condition`: Strapi `filters` or null (none); absent: unchanged. */
+  subscriptions: Array<{ contentType: string; status: SubscriptionStatus; condition?: Record<string, unknown> | null }>;
 }
 
 /** A row of the producer's update log as the admin lists it: the event (documentId on this site) and when. */
@@ -217,8 +238,8 @@ export interface BackfillProgress {
   contentType: string;
   /** pending: waits for the next pull; running: copying (or interrupted, resumed by the next pull). */
   state: 'pending' | 'running' | 'done' | 'failed';
-  /** approval: started by the producer approving the type; manual: the admin's Back-fill. */
-  trigger: 'approval' | 'manual';
+  /** approval: started by the producer approving the type; manual: the admin's Back-fill; condition: the effective condition changed. */
+  trigger: 'approval' | 'manual' | 'condition';
   /** The producer's listing cursor to resume after. */
   after: number;
   pages: number;
@@ -233,6 +254,13 @@ export interface BackfillProgress {
   startedAt: string | null;
   updatedAt: string;
   finishedAt: string | null;
+  // --- reconciling back-fill (issue 14) ---
+  /** copy: listing the producer's documents; sweep: removing held copies it no longer serves. Absent: copy. */
+  phase?: 'copy' | 'sweep';
+  /** Sweep position: the last remote-reference id checked. */
+  sweepAfter?: number;
+  /** Copies removed because the producer no longer has (or no longer serves) them. */
+  deleted?: number;
 }
 
 /** POST /producers/:id/backfill (runs to the end before answering). */
@@ -337,8 +365,16 @@ export interface RegisterRequest {
   /** Base URL of the consumer (notifications go to the `notify` route below the callback URL). */
   callbackUrl: string | null;
   callbackToken: string | null;
-  /** Unsubscribed types stay listed (`unsubscribed: true`): the producer keeps their approval. */
-  subscriptions: Array<{ contentType: string; unsubscribed: boolean }>;
+  /**
+   * Unsubscribed types stay listed (`unsubscribed: true`): the producer keeps their approval.
+   * `condition` / `onExit`: what the consumer asks for (conditions, issue 14); absent: none / delete.
+   */
+  subscriptions: Array<{
+    contentType: string;
+    unsubscribed: boolean;
+    condition?: Record<string, unknown> | null;
+    onExit?: 'delete' | 'keep';
+  }>;
   /**
    * Token rotation: the API token this site registered with until now. Presented with a new
    * token in the Authorization header, it proves the same site moves to the new token (approvals
@@ -353,7 +389,12 @@ export interface RegisterBody {
   name: string;
   callbackUrl?: string | null;
   callbackToken?: string | null;
-  subscriptions: Array<{ contentType: string; unsubscribed?: boolean }>;
+  subscriptions: Array<{
+    contentType: string;
+    unsubscribed?: boolean;
+    condition?: Record<string, unknown> | null;
+    onExit?: 'delete' | 'keep';
+  }>;
   previousToken?: string;
 }
 
@@ -417,7 +458,8 @@ export interface PullResponse {
    */
   diverged?: boolean;
   hasMore: boolean;
-  subscriptions: Array<{ contentType: string; status: SubscriptionStatus; unsubscribed: boolean }>;
+  /** `conditionKey`: fingerprint of the effective condition (absent/null: none); a change makes the consumer reconcile. */
+  subscriptions: Array<{ contentType: string; status: SubscriptionStatus; unsubscribed: boolean; conditionKey?: string | null }>;
   events: StreamEvent[];
 }
 

@@ -42,7 +42,8 @@ export declare namespace PullUpdates {
 export declare namespace ListDocuments {
   export interface Request {
     params: { uid: string };
-    query: PageQuery;
+    /** `documentIds`: comma-separated; only those are listed (a reconciling back-fill's sweep). */
+    query: PageQuery & { documentIds?: string };
   }
   export type Response = ListDocumentsResponse;
 }

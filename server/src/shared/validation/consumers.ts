@@ -4,6 +4,7 @@
  */
 import * as yup from 'yup';
 import { bodyObject, boundedString, cappedList, firstDuplicate, LIMITS, SUBSCRIPTION_STATUSES, unknownFields } from './common';
+import { conditionField } from './condition';
 
 export const CONSUMER_SUBSCRIPTIONS_MESSAGE = 'subscriptions must be a non-empty list of {contentType, status} (at most 200)';
 const STATUS_MESSAGE = `\${path} must be one of ${SUBSCRIPTION_STATUSES.join(', ')}`;
@@ -14,6 +15,7 @@ export const consumerSubscriptionStatusSchema = yup
     status: boundedString(20, STATUS_MESSAGE)
       .required(STATUS_MESSAGE)
       .oneOf([...SUBSCRIPTION_STATUSES], STATUS_MESSAGE),
+    condition: conditionField,
   })
   .noUnknown(true, unknownFields())
   .typeError('${path} must be an object {contentType, status}');
@@ -33,4 +35,10 @@ export const setConsumerSubscriptionsSchema = bodyObject({
         return dup ? this.createError({ message: `subscriptions list ${String(dup.key).slice(0, LIMITS.uid)} twice` }) : true;
       })
   ),
+});
+
+/** POST /consumers/count-matching (conditions, issue 14). */
+export const countMatchingSchema = bodyObject({
+  contentType: boundedString(LIMITS.uid, 'contentType is required (a content type UID)').required('contentType is required'),
+  condition: conditionField,
 });

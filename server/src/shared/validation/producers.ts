@@ -16,6 +16,7 @@ import {
   TOKEN_RE,
   unknownFields,
 } from './common';
+import { conditionField, onExitField } from './condition';
 
 export const PRODUCER_SUBSCRIPTIONS_MESSAGE = 'subscriptions must be a list of 1 to 200 content types';
 const API_TOKEN_MESSAGE = 'apiToken must be the producer API token (8-1024 visible characters)';
@@ -61,6 +62,10 @@ export const producerSubscriptionSchema = yup
     unsubscribed: yup.boolean().typeError('${path} must be a boolean'),
     mapping: boundedString(LIMITS.mappingName, '${path} must be a mapping name').nullable(),
     keepLocal,
+    condition: conditionField,
+    onExit: onExitField,
+    /** Read-only (mirrored from the producer): the effective condition's fingerprint. */
+    conditionKey: yup.string().nullable(),
     /** Read-only (mirrored from the producer); accepted so a saved producer can be sent back as is. */
     status: boundedString(20, '${path} must be one of Pending, Approved, Rejected').oneOf(
       [...SUBSCRIPTION_STATUSES, undefined],

@@ -21,6 +21,7 @@ import {
   unknownFields,
   urlString,
 } from './common';
+import { conditionField, onExitField } from './condition';
 
 export const REGISTER_SUBSCRIPTIONS_MESSAGE =
   'subscriptions must be a list of 1 to 200 entries (an empty list only for a registered consumer that unsubscribes from everything)';
@@ -56,6 +57,8 @@ export const registerSchema = bodyObject({
           .object({
             contentType: boundedString(LIMITS.uid, '${path} must be a content type UID').required('${path} must be a content type UID'),
             unsubscribed: yup.boolean().strict().typeError('${path} must be true or false'),
+            condition: conditionField,
+            onExit: onExitField,
           })
           .noUnknown(true, unknownFields())
           .typeError('${path}.contentType must be a content type UID')
@@ -84,6 +87,15 @@ export const notifySchema = yup
 export const pageQuerySchema = yup.object({
   after: cursorParam('after'),
   limit: positiveIntegerParam('limit'),
+});
+
+/** GET /documents/:uid: a page query; `documentIds` (comma-separated): list only those (a reconciling sweep). */
+const DOC_IDS_MESSAGE = 'documentIds must be a comma-separated list of documentIds';
+export const listDocumentsQuerySchema = pageQuerySchema.shape({
+  documentIds: boundedString(LIMITS.via * 4, DOC_IDS_MESSAGE).matches(/^[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64})*$/, {
+    message: DOC_IDS_MESSAGE,
+    excludeEmptyString: true,
+  }),
 });
 
 /** An update-log row's key (engine/cursor.ts FINGERPRINTS): 16 random bytes in lowercase hex. */

@@ -1,0 +1,76 @@
+import type { Core } from '@strapi/strapi';
+import type { ProducerSubscription, StreamEvent } from '../shared/contracts';
+import { errorMessage, isTransient } from '../engine/errors';
+import { getService } from '../utils';
+import type { ProducerRow } from './producer-registry';
+
+const keyOf = (documentId: string, locale: string | null | undefined) => `${documentId}\u0000${locale ?? ''}`;
+
+/** What one sweep page did. */
+export interface SweepPage {
+  /** The last reference id checked (resume after it); null: the sweep is complete. */
+  next: number | null;
+  deleted: number;
+  failures: string[];
+}
+
+/**
+ * The reconciling half of a back-fill (issue 14 point 7): after the copy, the copies this site
+ * holds of the producer's type (its live remote references) are checked page by page against
+ * what the producer serves now (`GET /documents/:uid?documentIds=…`, which lists only existing,
+ * published documents matching this consumer's condition); a copy it no longer serves is
+ * deleted through the apply path (a Delete event at the listing's head). Resumable: the caller
+ * saves `next` after every page.
+ *
+ * A subscription with a condition and `onExit: "keep"` keeps what left the condition: its
+ * copies are not swept (the producer does not say whether an unlisted document is gone or only
+ * no longer matching).
+ */
+export async function sweepPage(
+  strapi: Core.Strapi,
+  producer: ProducerRow,
+  sub: ProducerSubscription,
+  afterId: number,
+  transaction: <X>(fn: () => Promise<X>) => Promise<X>
+): Promise<SweepPage> {
+  const out: SweepPage = { next: null, deleted: 0, failures: [] };
+  if (sub.onExit === 'keep' && sub.conditionKey) return out;
+  const cfg = getService(strapi, 'settings').config();
+  const refs = await getService(strapi, 'references').livePage(producer, sub.remoteContentType, afterId, cfg.pageSize);
+  if (!refs.length) return out;
+  const ids = [...new Set(refs.map((r) => r.remoteDocumentId))];
+  const client = getService(strapi, 'producer-client').of(producer);
+  const listed = new Set<string>();
+  let head = 0;
+  for (let after = 0, pages = 0; pages < cfg.maxBackfillPages; pages += 1) {
+    const page = await client.listDocuments(sub.remoteContentType, after, cfg.pageSize, ids);
+    head = Math.max(head, page.headSeq);
+    for (const d of page.documents) if (d.data && ids.includes(d.documentId)) listed.add(keyOf(d.documentId, d.locale));
+    if (page.nextCursor === null) break;
+    after = page.nextCursor;
+  }
+  const applier = getService(strapi, 'applier');
+  for (const ref of refs) {
+    if (listed.has(keyOf(ref.remoteDocumentId, ref.docLocale))) continue;
+    const event: StreamEvent = {
+      seq: head,
+      updateType: 'Delete',
+      contentType: sub.remoteContentType,
+      documentId: ref.remoteDocumentId,
+      locale: ref.docLocale ?? null,
+      data: null,
+      originSiteId: null,
+    };
+    try {
+      const found = await applier.prepare(producer, producer.subscriptions ?? [], event);
+      const prepared = found.kind === 'delete' ? { ...found, reconcile: true } : found;
+      await transaction(() => applier.apply(producer, event, prepared));
+      out.deleted += 1;
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      out.failures.push(`${sub.remoteContentType} ${ref.remoteDocumentId}: ${errorMessage(error)}`);
+    }
+  }
+  out.next = refs.length < cfg.pageSize ? null : refs[refs.length - 1].id;
+  return out;
+}
