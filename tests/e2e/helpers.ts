@@ -41,10 +41,29 @@ export async function launchBrowser(): Promise<Browser> {
 
 /**
  * What went wrong in each page: uncaught JavaScript errors, any 5xx answer the site gave the page
- * (documents, scripts, API calls), and console errors that report one. A test asserts none happened.
+ * (documents, scripts, API calls), and every console error (React reports its errors there) that
+ * is not on the allow-list below. tests/e2e/jest-setup.js fails the test after which any page has
+ * one (takeErrors), so no test can forget to check.
  */
-const pageErrors = new WeakMap<Page, string[]>();
+const pageErrors = new Map<Page, string[]>();
 export const errorsOf = (page: Page) => pageErrors.get(page) ?? [];
+
+/** Every error seen in any page since the last call, and forgets them (jest-setup.js afterEach). */
+export function takeErrors(): string[] {
+  const all = [...pageErrors.values()].flat();
+  for (const list of pageErrors.values()) list.length = 0;
+  for (const page of [...pageErrors.keys()]) if (page.isClosed()) pageErrors.delete(page);
+  return all;
+}
+
+/**
+ * Console errors that are Strapi core's, not the plugin's (each proven with the page it appears on
+ * without the plugin, and the upstream reference). Keep it small: anything else fails the test.
+ */
+export const CONSOLE_ALLOW_LIST: Array<{ pattern: RegExp; why: string }> = [];
+
+/** A console message the suite must fail on: an error not on CONSOLE_ALLOW_LIST. */
+export const isReportable = (type: string, text: string) => type === 'error' && !CONSOLE_ALLOW_LIST.some((a) => a.pattern.test(text));
 
 /**
  * A new browser context (own cookies and storage) on `site`, logged in through the login form:
@@ -57,12 +76,15 @@ export async function openAdmin(browser: Browser, site: Site): Promise<Page> {
   const page = await context.newPage();
   const errors: string[] = [];
   pageErrors.set(page, errors);
-  page.on('pageerror', (e) => errors.push(`${site.name}: ${e.message}`));
+  page.on('pageerror', (e) => errors.push(`${site.name}: uncaught ${e.name}: ${e.message}`));
   context.on('response', (res) => {
     if (res.status() >= 500) errors.push(`${site.name}: HTTP ${res.status()} on ${res.request().method()} ${res.url()}`);
   });
   page.on('console', (msg) => {
-    if (msg.type() === 'error' && /status of 5\d\d/.test(msg.text())) errors.push(`${site.name}: console: ${msg.text()}`);
+    if (isReportable(msg.type(), msg.text())) {
+      const at = msg.location().url ? ` (${msg.location().url}:${msg.location().lineNumber})` : '';
+      errors.push(`${site.name}: console.${msg.type()}: ${msg.text().slice(0, 2000)}${at}`);
+    }
   });
 
   await page.goto(`${site.url}/admin/auth/login`);

@@ -415,6 +415,8 @@ export interface PullResponse {
   hasMore: boolean;
   subscriptions: Array<{ contentType: string; status: SubscriptionStatus; unsubscribed: boolean }>;
   events: StreamEvent[];
+  /** Hash of the producer's schema of this consumer's types (GET /schema `hash`); absent from older producers. */
+  schemaHash?: string;
 }
 
 export interface FetchDocumentResponse {
