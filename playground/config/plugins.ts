@@ -57,11 +57,31 @@ function upload(env) {
   };
 }
 
+/**
+ * The email plugin's config. Opt-in SMTP (tests/integration/alerts-email.test.ts): SMTP_PORT (and
+ * optional SMTP_HOST, default 127.0.0.1) sends through @strapi/provider-email-nodemailer to that
+ * server, plain SMTP without TLS (the test's smtp-server on loopback). Without it Strapi's default
+ * (sendmail) stays, which the playground never uses.
+ */
+function email(env) {
+  if (!env('SMTP_PORT')) return {};
+  return {
+    email: {
+      config: {
+        provider: 'nodemailer',
+        providerOptions: { host: env('SMTP_HOST', '127.0.0.1'), port: env.int('SMTP_PORT'), secure: false, ignoreTLS: true },
+        settings: { defaultFrom: env('SMTP_FROM', 'strapi@playground.test'), defaultReplyTo: env('SMTP_FROM', 'strapi@playground.test') },
+      },
+    },
+  };
+}
+
 export default ({ env }) => {
   const host = env('HOST', '127.0.0.1');
   const port = env.int('PORT', 1337);
   return {
     ...upload(env),
+    ...email(env),
     'users-permissions': { config: { jwtSecret: env('JWT_SECRET', 'playground-jwt-secret') } },
     // GraphQL writes go through the Document Service too; tests/integration/strapi-clients.test.ts
     // proves they are captured. No landing page (Apollo's sandbox is not needed to serve /graphql).

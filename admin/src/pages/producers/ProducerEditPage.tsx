@@ -25,6 +25,7 @@ import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { useT } from '../../hooks/useT';
 
 import { BackfillProgress } from './BackfillProgress';
+import { CatchUpProgress } from './CatchUpProgress';
 import { newProducerForm, toProducerForm, toProducerInput, validateProducerForm } from './producerForm';
 
 import type { AdminUser, EventProducer } from '../../api/contracts';
@@ -129,6 +130,7 @@ const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventP
         />
       ) : null}
       {producer ? <BackfillProgress producer={producer} /> : null}
+      {producer ? <CatchUpProgress producer={producer} /> : null}
       {producer ? <ProducerSchemaCheckPanel producerId={producer.id} /> : null}
       {producer?.subscriberUserMissing ? (
         <Alert
