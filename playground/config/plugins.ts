@@ -98,6 +98,8 @@ export default ({ env }) => {
         leaseMs: env.int('EVENT_STREAMING_LEASE_MS', 60000),
         pullOnBoot: env.bool('EVENT_STREAMING_PULL_ON_BOOT', true),
         pageSize: env.int('EVENT_STREAMING_PAGE_SIZE', 100),
+        // Tunable for the catch-up screenshot (tests/e2e/progress.test.ts): a pull that yields after one page.
+        maxPagesPerPull: env.int('EVENT_STREAMING_MAX_PAGES_PER_PULL', 50),
         maxResponseBytes: env.int('EVENT_STREAMING_MAX_RESPONSE_BYTES', 20 * 1024 * 1024),
         maxBackfillPages: env.int('EVENT_STREAMING_MAX_BACKFILL_PAGES', 10000),
         // Tunable for the budget tests: per-event budgets and the file size limit.
