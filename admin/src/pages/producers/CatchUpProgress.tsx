@@ -1,8 +1,9 @@
-import { Box, Flex, ProgressBar, Typography } from '@strapi/design-system';
+import { Box, Flex, Typography } from '@strapi/design-system';
 import { useQuery } from '@tanstack/react-query';
 
 import { queries } from '../../api/client';
 import { useSeriesQuery } from '../../api/hooks';
+import { ProgressLine } from '../../components/ProgressLine';
 import { useT } from '../../hooks/useT';
 
 import { catchUpOf } from './catchUp';
@@ -36,7 +37,7 @@ export const CatchUpProgress = ({ producer }: { producer: EventProducer }) => {
             {done ? t('producers.catchUp.done', 'caught up') : t('producers.catchUp.running', 'catching up')}
           </Typography>
         </Flex>
-        <ProgressBar value={catchUp.percent} aria-label={counts} />
+        <ProgressLine value={catchUp.percent} label={counts} color={done ? 'success500' : 'primary600'} />
         <Typography variant="pi" textColor="neutral600">
           {counts}
           {producer.lastError ? ` · ${t('producers.catchUp.failing', 'the last pull failed')}` : ''}
