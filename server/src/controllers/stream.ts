@@ -3,7 +3,16 @@ import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { SITE_HEADER } from '../protocol/wire';
 import { StorageError } from '../producer/files';
-import type { Deregister, FetchDocument, FetchFile, ListDocuments, Notify, ProducerSchema, PullUpdates, Register } from '../shared/contracts';
+import type {
+  Deregister,
+  FetchDocument,
+  FetchFile,
+  ListDocuments,
+  Notify,
+  ProducerSchema,
+  PullUpdates,
+  Register,
+} from '../shared/contracts';
 import {
   documentParamsSchema,
   fetchDocumentQuerySchema,
