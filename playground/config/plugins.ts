@@ -57,11 +57,31 @@ function upload(env) {
   };
 }
 
+/**
+ * The email plugin's config. Opt-in SMTP (tests/integration/alerts-email.test.ts): SMTP_PORT (and
+ * optional SMTP_HOST, default 127.0.0.1) sends through @strapi/provider-email-nodemailer to that
+ * server, plain SMTP without TLS (the test's smtp-server on loopback). Without it Strapi's default
+ * (sendmail) stays, which the playground never uses.
+ */
+function email(env) {
+  if (!env('SMTP_PORT')) return {};
+  return {
+    email: {
+      config: {
+        provider: 'nodemailer',
+        providerOptions: { host: env('SMTP_HOST', '127.0.0.1'), port: env.int('SMTP_PORT'), secure: false, ignoreTLS: true },
+        settings: { defaultFrom: env('SMTP_FROM', 'strapi@playground.test'), defaultReplyTo: env('SMTP_FROM', 'strapi@playground.test') },
+      },
+    },
+  };
+}
+
 export default ({ env }) => {
   const host = env('HOST', '127.0.0.1');
   const port = env.int('PORT', 1337);
   return {
     ...upload(env),
+    ...email(env),
     'users-permissions': { config: { jwtSecret: env('JWT_SECRET', 'playground-jwt-secret') } },
     // GraphQL writes go through the Document Service too; tests/integration/strapi-clients.test.ts
     // proves they are captured. No landing page (Apollo's sandbox is not needed to serve /graphql).
@@ -78,6 +98,8 @@ export default ({ env }) => {
         leaseMs: env.int('EVENT_STREAMING_LEASE_MS', 60000),
         pullOnBoot: env.bool('EVENT_STREAMING_PULL_ON_BOOT', true),
         pageSize: env.int('EVENT_STREAMING_PAGE_SIZE', 100),
+        // Tunable for the catch-up screenshot (tests/e2e/progress.test.ts): a pull that yields after one page.
+        maxPagesPerPull: env.int('EVENT_STREAMING_MAX_PAGES_PER_PULL', 50),
         maxResponseBytes: env.int('EVENT_STREAMING_MAX_RESPONSE_BYTES', 20 * 1024 * 1024),
         maxBackfillPages: env.int('EVENT_STREAMING_MAX_BACKFILL_PAGES', 10000),
         // Tunable for the budget tests: per-event budgets and the file size limit.

@@ -54,6 +54,8 @@ export const STREAM_ACTIONS = {
   fetchFile: 'plugin::event-streaming.stream.fetchFile',
   listDocuments: 'plugin::event-streaming.stream.listDocuments',
   notify: 'plugin::event-streaming.stream.notify',
+  /** The streamed fields of the consumer's types (schema check, issue 16 point 8). */
+  schema: 'plugin::event-streaming.stream.schema',
   /** The health endpoint (GET /api/event-streaming/health, /metrics): grant it alone to a monitoring token. */
   health: 'plugin::event-streaming.monitor.health',
 } as const;
@@ -66,6 +68,7 @@ export const PRODUCER_TOKEN_PERMISSIONS = [
   STREAM_ACTIONS.fetchDocument,
   STREAM_ACTIONS.fetchFile,
   STREAM_ACTIONS.listDocuments,
+  STREAM_ACTIONS.schema,
 ] as const;
 
 /** What the callback token the consumer mints for its producer allows: a poke, nothing else. */

@@ -11,4 +11,5 @@ module.exports.PRODUCER_TOKEN_PERMISSIONS = [
   'plugin::event-streaming.stream.fetchDocument',
   'plugin::event-streaming.stream.fetchFile',
   'plugin::event-streaming.stream.listDocuments',
+  'plugin::event-streaming.stream.schema',
 ];

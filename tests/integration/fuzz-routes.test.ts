@@ -108,6 +108,7 @@ const STREAM_ROUTES: Route[] = [
   { site: 'P', method: 'GET', path: `${S}/documents/:uid`, who: STREAM_WHO },
   { site: 'P', method: 'GET', path: `${S}/documents/:uid/:documentId`, who: STREAM_WHO },
   { site: 'P', method: 'GET', path: `${S}/files/:fileId`, who: STREAM_WHO },
+  { site: 'P', method: 'GET', path: `${S}/schema`, who: STREAM_WHO },
   { site: 'C', method: 'POST', path: `${S}/notify`, who: ['callback', 'callback', 'fullC', 'fullP', 'none'], keys: ['siteId', 'headSeq'] },
   // Last: the real consumer token is not among its callers (it would deregister the pair).
   { site: 'P', method: 'DELETE', path: `${S}/register`, who: ['spare', 'readOnly', 'fullP', 'fullC', 'none'] },
@@ -135,6 +136,8 @@ const ADMIN_ROUTES: Route[] = (
     ['C', 'POST', '/mappings', ['mappingName', 'localContentType', 'remoteContentType', 'fieldMappings']],
     ['C', 'GET', '/mappings/:id'],
     ['C', 'PUT', '/mappings/:id', ['mappingName', 'localContentType', 'remoteContentType', 'fieldMappings']],
+    ['C', 'GET', '/producers/:id/schema-check'],
+    ['C', 'GET', '/mappings/:id/schema-check'],
     // Last, and never with the real ids (they would unlink the pair).
     ['C', 'DELETE', '/mappings/:id'],
     ['P', 'DELETE', '/consumers/:id'],

@@ -5,6 +5,9 @@
  */
 import type { FindSyncLogs, FindUpdateLogs, PullProducer, SyncStatus, UpdateType } from '../../../server/src/shared/contracts';
 
+// Schema check before streaming (issue 16, point 8).
+export type { MappingSchemaCheck, ProducerSchemaCheck, SchemaIssue, SchemaReport } from '../../../server/src/shared/contracts';
+
 export type {
   BackfillProgress,
   BackfillResult,

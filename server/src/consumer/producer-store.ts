@@ -30,6 +30,10 @@ export type ProducerRow = {
   lastSuccessAt: string | null;
   lastError: string | null;
   lastErrorAt: string | null;
+  /** The producer's schema hash of our types, as the last pull page carried it (schema check). */
+  remoteSchemaHash?: string | null;
+  /** When a pull saw that hash change (the admin then shows the schema check's warnings). */
+  schemaChangedAt?: string | null;
   leaseOwner?: string | null;
   leaseUntil?: string | number | null;
   createdAt: string;
@@ -167,7 +171,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const key = seen && seen.conditionKey !== undefined ? { conditionKey: seen.conditionKey ?? null } : {};
         return { ...s, status: seen?.status ?? s.status, ...key };
       });
-      await rows().update({ where: { id }, data: { subscriptions, producerHeadSeq: page.headSeq, lastPullAt: new Date() } });
+      // Schema check (issue 16, point 8): a new hash means the producer's schema of our types changed.
+      const schema =
+        page.schemaHash && page.schemaHash !== p.remoteSchemaHash
+          ? { remoteSchemaHash: page.schemaHash, ...(p.remoteSchemaHash ? { schemaChangedAt: new Date() } : {}) }
+          : {};
+      await rows().update({ where: { id }, data: { subscriptions, producerHeadSeq: page.headSeq, lastPullAt: new Date(), ...schema } });
       return subscriptions;
     },
 

@@ -3,7 +3,16 @@ import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { SITE_HEADER } from '../protocol/wire';
 import { StorageError } from '../producer/files';
-import type { Deregister, FetchDocument, FetchFile, ListDocuments, Notify, PullUpdates, Register } from '../shared/contracts';
+import type {
+  Deregister,
+  FetchDocument,
+  FetchFile,
+  ListDocuments,
+  Notify,
+  ProducerSchema,
+  PullUpdates,
+  Register,
+} from '../shared/contracts';
 import {
   documentParamsSchema,
   fetchDocumentQuerySchema,
@@ -83,7 +92,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const q = query<PullUpdates.Request['query']>(ctx, pullQuerySchema);
       const { after, limit } = pageOf(q, cfg.maxPageSize, cfg.pageSize);
       const res: PullUpdates.Response = await getService(strapi, 'serve').pull(c, after, limit, q.data !== '0', q.afterKey || null);
-      ctx.body = res;
+      ctx.body = { ...res, schemaHash: getService(strapi, 'producer-schema').hashFor(c) };
     },
 
     async fetchDocument(ctx: Context) {
@@ -148,6 +157,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.type = file.mime;
       if (file.length !== null) ctx.length = file.length;
       ctx.body = file.body;
+    },
+
+    /** The streamed fields of the types this consumer subscribes to (schema check, issue 16 point 8). */
+    async schema(ctx: Context) {
+      const res: ProducerSchema = getService(strapi, 'producer-schema').describe(await consumerOf(ctx));
+      ctx.body = res;
     },
 
     /** Consumer side: a producer pokes this site; the pull that follows fetches the data. */

@@ -29,6 +29,7 @@ export function checkPullPage(page: unknown, after: number): PullResponse {
   // Fingerprints (engine/cursor.ts): absent from producers that predate them, read as unknown.
   if (p.diverged !== undefined && typeof p.diverged !== 'boolean') throw bad('diverged is not a boolean');
   if (!isKey(p.cursorKey)) throw bad('cursorKey is not a key');
+  if (p.schemaHash !== undefined && (typeof p.schemaHash !== 'string' || p.schemaHash.length > 64)) throw bad('schemaHash is not a hash');
   p.diverged = p.diverged === true;
   p.cursorKey = p.cursorKey ?? null;
   if (!Array.isArray(p.subscriptions) || !Array.isArray(p.events)) throw bad('subscriptions/events are not lists');

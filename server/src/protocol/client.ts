@@ -6,8 +6,16 @@
  */
 import type { InlineFile } from '../engine/apply/inline';
 import type { DocRef } from '../engine/snapshot';
-import type { FetchDocumentResponse, ListDocumentsResponse, PullResponse, RegisterRequest, RegisterResponse } from '../shared/contracts';
+import type {
+  FetchDocumentResponse,
+  ListDocumentsResponse,
+  ProducerSchema,
+  PullResponse,
+  RegisterRequest,
+  RegisterResponse,
+} from '../shared/contracts';
 import { checkFetchedDocument, checkInlineFiles, checkListPage, checkPullPage, checkRegisterResponse } from './checks';
+import { checkProducerSchema } from './check-schema';
 import { encodeVia } from './via';
 import { paths } from './wire';
 
@@ -89,6 +97,11 @@ export function producerClient(transport: Transport, peer: Peer) {
         req({ method: 'GET', path: paths.fetchFile(fileId), params: { via: encodeVia(via) }, binary: true }),
         filepath
       );
+    },
+
+    /** The streamed fields of the types this consumer subscribes to (schema check). */
+    async schema(): Promise<ProducerSchema> {
+      return checkProducerSchema(await transport.call<unknown>(req({ method: 'GET', path: paths.schema() })));
     },
 
     /** One page of a type's documents (back-fill), keyset by the producer's row id. */

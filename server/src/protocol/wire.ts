@@ -25,6 +25,7 @@ export const ROUTES = {
   fetchDocument: '/documents/:uid/:documentId',
   fetchFile: '/files/:fileId',
   notify: '/notify',
+  schema: '/schema',
 } as const;
 
 const seg = (s: string) => encodeURIComponent(s);
@@ -37,4 +38,5 @@ export const paths = {
   fetchDocument: (uid: string, documentId: string) => `${API_PREFIX}/documents/${seg(uid)}/${seg(documentId)}`,
   fetchFile: (fileId: string) => `${API_PREFIX}/files/${seg(fileId)}`,
   notify: () => `${API_PREFIX}${ROUTES.notify}`,
+  schema: () => `${API_PREFIX}${ROUTES.schema}`,
 };

@@ -44,5 +44,9 @@ export default {
     route('GET', '/mappings/:id', 'mappings.findOne', ACTIONS.read),
     route('PUT', '/mappings/:id', 'mappings.update', ACTIONS.configureMappings),
     route('DELETE', '/mappings/:id', 'mappings.delete', ACTIONS.configureMappings),
+
+    // Schema check before streaming (issue 16, point 8): what does not fit, per subscription.
+    route('GET', '/producers/:id/schema-check', 'schema-check.producer', ACTIONS.read),
+    route('GET', '/mappings/:id/schema-check', 'schema-check.mapping', ACTIONS.read),
   ],
 };

@@ -14,6 +14,8 @@ export default {
     { method: 'GET', path: ROUTES.fetchDocument, handler: 'stream.fetchDocument', config: { policies: [] } },
     { method: 'GET', path: ROUTES.fetchFile, handler: 'stream.fetchFile', config: { policies: [] } },
     { method: 'POST', path: ROUTES.notify, handler: 'stream.notify', config: { policies: [] } },
+    // Schema check (issue 16, point 8): the streamed fields of the consumer's types.
+    { method: 'GET', path: ROUTES.schema, handler: 'stream.schema', config: { policies: [] } },
     // Monitoring (README "Monitoring"): an API token with the monitor.health permission.
     { method: 'GET', path: '/health', handler: 'monitor.health', config: { policies: [] } },
     { method: 'GET', path: '/metrics', handler: 'monitor.health', config: { policies: [] } },

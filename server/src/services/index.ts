@@ -33,6 +33,9 @@ import backfill from '../consumer/backfill';
 import exclusion from '../consumer/exclusion';
 import metrics from '../site/metrics';
 import alerts from '../site/alerts';
+// Schema check (issue 16, point 8)
+import producerSchema from '../producer/schema-describe';
+import schemaCheck from '../consumer/schema-check';
 
 export default {
   settings,
@@ -60,4 +63,7 @@ export default {
   exclusion,
   metrics,
   alerts,
+  // Schema check (issue 16, point 8)
+  'producer-schema': producerSchema,
+  'schema-check': schemaCheck,
 };

@@ -1,8 +1,9 @@
-import { Box, Flex, ProgressBar, Typography } from '@strapi/design-system';
+import { Box, Flex, Typography } from '@strapi/design-system';
 import { useIsMutating } from '@tanstack/react-query';
 
 import { useBackfillsQuery } from '../../api/hooks';
 import { DateTime } from '../../components/DateTime';
+import { ProgressLine } from '../../components/ProgressLine';
 import { useT } from '../../hooks/useT';
 
 import type { BackfillProgress as Progress, EventProducer } from '../../api/contracts';
@@ -36,7 +37,11 @@ const TypeProgress = ({ progress, localType }: { progress: Progress; localType: 
         </Typography>
       </Flex>
       {/* No total: the bar is indeterminate (null) while it runs. */}
-      <ProgressBar value={percent} aria-label={counts} />
+      <ProgressLine
+        value={percent}
+        label={counts}
+        color={state === 'failed' ? 'danger500' : state === 'done' ? 'success500' : 'primary600'}
+      />
       <Flex justifyContent="space-between" gap={2}>
         <Typography variant="pi" textColor="neutral600">
           {counts}

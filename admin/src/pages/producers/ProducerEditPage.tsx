@@ -15,6 +15,7 @@ import { SelectField, TextField, ToggleField } from '../../components/form/field
 import { createEditPage, FormLayout, type EditFormProps } from '../../components/form/FormLayout';
 import { FormGrid, FormSection, type SectionText } from '../../components/form/FormSection';
 import { ProducerHealth } from '../../components/ProducerHealth';
+import { ProducerSchemaCheckPanel } from '../../components/SchemaCheckPanel';
 import { StreamCharts } from '../../components/charts/StreamCharts';
 import { SubscriptionsEditor } from '../../components/SubscriptionsEditor';
 import { ABSOLUTE_PLUGIN_PATH } from '../../constants';
@@ -24,6 +25,7 @@ import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { useT } from '../../hooks/useT';
 
 import { BackfillProgress } from './BackfillProgress';
+import { CatchUpProgress } from './CatchUpProgress';
 import { newProducerForm, toProducerForm, toProducerInput, validateProducerForm } from './producerForm';
 
 import type { AdminUser, EventProducer } from '../../api/contracts';
@@ -133,6 +135,8 @@ const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventP
         />
       ) : null}
       {producer ? <BackfillProgress producer={producer} /> : null}
+      {producer ? <CatchUpProgress producer={producer} /> : null}
+      {producer ? <ProducerSchemaCheckPanel producerId={producer.id} /> : null}
       {producer?.subscriberUserMissing ? (
         <Alert
           variant="warning"

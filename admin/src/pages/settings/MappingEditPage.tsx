@@ -4,6 +4,7 @@ import { useContentTypes, useMappingQuery, useMappingsQuery, useSaveMappingMutat
 import { FieldMappingsEditor } from '../../components/FieldMappingsEditor';
 import { SelectField, TextField } from '../../components/form/fields';
 import { createEditPage, FormLayout, type EditFormProps } from '../../components/form/FormLayout';
+import { MappingSchemaCheckPanel } from '../../components/SchemaCheckPanel';
 import { FormGrid, FormSection, type SectionText } from '../../components/form/FormSection';
 import { ABSOLUTE_SETTINGS_PATH } from '../../constants';
 import { useEditForm } from '../../hooks/useEditForm';
@@ -67,6 +68,7 @@ const MappingFormView = ({ id, record: mapping, typesError }: EditFormProps<Docu
 
   return (
     <FormLayout {...pageText} backTo={ABSOLUTE_SETTINGS_PATH} {...layout} typesError={typesError}>
+      <MappingSchemaCheckPanel mappingId={id} />
       <FormSection>
         <FormGrid cols={[4, 4, 4]}>
           <TextField {...text('mappingName')} required />

@@ -461,6 +461,8 @@ export interface PullResponse {
   /** `conditionKey`: fingerprint of the effective condition (absent/null: none); a change makes the consumer reconcile. */
   subscriptions: Array<{ contentType: string; status: SubscriptionStatus; unsubscribed: boolean; conditionKey?: string | null }>;
   events: StreamEvent[];
+  /** Hash of the producer's schema of this consumer's types (GET /schema `hash`); absent from older producers. */
+  schemaHash?: string;
 }
 
 export interface FetchDocumentResponse {
