@@ -57,6 +57,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     fetchDocument(producer: ProducerAddress, uid: string, documentId: string, locale: string | null, via: DocRef[]) {
       return service.of(producer).fetchDocument(uid, documentId, locale, via);
     },
+    matchDocument(producer: ProducerAddress, uid: string, filters: Record<string, unknown>) {
+      return service.of(producer).matchDocument(uid, filters);
+    },
     downloadFile(producer: ProducerAddress, fileId: string, via: DocRef[], filepath: string) {
       return service.of(producer).downloadFile(fileId, via, filepath);
     },

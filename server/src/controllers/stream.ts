@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { SITE_HEADER } from '../protocol/wire';
 import { StorageError } from '../producer/files';
+import { matchDocument, parseMatch } from '../producer/match';
 import type { Deregister, FetchDocument, FetchFile, ListDocuments, Notify, PullUpdates, Register } from '../shared/contracts';
 import {
   documentParamsSchema,
@@ -106,6 +107,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { uid } = validateInput<ListDocuments.Request['params']>(listDocumentsParamsSchema, ctx.params);
       if (!UID_RE.test(uid) || !getService(strapi, 'schema').isStreamable(uid))
         throw new errors.ValidationError(`Unknown content type ${uid.slice(0, 100)}`);
+      if (ctx.query.match !== undefined) {
+        // Linked-document mappings (producer/match.ts): a document of an approved type found by field values.
+        const filters = parseMatch(strapi, uid, ctx.query.match);
+        const serve = getService(strapi, 'serve');
+        if (!(await serve.canRead(c, uid, '-', []))) throw forbidden(`${uid} is not approved for this consumer`);
+        const found = await matchDocument(strapi, uid, filters);
+        const readable = found.documentId === null || (await serve.canRead(c, uid, found.documentId, []));
+        ctx.body = readable ? found : { ...found, documentId: null, locale: null, data: null };
+        return;
+      }
       if (!(await getService(strapi, 'serve').canRead(c, uid, '-', []))) throw forbidden(`${uid} is not approved for this consumer`);
       const cfg = getService(strapi, 'settings').config();
       const { after, limit } = pageOf(query<ListDocuments.Request['query']>(ctx, pageQuerySchema), cfg.maxPageSize, cfg.pageSize);

@@ -5,8 +5,15 @@
  * RemoteError) is passed in, so this module stays Strapi-free and testable.
  */
 import type { DocRef } from '../engine/snapshot';
-import type { FetchDocumentResponse, ListDocumentsResponse, PullResponse, RegisterRequest, RegisterResponse } from '../shared/contracts';
-import { checkFetchedDocument, checkListPage, checkPullPage, checkRegisterResponse } from './checks';
+import type {
+  FetchDocumentResponse,
+  ListDocumentsResponse,
+  MatchDocument,
+  PullResponse,
+  RegisterRequest,
+  RegisterResponse,
+} from '../shared/contracts';
+import { checkFetchedDocument, checkListPage, checkMatchedDocument, checkPullPage, checkRegisterResponse } from './checks';
 import { encodeVia } from './via';
 import { paths } from './wire';
 
@@ -78,6 +85,14 @@ export function producerClient(transport: Transport, peer: Peer) {
         req({ method: 'GET', path: paths.fetchFile(fileId), params: { via: encodeVia(via) }, binary: true }),
         filepath
       );
+    },
+
+    /** The first streamed document of `uid` whose fields equal `filters` (linked-document mappings). */
+    async matchDocument(uid: string, filters: Record<string, unknown>): Promise<MatchDocument.Response> {
+      const answer = await transport.call<unknown>(
+        req({ method: 'GET', path: paths.matchDocument(uid), params: { match: JSON.stringify(filters) } })
+      );
+      return checkMatchedDocument(answer, uid);
     },
 
     /** One page of a type's documents (back-fill), keyset by the producer's row id. */

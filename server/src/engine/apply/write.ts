@@ -105,7 +105,7 @@ export async function writeUpsert(
       : { uid: target.localUid, documentId: id };
   };
   const translated = async (r: Route, d: Snapshot, partial: boolean, relations: boolean) =>
-    translate(ports, r.localUid, await mapped(r, d, partial), resolve, files, { relations });
+    translate(ports, r.localUid, await mapped(r, d, partial), resolve, files, { relations, link: mapped.linker });
 
   // 1. Missing dependencies first, without relations (they may point at each other or at the root).
   for (const dep of deps) {
