@@ -134,7 +134,9 @@ export function applyMapping(data: Snapshot, mapping: MappingDef, load: MappingL
 function mapRelation(fm: FieldMapping, data: Snapshot, raw: unknown, load: MappingLoader, parent: MappingDef): unknown {
   const fallback = localDefault(fm.defaultValue);
   const plain = () => (fallback ? fallback.map((id): LocalTarget => ({ __local: id })) : empty(fm.defaultValue) ? null : fm.defaultValue);
-  if (empty(raw) || (Array.isArray(raw) && raw.length === 0)) return Array.isArray(raw) && !fallback ? [] : plain();
+  // A linked row with filters and no remote field is looked up for every whole document.
+  const always = fm.mapping !== null && fm.remoteField === null && Object.keys(fm.remoteValueFilters ?? {}).length > 0;
+  if (!always && (empty(raw) || (Array.isArray(raw) && raw.length === 0))) return Array.isArray(raw) && !fallback ? [] : plain();
   if (fm.mapping) {
     const inner = load(fm.mapping);
     if (!inner) throw new InputError(`Inner mapping "${fm.mapping}" of "${parent.mappingName}" does not exist`);
