@@ -7,6 +7,7 @@ import { NeedsNetworkError } from '../../server/src/engine/errors';
 import { linkedRefType } from '../../server/src/engine/apply/linked';
 import type { MappingDef } from '../../server/src/engine/mapping';
 import type { FieldMapping } from '../../server/src/shared/contracts';
+import { relationRowProblem } from '../../server/src/shared/validation/mappings';
 import { CUSTOMER, ITEM, MAPPINGS, SUPPLIER, event, fakeSite, ref, sub } from '../helpers/apply-fake';
 import { run } from '../helpers/apply-run';
 
@@ -176,5 +177,29 @@ describe('mapped relation rows without an inner mapping', () => {
     await expect(run(fake, both, event('Create', NOTE, 'n1', { content: 'x', maker: ref('api::maker.maker', 'm1') }))).rejects.toThrow(
       'api::item.item.supplier cannot be linked to api::maker.maker m1: that document is stored here as api::customer.customer, but supplier points at api::supplier.supplier'
     );
+  });
+});
+
+describe('relation rows as the shared schema checks them (server and admin)', () => {
+  const problem = (row: Partial<FieldMapping>) =>
+    relationRowProblem(row.remoteField ?? null, row.mapping ?? null, row.remoteValueFilters, row.defaultValue);
+  it('a linked row needs filters or a remote field; filters name fields and take plain values', () => {
+    expect(problem({ mapping: 'inner' })).toBe(
+      'a relation with an inner mapping needs remoteValueFilters or a remoteField holding references'
+    );
+    expect(problem({ mapping: 'inner', remoteField: 'about' })).toBeNull();
+    expect(problem({ mapping: 'inner', remoteValueFilters: { title: 'title', active: true, n: 2, none: null } })).toBeNull();
+    expect(problem({ mapping: 'inner', remoteValueFilters: { 'a.b': 'x' } })).toBe('remoteValueFilters: a.b is not a field name');
+    expect(problem({ mapping: 'inner', remoteValueFilters: { title: { $eq: 'x' } } })).toBe(
+      'remoteValueFilters.title must be a field of the remote document or a fixed text, number or boolean'
+    );
+  });
+  it('a default is a local documentId or a list of them', () => {
+    expect(problem({ defaultValue: 'abc123' })).toBeNull();
+    expect(problem({ defaultValue: ['a', 'b'] })).toBeNull();
+    expect(problem({ defaultValue: { name: 'x' } })).toBe(
+      'a relation default value is the documentId of a local document (or a list of them)'
+    );
+    expect(problem({ defaultValue: [] })).toBe('a relation default value is the documentId of a local document (or a list of them)');
   });
 });

@@ -3,7 +3,6 @@ import { UID } from '../constants';
 import type { DocumentTypeMapping, FieldMapping, MappingBody, MappingInput } from '../shared/contracts';
 import { InputError } from '../engine/errors';
 import { mappingTypeProblem } from '../shared/validation/mappings';
-import { FIELD_NAME_RE } from '../shared/validation/common';
 import { conflict } from '../errors';
 import { getService, repo } from '../utils';
 
@@ -11,25 +10,6 @@ type MappingRow = DocumentTypeMapping;
 
 /** The mappings a row reads through: its inner mapping and a dynamic zone's component mappings. */
 const innerNames = (f: FieldMapping): string[] => [...(f.mapping ? [f.mapping] : []), ...(f.componentMappings ?? [])];
-
-const isPlain = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
-
-/**
- * A linked-document row (relation + inner mapping, engine/apply/linked.ts): its filters name fields
- * of the producer's document and take plain values (a field of the outer document, or a fixed
- * value); without filters, its remote field's references name the documents.
- */
-function linkedRowProblems(at: string, remoteField: string | null, filters: Record<string, unknown> | null): string[] {
-  const entries = Object.entries(filters ?? {});
-  if (!entries.length && remoteField === null)
-    return [`${at}: a relation with an inner mapping needs remoteValueFilters or a remoteField holding references`];
-  return entries.flatMap(([k, v]) => [
-    ...(FIELD_NAME_RE.test(k) ? [] : [`${at}.remoteValueFilters: ${k.slice(0, 100)} is not a field name`]),
-    ...(isPlain(v)
-      ? []
-      : [`${at}.remoteValueFilters.${k.slice(0, 100)} must be a field name of the remote document or a fixed text, number or boolean`]),
-  ]);
-}
 
 /** Document Type Mappings (consumer side), validated against the local schemas when saved. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
@@ -46,6 +26,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const m = await mappings().findOne({ where: { mappingName: inner } });
     if (!m) errors.push(`${at}.mapping: no mapping named "${inner}"`);
     else if (m.localContentType !== into) errors.push(`${at}.mapping "${inner}" maps into ${m.localContentType}, not ${String(into)}`);
+  };
+
+  /** A relation row's default names local documents of the field's target (the shared schema checked its shape). */
+  const checkLocalDefault = async (at: string, value: unknown, target: string | undefined, errors: string[]): Promise<void> => {
+    const ids = value === null ? [] : (Array.isArray(value) ? value : [value]).map(String);
+    if (!ids.length || !target) return;
+    const found = await repo<{ documentId: string }>(strapi, target).findMany({
+      where: { documentId: { $in: ids } },
+      select: ['documentId'],
+    });
+    const missing = ids.filter((id) => !found.some((d) => d.documentId === id));
+    if (ids.some((id) => /^\d+$/.test(id)) && missing.length)
+      errors.push(`${at}.defaultValue: a relation default is the documentId (text) of a local ${target}, not a number`);
+    else if (missing.length)
+      errors.push(`${at}.defaultValue: no ${target} with documentId ${missing.map((m) => JSON.stringify(m)).join(', ')} here`);
   };
 
   /**
@@ -99,9 +94,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const problem = mappingTypeProblem(localField, attr.type, mappingType, remoteField !== null);
       if (problem) errors.push(`${at}: ${problem}`);
       else if (mappingType === 'component' && inner) await checkInner(at, inner, attr.component, errors);
-      else if (mappingType === 'relation' && inner) {
-        await checkInner(at, inner, attr.target, errors);
-        errors.push(...linkedRowProblems(at, remoteField, filters));
+      else if (mappingType === 'relation') {
+        if (inner) await checkInner(at, inner, attr.target, errors);
+        await checkLocalDefault(at, defaultValue, attr.target, errors);
       } else if (mappingType === 'dynamiczone') await checkZone(at, components, attr.components ?? [], errors);
       out.push({
         localField,
