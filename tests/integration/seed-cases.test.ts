@@ -196,6 +196,8 @@ describe('seed cases through Document Type Mappings', () => {
         remoteContentType: NOTE,
         fieldMappings: [
           { localField: 'name', remoteField: 'text' },
+          // A plain default for a field nothing fills.
+          { localField: 'price', remoteField: null, defaultValue: 9.5 },
           // The seed's "Document" row: the supplier is the note found by its text, through the inner mapping.
           {
             localField: 'supplier',
@@ -244,6 +246,7 @@ describe('seed cases through Document Type Mappings', () => {
       'item built from the note'
     );
     expect(item.supplier).toMatchObject({ name: 'Inner Mapping Tester' });
+    expect(item.price).toBe(9.5);
     expect(await list(mapped, 'suppliers')).toEqual([expect.objectContaining({ name: 'Inner Mapping Tester' })]);
     const entry = (await syncLogs(mapped, `&contentType=${ITEM}`)).data.find((e: any) => e.remoteDocumentId === note.documentId);
     expect(entry).toMatchObject({ status: 'Synced', mapping: 'note-to-item', documentId: item.documentId });
@@ -274,5 +277,47 @@ describe('seed cases through Document Type Mappings', () => {
     );
     expect(failed.error).toMatch(/supplier cannot be linked: no api::note\.note on the producer matches \{"text":"No such note"\}/);
     expect((await list(mapped, 'items')).find((i) => i.name === 'Unlinkable')).toBeUndefined();
+
+    // With a default (a local supplier's documentId), no match links the default instead.
+    const fallback = await created(mapped, 'suppliers', { name: 'Local fallback' });
+    body.fieldMappings = body.fieldMappings.map((f: any) =>
+      f.localField === 'supplier' ? { ...f, defaultValue: fallback.documentId } : f
+    );
+    expectStatus(await mapped.admin('PUT', `/event-streaming/mappings/${outer.id}`, body), 'default supplier');
+    await created(producer, 'notes', { text: 'Falls back' });
+    const item = await eventually(
+      async () => (await list(mapped, 'items', '&populate=supplier')).find((i) => i.name === 'Falls back'),
+      'item linked to the default'
+    );
+    expect(item.supplier).toMatchObject({ documentId: fallback.documentId, name: 'Local fallback' });
+  });
+
+  test('rows the rules do not accept are refused with the reason', async () => {
+    const bad = async (row: Record<string, unknown>) => {
+      const res = await post({ mappingName: `bad-${Date.now()}`, localContentType: ITEM, remoteContentType: NOTE, fieldMappings: [row] });
+      expect(res.status).toBe(400);
+      return res.body.error.message as string;
+    };
+    const linked = { localField: 'supplier', remoteField: 'text', mappingType: 'relation', mapping: 'note-to-supplier' };
+    expect(await bad({ ...linked, remoteValueFilters: { text: { $ne: 'x' } } })).toMatch(
+      /remoteValueFilters\.text must be a field of the remote document or a fixed text, number or boolean/
+    );
+    expect(await bad({ ...linked, remoteField: null })).toMatch(/needs remoteValueFilters or a remoteField holding references/);
+    expect(await bad({ localField: 'supplier', mappingType: 'relation', defaultValue: 'nosuchsupplier' })).toMatch(
+      /defaultValue: no api::supplier\.supplier with documentId "nosuchsupplier" here/
+    );
+  });
+
+  test('the producer answers lookups for approved types only, and by fields that stream only', async () => {
+    const ask = (uid: string, match: unknown) =>
+      producer.request('GET', `/api/event-streaming/documents/${uid}?match=${encodeURIComponent(JSON.stringify(match))}`, undefined, {
+        token: viaMapping.token,
+      });
+    const found = expectStatus(await ask(NOTE, { text: 'Inner Mapping Renamed' }), 'match').body;
+    expect(found).toMatchObject({ contentType: NOTE, data: { text: 'Inner Mapping Renamed' } });
+    expect(expectStatus(await ask(NOTE, { text: 'nothing like it' }), 'no match').body).toMatchObject({ documentId: null, data: null });
+    expect((await ask(SUPPLIER, { name: 'Seed Supplier' })).status).toBe(403);
+    expect((await ask(NOTE, { createdBy: 1 })).status).toBe(400);
+    expect((await ask(NOTE, { text: { $null: true } })).status).toBe(400);
   });
 });

@@ -203,3 +203,36 @@ describe('relation rows as the shared schema checks them (server and admin)', ()
     expect(problem({ defaultValue: [] })).toBe('a relation default value is the documentId of a local document (or a list of them)');
   });
 });
+
+describe('a linked row without remote field', () => {
+  it('is looked up while preparing a whole document (the write makes no call); an Update does not relink it', async () => {
+    const fake = site();
+    fake.site.mappings = fake.site.mappings.map((m) =>
+      m.mappingName === 'note-to-item'
+        ? {
+            ...m,
+            fieldMappings: [
+              fm('name', 'content'),
+              fm('supplier', null, { mappingType: 'relation', mapping: 'note-to-supplier', remoteValueFilters: { title: 'title' } }),
+            ],
+          }
+        : m
+    );
+    fake.publish(NOTE, 'n1', { title: 'A' });
+    const { prepareEvent, applyEvent } = await import('../../server/src/engine/apply');
+    const ev = event('Create', NOTE, 'n1', { title: 'A', content: 'one' });
+    const prepared = await prepareEvent(fake.ports, subs, ev);
+    expect(fake.ops('match')).toHaveLength(1);
+    const online = fake.ports.matchDocument;
+    fake.ports.matchDocument = async () => {
+      throw new Error('no network while applying');
+    };
+    const out = await fake.transaction(() => applyEvent(fake.ports, subs, ev, prepared));
+    fake.ports.matchDocument = online;
+    expect(itemOf(fake, out.localDocumentId)?.supplier).toEqual({ set: [{ documentId: fake.docsOf(SUPPLIER)[0].documentId }] });
+    // An Update does not relink it (the row has no remote field an Update could carry).
+    await run(fake, subs, event('Update', NOTE, 'n1', { content: 'two' }));
+    expect(itemOf(fake, out.localDocumentId)).toMatchObject({ name: 'two' });
+    expect(fake.ops('update').filter((c) => c.uid === ITEM)).toEqual([expect.objectContaining({ data: { name: 'two' } })]);
+  });
+});

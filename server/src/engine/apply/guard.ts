@@ -70,7 +70,9 @@ export function localShaper(ports: ApplyPorts, offline = false): LocalShaper {
     const mapping = load(r.mapping);
     if (!mapping) throw new ApplyError(`Document Type Mapping "${r.mapping}" does not exist`);
     const out = applyMapping(d, mapping, load, partial);
-    await links.lookUp(linkedTargets(out), load);
+    // The walk shapes whole documents as partial too: a linked row without remote field, which only
+    // a whole document fills, is looked up here as well, so that the write never needs the network.
+    await links.lookUp(linkedTargets(partial ? [out, applyMapping(d, mapping, load, false)] : out), load);
     return out;
   };
   return Object.assign(shape, { linker: links });
