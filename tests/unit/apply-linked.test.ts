@@ -134,6 +134,17 @@ describe('linked-document mapping (seed: inner mapping)', () => {
     expect(byRef.docsOf(SUPPLIER).map((d) => d.data)).toEqual([{ name: 'Seven' }]);
   });
 
+  it('a linked document that cannot be written fails the event naming the field; nothing is left behind', async () => {
+    const fake = site();
+    fake.publish(NOTE, 'n1', { title: 'A', content: 'one' });
+    fake.site.failWrite = (uid) => (uid === SUPPLIER ? new Error('name must be unique') : null);
+    await expect(run(fake, subs, event('Create', NOTE, 'n1', { title: 'A', content: 'one' }))).rejects.toThrow(
+      'supplier cannot be linked: writing its api::supplier.supplier failed: name must be unique'
+    );
+    expect(fake.docsOf(ITEM)).toEqual([]);
+    expect(fake.refOf(linkedRefType(NOTE, 'note-to-supplier'), 'n1')).toBeNull();
+  });
+
   it('offline (inside a batch): NeedsNetworkError instead of asking the producer', async () => {
     const fake = site();
     fake.publish(NOTE, 'n1', { title: 'A' });

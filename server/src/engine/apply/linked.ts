@@ -17,7 +17,7 @@
  * 4. Each linked document is written once per event (memoised), whatever number of rows or
  *    writes (a dependency's second write) name it.
  */
-import { ApplyError, NeedsNetworkError } from '../errors';
+import { ApplyError, errorMessage, NeedsNetworkError } from '../errors';
 import { applyMapping, isLinkedTarget, type LinkedTarget, type MappingLoader } from '../mapping';
 import type { Snapshot } from '../snapshot';
 import type { LocalRef } from './translate';
@@ -121,7 +121,10 @@ export function linker(ports: ApplyPorts, offline: boolean): Linker {
       const matched = { ...doc, documentId: doc.documentId, data: doc.data };
       let w = written.get(key);
       if (!w) {
-        w = write(t, matched, translateInner);
+        w = write(t, matched, translateInner).catch((error: unknown) => {
+          if (error instanceof NeedsNetworkError) throw error;
+          throw new ApplyError(`${t.field} cannot be linked: writing its ${inner.localContentType} failed: ${errorMessage(error)}`);
+        });
         written.set(key, w);
       }
       return [await w];

@@ -126,7 +126,9 @@ export const fieldMappingSchema = yup
     const field = fm.localField.slice(0, LIMITS.fieldName);
     const type = fm.mappingType ?? 'none';
     const noDefault = fm.defaultValue === undefined || fm.defaultValue === null;
-    if (isEmpty(fm.remoteField) && noDefault)
+    // A linked row (relation + inner mapping) may find its document by filters alone (relationRowProblem).
+    const linked = type === 'relation' && !isEmpty(fm.mapping);
+    if (isEmpty(fm.remoteField) && noDefault && !linked)
       return this.createError({ message: `${this.path}: ${field} needs a remoteField or a defaultValue` });
     if (type === 'component' && isEmpty(fm.mapping))
       return this.createError({ message: `${this.path}: a component mapping needs an inner mapping` });
