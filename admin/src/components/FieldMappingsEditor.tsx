@@ -96,8 +96,12 @@ export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, erro
     );
   };
 
+  /** A rule of the whole row (the shared schema's, e.g. what a relation row needs): shown under its filters, else its local field. */
+  const rowError = (index: number) => errors[`fieldMappings.${index}._form`];
+
   const filtersError = (row: FieldMappingRow, index: number) =>
     errors[`fieldMappings.${index}.remoteValueFilters`] ??
+    rowError(index) ??
     (parseFilters(row.remoteValueFilters).invalid
       ? t('mappings.form.fields.filtersInvalid', 'Enter a JSON object, e.g. \'{"type": "customer"}\'.')
       : undefined);
@@ -109,6 +113,7 @@ export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, erro
       cell: (_, index, label) => (
         <SelectField
           {...pick(index, 'localField', label, fieldOptions)}
+          error={errors[`fieldMappings.${index}.localField`] ?? (rows[index].mappingType === 'relation' ? undefined : rowError(index))}
           placeholder={pickField}
           onChange={(name) => handleLocalField(index, name ?? '')}
         />
