@@ -247,3 +247,16 @@ describe('a linked row without remote field', () => {
     expect(fake.ops('update').filter((c) => c.uid === ITEM)).toEqual([expect.objectContaining({ data: { name: 'two' } })]);
   });
 });
+
+describe('the producer cannot forge what a mapping makes', () => {
+  it('{__local} and {__linked} in unmapped data link nothing', async () => {
+    const fake = fakeSite();
+    fake.local(SUPPLIER, 'victim', { name: 'Local only' });
+    const out = await run(fake, [sub(ITEM)], event('Create', ITEM, 'i1', { name: 'x', supplier: { __local: 'victim' } }));
+    expect(fake.doc(ITEM, out.localDocumentId!)?.data.supplier).toBeNull();
+    const linked = { __linked: 'note-to-supplier', remoteUid: NOTE, field: 'supplier', filters: { title: 'A' }, fallback: ['victim'] };
+    const out2 = await run(fake, [sub(ITEM)], event('Create', ITEM, 'i2', { name: 'y', supplier: linked }));
+    expect(fake.doc(ITEM, out2.localDocumentId!)?.data.supplier).toBeNull();
+    expect(fake.ops('match')).toEqual([]);
+  });
+});

@@ -35,21 +35,24 @@ export interface LocalTarget {
 }
 
 /**
- * References read by a mapped relation row (copies made by applyMapping): each must be linked, or
- * the event fails (never silently unlinked). Kept aside, so that the data keeps its shape.
+ * What applyMapping itself made, kept aside so that the data keeps its shape: references read by
+ * a mapped relation row (copies; each must be linked, or the event fails — never silently
+ * unlinked), LinkedTargets and LocalTargets. Only these are honoured: the same keys sent by a
+ * producer (`{__local: id}` in unmapped data) are not a mapping's, and link nothing.
  */
 const strictRefs = new WeakSet<object>();
-export const isStrictRef = (v: unknown): boolean => typeof v === 'object' && v !== null && strictRefs.has(v);
-const strictCopy = (ref: DocRef): DocRef => {
-  const copy = { ...ref };
-  strictRefs.add(copy);
-  return copy;
+const madeTargets = new WeakSet<object>();
+const made = <T extends object>(set: WeakSet<object>, v: T): T => {
+  set.add(v);
+  return v;
 };
+export const isStrictRef = (v: unknown): boolean => typeof v === 'object' && v !== null && strictRefs.has(v);
+const strictCopy = (ref: DocRef): DocRef => made(strictRefs, { ...ref });
 
 export const isLinkedTarget = (v: unknown): v is LinkedTarget =>
-  typeof v === 'object' && v !== null && typeof (v as LinkedTarget).__linked === 'string';
+  typeof v === 'object' && v !== null && madeTargets.has(v) && typeof (v as LinkedTarget).__linked === 'string';
 export const isLocalTarget = (v: unknown): v is LocalTarget =>
-  typeof v === 'object' && v !== null && typeof (v as LocalTarget).__local === 'string';
+  typeof v === 'object' && v !== null && madeTargets.has(v) && typeof (v as LocalTarget).__local === 'string';
 
 /** A relation row's default as local documentIds (a documentId, a list of them, or `{ documentId }`s), or null. */
 export function localDefault(value: unknown): string[] | null {
@@ -133,20 +136,23 @@ export function applyMapping(data: Snapshot, mapping: MappingDef, load: MappingL
  */
 function mapRelation(fm: FieldMapping, data: Snapshot, raw: unknown, load: MappingLoader, parent: MappingDef): unknown {
   const fallback = localDefault(fm.defaultValue);
-  const plain = () => (fallback ? fallback.map((id): LocalTarget => ({ __local: id })) : empty(fm.defaultValue) ? null : fm.defaultValue);
+  const plain = () =>
+    fallback ? fallback.map((id) => made<LocalTarget>(madeTargets, { __local: id })) : empty(fm.defaultValue) ? null : fm.defaultValue;
   // A linked row with filters and no remote field is looked up for every whole document.
   const always = fm.mapping !== null && fm.remoteField === null && Object.keys(fm.remoteValueFilters ?? {}).length > 0;
   if (!always && (empty(raw) || (Array.isArray(raw) && raw.length === 0))) return Array.isArray(raw) && !fallback ? [] : plain();
   if (fm.mapping) {
     const inner = load(fm.mapping);
     if (!inner) throw new InputError(`Inner mapping "${fm.mapping}" of "${parent.mappingName}" does not exist`);
-    const targets = linkedFilters(fm.remoteValueFilters, data, raw).map((filters): LinkedTarget => ({
-      __linked: inner.mappingName,
-      remoteUid: inner.remoteContentType,
-      field: fm.localField,
-      filters,
-      fallback,
-    }));
+    const targets = linkedFilters(fm.remoteValueFilters, data, raw).map((filters) =>
+      made<LinkedTarget>(madeTargets, {
+        __linked: inner.mappingName,
+        remoteUid: inner.remoteContentType,
+        field: fm.localField,
+        filters,
+        fallback,
+      })
+    );
     return Array.isArray(raw) ? targets : (targets[0] ?? plain());
   }
   // References stay remote identities: the consumer resolves them to its own documents.
