@@ -28,6 +28,7 @@ export type Call =
   | { op: 'delete'; uid: string; documentId: string; locale: string | null }
   | { op: 'fetch'; uid: string; documentId: string; locale: string | null; via: string[] }
   | { op: 'transfer' | 'removeFile'; file: string }
+  | { op: 'match'; uid: string; filters: Record<string, unknown> }
   | QueryCall;
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -148,6 +149,17 @@ export function fakeSite() {
         locale: remote.locale,
         data: data ? clone(data) : null,
       };
+    },
+    async matchDocument(uid, filters) {
+      site.calls.push({ op: 'match', uid, filters: clone(filters) });
+      for (const [key, data] of site.remote) {
+        const [type, documentId, locale] = key.split('|');
+        if (type !== uid || !data) continue;
+        const fields: Record<string, unknown> = { ...data, documentId, locale: locale || null };
+        if (Object.entries(filters).every(([k, v]) => fields[k] === v))
+          return { headSeq: site.headSeq, documentId, locale: locale || null, data: clone(data) };
+      }
+      return { headSeq: site.headSeq, documentId: null, locale: null, data: null };
     },
     async localFile(key) {
       const r = findRef({ uid: FILE_UID, documentId: key, locale: null });

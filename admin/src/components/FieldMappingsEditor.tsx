@@ -96,8 +96,12 @@ export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, erro
     );
   };
 
+  /** A rule of the whole row (the shared schema's, e.g. what a relation row needs): shown under its filters, else its local field. */
+  const rowError = (index: number) => errors[`fieldMappings.${index}._form`];
+
   const filtersError = (row: FieldMappingRow, index: number) =>
     errors[`fieldMappings.${index}.remoteValueFilters`] ??
+    rowError(index) ??
     (parseFilters(row.remoteValueFilters).invalid
       ? t('mappings.form.fields.filtersInvalid', 'Enter a JSON object, e.g. \'{"type": "customer"}\'.')
       : undefined);
@@ -109,6 +113,7 @@ export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, erro
       cell: (_, index, label) => (
         <SelectField
           {...pick(index, 'localField', label, fieldOptions)}
+          error={errors[`fieldMappings.${index}.localField`] ?? (rows[index].mappingType === 'relation' ? undefined : rowError(index))}
           placeholder={pickField}
           onChange={(name) => handleLocalField(index, name ?? '')}
         />
@@ -124,8 +129,15 @@ export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, erro
     {
       header: ['mappings.form.fields.defaultValue', 'Default value'],
       minWidth: '14rem',
-      cell: (_, index, label) => (
-        <TextField {...text(index, 'defaultValue', label)} placeholder={t('mappings.form.fields.noDefault', 'None')} />
+      cell: (row, index, label) => (
+        <TextField
+          {...text(index, 'defaultValue', label)}
+          placeholder={
+            row.mappingType === 'relation'
+              ? t('mappings.form.fields.relationDefault', 'documentId of a local document')
+              : t('mappings.form.fields.noDefault', 'None')
+          }
+        />
       ),
     },
     {
@@ -171,7 +183,15 @@ export const FieldMappingsEditor = ({ rows, onChange, attributes, mappings, erro
             {...text(index, 'remoteValueFilters', label)}
             error={filtersError(row, index)}
             multiline
-            placeholder='{"type": "customer"}'
+            placeholder={row.mapping ? '{"title": "title"}' : '{"locale": "en"}'}
+            hint={
+              row.mapping
+                ? t(
+                    'mappings.form.fields.linkedFiltersHint',
+                    "Finds the producer's document to link: its field on the left, and on the right a field of this document (its value is used) or a fixed value. Empty: the remote field's references name the documents. The document is built through the inner mapping, created here if missing, updated otherwise."
+                  )
+                : t('mappings.form.fields.refFiltersHint', 'Only references whose own values match (e.g. their locale) are linked.')
+            }
           />
         ) : (
           <Typography variant="pi" textColor="neutral500">

@@ -60,6 +60,8 @@ export const formatDefaultValue = (value: unknown): string => {
 export const parseDefaultValue = (text: string, attribute: Attribute | undefined): unknown => {
   if (text === '') return null;
   if (attribute && TEXT_TYPES.has(attribute.type)) return text;
+  // A relation's default is a local documentId (text), or a JSON list of them.
+  if (attribute?.type === 'relation' && !text.trim().startsWith('[')) return text.trim();
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -99,6 +99,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
     fetchDocument: (remote, via) =>
       getService(strapi, 'producer-client').fetchDocument(producer, remote.uid, remote.documentId, remote.locale, via),
+    matchDocument: (uid, filters) => getService(strapi, 'producer-client').matchDocument(producer, uid, filters),
     localFile: (key) => files().localFile(producer, key),
     transferFile: (file, via) => files().transfer(producer, file, via),
     removeFile: (key) => files().remove(producer, key),

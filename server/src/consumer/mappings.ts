@@ -28,6 +28,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     else if (m.localContentType !== into) errors.push(`${at}.mapping "${inner}" maps into ${m.localContentType}, not ${String(into)}`);
   };
 
+  /** A relation row's default names local documents of the field's target (the shared schema checked its shape). */
+  const checkLocalDefault = async (at: string, value: unknown, target: string | undefined, errors: string[]): Promise<void> => {
+    const ids = value === null ? [] : (Array.isArray(value) ? value : [value]).map(String);
+    if (!ids.length || !target) return;
+    const found = await repo<{ documentId: string }>(strapi, target).findMany({
+      where: { documentId: { $in: ids } },
+      select: ['documentId'],
+    });
+    const missing = ids.filter((id) => !found.some((d) => d.documentId === id));
+    if (ids.some((id) => /^\d+$/.test(id)) && missing.length)
+      errors.push(`${at}.defaultValue: a relation default is the documentId (text) of a local ${target}, not a number`);
+    else if (missing.length)
+      errors.push(`${at}.defaultValue: no ${target} with documentId ${missing.map((m) => JSON.stringify(m)).join(', ')} here`);
+  };
+
   /**
    * A dynamic zone's component mappings: each exists and maps into a component the local zone
    * allows; no two read the same remote component.
@@ -79,8 +94,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const problem = mappingTypeProblem(localField, attr.type, mappingType, remoteField !== null);
       if (problem) errors.push(`${at}: ${problem}`);
       else if (mappingType === 'component' && inner) await checkInner(at, inner, attr.component, errors);
-      else if (mappingType === 'relation' && inner) await checkInner(at, inner, attr.target, errors);
-      else if (mappingType === 'dynamiczone') await checkZone(at, components, attr.components ?? [], errors);
+      else if (mappingType === 'relation') {
+        if (inner) await checkInner(at, inner, attr.target, errors);
+        await checkLocalDefault(at, defaultValue, attr.target, errors);
+      } else if (mappingType === 'dynamiczone') await checkZone(at, components, attr.components ?? [], errors);
       out.push({
         localField,
         remoteField,

@@ -62,6 +62,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const doc = via[via.length - 1];
       return service.of(producer).inlineFiles(doc.__ref, doc.documentId, doc.locale ?? null, via.slice(0, -1));
     },
+    matchDocument(producer: ProducerAddress, uid: string, filters: Record<string, unknown>) {
+      return service.of(producer).matchDocument(uid, filters);
+    },
     downloadFile(producer: ProducerAddress, fileId: string, via: DocRef[], filepath: string) {
       return service.of(producer).downloadFile(fileId, via, filepath);
     },

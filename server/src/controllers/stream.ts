@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { SITE_HEADER } from '../protocol/wire';
 import { StorageError } from '../producer/files';
+import { matchDocument, parseMatch } from '../producer/match';
 import type {
   Deregister,
   FetchDocument,
@@ -124,6 +125,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!UID_RE.test(uid) || !getService(strapi, 'schema').isStreamable(uid))
         throw new errors.ValidationError(`Unknown content type ${uid.slice(0, 100)}`);
       if (!getService(strapi, 'serve').servesType(c, uid)) throw forbidden(`${uid} is not approved for this consumer`);
+      if (ctx.query.match !== undefined) {
+        // Linked-document mappings (producer/match.ts): a document of an approved type found by
+        // field values; one its condition does not let this consumer read is not found.
+        const filters = parseMatch(strapi, uid, ctx.query.match);
+        const found = await matchDocument(strapi, uid, filters);
+        const readable = found.documentId === null || (await getService(strapi, 'serve').canRead(c, uid, found.documentId, []));
+        ctx.body = readable ? found : { ...found, documentId: null, locale: null, data: null };
+        return;
+      }
       const cfg = getService(strapi, 'settings').config();
       const q = query<ListDocuments.Request['query']>(ctx, listDocumentsQuerySchema);
       const { after, limit } = pageOf(q, cfg.maxPageSize, cfg.pageSize);

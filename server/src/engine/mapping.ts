@@ -1,7 +1,7 @@
 import { InputError } from './errors';
 import { isDocRef } from './refs';
 import type { FieldMapping } from '../shared/contracts';
-import type { Snapshot } from './snapshot';
+import type { DocRef, Snapshot } from './snapshot';
 
 /** A Document Type Mapping as the engine uses it. */
 export interface MappingDef {
@@ -15,6 +15,71 @@ export type MappingLoader = (name: string) => MappingDef | undefined;
 
 const empty = (v: unknown) => v === undefined || v === null || v === '';
 
+/**
+ * A relation row with an inner mapping (seed §3.6, "Document" mapping type): the local relation is
+ * filled with a document built through `mapping` from the producer's document of `remoteUid`
+ * found by `filters` (apply/linked.ts looks it up, creates or updates it, and links it).
+ * `fallback`: the row's plain default (local documentIds), used when no producer document matches.
+ */
+export interface LinkedTarget {
+  __linked: string;
+  remoteUid: string;
+  field: string;
+  filters: Record<string, unknown>;
+  fallback: string[] | null;
+}
+
+/** A plain default of a relation row: a local document of the field's target, by documentId. */
+export interface LocalTarget {
+  __local: string;
+}
+
+/**
+ * What applyMapping itself made, kept aside so that the data keeps its shape: references read by
+ * a mapped relation row (copies; each must be linked, or the event fails — never silently
+ * unlinked), LinkedTargets and LocalTargets. Only these are honoured: the same keys sent by a
+ * producer (`{__local: id}` in unmapped data) are not a mapping's, and link nothing.
+ */
+const strictRefs = new WeakSet<object>();
+const madeTargets = new WeakSet<object>();
+const made = <T extends object>(set: WeakSet<object>, v: T): T => {
+  set.add(v);
+  return v;
+};
+export const isStrictRef = (v: unknown): boolean => typeof v === 'object' && v !== null && strictRefs.has(v);
+const strictCopy = (ref: DocRef): DocRef => made(strictRefs, { ...ref });
+
+export const isLinkedTarget = (v: unknown): v is LinkedTarget =>
+  typeof v === 'object' && v !== null && madeTargets.has(v) && typeof (v as LinkedTarget).__linked === 'string';
+export const isLocalTarget = (v: unknown): v is LocalTarget =>
+  typeof v === 'object' && v !== null && madeTargets.has(v) && typeof (v as LocalTarget).__local === 'string';
+
+/** A relation row's default as local documentIds (a documentId, a list of them, or `{ documentId }`s), or null. */
+export function localDefault(value: unknown): string[] | null {
+  const ids = (Array.isArray(value) ? value : [value])
+    .map((v) => (typeof v === 'string' ? v : isDocIdObject(v) ? v.documentId : null))
+    .filter((v): v is string => typeof v === 'string' && v.length > 0);
+  return ids.length ? ids : null;
+}
+const isDocIdObject = (v: unknown): v is { documentId: string } =>
+  typeof v === 'object' && v !== null && typeof (v as { documentId?: unknown }).documentId === 'string';
+
+/**
+ * The filters of a linked row with their values taken from the outer (remote) document, as the
+ * seed's system reads them: a value naming a field of `data` takes that field's value, any other
+ * value is used as it is. Without filters, the row's own reference names the document.
+ */
+export function linkedFilters(filters: Record<string, unknown> | null, data: Snapshot, raw: unknown): Array<Record<string, unknown>> {
+  if (filters && Object.keys(filters).length) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(filters)) out[k] = typeof v === 'string' && Object.hasOwn(data, v) ? data[v] : v;
+    return [out];
+  }
+  return (Array.isArray(raw) ? raw : [raw])
+    .filter(isDocRef)
+    .map((r) => ({ documentId: r.documentId, ...(r.locale ? { locale: r.locale } : {}) }));
+}
+
 const matchesFilters = (value: unknown, filters: Record<string, unknown> | null): boolean => {
   if (!filters) return true;
   if (typeof value !== 'object' || value === null) return false;
@@ -25,7 +90,9 @@ const matchesFilters = (value: unknown, filters: Record<string, unknown> | null)
  * Reshapes a remote snapshot (or an Update's changed fields) into the local type's shape
  * (seed §3.6): each local field takes its remote field's value, or `defaultValue` when the
  * remote field is unmapped or empty; component fields go through their inner mapping row by row;
- * relation fields keep only references whose remote value matches `remoteValueFilters`;
+ * relation fields keep only references whose remote value matches `remoteValueFilters` — or,
+ * with an inner mapping, become LinkedTargets (the document found on the producer by the filters,
+ * built through the inner mapping; apply/linked.ts); a relation's default is local documentIds;
  * dynamic-zone fields go through `mapDynamicZone`.
  *
  * Local fields no row lists are left out of the result: a created document gets the schema's
@@ -53,15 +120,44 @@ export function applyMapping(data: Snapshot, mapping: MappingDef, load: MappingL
       continue;
     }
     if (fm.mappingType === 'relation') {
-      // References stay remote identities: the consumer resolves them to its own documents.
-      const retarget = (v: unknown) => (isDocRef(v) && matchesFilters(v, fm.remoteValueFilters) ? v : null);
-      if (Array.isArray(raw)) out[fm.localField] = raw.map(retarget).filter(Boolean);
-      else out[fm.localField] = empty(raw) ? (fm.defaultValue ?? null) : retarget(raw);
+      out[fm.localField] = mapRelation(fm, data, raw, load, mapping);
       continue;
     }
     out[fm.localField] = empty(raw) ? (fm.defaultValue ?? null) : raw;
   }
   return out;
+}
+
+/**
+ * A relation row. Empty: its default (local documentIds) or null. With an inner mapping: one
+ * LinkedTarget per document to find (by the filters, or by the references the row reads). Else:
+ * the references themselves (remote identities, resolved to local documents when written), only
+ * those matching `remoteValueFilters`, marked strict: one that cannot be linked fails the event.
+ */
+function mapRelation(fm: FieldMapping, data: Snapshot, raw: unknown, load: MappingLoader, parent: MappingDef): unknown {
+  const fallback = localDefault(fm.defaultValue);
+  const plain = () =>
+    fallback ? fallback.map((id) => made<LocalTarget>(madeTargets, { __local: id })) : empty(fm.defaultValue) ? null : fm.defaultValue;
+  // A linked row with filters and no remote field is looked up for every whole document.
+  const always = fm.mapping !== null && fm.remoteField === null && Object.keys(fm.remoteValueFilters ?? {}).length > 0;
+  if (!always && (empty(raw) || (Array.isArray(raw) && raw.length === 0))) return Array.isArray(raw) && !fallback ? [] : plain();
+  if (fm.mapping) {
+    const inner = load(fm.mapping);
+    if (!inner) throw new InputError(`Inner mapping "${fm.mapping}" of "${parent.mappingName}" does not exist`);
+    const targets = linkedFilters(fm.remoteValueFilters, data, raw).map((filters) =>
+      made<LinkedTarget>(madeTargets, {
+        __linked: inner.mappingName,
+        remoteUid: inner.remoteContentType,
+        field: fm.localField,
+        filters,
+        fallback,
+      })
+    );
+    return Array.isArray(raw) ? targets : (targets[0] ?? plain());
+  }
+  // References stay remote identities: the consumer resolves them to its own documents.
+  const retarget = (v: unknown): DocRef | null => (isDocRef(v) && matchesFilters(v, fm.remoteValueFilters) ? strictCopy(v) : null);
+  return Array.isArray(raw) ? raw.map(retarget).filter(Boolean) : retarget(raw);
 }
 
 /**

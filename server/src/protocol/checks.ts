@@ -3,10 +3,17 @@
  * trusted. Each failure is a RemoteError (or, for a fetched document, an ApplyError: the event
  * cannot be applied from it) naming what is wrong. Strapi-free.
  */
-import type { DocumentAlias, FetchDocumentResponse, ListDocumentsResponse, PullResponse, RegisterResponse } from '../shared/contracts';
+import type {
+  DocumentAlias,
+  FetchDocumentResponse,
+  ListDocumentsResponse,
+  MatchDocument,
+  PullResponse,
+  RegisterResponse,
+} from '../shared/contracts';
 import { ApplyError, RemoteError } from '../engine/errors';
 import { isInlineFile, type InlineFile } from '../engine/apply/inline';
-import { DOC_ID_RE } from '../engine/refs';
+import { DOC_ID_RE, LOCALE_RE } from '../engine/refs';
 import { MAX_ALIASES } from './wire';
 
 const UPDATE_TYPES = new Set(['Create', 'Update', 'Delete']);
@@ -135,4 +142,18 @@ export function checkInlineFiles(res: unknown, uid: string, documentId: string):
     throw new ApplyError(`The producer answered a request for the inline files of ${uid} ${documentId} with an invalid list`);
   }
   return res.inline;
+}
+
+/** The answer to a match request (linked-document mappings): the same type, a head, a documentId and data, or both null. */
+export function checkMatchedDocument(res: unknown, uid: string): MatchDocument.Response {
+  const ok =
+    isObject(res) &&
+    res.contentType === uid &&
+    Number.isInteger(res.headSeq) &&
+    ((res.documentId === null && res.data === null) ||
+      (typeof res.documentId === 'string' && DOC_ID_RE.test(res.documentId) && isObject(res.data))) &&
+    (res.locale === null || res.locale === undefined || (typeof res.locale === 'string' && LOCALE_RE.test(res.locale)));
+  if (!ok) throw new ApplyError(`The producer answered a search for a ${uid} document with something else`);
+  const r = res as unknown as MatchDocument.Response;
+  return { headSeq: r.headSeq, contentType: uid, documentId: r.documentId, locale: r.documentId ? (r.locale ?? null) : null, data: r.data };
 }

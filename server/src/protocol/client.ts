@@ -9,12 +9,20 @@ import type { DocRef } from '../engine/snapshot';
 import type {
   FetchDocumentResponse,
   ListDocumentsResponse,
+  MatchDocument,
   ProducerSchema,
   PullResponse,
   RegisterRequest,
   RegisterResponse,
 } from '../shared/contracts';
-import { checkFetchedDocument, checkInlineFiles, checkListPage, checkPullPage, checkRegisterResponse } from './checks';
+import {
+  checkFetchedDocument,
+  checkInlineFiles,
+  checkListPage,
+  checkMatchedDocument,
+  checkPullPage,
+  checkRegisterResponse,
+} from './checks';
 import { checkProducerSchema } from './check-schema';
 import { encodeVia } from './via';
 import { paths } from './wire';
@@ -102,6 +110,14 @@ export function producerClient(transport: Transport, peer: Peer) {
     /** The streamed fields of the types this consumer subscribes to (schema check). */
     async schema(): Promise<ProducerSchema> {
       return checkProducerSchema(await transport.call<unknown>(req({ method: 'GET', path: paths.schema() })));
+    },
+
+    /** The first streamed document of `uid` whose fields equal `filters` (linked-document mappings). */
+    async matchDocument(uid: string, filters: Record<string, unknown>): Promise<MatchDocument.Response> {
+      const answer = await transport.call<unknown>(
+        req({ method: 'GET', path: paths.matchDocument(uid), params: { match: JSON.stringify(filters) } })
+      );
+      return checkMatchedDocument(answer, uid);
     },
 
     /** One page of a type's documents (back-fill), keyset by the producer's row id. */

@@ -2,6 +2,7 @@ import { ApplyError } from '../errors';
 import { applyMapping, type MappingLoader } from '../mapping';
 import { DOC_ID_RE, LOCALE_RE } from '../refs';
 import type { Snapshot } from '../snapshot';
+import { linkedTargets, linker, type Linker } from './linked';
 import type { ApplyPorts, Route } from './ports';
 
 /** Keys that reach an object's prototype when assigned or looked up; never taken from a producer. */
@@ -47,11 +48,19 @@ export function checkProducerData(value: unknown, what: string, path = 'data', d
  * mapping reads must not create a document). Made once per event (prepare), reused by apply.
  * @throws ApplyError when the route's mapping does not exist.
  */
-export type LocalShaper = (r: Route, d: Snapshot, partial: boolean) => Promise<Snapshot>;
+export type LocalShaper = ((r: Route, d: Snapshot, partial: boolean) => Promise<Snapshot>) & {
+  /** Linked-document targets of the shaped data: looked up while shaping, written when linked (linked.ts). */
+  linker: Linker;
+};
 
-export function localShaper(ports: Pick<ApplyPorts, 'loadMappings'>): LocalShaper {
+/**
+ * `offline` (a batch's transaction): a linked document not looked up yet throws NeedsNetworkError
+ * instead of asking the producer (linked.ts invariant 1).
+ */
+export function localShaper(ports: ApplyPorts, offline = false): LocalShaper {
   let loader: Promise<MappingLoader> | undefined;
-  return async (r: Route, d: Snapshot, partial: boolean): Promise<Snapshot> => {
+  const links = linker(ports, offline);
+  const shape = async (r: Route, d: Snapshot, partial: boolean): Promise<Snapshot> => {
     if (!r.mapping) return d;
     loader ??= ports.loadMappings().then((all) => {
       const byName = new Map(all.map((m) => [m.mappingName, m]));
@@ -60,6 +69,11 @@ export function localShaper(ports: Pick<ApplyPorts, 'loadMappings'>): LocalShape
     const load = await loader;
     const mapping = load(r.mapping);
     if (!mapping) throw new ApplyError(`Document Type Mapping "${r.mapping}" does not exist`);
-    return applyMapping(d, mapping, load, partial);
+    const out = applyMapping(d, mapping, load, partial);
+    // The walk shapes whole documents as partial too: a linked row without remote field, which only
+    // a whole document fills, is looked up here as well, so that the write never needs the network.
+    await links.lookUp(linkedTargets(partial ? [out, applyMapping(d, mapping, load, false)] : out), load);
+    return out;
   };
+  return Object.assign(shape, { linker: links });
 }

@@ -72,7 +72,7 @@ export async function prepareEvent(
     reflectsSeq = fetched.headSeq;
   }
   const root: DocRef = { __ref: event.contentType, documentId: event.documentId, locale: event.locale };
-  const shape = localShaper(ports);
+  const shape = localShaper(ports, offline);
   const { deps, files, inline, uploaded } = await walkDependencies(ports, subs, { ref: root, data, route }, lookups, offline, shape);
   return { kind: 'upsert', route, data, full, reflectsSeq, deps, files, inline, uploaded, lookups, shape };
 }

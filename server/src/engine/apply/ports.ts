@@ -100,6 +100,11 @@ export interface ApplyPorts {
 
   /** The producer's current state of a document (checked: type, documentId, integer headSeq, object or null). */
   fetchDocument(remote: RemoteDoc, via: DocRef[]): Promise<FetchDocumentResponse>;
+  /**
+   * The producer's first document of `uid` (its streamed version) whose fields equal `filters`
+   * (plain values; `documentId` and `locale` may be among them): linked-document mappings (linked.ts).
+   */
+  matchDocument(uid: string, filters: Record<string, MatchValue>): Promise<MatchedDocument>;
   /** Local upload id of a file transferred before and still here, else null. */
   localFile(fileKey: string): Promise<number | null>;
   /** Downloads a file from the producer, uploads it here, records its reference; returns the upload id. */
@@ -117,6 +122,17 @@ export interface ApplyPorts {
   fileCopy?(id: number): Promise<LocalCopy | null>;
   /** The producer's link rule (prefix -> prefix) and this site's public origin (absolute URLs of copies). */
   inline?: { linkRule: LinkRule | null; siteOrigin: string | null };
+}
+
+/** A filter value of matchDocument: a plain value of the outer document. */
+export type MatchValue = string | number | boolean | null;
+
+/** What matchDocument found: the document, or `documentId` and `data` null when none matches. */
+export interface MatchedDocument {
+  headSeq: number;
+  documentId: string | null;
+  locale: string | null;
+  data: Snapshot | null;
 }
 
 /** A missing dependency fetched while preparing, created while applying. */

@@ -3,7 +3,9 @@ import { inlineKindOf, rewriteInline, type InlineRewriter } from '../inline-medi
 import { isDocRef, isFileRef } from '../refs';
 import { fieldKind, isToMany, type AttributeDef, type ModelDef } from '../schema';
 import type { DocRef, Snapshot } from '../snapshot';
+import { isLinkedTarget, isLocalTarget, isStrictRef } from '../mapping';
 import { isObject } from './guard';
+import type { Linker } from './linked';
 import { acceptsTarget, isMorph } from './routing';
 
 /** A local document a relation points at. */
@@ -28,11 +30,21 @@ const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : va
 const zoneComponent = (attr: AttributeDef, v: unknown): string | null =>
   isObject(v) && typeof v.__component === 'string' && (attr.components ?? []).includes(v.__component) ? v.__component : null;
 
+/** Why a reference a mapping row reads cannot be linked (mapping.ts isStrictRef: the event fails). */
+const unlinkable = (uid: string, name: string, attr: AttributeDef, ref: DocRef, local: LocalRef | null): string =>
+  `${uid}.${name} cannot be linked to ${ref.__ref} ${ref.documentId}: ` +
+  (local
+    ? `that document is stored here as ${local.uid}, but ${name} points at ${attr.target ?? 'other types'}`
+    : `it is not stored here as ${attr.target ?? 'a streamable type'} (not published on the producer, or mirrored as another type)`);
+
 /**
  * Turns (mapped) snapshot data into Document Service data for local model `uid`. Fields the
  * local model does not have are dropped; relations are resolved to local documents (and dropped
  * where the field does not accept their type), media to local upload ids. `relations: false`
- * leaves relations out (a dependency created before the documents it points at exist).
+ * leaves relations out (a dependency created before the documents it points at exist). Mapped
+ * relation rows (mapping.ts): a plain default links the local document it names; a linked target
+ * is written and linked through `link` (linked.ts); a reference the row read that cannot be linked
+ * fails the event with an ApplyError naming the field and why.
  * `inline`: rich-text, Blocks and JSON values get their upload URLs and links rewritten (inline.ts).
  */
 export async function translate(
@@ -41,7 +53,7 @@ export async function translate(
   data: Snapshot,
   resolve: (ref: DocRef) => Promise<LocalRef | null>,
   files: Map<string, number>,
-  opts: { relations: boolean; inline?: InlineRewriter | null }
+  opts: { relations: boolean; inline?: InlineRewriter | null; link?: Linker }
 ): Promise<Record<string, unknown>> {
   const model = schema.model(uid);
   if (!model) throw new ApplyError(`Content type ${uid} does not exist on this site`);
@@ -56,15 +68,25 @@ export async function translate(
     } else if (kind === 'relation') {
       if (!opts.relations) continue;
       const morph = isMorph(attr);
-      const resolved = [];
-      for (const r of listOf(value).filter(isDocRef)) {
-        const local = await resolve(r);
-        // The remote document is mirrored as another local type than the one this field points
-        // at (a mapped subscription, or a hostile reference): there is nothing of the right type to link.
-        if (!local || !acceptsTarget(attr, local.uid, schema.isStreamable)) continue;
-        const { uid: localUid, ...target } = local;
+      const resolved: Array<Record<string, unknown>> = [];
+      const accepts = (localUid: string) => acceptsTarget(attr, localUid, schema.isStreamable);
+      const push = ({ uid: localUid, ...target }: LocalRef) =>
         // A polymorphic relation names its target's (local) type; a plain one has it in the schema.
         resolved.push(morph ? { ...target, __type: localUid } : target);
+      for (const v of listOf(value)) {
+        if (isLocalTarget(v) && attr.target && !morph) {
+          push({ uid: attr.target, documentId: v.__local }); // a mapping's plain default
+        } else if (isLinkedTarget(v)) {
+          if (!opts.link) throw new ApplyError(`${uid}.${name}: a linked document cannot be written here`);
+          const inner = (u: string, d: Snapshot) => translate(schema, u, d, resolve, files, opts);
+          for (const local of await opts.link.link(v, accepts, inner)) push(local);
+        } else if (isDocRef(v)) {
+          const local = await resolve(v);
+          // The remote document is mirrored as another local type than the one this field points
+          // at (a mapped subscription, or a hostile reference): there is nothing of the right type to link.
+          if (local && accepts(local.uid)) push(local);
+          else if (isStrictRef(v)) throw new ApplyError(unlinkable(uid, name, attr, v, local));
+        }
       }
       out[name] = isToMany(attr) || morph ? { set: resolved } : resolved[0] ? { set: [resolved[0]] } : null;
     } else if (kind === 'media') {

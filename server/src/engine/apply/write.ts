@@ -107,7 +107,7 @@ export async function writeUpsert(
   };
   const inline = inlineRewriter(ports, prepared.inline);
   const translated = async (r: Route, d: Snapshot, partial: boolean, relations: boolean) =>
-    translate(ports, r.localUid, await mapped(r, d, partial), resolve, files, { relations, inline });
+    translate(ports, r.localUid, await mapped(r, d, partial), resolve, files, { relations, inline, link: mapped.linker });
 
   // 1. Missing dependencies first, without relations (they may point at each other or at the root).
   for (const dep of deps) {

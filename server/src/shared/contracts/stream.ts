@@ -85,3 +85,23 @@ export declare namespace Notify {
     accepted: true;
   }
 }
+
+// --- linked-document mappings (issue 14 point 5) ---
+/**
+ * GET /documents/:uid?match=<json> (producer, the `listDocuments` permission): the first streamed
+ * document of an approved type whose fields equal the given plain values (linked-document mappings).
+ */
+export declare namespace MatchDocument {
+  export interface Request {
+    params: { uid: string };
+    query: { match: string };
+  }
+  export interface Response {
+    headSeq: number;
+    contentType: string;
+    /** null when no document matches. */
+    documentId: string | null;
+    locale: string | null;
+    data: Record<string, unknown> | null;
+  }
+}

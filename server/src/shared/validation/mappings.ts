@@ -58,6 +58,39 @@ export const mappingTypeProblem = (
 
 const isEmpty = (v: unknown) => v === undefined || v === null || v === '';
 
+const isPlain = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+/** A local document of a relation row's default: its documentId (the service also checks it exists; a number never does). */
+const isDocumentId = (v: unknown) => (typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v)) || Number.isSafeInteger(v);
+
+/**
+ * What a relation row needs (engine/mapping.ts): a default is the documentId of a local document
+ * (or a list of them); with an inner mapping (a linked document, engine/apply/linked.ts) its
+ * filters name fields of the producer's document and take plain values (a field of the outer
+ * document, or a fixed value), and without filters its remote field's references name the documents.
+ */
+export const relationRowProblem = (
+  remoteField: unknown,
+  mapping: unknown,
+  filters: Record<string, unknown> | null | undefined,
+  defaultValue: unknown
+): string | null => {
+  if (
+    !isEmpty(defaultValue) &&
+    !(Array.isArray(defaultValue) ? defaultValue.length > 0 && defaultValue.every(isDocumentId) : isDocumentId(defaultValue))
+  )
+    return 'a relation default value is the documentId of a local document (or a list of them)';
+  if (isEmpty(mapping)) return null;
+  const entries = Object.entries(filters ?? {});
+  if (!entries.length && isEmpty(remoteField))
+    return 'a relation with an inner mapping needs remoteValueFilters or a remoteField holding references';
+  const badKey = entries.find(([k]) => !FIELD_NAME_RE.test(k));
+  if (badKey) return `remoteValueFilters: ${badKey[0].slice(0, LIMITS.fieldName)} is not a field name`;
+  const badValue = entries.find(([, v]) => !isPlain(v));
+  if (badValue)
+    return `remoteValueFilters.${badValue[0].slice(0, LIMITS.fieldName)} must be a field of the remote document or a fixed text, number or boolean`;
+  return null;
+};
+
 export const fieldMappingSchema = yup
   .object({
     localField: boundedString(LIMITS.fieldName, '${path} must be a field name').required('${path} must be a field name'),
@@ -93,12 +126,18 @@ export const fieldMappingSchema = yup
     const field = fm.localField.slice(0, LIMITS.fieldName);
     const type = fm.mappingType ?? 'none';
     const noDefault = fm.defaultValue === undefined || fm.defaultValue === null;
-    if (isEmpty(fm.remoteField) && noDefault)
+    // A linked row (relation + inner mapping) may find its document by filters alone (relationRowProblem).
+    const linked = type === 'relation' && !isEmpty(fm.mapping);
+    if (isEmpty(fm.remoteField) && noDefault && !linked)
       return this.createError({ message: `${this.path}: ${field} needs a remoteField or a defaultValue` });
     if (type === 'component' && isEmpty(fm.mapping))
       return this.createError({ message: `${this.path}: a component mapping needs an inner mapping` });
     if (type === 'relation' && isEmpty(fm.mapping) && noDefault)
       return this.createError({ message: `${this.path}: a relation mapping needs an inner mapping or a default value` });
+    if (type === 'relation') {
+      const problem = relationRowProblem(fm.remoteField, fm.mapping, fm.remoteValueFilters, fm.defaultValue);
+      if (problem) return this.createError({ message: `${this.path}: ${problem}` });
+    }
     if (type !== 'dynamiczone' && (fm.componentMappings?.length ?? 0) > 0)
       return this.createError({ message: `${this.path}: componentMappings are for dynamic zone mappings only` });
     if (type === 'dynamiczone' && !isEmpty(fm.mapping))
