@@ -17,6 +17,7 @@ export const producerDto = (p: ProducerRow, users: Set<number>, hint: (secret: s
   subscriberUser: p.subscriberUserId ?? null,
   subscriberUserMissing: p.subscriberUserId !== null && p.subscriberUserId !== undefined && !users.has(Number(p.subscriberUserId)),
   backfillOnApproval: p.backfillOnApproval !== false,
+  mode: p.mode === 'push' ? 'push' : 'pull',
   lastPulledSeq: Number(p.lastPulledSeq ?? 0),
   producerHeadSeq: Number(p.producerHeadSeq ?? 0),
   lag: Number(p.lag ?? 0),

@@ -93,7 +93,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         'a pull',
         async (owner) => {
           const producer = await store().get(producerId);
-          return producer ? pullLeased(producer, owner) : null;
+          // A push-mode producer is never called: its pages arrive (consumer/push-receiver.ts).
+          return producer && producer.mode !== 'push' ? pullLeased(producer, owner) : null;
         },
         WAIT.pull
       );
@@ -127,6 +128,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const service = {
+    /** The pull loop's ports for `producer` as writer `owner` (push mode applies pushed pages through them). */
+    ports,
+
     /**
      * Pulls from a producer now, or — if a pull of it is running in this process — makes that
      * pull run once more and waits for it. Resolves with the last run's result.

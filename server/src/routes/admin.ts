@@ -28,6 +28,9 @@ export default {
     route('PUT', '/consumers/:id/subscriptions', 'consumers.setSubscriptions', ACTIONS.approve),
     route('POST', '/consumers/:id/callback/approve', 'consumers.approveCallback', ACTIONS.approve),
     route('DELETE', '/consumers/:id', 'consumers.delete', ACTIONS.approve),
+    // Push mode (README "Push mode"): connect a consumer that cannot call this site; push to it now.
+    route('POST', '/consumers/push', 'push.connect', ACTIONS.approve),
+    route('POST', '/consumers/:id/push', 'push.pushNow', ACTIONS.approve),
 
     route('GET', '/update-logs', 'logs.updateLogs', ACTIONS.read),
     route('GET', '/sync-logs', 'logs.syncLogs', ACTIONS.read),

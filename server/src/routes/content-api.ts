@@ -14,6 +14,9 @@ export default {
     { method: 'GET', path: ROUTES.fetchDocument, handler: 'stream.fetchDocument', config: { policies: [] } },
     { method: 'GET', path: ROUTES.fetchFile, handler: 'stream.fetchFile', config: { policies: [] } },
     { method: 'POST', path: ROUTES.notify, handler: 'stream.notify', config: { policies: [] } },
+    // Push mode (README "Push mode"): this site as the consumer of a producer that cannot be called.
+    { method: 'POST', path: ROUTES.push, handler: 'push.receive', config: { policies: [] } },
+    { method: 'POST', path: ROUTES.pushFile, handler: 'push.receiveFile', config: { policies: [] } },
     // Monitoring (README "Monitoring"): an API token with the monitor.health permission.
     { method: 'GET', path: '/health', handler: 'monitor.health', config: { policies: [] } },
     { method: 'GET', path: '/metrics', handler: 'monitor.health', config: { policies: [] } },

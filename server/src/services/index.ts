@@ -32,6 +32,9 @@ import backfill from '../consumer/backfill';
 import exclusion from '../consumer/exclusion';
 import metrics from '../site/metrics';
 import alerts from '../site/alerts';
+// Push mode (README "Push mode")
+import pushReceiver from '../consumer/push-receiver';
+import pusher from '../producer/push';
 
 export default {
   settings,
@@ -58,4 +61,6 @@ export default {
   exclusion,
   metrics,
   alerts,
+  'push-receiver': pushReceiver,
+  pusher,
 };

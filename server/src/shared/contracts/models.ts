@@ -61,6 +61,10 @@ export interface EventProducer extends ProducerHealth {
   subscriberUserMissing: boolean;
   /** Back-fill a type by itself when the producer approves it (default true). */
   backfillOnApproval: boolean;
+  /** `push`: the producer sends its pages here and is never called (README "Push mode"). */
+  mode?: 'pull' | 'push';
+  /** Push mode, in the answer to the create only: the push token to give the producer's admin (shown once). */
+  pushToken?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -85,6 +89,8 @@ export interface ProducerInput {
   callbackToken?: string | null;
   /** Register without a callback (pull-only, e.g. a site behind NAT). */
   pullOnly?: boolean;
+  /** `push`: the producer cannot be called; it pushes its pages here (README "Push mode"). Set on create only. */
+  mode?: 'pull' | 'push';
   /**
    * Admin user id synced documents are created / updated as. Omitted: on create the admin who
    * creates the producer, on update the stored one; null: none.
@@ -108,6 +114,8 @@ export interface EventConsumer {
   documentId: string;
   consumerSiteId: string;
   consumerName: string;
+  /** `push`: this site sends the consumer its pages (it cannot call here); callbackUrl is the consumer's URL. */
+  mode?: 'pull' | 'push';
   callbackUrl: string | null;
   callbackTokenHint: string | null;
   /** A callback URL change the consumer asked for, awaiting the producer admin's approval (no pokes meanwhile). */
