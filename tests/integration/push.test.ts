@@ -140,6 +140,24 @@ test('offline while edits pile up: nothing arrives; back online, it catches up f
   expect((await producerRow()).lastPulledSeq).toBeGreaterThan(cursorWhileOffline);
 });
 
+test('the consumer stopped while the producer edits (an update needing a file it lacks included): restarted, it catches up', async () => {
+  await consumer.stop();
+  const imageId = await upload(producer, 'late.png');
+  const item = expectStatus(await producer.api('POST', '/items', { data: { name: 'Late', sku: 'LATE-1', image: imageId } }), 'item').body
+    .data;
+  const customers = [];
+  for (let i = 0; i < 5; i += 1)
+    customers.push(expectStatus(await producer.api('POST', '/customers', { data: { name: `While stopped ${i}` } }), 'create').body.data);
+  expect((await pushNow(l)).status).toBeGreaterThanOrEqual(400);
+  await consumer.restart();
+  const local = await pushedUntil(() => getDoc(consumer, 'items', item.documentId, '?populate[image]=true'), 'the item after restart');
+  expect(local.image).toMatchObject({ name: 'late.png' });
+  await pushedUntil(async () => {
+    const here = (await list(consumer, 'customers')).filter((c) => c.name.startsWith('While stopped'));
+    return here.length === customers.length;
+  }, 'the customers after restart');
+});
+
 test('a push whose answer was lost is pushed again without duplicating; a replayed push is stale and changes nothing', async () => {
   uplink.state.mode = 'lose-next-answer';
   const lost = uplink.state.lost;
@@ -165,6 +183,25 @@ test('a push whose answer was lost is pushed again without duplicating; a replay
   expect(replay.stale).toBe(true);
   expect(replay.cursor).toBe((await producerRow()).lastPulledSeq);
   expect((await syncLogs(consumer)).data.length).toBe(before);
+});
+
+test('a failed event is retried during pushes: Resync waits for the next push, which brings what it needs', async () => {
+  // A local item holds the SKU of the producer's next item: its create fails (unique) here.
+  const mine = expectStatus(await consumer.api('POST', '/items', { data: { name: 'Local', sku: 'DUP-1' } }), 'local item').body.data;
+  const theirs = expectStatus(await producer.api('POST', '/items', { data: { name: 'Theirs', sku: 'DUP-1' } }), 'item').body.data;
+  const failed = await pushedUntil(
+    async () => (await syncLogs(consumer, '&status=Failed')).data.find((e: any) => e.remoteDocumentId === theirs.documentId),
+    'the Failed entry'
+  );
+  expect(failed.error).toMatch(/unique/);
+  // The cause fixed here, Resync: the producer is not called; the entry waits for the next push.
+  expectStatus(await consumer.api('DELETE', `/items/${mine.documentId}`), 'delete the local item');
+  const waiting = expectStatus(await consumer.admin('POST', `/event-streaming/sync-logs/${failed.id}/resync`), 'resync').body.data;
+  expect(waiting).toMatchObject({ status: 'Failed' });
+  expect(waiting.error).toMatch(/next push/);
+  await pushedUntil(async () => (await getDoc(consumer, 'items', theirs.documentId))?.name === 'Theirs', 'the item after the retry');
+  const entry = (await syncLogs(consumer)).data.find((e: any) => e.id === failed.id);
+  expect(entry.status).toBe('Synced');
 });
 
 test('the consumer never called the producer; pull and back-fill refuse a push-mode producer', async () => {

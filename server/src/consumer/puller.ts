@@ -190,6 +190,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async tick(): Promise<void> {
       const syncLog = getService(strapi, 'sync-log');
       const ids = await store().ids();
+      const push = new Set((await store().list()).filter((p) => p.mode === 'push').map((p) => Number(p.id)));
       let next = 0;
       const worker = async () => {
         while (next < ids.length) {
@@ -201,6 +202,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             // recorded in the producer's health by pullLeased; the next tick tries again
           }
           try {
+            // A push-mode producer's failed events are retried during its pushes (push-receiver.ts).
+            if (push.has(id)) continue;
             await syncLog.retryDue(id);
           } catch (error) {
             strapi.log.warn(`event-streaming: retrying failed events of producer ${id} failed: ${errorMessage(error)}`);

@@ -10,7 +10,7 @@ import { errors } from '@strapi/utils';
 import { errorMessage, InputError, RemoteError } from '../engine/errors';
 import { PageTooLargeError } from '../engine/page-size';
 import { pullOnce, type PullPorts } from '../engine/pull-loop';
-import { isPushNeed, PushBundle } from '../engine/push-bundle';
+import { isPushNeed, MissingFromPushError, PushBundle } from '../engine/push-bundle';
 import type { DocRef } from '../engine/snapshot';
 import type { PushRequest, PushResponse } from '../protocol/push';
 import { PUSH_MAX_NEEDS } from '../protocol/wire';
@@ -122,11 +122,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // (its Event Consumer's acknowledged seq, as a pull registration starts at the head).
       if (page.after > 0 && (await store().loadCursor(producer.id)) === 0 && (await store().loadEpoch(producer.id)) === null)
         await base.transaction(() => base.saveCursor(page.after, page.afterKey));
-      const result = await pullOnce(ports, { maxPages: 1, batchSize: cfg.applyBatchSize, batchMs: cfg.applyBatchMs });
-      await store().recordHealth(producer.id, { ok: true, cursor: result.cursor, headSeq: result.headSeq });
-      return answer(producer, { result });
+      let extra: Partial<PushResponse>;
+      try {
+        const result = await pullOnce(ports, { maxPages: 1, batchSize: cfg.applyBatchSize, batchMs: cfg.applyBatchMs });
+        await store().recordHealth(producer.id, { ok: true, cursor: result.cursor, headSeq: result.headSeq });
+        extra = { result };
+      } catch (error) {
+        if (!(error instanceof StalePushError)) throw error;
+        extra = { stale: true };
+      }
+      // The retries of failed events (as the cron does for a pulled producer), with this push's
+      // documents and files: what they lack is asked like the page's own needs.
+      await getService(strapi, 'sync-log').retryDue(producer.id);
+      return answer(producer, { ...extra, needs: bundle.needs });
     } catch (error) {
-      if (error instanceof StalePushError) return answer(producer, { stale: true });
       if (!isPushNeed(error)) {
         await store().recordHealth(producer.id, { ok: false, error: errorMessage(error) });
         throw error;
@@ -189,14 +198,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** producer-client.ts, push mode: a document from the push being applied. */
     document(producerId: number, uid: string, documentId: string, locale: string | null, via: DocRef[]): FetchDocumentResponse {
       const bundle = active.get(producerId);
-      if (!bundle) throw new RemoteError('This producer pushes its changes; its documents arrive with its next push', 503);
+      // Outside a push (a Resync from the admin): a need, retried at the next push (sync-log.ts).
+      if (!bundle) throw new MissingFromPushError(`${uid} ${documentId} (at its next push)`);
       return bundle.document(uid, documentId, locale, via);
     },
 
     /** producer-client.ts, push mode: a staged file moved to `filepath` (taken once). Returns its size. */
     async takeFile(producerId: number, fileId: string, via: DocRef[], filepath: string): Promise<number> {
       const bundle = active.get(producerId);
-      if (!bundle) throw new RemoteError('This producer pushes its changes; its files arrive with its next push', 503);
+      if (!bundle) throw new MissingFromPushError(`file ${fileId} (at its next push)`);
       bundle.file(fileId, via);
       const from = stagedPath(producerId, fileId);
       await fs.rename(from, filepath).catch(async () => {
