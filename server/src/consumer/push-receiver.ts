@@ -85,6 +85,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     ...extra,
   });
 
+  /** The bundle's needs, its files now accepted by POST /push/files. */
+  const asked = (producerId: number, bundle: PushBundle) => {
+    const want = wanted.get(producerId) ?? new Set<string>();
+    for (const f of bundle.needs.files) want.add(f.fileId);
+    wanted.set(producerId, want);
+    return bundle.needs;
+  };
+
   /** Applies one pushed page as the producer's writer (`owner`: the lease). */
   const applyPage = async (producer: ProducerRow, owner: string, req: PushRequest): Promise<PushResponse> => {
     const page = req.page!;
@@ -134,17 +142,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // The retries of failed events (as the cron does for a pulled producer), with this push's
       // documents and files: what they lack is asked like the page's own needs.
       await getService(strapi, 'sync-log').retryDue(producer.id);
-      return answer(producer, { ...extra, needs: bundle.needs });
+      // Nothing more asked: files staged for events that no longer need them are dropped.
+      if (!bundle.hasNeeds && !extra.stale) await service.forget(producer.id);
+      return answer(producer, { ...extra, needs: asked(producer.id, bundle) });
     } catch (error) {
       if (!isPushNeed(error)) {
         await store().recordHealth(producer.id, { ok: false, error: errorMessage(error) });
         throw error;
       }
       // The events before the one that needs something are applied (their cursor committed).
-      const want = wanted.get(producer.id) ?? new Set<string>();
-      for (const f of bundle.needs.files) want.add(f.fileId);
-      wanted.set(producer.id, want);
-      return answer(producer, { needs: bundle.needs });
+      return answer(producer, { needs: asked(producer.id, bundle) });
     } finally {
       active.delete(producer.id);
     }
@@ -168,6 +175,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** POST /push/files/:fileId: a file this site asked for, streamed to its staging folder. */
     async receiveFile(tokenId: number, siteId: string, fileId: string, body: Readable): Promise<{ size: number }> {
       const producer = await producerOf(tokenId, siteId);
+      if ((staged.get(producer.id)?.size ?? 0) >= PUSH_MAX_NEEDS) {
+        body.resume();
+        throw new InputError('Too many pushed files wait to be used; push the page first');
+      }
       if (!wanted.get(producer.id)?.has(fileId)) {
         body.resume();
         throw new InputError(`File ${fileId.slice(0, 100)} was not asked for; push the page first`);
