@@ -13,6 +13,7 @@
  * 4. branch subscribes to head-office's customers/suppliers/items; head-office approves
  * 5. head-office subscribes to branch's sales invoices; branch approves
  * 6. creates sample content on each side and shows it arriving on the other
+ *    (push mode, scripts/demo-push.js: branch as an offline store pushing its contacts)
  * 7. keeps running until Ctrl-C
  *
  * Options: --keep (reuse .demo/ data, skip the setup when it was done), --once (exit after the
@@ -23,6 +24,7 @@ const fs = require('fs');
 const path = require('path');
 const { buildPlugin, compilePlayground, buildAdmin } = require('../tests/helpers/build');
 const { startSites, stopAll, waitFor, expectStatus } = require('../tests/helpers/sites');
+const { offlineStore } = require('./demo-push');
 
 const ROOT = path.resolve(__dirname, '..');
 const DEMO_DIR = path.join(ROOT, '.demo');
@@ -205,6 +207,7 @@ async function main() {
   fs.writeFileSync(state, JSON.stringify({ secrets, setupDone: previous ? previous.setupDone : false }, null, 2));
 
   let ok = true;
+  const scene = { ho, br, must, dataOf, step, info, warn, c, timeoutMs: ARRIVAL_TIMEOUT_MS };
   if (!(previous && previous.setupDone)) {
     step('Branch subscribes to head-office: customers, suppliers, items');
     const toBranch = ['api::customer.customer', 'api::supplier.supplier', 'api::item.item'];
@@ -269,8 +272,11 @@ async function main() {
         `head-office's ${d.number}: customer ${d.customer ? d.customer.name : '(missing)'}, ${(d.lines || []).length} lines, total ${d.total}`
       );
     }
+    // Push mode (scripts/demo-push.js): branch as a store offline for a while, catching up.
+    if (!(await offlineStore({ ...scene, firstRun: true }))) ok = false;
   } else {
     info('--keep: the streams were set up on an earlier run');
+    await offlineStore({ ...scene, firstRun: false });
   }
 
   step(ok ? c.green('The demo is running') : c.yellow('The demo is running (with problems, see above)'));
