@@ -126,6 +126,12 @@ test('offline while edits pile up: nothing arrives; back online, it catches up f
   for (const name of names) created.push(expectStatus(await producer.api('POST', '/customers', { data: { name } }), 'create').body.data);
   expectStatus(await producer.api('PUT', `/customers/${created[0].documentId}`, { data: { name: 'Offline 0 (renamed)' } }), 'update');
   expectStatus(await producer.api('DELETE', `/customers/${created[1].documentId}`), 'delete');
+  // Last on the page, an item whose new supplier the consumer lacks: the events before it apply first.
+  const supplier = expectStatus(await producer.api('POST', '/suppliers', { data: { name: 'Offline Supplies' } }), 'supplier').body.data;
+  const item = expectStatus(
+    await producer.api('POST', '/items', { data: { name: 'Offline item', sku: 'OFF-1', supplier: supplier.documentId } }),
+    'item'
+  ).body.data;
   const failed = await pushNow(l);
   expect(failed.status).toBeGreaterThanOrEqual(400);
   const cursorWhileOffline = (await producerRow()).lastPulledSeq;
@@ -137,6 +143,8 @@ test('offline while edits pile up: nothing arrives; back online, it catches up f
     return here.length === names.length - 1 ? here : null;
   }, 'the piled-up edits arrive');
   expect(arrived.map((c) => c.name).sort()).toEqual(['Offline 0 (renamed)', ...names.slice(2)].sort());
+  const local = await pushedUntil(() => getDoc(consumer, 'items', item.documentId, '?populate[supplier]=true'), 'the offline item');
+  expect(local.supplier).toMatchObject({ documentId: supplier.documentId, name: 'Offline Supplies' });
   expect((await producerRow()).lastPulledSeq).toBeGreaterThan(cursorWhileOffline);
 });
 

@@ -5,7 +5,7 @@ import type { PushRefusal } from '../engine/push-bundle';
 import { normalizeSiteUrl } from '../engine/url';
 import { conflict } from '../errors';
 import { pushClient, type PushedPage, type PushRequest, type PushResponse } from '../protocol/push';
-import { PUSH_MAX_BODY_BYTES, PUSH_MAX_DOCUMENTS } from '../protocol/wire';
+import { PUSH_MAX_BODY_BYTES, PUSH_MAX_DOCUMENTS, PUSH_MAX_NEEDS } from '../protocol/wire';
 import type { FetchDocumentResponse } from '../shared/contracts';
 import { logSafe } from '../site/log-safe';
 import { getService } from '../utils';
@@ -83,7 +83,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     summary: PushSummary
   ): Promise<void> => {
     for (const need of res.needs.documents) {
-      if (docs.length >= PUSH_MAX_DOCUMENTS) break;
       const uid = need.contentType;
       if (!getService(strapi, 'schema').isStreamable(uid) || !(await serve().canRead(c, uid, need.documentId, need.via))) {
         refused.push({
@@ -96,10 +95,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         continue;
       }
       const doc = await serve().fetchDocument(uid, need.documentId, need.locale);
-      if (bytes(docs) + bytes(doc) > PUSH_MAX_BODY_BYTES / 2) break; // the next round carries it
+      // The oldest answers make room (applied already, most likely); one that never fits is refused.
+      while (docs.length && (docs.length >= PUSH_MAX_DOCUMENTS || bytes(docs) + bytes(doc) > PUSH_MAX_BODY_BYTES / 2)) docs.shift();
+      if (bytes(doc) > PUSH_MAX_BODY_BYTES / 2) {
+        refused.push({ contentType: uid, documentId: need.documentId, locale: need.locale, status: 413, message: 'too large to push' });
+        continue;
+      }
       docs.push(doc);
       summary.documentsSent += 1;
     }
+    while (refused.length > PUSH_MAX_NEEDS / 2) refused.shift();
     const files = getService(strapi, 'producer-files');
     for (const need of res.needs.files) {
       const last = need.via[need.via.length - 1];
@@ -122,6 +127,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         else throw error;
       }
     }
+    while (refused.length > PUSH_MAX_NEEDS) refused.shift();
   };
 
   /** One push session to consumer `id`: hello, then pages until the consumer holds the head. */
@@ -146,19 +152,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return res;
     };
     let state = await send(hello());
+    // What the consumer asked for, carried by every request of this session until it no longer fits.
+    const docs: FetchDocumentResponse[] = [];
+    const refused: PushRefusal[] = [];
     let stale = 0;
+    let rounds = 0;
     for (;;) {
       // A consumer that never received a page starts where it registered (its acknowledged seq here).
       const fresh = state.cursor === 0 && Number(c.ackSeq ?? 0) > 0;
       const after = fresh ? Number(c.ackSeq) : state.cursor;
       const page = await cutPage(c, after, fresh ? null : state.cursorKey);
-      const docs: FetchDocumentResponse[] = [];
-      const refused: PushRefusal[] = [];
-      let res = await send({ ...hello(), page, documents: docs, refused });
-      for (let round = 0; round < MAX_NEED_ROUNDS && res.needs.documents.length + res.needs.files.length > 0; round += 1) {
-        await satisfy(c, res, docs, refused, summary);
-        res = await send({ ...hello(), page, documents: docs, refused });
-      }
+      const res = await send({ ...hello(), page, documents: docs, refused });
       summary.pages += 1;
       summary.headSeq = page.headSeq;
       summary.cursor = res.cursor;
@@ -167,11 +171,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         summary.applied += res.result.applied;
         summary.failed += res.result.failed;
       }
-      if (res.needs.documents.length + res.needs.files.length > 0)
-        throw new Error('the consumer still needs documents or files after every round');
+      const asks = res.needs.documents.length + res.needs.files.length > 0;
       state = res;
-      if (res.stale) {
+      if (res.stale && !asks) {
         if ((stale += 1) > 3) throw new Error('the consumer kept answering that the pushed pages were stale');
+        continue;
+      }
+      if (asks) {
+        // The events before the one that needs something are applied: the page is cut again from
+        // the consumer's cursor and sent with what it asked for.
+        if ((rounds += 1) > MAX_NEED_ROUNDS) throw new Error(`the consumer still needs documents or files after ${MAX_NEED_ROUNDS} rounds`);
+        await satisfy(c, res, docs, refused, summary);
         continue;
       }
       // Done when the consumer holds the page's end and there is no more; stop also when it did not move.
