@@ -50,12 +50,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     pushClient(getService(strapi, 'http'), { baseUrl: c.callbackUrl ?? '', token: settings().decrypt(c.callbackToken ?? '') });
   const hello = (): PushRequest => ({ siteId: settings().siteId(), name: settings().siteName() });
 
-  /** What the consumer's answer says of itself: its name and the types it subscribes to (as a registration). */
+  /**
+   * What the consumer's answer says of itself: its name and the types it subscribes to (as a
+   * registration). Read fresh each time: an approval made here during a session applies to its
+   * next page, and the list is written only when the consumer changed it (an approval is never
+   * overwritten by the statuses a session read before it).
+   */
   const adopt = async (c: ConsumerRow, res: PushResponse): Promise<ConsumerRow> => {
     if (res.siteId !== c.consumerSiteId) throw new RemoteError(`${c.callbackUrl} is now another site (${res.siteId})`, 409);
-    const subscriptions = mergeSubscriptions(c.subscriptions ?? [], res.subscriptions);
-    await consumers().update(c.id, { consumerName: res.name || c.consumerName, subscriptions, lastSeenAt: new Date() });
-    return { ...c, consumerName: res.name || c.consumerName, subscriptions };
+    const fresh = (await consumers().get(c.id)) ?? c;
+    const merged = mergeSubscriptions(fresh.subscriptions ?? [], res.subscriptions);
+    const listed = (subs: ConsumerRow['subscriptions']) =>
+      JSON.stringify((subs ?? []).map((s) => [s.contentType, Boolean(s.unsubscribed)]));
+    const changed = listed(merged) !== listed(fresh.subscriptions);
+    const consumerName = res.name || fresh.consumerName;
+    await consumers().update(c.id, { consumerName, lastSeenAt: new Date(), ...(changed ? { subscriptions: merged } : {}) });
+    return { ...fresh, consumerName, subscriptions: changed ? merged : fresh.subscriptions };
   };
 
   /** The page after the consumer's cursor, halved until it fits the body budget (one event too large goes without data). */
