@@ -1,7 +1,7 @@
 'use strict';
 /**
- * The demo's push-mode scene (README "Push mode"): branch plays the seed's store "in a remote
- * area" for its contacts. Head-office cannot call it (its Event Producer for them is in push
+ * The demo's push mode (README "Push mode"): branch plays the seed's store "in a remote area".
+ * Head-office never calls it (its Event Producer for branch's invoices and contacts is in push
  * mode, its URL a label); branch connects and pushes through an uplink — a relay on
  * 127.0.0.1:STORE_UPLINK_PORT (1339) in front of head-office — that the demo takes down while
  * the store keeps working, then brings back: the store catches up by itself.
@@ -29,26 +29,30 @@ function startUplink(target, port) {
   });
 }
 
-/** Sets up the push-mode stream (first run only) and plays the offline stretch. Returns false when something did not arrive. */
-async function offlineStore({ ho, br, must, dataOf, step, info, warn, c, firstRun, timeoutMs }) {
-  const port = Number(process.env.STORE_UPLINK_PORT || 1339);
-  const link = await startUplink(ho.url, port);
-  if (!firstRun) {
-    info(`branch pushes its contacts to head-office through ${link.url}`);
-    return true;
-  }
-  step('Branch as an offline store: its contacts reach head-office by push (head-office never calls it)');
+let started = null;
+/** The store's uplink to head-office (every run, also with --keep: the store pushes through it). */
+async function storeUplink({ ho }) {
+  started = started || (await startUplink(ho.url, Number(process.env.STORE_UPLINK_PORT || 1339)));
+  return started;
+}
+
+/** Head-office streams `contentTypes` from branch in push mode; branch connects through its uplink and approves. */
+async function pushSubscribe(scene, contentTypes) {
+  const { ho, br, must, dataOf, info, c } = scene;
+  const link = await storeUplink(scene);
   const ep = dataOf(
     must(
       await ho.admin('POST', '/event-streaming/producers', {
         producerUrl: 'http://remote-store.invalid',
         mode: 'push',
-        subscriptions: [{ contentType: CONTACT }],
+        subscriptions: contentTypes.map((contentType) => ({ contentType })),
       }),
       'head-office: POST /event-streaming/producers (push mode)'
     )
   );
-  info(`head-office: push-mode Event Producer created; push token ${c.dim(`${ep.pushToken.slice(0, 6)}…`)} handed to the store`);
+  info(
+    `head-office: push-mode Event Producer created (never called); push token ${c.dim(`${ep.pushToken.slice(0, 6)}…`)} handed to branch`
+  );
   const ec = dataOf(
     must(
       await br.admin('POST', '/event-streaming/consumers/push', { consumerUrl: link.url, token: ep.pushToken }),
@@ -57,14 +61,21 @@ async function offlineStore({ ho, br, must, dataOf, step, info, warn, c, firstRu
   );
   must(
     await br.admin('PUT', `/event-streaming/consumers/${ec.id}/subscriptions`, {
-      subscriptions: [{ contentType: CONTACT, status: 'Approved' }],
+      subscriptions: contentTypes.map((contentType) => ({ contentType, status: 'Approved' })),
     }),
-    'branch: approve contacts'
+    'branch: approve'
   );
-  info(`branch: connected head-office (${link.url}) and approved contacts`);
+  info(`branch: connected head-office through its uplink ${link.url}, approved ${contentTypes.join(', ')}`);
+  return { ...ep, consumerId: ec.id };
+}
 
+/** The store goes offline while contacts are added there, then comes back. Returns false when they did not arrive. */
+async function offlineStore(scene, pushed) {
+  const { ho, br, must, dataOf, step, info, warn, c, timeoutMs } = scene;
+  const link = await storeUplink(scene);
+  step('Branch, a store in a remote area, goes offline for a while');
   link.uplink.up = false;
-  info(c.yellow('the store goes offline (its uplink is down); it keeps taking contacts'));
+  info(c.yellow('the uplink is down; branch keeps taking contacts'));
   const created = [];
   for (const fullName of ['Offline Olga', 'Offline Omar', 'Offline Otto']) {
     created.push(dataOf(must(await br.api('POST', '/contacts', { data: { fullName } }), 'branch: POST /api/contacts')));
@@ -72,14 +83,13 @@ async function offlineStore({ ho, br, must, dataOf, step, info, warn, c, firstRu
   await new Promise((r) => setTimeout(r, 3000));
   const seen = (await Promise.all(created.map((d) => ho.api('GET', `/contacts/${d.documentId}`)))).filter((r) => r.status === 200);
   info(`after 3 s offline: ${seen.length} of ${created.length} contacts on head-office`);
-
   link.uplink.up = true;
   info(c.green('the uplink is back'));
   const t0 = Date.now();
   try {
     await waitFor(
       async () => {
-        await br.admin('POST', `/event-streaming/consumers/${ec.id}/push`).catch(() => {});
+        await br.admin('POST', `/event-streaming/consumers/${pushed.consumerId}/push`).catch(() => {});
         const here = await Promise.all(created.map((d) => ho.api('GET', `/contacts/${d.documentId}`)));
         return here.every((r) => r.status === 200);
       },
@@ -95,4 +105,4 @@ async function offlineStore({ ho, br, must, dataOf, step, info, warn, c, firstRu
   }
 }
 
-module.exports = { offlineStore };
+module.exports = { storeUplink, pushSubscribe, offlineStore, CONTACT };
