@@ -11,8 +11,10 @@
  * 2. boots both sites (SQLite files under .demo/, wiped at start unless --keep)
  * 3. registers an admin on each and creates the API tokens each site gives the other
  * 4. branch subscribes to head-office's customers/suppliers/items; head-office approves
- * 5. head-office subscribes to branch's sales invoices; branch approves
- * 6. creates sample content on each side and shows it arriving on the other
+ * 5. head-office subscribes to branch's sales invoices and contacts in push mode (branch, the
+ *    store, connects and pushes through an uplink on STORE_UPLINK_PORT, 1339); branch approves
+ * 6. creates sample content on each side and shows it arriving on the other; the store goes
+ *    offline while contacts are added, and catches up when it is back (scripts/demo-push.js)
  * 7. keeps running until Ctrl-C
  *
  * Options: --keep (reuse .demo/ data, skip the setup when it was done), --once (exit after the
@@ -23,6 +25,7 @@ const fs = require('fs');
 const path = require('path');
 const { buildPlugin, compilePlayground, buildAdmin } = require('../tests/helpers/build');
 const { startSites, stopAll, waitFor, expectStatus } = require('../tests/helpers/sites');
+const { CONTACT, offlineStore, pushSubscribe, storeUplink } = require('./demo-push');
 
 const ROOT = path.resolve(__dirname, '..');
 const DEMO_DIR = path.join(ROOT, '.demo');
@@ -205,16 +208,17 @@ async function main() {
   fs.writeFileSync(state, JSON.stringify({ secrets, setupDone: previous ? previous.setupDone : false }, null, 2));
 
   let ok = true;
+  const scene = { ho, br, must, dataOf, step, info, warn, c, timeoutMs: ARRIVAL_TIMEOUT_MS };
   if (!(previous && previous.setupDone)) {
     step('Branch subscribes to head-office: customers, suppliers, items');
     const toBranch = ['api::customer.customer', 'api::supplier.supplier', 'api::item.item'];
     const hoOnBranch = await subscribe(br, ho, toBranch);
     await approve(ho, br, toBranch);
 
-    step('Head-office subscribes to branch: sales invoices');
+    step('Head-office subscribes to branch (a store that pushes): sales invoices, contacts');
     const toHo = ['api::sales-invoice.sales-invoice'];
-    const brOnHo = await subscribe(ho, br, toHo);
-    await approve(br, ho, toHo);
+    // Branch is a store behind NAT: it pushes (scripts/demo-push.js); head-office never calls it.
+    const brOnHo = await pushSubscribe(scene, [...toHo, CONTACT]);
     fs.writeFileSync(state, JSON.stringify({ secrets, setupDone: true }, null, 2));
 
     step('Head-office creates master data');
@@ -269,8 +273,10 @@ async function main() {
         `head-office's ${d.number}: customer ${d.customer ? d.customer.name : '(missing)'}, ${(d.lines || []).length} lines, total ${d.total}`
       );
     }
+    if (!(await offlineStore(scene, brOnHo))) ok = false;
   } else {
     info('--keep: the streams were set up on an earlier run');
+    await storeUplink(scene);
   }
 
   step(ok ? c.green('The demo is running') : c.yellow('The demo is running (with problems, see above)'));

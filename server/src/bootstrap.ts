@@ -30,6 +30,12 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
           strapi.log.warn(logSafe`event-streaming: periodic pull failed: ${errorMessage(error)}`);
         }
         try {
+          // Push mode: every push-mode consumer gets a push session (a consumer that was offline catches up).
+          await getService(strapi, 'pusher').tick();
+        } catch (error) {
+          strapi.log.warn(logSafe`event-streaming: periodic push failed: ${errorMessage(error)}`);
+        }
+        try {
           // Monitoring: this minute's counters of every stream, then the alerts on the same report.
           await getService(strapi, 'alerts').evaluate(await getService(strapi, 'metrics').sample());
         } catch (error) {

@@ -56,6 +56,9 @@ export const STREAM_ACTIONS = {
   notify: 'plugin::event-streaming.stream.notify',
   /** The streamed fields of the consumer's types (schema check, issue 16 point 8). */
   schema: 'plugin::event-streaming.stream.schema',
+  /** Push mode (README "Push mode"): a producer that cannot be called sends its pages (and files) to this site. */
+  push: 'plugin::event-streaming.push.receive',
+  pushFile: 'plugin::event-streaming.push.receiveFile',
   /** The health endpoint (GET /api/event-streaming/health, /metrics): grant it alone to a monitoring token. */
   health: 'plugin::event-streaming.monitor.health',
 } as const;
@@ -73,6 +76,9 @@ export const PRODUCER_TOKEN_PERMISSIONS = [
 
 /** What the callback token the consumer mints for its producer allows: a poke, nothing else. */
 export const CALLBACK_TOKEN_PERMISSIONS = [STREAM_ACTIONS.notify] as const;
+
+/** What the push token a consumer mints for a push-mode producer allows: pushing pages and files, nothing else. */
+export const PUSH_TOKEN_PERMISSIONS = [STREAM_ACTIONS.push, STREAM_ACTIONS.pushFile] as const;
 
 export const CRON_PULL_JOB = 'eventStreamingPull';
 export const CRON_MAINTENANCE_JOB = 'eventStreamingMaintenance';

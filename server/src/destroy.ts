@@ -7,7 +7,9 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   strapi.cron.remove(CRON_MAINTENANCE_JOB);
   getService(strapi, 'notifier').stop();
   getService(strapi, 'puller').stop();
+  getService(strapi, 'pusher').stop();
   await getService(strapi, 'notifier').idle();
   await getService(strapi, 'puller').idle();
+  await getService(strapi, 'pusher').idle();
   await getService(strapi, 'metrics').flush();
 };

@@ -91,6 +91,7 @@ describe('withHttpErrors: every action, one boundary', () => {
       'meta',
       'monitor',
       'producers',
+      'push',
       'schema-check',
       'stream',
     ]);

@@ -24,7 +24,12 @@ const asPageError = (error: unknown): unknown => {
 export interface ProducerAddress {
   producerUrl: string;
   apiToken: string;
+  /** Push mode: never called; its documents and files come from its push (consumer/push-receiver.ts). */
+  id?: number;
+  mode?: 'pull' | 'push' | null;
 }
+
+const isPush = (p: ProducerAddress): p is ProducerAddress & { id: number } => p.mode === 'push' && typeof p.id === 'number';
 
 /**
  * The consumer's typed client of its producers (protocol/client.ts over this site's outbound
@@ -35,6 +40,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const service = {
     /** The client of a stored Event Producer (its token decrypted). */
     of(producer: ProducerAddress): ProducerClient {
+      if (producer.mode === 'push')
+        throw new RemoteError(`${producer.producerUrl} is a push-mode producer: this site never calls it, it pushes its changes here`, 409);
       return producerClient(http(), { baseUrl: producer.producerUrl, token: getService(strapi, 'settings').decrypt(producer.apiToken) });
     },
     /** The client of a producer not stored yet (registration), with its plain token. */
@@ -54,7 +61,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         throw asPageError(error);
       }
     },
-    fetchDocument(producer: ProducerAddress, uid: string, documentId: string, locale: string | null, via: DocRef[]) {
+    async fetchDocument(producer: ProducerAddress, uid: string, documentId: string, locale: string | null, via: DocRef[]) {
+      if (isPush(producer)) return getService(strapi, 'push-receiver').document(producer.id, uid, documentId, locale, via);
       return service.of(producer).fetchDocument(uid, documentId, locale, via);
     },
     /** The uploads the document at the end of `via` references inline (issue 15.4). */
@@ -66,6 +74,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return service.of(producer).matchDocument(uid, filters);
     },
     downloadFile(producer: ProducerAddress, fileId: string, via: DocRef[], filepath: string) {
+      if (isPush(producer)) return getService(strapi, 'push-receiver').takeFile(producer.id, fileId, via, filepath);
       return service.of(producer).downloadFile(fileId, via, filepath);
     },
   };

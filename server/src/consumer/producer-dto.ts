@@ -19,6 +19,7 @@ export const producerDto = (p: ProducerRow, users: Set<number>, hint: (secret: s
   subscriberUserMissing: p.subscriberUserId !== null && p.subscriberUserId !== undefined && !users.has(Number(p.subscriberUserId)),
   backfillOnApproval: p.backfillOnApproval !== false,
   linkRule: linkRuleOf(p),
+  mode: p.mode === 'push' ? 'push' : 'pull',
   lastPulledSeq: Number(p.lastPulledSeq ?? 0),
   producerHeadSeq: Number(p.producerHeadSeq ?? 0),
   lag: Number(p.lag ?? 0),

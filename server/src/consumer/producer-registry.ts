@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { CALLBACK_TOKEN_PERMISSIONS, UID } from '../constants';
+import { CALLBACK_TOKEN_PERMISSIONS, PUSH_TOKEN_PERMISSIONS, UID } from '../constants';
 import type { EventProducer, ProducerInput, ProducerSubscription, RegisterResponse } from '../shared/contracts';
 import { errorMessage, InputError, RemoteError } from '../engine/errors';
 import { keepLocalProblems } from '../engine/apply/keep-local';
@@ -28,6 +28,7 @@ interface ParsedInput {
   apiToken: string | undefined;
   callbackToken: string | undefined;
   pullOnly: boolean;
+  mode: 'pull' | 'push';
   subscriptions: Array<Omit<ProducerSubscription, 'status'>>;
   /** undefined: not given (create: the creating admin; update: keep). */
   subscriberUser: number | null | undefined;
@@ -103,6 +104,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       apiToken: body.apiToken,
       callbackToken: body.callbackToken ?? undefined,
       pullOnly: body.pullOnly === true,
+      mode: body.mode === 'push' ? 'push' : 'pull',
       subscriptions,
     };
   };
@@ -143,12 +145,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return res;
   };
 
-  const mintCallbackToken = async (producerUrl: string) => {
+  const mintCallbackToken = async (producerUrl: string, permissions: readonly string[] = CALLBACK_TOKEN_PERMISSIONS) => {
+    const push = permissions !== CALLBACK_TOKEN_PERMISSIONS;
     const token = await tokens().create({
-      name: `event-streaming callbacks from ${producerUrl} ${crypto.randomBytes(3).toString('hex')}`.slice(0, 100),
-      description: 'Minted by the event-streaming plugin: lets the producer notify this site of new events. Allows nothing else.',
+      name: `event-streaming ${push ? 'pushes' : 'callbacks'} from ${producerUrl} ${crypto.randomBytes(3).toString('hex')}`.slice(0, 100),
+      description: push
+        ? 'Minted by the event-streaming plugin: lets a push-mode producer push its pages and files to this site. Allows nothing else.'
+        : 'Minted by the event-streaming plugin: lets the producer notify this site of new events. Allows nothing else.',
       type: 'custom',
-      permissions: [...CALLBACK_TOKEN_PERMISSIONS],
+      permissions: [...permissions],
       lifespan: null,
     });
     return { id: token.id, accessKey: token.accessKey };
@@ -170,11 +175,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** `creatorId`: the admin creating it, the Event Subscriber unless the body names one (or null). */
-    async create(body: ProducerInput & { apiToken: string }, creatorId: number | null = null): Promise<EventProducer> {
+    async create(body: ProducerInput, creatorId: number | null = null): Promise<EventProducer> {
       const input = await parse(body);
       if (await producers().byUrl(input.producerUrl)) {
         throw conflict(`An Event Producer for ${input.producerUrl} already exists; edit it instead`);
       }
+      if (input.mode === 'push') return service.createPush(input, creatorId);
       const push = !input.pullOnly;
       if (push && !input.callbackToken && !settings().publicUrl()) {
         throw new InputError(
@@ -218,10 +224,52 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
+    /**
+     * Push mode (README "Push mode"): nothing is called. The Event Producer is saved with a push
+     * token minted for it (or the admin's `callbackToken`), allowed only to push; the answer shows
+     * the token once, for the producer's admin, whose site then connects here and pushes.
+     */
+    async createPush(input: ParsedInput, creatorId: number | null): Promise<EventProducer> {
+      const minted = input.callbackToken ? null : await mintCallbackToken(input.producerUrl, PUSH_TOKEN_PERMISSIONS);
+      const pushToken = input.callbackToken ?? minted!.accessKey;
+      try {
+        const created = await producers().create({
+          producerUrl: input.producerUrl,
+          producerSiteId: null,
+          mode: 'push',
+          apiToken: settings().encrypt('push-mode: never called'),
+          callbackToken: settings().encrypt(pushToken),
+          callbackTokenId: minted?.id ?? (await apiTokenIdOf(strapi, pushToken)),
+          subscriptions: mergeStatuses(input.subscriptions, []),
+          subscriberUserId: input.subscriberUser === undefined ? creatorId : input.subscriberUser,
+          // Back-fills list the producer's documents: not available in push mode.
+          backfillOnApproval: false,
+          lastPulledSeq: 0,
+          producerHeadSeq: 0,
+          lag: 0,
+        });
+        strapi.log.info(logSafe`event-streaming: push-mode producer ${input.producerUrl} created; awaiting its pushes`);
+        const dto = (await service.get(created.id)) as EventProducer;
+        return minted ? { ...dto, pushToken } : dto;
+      } catch (error) {
+        if (minted) await tokens().revoke(minted.id);
+        throw error;
+      }
+    },
+
     async update(id: number, body: ProducerInput): Promise<EventProducer | null> {
       const current = await producers().get(id);
       if (!current) return null;
       const input = await parse(body);
+      if (current.mode === 'push') {
+        // Never called: the producer learns the subscriptions from this site's next push answer.
+        if (input.producerUrl !== current.producerUrl) throw new InputError('producerUrl cannot change');
+        await producers().update(id, {
+          subscriptions: mergeStatuses(input.subscriptions, [], current.subscriptions ?? []),
+          ...(input.subscriberUser !== undefined ? { subscriberUserId: input.subscriberUser } : {}),
+        });
+        return service.get(id);
+      }
       if (input.producerUrl !== current.producerUrl) {
         throw new InputError('producerUrl cannot change; delete this Event Producer and create a new one');
       }
@@ -287,13 +335,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async remove(id: number, force: boolean): Promise<boolean> {
       const p = await producers().get(id);
       if (!p) return false;
-      try {
-        await service.deregisterRemote(p.producerUrl, settings().decrypt(p.apiToken));
-      } catch (error) {
-        const gone = error instanceof RemoteError && error.status === 404;
-        if (!force && !gone) throw error;
-        strapi.log.warn(logSafe`event-streaming: deleting producer ${p.producerUrl} without deregistering: ${errorMessage(error)}`);
-      }
+      if (p.mode === 'push')
+        await getService(strapi, 'push-receiver').forget(p.id); // never called: nothing to deregister
+      else
+        try {
+          await service.deregisterRemote(p.producerUrl, settings().decrypt(p.apiToken));
+        } catch (error) {
+          const gone = error instanceof RemoteError && error.status === 404;
+          if (!force && !gone) throw error;
+          strapi.log.warn(logSafe`event-streaming: deleting producer ${p.producerUrl} without deregistering: ${errorMessage(error)}`);
+        }
       if (p.callbackTokenId) {
         try {
           await tokens().revoke(p.callbackTokenId);

@@ -9,6 +9,8 @@ export type ProducerRow = {
   documentId: string;
   producerUrl: string;
   producerSiteId: string | null;
+  /** `push`: the producer sends its pages (consumer/push-receiver.ts) and is never called; null/`pull` on older rows. */
+  mode?: 'pull' | 'push' | null;
   apiToken: string;
   callbackToken: string | null;
   callbackTokenId: number | null;
@@ -73,6 +75,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     create: (data: Partial<ProducerRow>) => rows().create({ data }),
     update: (id: number, data: Partial<ProducerSettings>) => rows().update({ where: { id }, data }),
     remove: (id: number) => rows().delete({ where: { id } }),
+    /** Push mode: the producer's site id, learnt from its first push. */
+    setSiteId: (id: number, producerSiteId: string) => rows().update({ where: { id }, data: { producerSiteId } }),
 
     /** Takes the pull lease of a producer for `owner`; false when another instance holds it. */
     async acquireLease(id: number, owner: string, leaseMs: number): Promise<boolean> {

@@ -93,7 +93,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         'a pull',
         async (owner) => {
           const producer = await store().get(producerId);
-          return producer ? pullLeased(producer, owner) : null;
+          // A push-mode producer is never called: its pages arrive (consumer/push-receiver.ts).
+          return producer && producer.mode !== 'push' ? pullLeased(producer, owner) : null;
         },
         WAIT.pull
       );
@@ -127,6 +128,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const service = {
+    /** The pull loop's ports for `producer` as writer `owner` (push mode applies pushed pages through them). */
+    ports,
+
     /**
      * Pulls from a producer now, or — if a pull of it is running in this process — makes that
      * pull run once more and waits for it. Resolves with the last run's result.
@@ -186,6 +190,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async tick(): Promise<void> {
       const syncLog = getService(strapi, 'sync-log');
       const ids = await store().ids();
+      const push = new Set((await store().list()).filter((p) => p.mode === 'push').map((p) => Number(p.id)));
       let next = 0;
       const worker = async () => {
         while (next < ids.length) {
@@ -197,6 +202,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             // recorded in the producer's health by pullLeased; the next tick tries again
           }
           try {
+            // A push-mode producer's failed events are retried during its pushes (push-receiver.ts).
+            if (push.has(id)) continue;
             await syncLog.retryDue(id);
           } catch (error) {
             strapi.log.warn(`event-streaming: retrying failed events of producer ${id} failed: ${errorMessage(error)}`);

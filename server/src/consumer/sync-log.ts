@@ -4,6 +4,7 @@ import type { StreamEvent, SyncLogEntry, SyncStatus } from '../shared/contracts'
 import { errorMessage, isTransient } from '../engine/errors';
 import type { Outcome } from '../engine/pull-loop';
 import { resyncDocument } from '../engine/resync';
+import { isPushNeed } from '../engine/push-bundle';
 import type { RunOptions } from '../engine/exclusion';
 import { WAIT, WriterBusyError } from './exclusion';
 import { getService, repo, tableOf } from '../utils';
@@ -122,7 +123,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         data: {
           error: errorMessage(error).slice(0, 4000),
           attempts,
-          nextRetryAt: getService(strapi, 'puller').nextRetryAt(attempts),
+          // Push mode: what the producer must push is asked in the push answer; retried as soon as a push brings it.
+          nextRetryAt: isPushNeed(error) ? Date.now() : getService(strapi, 'puller').nextRetryAt(attempts),
           status: row.status === 'Synced' ? 'Synced' : 'Failed',
         },
       });

@@ -9,6 +9,7 @@ import meta from './meta';
 import monitor from './monitor';
 import stream from './stream';
 import schemaCheck from './schema-check';
+import push from './push';
 
 type Action = (ctx: Context, next: Next) => unknown;
 type ControllerFactory = (deps: { strapi: Core.Strapi }) => Record<string, Action>;
@@ -50,4 +51,5 @@ export default {
   monitor: withHttpErrors(monitor),
   stream: withHttpErrors(stream),
   'schema-check': withHttpErrors(schemaCheck),
+  push: withHttpErrors(push),
 };

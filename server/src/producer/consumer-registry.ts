@@ -122,6 +122,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     documentId: c.documentId,
     consumerSiteId: c.consumerSiteId,
     consumerName: c.consumerName,
+    mode: c.mode === 'push' ? 'push' : 'pull',
     callbackUrl: c.callbackUrl,
     callbackTokenHint: settings().hint(c.callbackToken),
     pendingCallbackUrl: c.pendingCallbackUrl ?? null,
@@ -286,6 +287,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Pokes a consumer (best effort: a lost poke is caught up by its cron pull). */
     async notify(c: ConsumerRow, head: number): Promise<void> {
+      // Push mode: the poke is a push session (producer/push.ts); a failed one waits for the next change or tick.
+      if (c.mode === 'push') return getService(strapi, 'pusher').request(c.id);
       if (!c.callbackUrl || !c.callbackToken || c.pendingCallbackUrl) return;
       try {
         await consumerClient(getService(strapi, 'http'), { baseUrl: c.callbackUrl, token: settings().decrypt(c.callbackToken) }).notify({

@@ -9,6 +9,8 @@ export type ConsumerRow = {
   documentId: string;
   consumerSiteId: string;
   consumerName: string;
+  /** `push`: this site sends the consumer its pages (producer/push.ts); callbackUrl/Token are its URL and push token. */
+  mode?: 'pull' | 'push' | null;
   callbackUrl: string | null;
   callbackToken: string | null;
   /** A callback URL change awaiting the producer admin's approval (with its token, encrypted). */

@@ -26,6 +26,9 @@ export const ROUTES = {
   fetchFile: '/files/:fileId',
   notify: '/notify',
   schema: '/schema',
+  // Push mode (protocol/push.ts): routes of the CONSUMER, called by a producer it cannot reach.
+  push: '/push',
+  pushFile: '/push/files/:fileId',
 } as const;
 
 const seg = (s: string) => encodeURIComponent(s);
@@ -41,4 +44,18 @@ export const paths = {
   fetchFile: (fileId: string) => `${API_PREFIX}/files/${seg(fileId)}`,
   notify: () => `${API_PREFIX}${ROUTES.notify}`,
   schema: () => `${API_PREFIX}${ROUTES.schema}`,
+  push: () => `${API_PREFIX}${ROUTES.push}`,
+  pushFile: (fileId: string) => `${API_PREFIX}/push/files/${seg(fileId)}`,
 };
+
+/**
+ * Most bytes of one push request's JSON body (a page and its bundled documents): below the 1 MB
+ * JSON limit of Strapi's body parser (koa-body `jsonLimit`), so a push never meets a 413 there.
+ */
+export const PUSH_MAX_BODY_BYTES = 900_000;
+
+/** Most documents one push request bundles (dependencies the consumer asked for). */
+export const PUSH_MAX_DOCUMENTS = 100;
+
+/** Most needs (documents + files) a consumer names in one push answer. */
+export const PUSH_MAX_NEEDS = 50;

@@ -30,6 +30,9 @@ export default {
     route('DELETE', '/consumers/:id', 'consumers.delete', ACTIONS.approve),
     // Conditions (issue 14): how many documents a condition matches (checks it as saving would).
     route('POST', '/consumers/count-matching', 'consumers.countMatching', ACTIONS.read),
+    // Push mode (README "Push mode"): connect a consumer that cannot call this site; push to it now.
+    route('POST', '/consumers/push', 'push.connect', ACTIONS.approve),
+    route('POST', '/consumers/:id/push', 'push.pushNow', ACTIONS.approve),
 
     route('GET', '/update-logs', 'logs.updateLogs', ACTIONS.read),
     route('GET', '/sync-logs', 'logs.syncLogs', ACTIONS.read),

@@ -16,6 +16,9 @@ export default {
     { method: 'POST', path: ROUTES.notify, handler: 'stream.notify', config: { policies: [] } },
     // Schema check (issue 16, point 8): the streamed fields of the consumer's types.
     { method: 'GET', path: ROUTES.schema, handler: 'stream.schema', config: { policies: [] } },
+    // Push mode (README "Push mode"): this site as the consumer of a producer that cannot be called.
+    { method: 'POST', path: ROUTES.push, handler: 'push.receive', config: { policies: [] } },
+    { method: 'POST', path: ROUTES.pushFile, handler: 'push.receiveFile', config: { policies: [] } },
     // Monitoring (README "Monitoring"): an API token with the monitor.health permission.
     { method: 'GET', path: '/health', handler: 'monitor.health', config: { policies: [] } },
     { method: 'GET', path: '/metrics', handler: 'monitor.health', config: { policies: [] } },

@@ -36,6 +36,9 @@ import alerts from '../site/alerts';
 // Schema check (issue 16, point 8)
 import producerSchema from '../producer/schema-describe';
 import schemaCheck from '../consumer/schema-check';
+// Push mode (README "Push mode")
+import pushReceiver from '../consumer/push-receiver';
+import pusher from '../producer/push';
 
 export default {
   settings,
@@ -66,4 +69,6 @@ export default {
   // Schema check (issue 16, point 8)
   'producer-schema': producerSchema,
   'schema-check': schemaCheck,
+  'push-receiver': pushReceiver,
+  pusher,
 };

@@ -4,7 +4,7 @@ import type { Agent as HttpsAgent } from 'node:https';
 import { BlockList, isIP, type TcpNetConnectOpts } from 'node:net';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { Transform, type Duplex, type Readable } from 'node:stream';
+import { Readable, Transform, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import axios, { type AxiosRequestConfig } from 'axios';
 import type { Core } from '@strapi/strapi';
@@ -144,7 +144,9 @@ export function refusalMessage(baseUrl: string, agentMessage: string): string | 
 /** An outbound request under this site's rules, with its wall-clock deadline armed (see callSite). */
 function prepareCall(ctx: OutboundContext, opts: CallOptions, stream: boolean) {
   const cfg = ctx.config;
-  const deadlineMs = opts.binary ? cfg.fileTimeoutMs : cfg.requestTimeoutMs;
+  // A streamed body (push mode: a file sent to the consumer) is a file: its deadline and size limit.
+  const upload = opts.body instanceof Readable;
+  const deadlineMs = opts.binary || upload ? cfg.fileTimeoutMs : cfg.requestTimeoutMs;
   const agents = agentsFor(
     cfg.outbound,
     cfg.outbound.allowedHosts.some((h) => h.toLowerCase() === hostOf(opts.baseUrl))
@@ -164,9 +166,14 @@ function prepareCall(ctx: OutboundContext, opts: CallOptions, stream: boolean) {
     proxy: false,
     maxRedirects: 0,
     maxContentLength: opts.binary ? cfg.maxFileBytes : cfg.maxResponseBytes,
-    maxBodyLength: cfg.maxResponseBytes,
+    maxBodyLength: upload ? cfg.maxFileBytes : cfg.maxResponseBytes,
     responseType: stream ? 'stream' : opts.binary ? 'arraybuffer' : 'json',
-    headers: { Authorization: `Bearer ${opts.token}`, [SITE_HEADER]: ctx.siteId, Accept: 'application/json' },
+    headers: {
+      Authorization: `Bearer ${opts.token}`,
+      [SITE_HEADER]: ctx.siteId,
+      Accept: 'application/json',
+      ...(upload ? { 'Content-Type': 'application/octet-stream' } : {}),
+    },
     validateStatus: () => true,
   };
   return { request, deadline, deadlineMs, done: () => clearTimeout(timer) };

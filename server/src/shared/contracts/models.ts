@@ -70,6 +70,10 @@ export interface EventProducer extends ProducerHealth {
   backfillOnApproval: boolean;
   /** Links in rich text and Blocks starting with `from` are written with `to` in its place (issue 15.4); null: none. */
   linkRule: { from: string; to: string } | null;
+  /** `push`: the producer sends its pages here and is never called (README "Push mode"). */
+  mode?: 'pull' | 'push';
+  /** Push mode, in the answer to the create only: the push token to give the producer's admin (shown once). */
+  pushToken?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -99,6 +103,8 @@ export interface ProducerInput {
   callbackToken?: string | null;
   /** Register without a callback (pull-only, e.g. a site behind NAT). */
   pullOnly?: boolean;
+  /** `push`: the producer cannot be called; it pushes its pages here (README "Push mode"). Set on create only. */
+  mode?: 'pull' | 'push';
   /**
    * Admin user id synced documents are created / updated as. Omitted: on create the admin who
    * creates the producer, on update the stored one; null: none.
@@ -132,6 +138,8 @@ export interface EventConsumer {
   documentId: string;
   consumerSiteId: string;
   consumerName: string;
+  /** `push`: this site sends the consumer its pages (it cannot call here); callbackUrl is the consumer's URL. */
+  mode?: 'pull' | 'push';
   callbackUrl: string | null;
   callbackTokenHint: string | null;
   /** A callback URL change the consumer asked for, awaiting the producer admin's approval (no pokes meanwhile). */

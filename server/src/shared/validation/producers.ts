@@ -118,7 +118,11 @@ export const linkRuleSchema = yup
 const producerShape = (creating: boolean) => ({
   linkRule: linkRuleSchema,
   producerUrl: urlString('producerUrl').required('producerUrl must be a non-empty URL'),
-  apiToken: creating ? token(API_TOKEN_MESSAGE).required(API_TOKEN_MESSAGE) : token(API_TOKEN_MESSAGE),
+  // Push mode (README "Push mode"): the producer is never called, so it has no token here.
+  apiToken: creating
+    ? token(API_TOKEN_MESSAGE).when('mode', { is: 'push', then: (t) => t, otherwise: (t) => t.required(API_TOKEN_MESSAGE) })
+    : token(API_TOKEN_MESSAGE),
+  mode: boundedString(4, 'mode must be pull or push').oneOf(['pull', 'push', undefined], 'mode must be pull or push'),
   callbackToken: token(CALLBACK_TOKEN_MESSAGE).nullable(),
   pullOnly: yup.boolean().typeError('pullOnly must be a boolean'),
   subscriptions,
