@@ -87,6 +87,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         unsubscribed: s.unsubscribed ?? false,
         mapping: mappingName,
         ...(keepLocal.length ? { keepLocal } : {}),
+        ...(s.mode === 'review' ? { mode: 'review' as const } : {}),
+        ...(s.onConflict === 'hold' ? { onConflict: 'hold' as const } : {}),
       });
     }
     await checkSubscriberUser(strapi, body.subscriberUser);

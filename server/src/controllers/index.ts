@@ -8,6 +8,7 @@ import mappings from './mappings';
 import meta from './meta';
 import monitor from './monitor';
 import stream from './stream';
+import review from './review';
 
 type Action = (ctx: Context, next: Next) => unknown;
 type ControllerFactory = (deps: { strapi: Core.Strapi }) => Record<string, Action>;
@@ -48,4 +49,5 @@ export default {
   meta: withHttpErrors(meta),
   monitor: withHttpErrors(monitor),
   stream: withHttpErrors(stream),
+  review: withHttpErrors(review),
 };

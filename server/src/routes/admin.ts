@@ -42,5 +42,11 @@ export default {
     route('GET', '/mappings/:id', 'mappings.findOne', ACTIONS.read),
     route('PUT', '/mappings/:id', 'mappings.update', ACTIONS.configureMappings),
     route('DELETE', '/mappings/:id', 'mappings.delete', ACTIONS.configureMappings),
+
+    // Review queue (issue 15): held incoming changes, decided by an editor.
+    route('GET', '/reviews', 'review.find', ACTIONS.review),
+    route('POST', '/reviews/accept-all', 'review.acceptAll', ACTIONS.review),
+    route('POST', '/reviews/:id/accept', 'review.accept', ACTIONS.review),
+    route('POST', '/reviews/:id/reject', 'review.reject', ACTIONS.review),
   ],
 };

@@ -32,6 +32,7 @@ import backfill from '../consumer/backfill';
 import exclusion from '../consumer/exclusion';
 import metrics from '../site/metrics';
 import alerts from '../site/alerts';
+import review from '../consumer/review';
 
 export default {
   settings,
@@ -58,4 +59,5 @@ export default {
   exclusion,
   metrics,
   alerts,
+  review,
 };

@@ -16,3 +16,4 @@ export type * from './mappings';
 export type * from './meta';
 export type * from './stream';
 export type * from './monitoring';
+export type * from './review';

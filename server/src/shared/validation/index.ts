@@ -11,3 +11,4 @@ export * from './mappings';
 export * from './stream';
 export * from './query';
 export * from './monitoring';
+export * from './review';
