@@ -4,6 +4,7 @@
  * here, so moving the contracts file changes one import path.
  */
 import type { FindSyncLogs, FindUpdateLogs, PullProducer, SyncStatus, UpdateType } from '../../../server/src/shared/contracts';
+export type { AcceptAllReviews, FindReviews, HoldReason } from '../../../server/src/shared/contracts';
 
 export type {
   BackfillProgress,

@@ -52,6 +52,8 @@ export const toProducerForm = (producer: EventProducer): ProducerForm => ({
     key: nextRowKey(),
     remoteContentType: subscription.remoteContentType ?? '',
     keepLocal: (subscription.keepLocal ?? []).join(', '),
+    review: subscription.mode === 'review',
+    holdConflicts: subscription.onConflict === 'hold',
     savedUnsubscribed: subscription.unsubscribed,
   })),
 });
@@ -69,6 +71,8 @@ export const toProducerInput = (form: ProducerForm): ProducerInput => {
       unsubscribed: row.unsubscribed,
       mapping: row.mapping,
       keepLocal: splitPaths(row.keepLocal),
+      mode: row.review ? 'review' : 'apply',
+      onConflict: row.holdConflicts ? 'hold' : 'overwrite',
     })),
     pullOnly: form.pullOnly,
     subscriberUser: form.subscriberUser === null ? null : Number(form.subscriberUser),
