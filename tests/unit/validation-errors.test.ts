@@ -84,7 +84,7 @@ describe('withHttpErrors: every action, one boundary', () => {
   });
 
   test('the plugin’s controllers are all wrapped (every action of every controller)', async () => {
-    expect(Object.keys(controllers).sort()).toEqual(['consumers', 'logs', 'mappings', 'meta', 'monitor', 'producers', 'stream']);
+    expect(Object.keys(controllers).sort()).toEqual(['consumers', 'logs', 'mappings', 'meta', 'monitor', 'producers', 'review', 'stream']);
     for (const factory of Object.values(controllers)) {
       const actions: Record<string, unknown> = factory({ strapi });
       expect(Object.values(actions).every((a) => typeof a === 'function')).toBe(true);
