@@ -138,17 +138,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const service = {
     /**
      * The hold gate of the pull (before any network or write): queued behind an earlier held event
-     * of the document, or the subscription's mode is `review`. Conflicts are checked by `applyGate`.
+     * of the document, a conflict under `onConflict: hold`, or the subscription's mode is `review`.
      */
     async preGate(producer: ProducerRow, event: StreamEvent): Promise<HoldReason | null> {
       const sub = subOf(producer, event.contentType);
       if (!sub) return null;
-      return holdReason({
-        queuedBefore: await awaitingBefore(producer.id, event),
-        review: sub.mode === 'review',
-        edited: false,
-        onConflict: 'overwrite',
-      });
+      const queuedBefore = await awaitingBefore(producer.id, event);
+      // A conflict held here, before preparing, uploads nothing (the apply's own check covers a race).
+      let isEdited = false;
+      if (!queuedBefore && sub.onConflict === 'hold') {
+        const ref = await getService(strapi, 'references').find(producer, remoteOf(event));
+        const route: Route = { localUid: sub.contentType, useSameName: sub.useSameName, mapping: sub.mapping, keepLocal: sub.keepLocal };
+        if (ref && !ref.deleted && Number(ref.lastAppliedSeq ?? 0) < event.seq)
+          isEdited = await edited(producer, event, route, ref.localDocumentId);
+      }
+      return holdReason({ queuedBefore, review: sub.mode === 'review', edited: isEdited, onConflict: sub.onConflict ?? 'overwrite' });
     },
 
     /** The conflict check, inside the apply's transaction: whether to hold, and whether local edits are overwritten. */
