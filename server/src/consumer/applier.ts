@@ -187,12 +187,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         // Conflict check (engine/review.ts): was the local copy edited here since the last applied event?
         const review = getService(strapi, 'review');
         let edited = false;
-        if (prepared.kind === 'upsert' || prepared.kind === 'delete') {
-          const ref = await references().find(producer, remote);
+        const ref = prepared.kind === 'upsert' || prepared.kind === 'delete' ? await references().find(producer, remote) : null;
+        // A replay (already applied) is the engine's to skip, never held.
+        if ((prepared.kind === 'upsert' || prepared.kind === 'delete') && !(ref && Number(ref.lastAppliedSeq ?? 0) >= event.seq)) {
           const localId = ref && !ref.deleted ? ref.localDocumentId : null;
-          const gate = await review.applyGate(producer, event, prepared.route, localId, opts.force === true);
+          // The reference row carries the fingerprint stored by the last apply (references.ts reads whole rows).
+          const gate = await review.applyGate(producer, event, prepared.route, ref, opts.force === true);
           if (gate.hold) return { ...(await held(gate.hold)), localDocumentId: localId };
-          edited = gate.edited && !(ref && Number(ref.lastAppliedSeq ?? 0) >= event.seq);
+          edited = gate.edited;
         }
         const outcome = await applyEvent(ports(producer), producer.subscriptions ?? [], event, prepared);
         if (prepared.kind === 'upsert' && outcome.localDocumentId) {

@@ -106,15 +106,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         );
     },
 
-    /** Review queue (engine/review.ts): the fingerprint of the local copy stored when the document's last event was applied. */
-    async fingerprintOf(producer: Producer, remote: RemoteDoc): Promise<string | null> {
-      const row = (await refs().findOne({
-        where: { ...remoteWhere(producer, remote.uid), remoteDocumentId: remote.documentId, docLocale: remote.locale },
-        select: ['localFingerprint'],
-      })) as { localFingerprint?: string | null } | null;
-      return row?.localFingerprint ?? null;
-    },
-
     /** Stores the local copy's fingerprint after an apply (engine/review.ts invariant 4). */
     async setFingerprint(producer: Producer, remote: RemoteDoc, fp: string): Promise<void> {
       await refs().updateMany({

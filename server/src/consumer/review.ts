@@ -5,7 +5,7 @@ import type { FindReviews, ProducerSubscription, StreamEvent } from '../shared/c
 type Item = FindReviews.Response['data'][number];
 import { errorMessage, InputError } from '../engine/errors';
 import { diverged, fieldChanges, fingerprint, firstAwaiting, holdReason, locallyEdited, type HoldReason } from '../engine/review';
-import type { Route } from '../engine/apply';
+import type { ReferenceRow, Route } from '../engine/apply';
 import { contentTypeUid, getService, repo } from '../utils';
 import { conflict } from '../errors';
 import type { ProducerRow } from './producer-registry';
@@ -88,10 +88,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     })) > 0;
 
   /** Whether the local copy of the event's document was edited here since its last applied event. */
-  const edited = async (producer: ProducerRow, event: StreamEvent, route: Route, localId: string | null): Promise<boolean> => {
-    if (!localId) return false;
-    const stored = await getService(strapi, 'references').fingerprintOf(producer, remoteOf(event));
-    if (!stored) return false;
+  const edited = async (
+    event: StreamEvent,
+    route: Route,
+    ref: (ReferenceRow & { localFingerprint?: string | null }) | null
+  ): Promise<boolean> => {
+    const localId = ref && !ref.deleted ? ref.localDocumentId : null;
+    const stored = ref?.localFingerprint ?? null;
+    if (!localId || !stored) return false;
     return locallyEdited(stored, await currentFingerprint(route, localId, event.locale));
   };
 
@@ -149,8 +153,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!queuedBefore && sub.onConflict === 'hold') {
         const ref = await getService(strapi, 'references').find(producer, remoteOf(event));
         const route: Route = { localUid: sub.contentType, useSameName: sub.useSameName, mapping: sub.mapping, keepLocal: sub.keepLocal };
-        if (ref && !ref.deleted && Number(ref.lastAppliedSeq ?? 0) < event.seq)
-          isEdited = await edited(producer, event, route, ref.localDocumentId);
+        if (ref && Number(ref.lastAppliedSeq ?? 0) < event.seq) isEdited = await edited(event, route, ref);
       }
       return holdReason({ queuedBefore, review: sub.mode === 'review', edited: isEdited, onConflict: sub.onConflict ?? 'overwrite' });
     },
@@ -160,11 +163,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       producer: ProducerRow,
       event: StreamEvent,
       route: Route,
-      localId: string | null,
+      ref: ReferenceRow | null,
       force: boolean
     ): Promise<{ hold: HoldReason | null; edited: boolean }> {
       const sub = subOf(producer, event.contentType);
-      const isEdited = await edited(producer, event, route, localId);
+      const isEdited = await edited(event, route, ref);
       if (force || !sub) return { hold: null, edited: isEdited };
       return {
         hold: holdReason({ queuedBefore: false, review: false, edited: isEdited, onConflict: sub.onConflict ?? 'overwrite' }),
