@@ -80,6 +80,13 @@ test('Accept applies a change; the next change of that document becomes reviewab
   const row = card(annaUpdate.id).getByRole('row').filter({ hasText: 'email' });
   await visible(row.getByText('anna@shop.test'));
   await visible(row.getByText('anna@new.test'));
+  // The Content Manager side panel of the document says so, with a link to its held changes.
+  await page.goto(`${C.url}/admin/content-manager/collection-types/${CUSTOMER}/${ids.anna}`);
+  await visible(page.getByText('1 incoming change awaiting review'));
+  await screenshot(page, 'review-content-manager-side-panel');
+  await page.getByRole('link', { name: 'Open the Review page' }).click();
+  await page.waitForURL(/\/review\?documentId=/);
+  await visible(page.getByText('1 incoming change awaits review.'));
   await card(annaUpdate.id).getByRole('button', { name: 'Reject' }).click();
   await visible(page.getByText('Change rejected.'));
   await card(annaUpdate.id).waitFor({ state: 'detached' });
@@ -87,6 +94,7 @@ test('Accept applies a change; the next change of that document becomes reviewab
 });
 
 test('Accept all applies the filtered list', async () => {
+  await openPluginPage(page, 'Review');
   await visible(page.getByText('2 incoming changes await review.'));
   await page.getByRole('button', { name: 'Accept all' }).first().click();
   const dialog = page.getByRole('alertdialog').or(page.getByRole('dialog'));

@@ -178,10 +178,11 @@ export const ReviewPage = () => {
   const notify = useNotify();
   const { canReview } = usePluginPermissions();
   const producers = useProducersQuery();
-  const { query, page, pageSize, setFilter } = useListQuery<'contentType' | 'producerId' | 'reason'>();
-  const { contentType, producerId } = query;
+  const { query, page, pageSize, setFilter } = useListQuery<'contentType' | 'producerId' | 'reason' | 'documentId'>();
+  // `documentId`: the Content Manager side panel's link (one document's held changes).
+  const { contentType, producerId, documentId } = query;
   const reason = isReason(query.reason) ? query.reason : undefined;
-  const reviews = useReviewsQuery({ contentType, producerId, reason, page, pageSize });
+  const reviews = useReviewsQuery({ contentType, producerId, reason, documentId, page, pageSize });
   const acceptAll = useAcceptAllMutation();
   const [confirmAll, setConfirmAll] = React.useState(false);
   const contentTypeFilter = useContentTypeFilter(contentType);
@@ -252,7 +253,7 @@ export const ReviewPage = () => {
       query={reviews}
       items={items}
       total={pagination?.total}
-      filtered={Boolean(contentType || producerId || reason)}
+      filtered={Boolean(contentType || producerId || reason || documentId)}
       primaryAction={acceptAllButton}
       filters={filters}
       overlays={overlays}

@@ -16,6 +16,7 @@ export interface ReviewQuery {
   contentType?: string;
   producerId?: string;
   reason?: HoldReason;
+  documentId?: string;
   page: number;
   pageSize: number;
 }
