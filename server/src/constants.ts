@@ -32,6 +32,7 @@ export const RBAC_ACTIONS = [
   rbac('configureProducers', 'configure-producers', 'Configure Event Producers'),
   rbac('resync', 'resync', 'Pull, back-fill and resync'),
   rbac('configureMappings', 'configure-mappings', 'Configure Document Type Mappings'),
+  rbac('review', 'review', 'Review incoming changes (accept or reject)'),
 ] as const;
 
 type RbacAction = (typeof RBAC_ACTIONS)[number];

@@ -142,7 +142,7 @@ export async function dismissBanner(page: Page) {
 }
 
 /** The plugin's page through the menus: main nav "Event Streaming", then the plugin's side nav. */
-export async function openPluginPage(page: Page, item: 'Producers' | 'Consumers' | 'Update Log' | 'Sync Log') {
+export async function openPluginPage(page: Page, item: 'Producers' | 'Consumers' | 'Update Log' | 'Sync Log' | 'Review') {
   await page.getByRole('navigation').getByRole('link', { name: 'Event Streaming' }).first().click();
   await page.getByRole('link', { name: item, exact: true }).click();
   await page.getByRole('heading', { name: item, level: 1 }).waitFor();

@@ -13,6 +13,10 @@ export interface SubscriptionInput {
   useSameName?: boolean;
   unsubscribed?: boolean;
   mapping?: string | null;
+  keepLocal?: string[];
+  /** Review queue (issue 15): `review` holds incoming events for an editor; onConflict `hold` holds changes to locally edited documents. */
+  mode?: 'apply' | 'review';
+  onConflict?: 'overwrite' | 'hold';
 }
 
 export interface Link {
@@ -90,3 +94,8 @@ export async function list(site: Site, plural: string, query = '') {
 
 export const eventually = <T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 20_000) =>
   waitFor(fn, { timeoutMs, intervalMs: 150, what }) as Promise<T>;
+
+/** Review queue (issue 15): the held changes on `site` (oldest first), optionally filtered (`&contentType=…`). */
+export async function reviews(site: Site, query = '') {
+  return expectStatus(await site.admin('GET', `/event-streaming/reviews?pageSize=100${query}`), 'reviews').body.data as any[];
+}

@@ -92,6 +92,7 @@ describe('withHttpErrors: every action, one boundary', () => {
       'monitor',
       'producers',
       'push',
+      'review',
       'schema-check',
       'stream',
     ]);

@@ -497,7 +497,7 @@ describe('query strings and route parameters', () => {
     bad(updateLogsQuerySchema, { updateType: 'Drop' }, /^updateType must be one of Create, Update, Delete$/);
     bad(updateLogsQuerySchema, { contentType: ['a', 'b'] }, /^contentType must be a single value$/);
     bad(updateLogsQuerySchema, { documentId: 'd'.repeat(300) }, /^documentId must be a single value$/);
-    bad(syncLogsQuerySchema, { status: 'Deleted' }, /^status must be one of Synced, Failed, Blocked$/);
+    bad(syncLogsQuerySchema, { status: 'Deleted' }, /^status must be one of Synced, Failed, Blocked, AwaitingReview, Rejected$/);
     bad(syncLogsQuerySchema, { status: { $ne: 'Synced' } }, /^status must be a single value$/);
     bad(syncLogsQuerySchema, { producerId: 'abc' }, /^producerId must be a positive integer$/);
     bad(syncLogsQuerySchema, { producerId: '0' }, /^producerId must be a positive integer$/);

@@ -4,6 +4,7 @@
  * here, so moving the contracts file changes one import path.
  */
 import type { FindSyncLogs, FindUpdateLogs, PullProducer, SyncStatus, UpdateType } from '../../../server/src/shared/contracts';
+export type { AcceptAllReviews, FindReviews, HoldReason } from '../../../server/src/shared/contracts';
 
 // Schema check before streaming (issue 16, point 8).
 export type { MappingSchemaCheck, ProducerSchemaCheck, SchemaIssue, SchemaReport } from '../../../server/src/shared/contracts';

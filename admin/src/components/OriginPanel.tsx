@@ -81,8 +81,26 @@ const ReferenceDetails = ({ reference }: { reference: RemoteReference }) => {
 
 const OriginContent = ({ origin, documentId }: { origin: DocumentOrigin; documentId: string }) => {
   const { formatMessage } = useIntl();
+  const awaiting = origin.awaitingReview ?? 0;
   return (
     <Flex direction="column" alignItems="stretch" gap={4} width="100%">
+      {awaiting > 0 ? (
+        // Review queue (issue 15): incoming changes of this document held for an editor.
+        <Flex direction="column" alignItems="flex-start" gap={1} data-testid="origin-awaiting-review">
+          <Typography variant="omega" fontWeight="semiBold" textColor="warning700">
+            {formatMessage(
+              {
+                id: getTrad('origin.awaitingReview'),
+                defaultMessage: '{count, plural, one {# incoming change awaiting review} other {# incoming changes awaiting review}}',
+              },
+              { count: awaiting }
+            )}
+          </Typography>
+          <Link tag={NavLink} to={`${ABSOLUTE_PLUGIN_PATH}/review?documentId=${encodeURIComponent(documentId)}`}>
+            {formatMessage({ id: getTrad('origin.openReview'), defaultMessage: 'Open the Review page' })}
+          </Link>
+        </Flex>
+      ) : null}
       {origin.references.map((reference) => (
         <Box key={`${reference.producerSiteId}:${reference.remoteDocumentId}:${reference.locale ?? ''}`}>
           <ReferenceDetails reference={reference} />

@@ -14,6 +14,7 @@ const SECTIONS: Array<[string, TranslationKey, string, Array<[string, Translatio
     [
       [`${ABSOLUTE_PLUGIN_PATH}/producers`, 'nav.producers', 'Producers'],
       [`${ABSOLUTE_PLUGIN_PATH}/sync-log`, 'nav.syncLog', 'Sync Log'],
+      [`${ABSOLUTE_PLUGIN_PATH}/review`, 'nav.review', 'Review'],
       [ABSOLUTE_SETTINGS_PATH, 'nav.mappings', 'Mappings'],
     ],
   ],

@@ -13,6 +13,7 @@ const VARIANTS: Record<SubscriptionStatus | SyncStatus | UpdateType, Variant> = 
   Synced: 'success',
   Failed: 'danger',
   Blocked: 'warning',
+  AwaitingReview: 'warning',
   Create: 'success',
   Update: 'primary',
   Delete: 'danger',

@@ -27,6 +27,10 @@ export interface SubscriptionRow {
   condition: string;
   /** A document that stops matching: deleted here (default) or kept. */
   onExit: 'delete' | 'keep';
+  /** Review queue (issue 15): incoming changes wait for an editor (mode `review`). */
+  review?: boolean;
+  /** A change to a document edited here since the last applied one is held for review (onConflict `hold`). */
+  holdConflicts?: boolean;
   /** Mirrored from the producer; absent on rows added in this form. */
   status?: SubscriptionStatus;
   /** Unsubscribed as last saved (the producer keeps the type and its approval). */
@@ -72,9 +76,9 @@ export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, er
     update(index, patch);
   };
 
-  const checkbox = (index: number, name: 'useSameName' | 'unsubscribed', label: string) => (
+  const checkbox = (index: number, name: 'useSameName' | 'unsubscribed' | 'review' | 'holdConflicts', label: string) => (
     <Checkbox
-      checked={rows[index][name]}
+      checked={rows[index][name] === true}
       disabled={disabled}
       aria-label={label}
       onCheckedChange={(checked: boolean | 'indeterminate') => update(index, { [name]: checked === true })}
@@ -144,6 +148,14 @@ export const SubscriptionsEditor = ({ rows, onChange, contentTypes, mappings, er
           onChange={(value) => update(index, { onExit: value === 'keep' ? 'keep' : 'delete' })}
         />
       ),
+    },
+    {
+      header: ['producers.form.subscriptions.mode.review', 'Review first'],
+      cell: (_, index, label) => checkbox(index, 'review', label),
+    },
+    {
+      header: ['producers.form.subscriptions.onConflict.hold', 'Hold conflicts for review'],
+      cell: (_, index, label) => checkbox(index, 'holdConflicts', label),
     },
     {
       header: ['producers.form.subscriptions.status', 'Status'],

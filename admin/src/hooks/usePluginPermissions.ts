@@ -9,6 +9,8 @@ export interface PluginPermissions {
   canConfigureProducers: boolean;
   canResync: boolean;
   canConfigureMappings: boolean;
+  /** Accept / reject incoming changes (the Review page). */
+  canReview: boolean;
 }
 
 /**
@@ -24,5 +26,6 @@ export const usePluginPermissions = (): PluginPermissions => {
     canConfigureProducers: Boolean(allowedActions.canConfigureProducers),
     canResync: Boolean(allowedActions.canResync),
     canConfigureMappings: Boolean(allowedActions.canConfigureMappings),
+    canReview: Boolean(allowedActions.canReview),
   };
 };

@@ -10,6 +10,7 @@ import { SyncLogPage } from './logs/SyncLogPage';
 import { UpdateLogPage } from './logs/UpdateLogPage';
 import { ProducerEditPage } from './producers/ProducerEditPage';
 import { ProducersPage } from './producers/ProducersPage';
+import { ReviewPage } from './review/ReviewPage';
 
 /** The plugin's page (left menu → Event Streaming): side navigation + one route per screen. */
 const App = () => (
@@ -24,6 +25,7 @@ const App = () => (
           <Route path="consumers" element={<ConsumersPage />} />
           <Route path="update-log" element={<UpdateLogPage />} />
           <Route path="sync-log" element={<SyncLogPage />} />
+          <Route path="review" element={<ReviewPage />} />
           <Route path="*" element={<Navigate to="producers" replace />} />
         </Routes>
       </Layouts.Root>

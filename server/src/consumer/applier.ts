@@ -8,9 +8,11 @@ import {
   reconcileEvent,
   routeFor,
   type ApplyPorts,
-  type Prepared,
+  type Prepared as EnginePrepared,
   type Route,
 } from '../engine/apply';
+import type { ApplyOutcome } from '../engine/pull-loop';
+import type { HoldReason } from '../engine/review';
 import type { MappingDef } from '../engine/mapping';
 import { contentTypeUid, getService, repo } from '../utils';
 import { withOrigin } from '../site/origin';
@@ -18,7 +20,9 @@ import type { ProducerRow } from './producer-registry';
 import { linkRuleOf } from './link-rule';
 import { creatorFields, subscriberOf } from './subscriber';
 
-export type { Prepared } from '../engine/apply';
+/** An event held for review before anything was prepared (consumer/review.ts `preGate`). */
+export type Held = { kind: 'held'; reason: HoldReason };
+export type Prepared = EnginePrepared | Held;
 
 const IN_CHUNK = 500;
 const chunks = <T>(list: T[]): T[][] =>
@@ -177,10 +181,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       producer: ProducerRow,
       subs: ProducerSubscription[],
       event: StreamEvent,
-      opts: { offline?: boolean } = {}
+      opts: { offline?: boolean; gate?: boolean } = {}
     ): Promise<Prepared> {
       // This site's own change, come back round a ring (A -> B -> ... -> A): it is here already.
       if (isOwn(event)) return { kind: 'ignore', note: "this site's own change, come back round" };
+      // Review queue (the pull only): held before any network call or upload.
+      const reason = opts.gate ? await getService(strapi, 'review').preGate(producer, event) : null;
+      if (reason) return { kind: 'held', reason };
       await adoptAlias(producer, subs, event);
       return prepareEvent(ports(producer), subs, event, opts);
     },
@@ -189,20 +196,41 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * Database phase, inside the caller's transaction. Returns the outcome for the sync log.
      * @throws ApplyError (or a Strapi validation error) when the document cannot be written.
      */
-    apply(producer: ProducerRow, event: StreamEvent, prepared: Prepared) {
+    apply(producer: ProducerRow, event: StreamEvent, prepared: Prepared, opts: { force?: boolean } = {}): Promise<ApplyOutcome> {
       // The change's origin travels on: the site it was first made on, not the producer it came
       // through, so a ring of sites (A -> B -> C -> A) stops where it started.
       return withOrigin(event.originSiteId ?? producer.producerSiteId ?? 'unknown', async () => {
+        const remote = { uid: event.contentType, documentId: event.documentId, locale: event.locale };
+        const held = async (reason: HoldReason): Promise<ApplyOutcome> => {
+          const ref = prepared.kind === 'held' ? await references().find(producer, remote) : null;
+          return { localDocumentId: ref && !ref.deleted ? ref.localDocumentId : null, data: null, held: reason };
+        };
+        if (prepared.kind === 'held') return held(prepared.reason);
+        // Conflict check (engine/review.ts): was the local copy edited here since the last applied event?
+        const review = getService(strapi, 'review');
+        let edited = false;
+        const ref = prepared.kind === 'upsert' || prepared.kind === 'delete' ? await references().find(producer, remote) : null;
+        // A replay (already applied) is the engine's to skip, never held.
+        if ((prepared.kind === 'upsert' || prepared.kind === 'delete') && !(ref && Number(ref.lastAppliedSeq ?? 0) >= event.seq)) {
+          const localId = ref && !ref.deleted ? ref.localDocumentId : null;
+          // The reference row carries the fingerprint stored by the last apply (references.ts reads whole rows).
+          const gate = await review.applyGate(producer, event, prepared.route, ref, opts.force === true);
+          if (gate.hold) return { ...(await held(gate.hold)), localDocumentId: localId };
+          edited = gate.edited;
+        }
         const outcome = await applyEvent(ports(producer), producer.subscriptions ?? [], event, prepared);
-        if (prepared.kind === 'upsert' && outcome.localDocumentId)
+        if (prepared.kind === 'upsert' && outcome.localDocumentId) {
           await recordAliases(producer, prepared.route, event, outcome.localDocumentId);
+          await review.mark(producer, event, prepared.route, outcome.localDocumentId);
+        }
+        if (edited && !outcome.skipped) outcome.note = ['overwrote local edits', outcome.note].filter(Boolean).join('; ');
         return outcome;
       });
     },
 
     /** A prepared event that was not applied: removes the files its preparation uploaded. */
-    discard(producer: ProducerRow, prepared: Prepared): Promise<void> {
-      return discardPrepared(ports(producer), prepared);
+    async discard(producer: ProducerRow, prepared: Prepared): Promise<void> {
+      if (prepared.kind !== 'held') await discardPrepared(ports(producer), prepared);
     },
 
     /**

@@ -93,6 +93,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         // Conditions (issue 14): checked against the remote type's schema by the producer on registration.
         ...(s.condition && Object.keys(s.condition).length ? { condition: s.condition } : {}),
         ...(s.onExit === 'keep' ? { onExit: 'keep' as const } : {}),
+        ...(s.mode === 'review' ? { mode: 'review' as const } : {}),
+        ...(s.onConflict === 'hold' ? { onConflict: 'hold' as const } : {}),
       });
     }
     await checkSubscriberUser(strapi, body.subscriberUser);

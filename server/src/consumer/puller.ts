@@ -74,7 +74,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       },
       /** Renews the lease when a third of it has passed (per batch or event: a slow page must not outlive it). */
       keepLease,
-      prepare: (event, opts) => applier.prepare(producer, producer.subscriptions ?? [], event, opts),
+      prepare: (event, opts) => applier.prepare(producer, producer.subscriptions ?? [], event, { ...opts, gate: true }),
       transaction: <T>(fn: () => Promise<T>) => strapi.db.transaction(() => fn()) as unknown as Promise<T>,
       eventState: (event) => getService(strapi, 'sync-log').eventState(producer.id, event),
       apply: (event, prepared) => applier.apply(producer, event, prepared as Prepared),

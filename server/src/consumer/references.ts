@@ -115,6 +115,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         );
     },
 
+    /** Stores the local copy's fingerprint after an apply (engine/review.ts invariant 4). */
+    async setFingerprint(producer: Producer, remote: RemoteDoc, fp: string): Promise<void> {
+      await refs().updateMany({
+        where: { ...remoteWhere(producer, remote.uid), remoteDocumentId: remote.documentId, docLocale: remote.locale },
+        data: { localFingerprint: fp } as Partial<Row>,
+      });
+    },
+
     /**
      * The remote documents local documents of `localUid` mirror (live references, any producer):
      * per local documentId and locale, the sites and documentIds that are the same document (a

@@ -9,6 +9,7 @@ import type { RunOptions } from '../engine/exclusion';
 import { WAIT, WriterBusyError } from './exclusion';
 import { getService, repo, tableOf } from '../utils';
 import { logSafe } from '../site/log-safe';
+import { conflict } from '../errors';
 import type { Prepared } from './applier';
 import type { ProducerRow } from './producer-registry';
 
@@ -101,7 +102,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             (await logs().findMany({ where: unresolved, select: ['id', 'seq', 'status'] })).map((r) => ({
               id: r.id,
               seq: Number(r.seq),
-              status: r.status,
+              status: r.status as 'Failed' | 'Blocked',
             })),
           release: async (ids, note) => {
             await logs().updateMany({ where: { id: { $in: ids } }, data: { status: 'Failed', error: note, nextRetryAt: Date.now() } });
@@ -167,6 +168,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const now = await logs().findOne({ where: { id: r.id }, select: ['status'] });
       if (now?.status === 'Synced') resynced += 1;
       if (!now || now.status === 'Synced') continue;
+      // Review queue: a document with a change awaiting review is not retried past it.
+      if (await getService(strapi, 'review').awaitingFor(r)) continue;
       const after = await service.resync(r.id, wait);
       if (after?.status === 'Synced') resynced += 1;
       else failed += 1;
@@ -277,8 +280,31 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           );
         return;
       }
-      await getService(strapi, 'metrics').countApplied(producer.id); // counted when the transaction commits
       const ok = outcome as Extract<Outcome, { status: 'Synced' }>;
+      if (ok.held) {
+        // Review queue (consumer/review.ts): the incoming event, kept whole until Accept / Reject.
+        const review = {
+          reason: ok.held,
+          originSiteId: event.originSiteId,
+          key: event.key ?? null,
+          ...(event.aliases ? { aliases: event.aliases } : {}),
+        };
+        await logs().createMany({
+          data: [
+            {
+              ...base,
+              status: 'AwaitingReview',
+              localDocumentId: ok.localDocumentId,
+              data: event.data,
+              review,
+              attempts: 0,
+              nextRetryAt: null,
+            },
+          ],
+        });
+        return;
+      }
+      await getService(strapi, 'metrics').countApplied(producer.id); // counted when the transaction commits
       // createMany: an insert without the read-back `create` does (one statement less per event).
       await logs().createMany({
         data: [
@@ -327,7 +353,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         });
         return service.get(id);
       }
-      return getService(strapi, 'exclusion').withProducer(producerId, 'a resync', () => resyncHeld(id), wait);
+      return getService(strapi, 'exclusion').withProducer(
+        producerId,
+        'a resync',
+        async () => {
+          // Review queue: a resync never brings a change past one awaiting an editor's decision.
+          const row = await logs().findOne({ where: { id } });
+          if (row && (await getService(strapi, 'review').awaitingFor(row)))
+            throw conflict('Changes of this document await review; accept or reject them on the Review page first');
+          return resyncHeld(id);
+        },
+        wait
+      );
     },
 
     /** Resyncs every Failed entry (one per document: the earliest), producer by producer, each as its writer. */

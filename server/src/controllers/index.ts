@@ -10,6 +10,7 @@ import monitor from './monitor';
 import stream from './stream';
 import schemaCheck from './schema-check';
 import push from './push';
+import review from './review';
 
 type Action = (ctx: Context, next: Next) => unknown;
 type ControllerFactory = (deps: { strapi: Core.Strapi }) => Record<string, Action>;
@@ -52,4 +53,5 @@ export default {
   stream: withHttpErrors(stream),
   'schema-check': withHttpErrors(schemaCheck),
   push: withHttpErrors(push),
+  review: withHttpErrors(review),
 };

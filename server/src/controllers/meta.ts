@@ -26,6 +26,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         consumerSiteId: c.consumerSiteId,
         ackSeq: Number(c.ackSeq ?? 0),
       })),
+      awaitingReview: await getService(strapi, 'review').countForDocument(contentType, documentId),
     };
     const res: GetDocumentOrigin.Response = { data };
     ctx.body = res;

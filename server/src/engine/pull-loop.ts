@@ -103,6 +103,8 @@ export interface ApplyOutcome {
   /** The event was not applied because it is already reflected (replay). */
   skipped?: boolean;
   note?: string;
+  /** Not applied: held for review (engine/review.ts), recorded AwaitingReview; the cursor moves on. */
+  held?: 'review' | 'conflict' | 'queued';
 }
 
 export type Outcome =

@@ -51,5 +51,10 @@ export default {
     // Schema check before streaming (issue 16, point 8): what does not fit, per subscription.
     route('GET', '/producers/:id/schema-check', 'schema-check.producer', ACTIONS.read),
     route('GET', '/mappings/:id/schema-check', 'schema-check.mapping', ACTIONS.read),
+    // Review queue (issue 15): held incoming changes, decided by an editor.
+    route('GET', '/reviews', 'review.find', ACTIONS.review),
+    route('POST', '/reviews/accept-all', 'review.acceptAll', ACTIONS.review),
+    route('POST', '/reviews/:id/accept', 'review.accept', ACTIONS.review),
+    route('POST', '/reviews/:id/reject', 'review.reject', ACTIONS.review),
   ],
 };

@@ -39,6 +39,7 @@ import schemaCheck from '../consumer/schema-check';
 // Push mode (README "Push mode")
 import pushReceiver from '../consumer/push-receiver';
 import pusher from '../producer/push';
+import review from '../consumer/review';
 
 export default {
   settings,
@@ -71,4 +72,5 @@ export default {
   'schema-check': schemaCheck,
   'push-receiver': pushReceiver,
   pusher,
+  review,
 };

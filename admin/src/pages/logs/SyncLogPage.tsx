@@ -29,7 +29,7 @@ const TEXT: ListText = {
   empty: ['syncLog.empty', 'Nothing synced yet. Entries appear here as events from producers are applied.'],
 };
 
-const STATUSES: SyncStatus[] = ['Synced', 'Failed', 'Blocked'];
+const STATUSES: SyncStatus[] = ['Synced', 'Failed', 'Blocked', 'AwaitingReview', 'Rejected'];
 
 const isSyncStatus = (value: string | undefined): value is SyncStatus => STATUSES.some((status) => status === value);
 
@@ -168,7 +168,8 @@ export const SyncLogPage = () => {
               label: t('syncLog.resync', 'Resync'),
               icon: <ArrowsCounterClockwise />,
               // Failed and Blocked entries can be retried; a Synced one has nothing to retry.
-              visible: canResync && entry.status !== 'Synced',
+              // (Held and rejected changes are decided on the Review page.)
+              visible: canResync && (entry.status === 'Failed' || entry.status === 'Blocked'),
               disabled: resync.isPending,
               onClick: () => handleResync(entry),
             },

@@ -61,6 +61,8 @@ export const toProducerForm = (producer: EventProducer): ProducerForm => ({
     keepLocal: (subscription.keepLocal ?? []).join(', '),
     condition: subscription.condition ? JSON.stringify(subscription.condition) : '',
     onExit: subscription.onExit === 'keep' ? 'keep' : 'delete',
+    review: subscription.mode === 'review',
+    holdConflicts: subscription.onConflict === 'hold',
     savedUnsubscribed: subscription.unsubscribed,
   })),
 });
@@ -99,6 +101,8 @@ export const toProducerInput = (form: ProducerForm): ProducerInput => {
       keepLocal: splitPaths(row.keepLocal),
       condition: parseCondition(row.condition),
       onExit: row.onExit,
+      mode: row.review ? 'review' : 'apply',
+      onConflict: row.holdConflicts ? 'hold' : 'overwrite',
     })),
     pullOnly: form.pullOnly,
     subscriberUser: form.subscriberUser === null ? null : Number(form.subscriberUser),

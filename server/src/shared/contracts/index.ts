@@ -17,3 +17,4 @@ export type * from './meta';
 export type * from './stream';
 export type * from './monitoring';
 export type * from './schema-check';
+export type * from './review';

@@ -10,7 +10,11 @@ export type UpdateType = 'Create' | 'Update' | 'Delete';
  * Synced: applied. Failed: could not be applied (see `error`), retried with backoff.
  * Blocked: not applied because an earlier event of the same document failed; resolved with it.
  */
-export type SyncStatus = 'Synced' | 'Failed' | 'Blocked';
+/** How a subscription applies incoming events (review queue, issue 15). */
+export type SubscriptionMode = 'apply' | 'review';
+export type ConflictPolicy = 'overwrite' | 'hold';
+
+export type SyncStatus = 'Synced' | 'Failed' | 'Blocked' | 'AwaitingReview' | 'Rejected';
 
 /** One subscription of an Event Producer, as the consumer stores it. */
 export interface ProducerSubscription {
@@ -28,6 +32,10 @@ export interface ProducerSubscription {
    * overwrites afterwards. Absent or empty: none.
    */
   keepLocal?: string[];
+  /** `review`: incoming events wait on the Review page for Accept / Reject; `apply` (absent): applied at once. */
+  mode?: SubscriptionMode;
+  /** A change arriving for a document edited here since the last applied event: `overwrite` (absent) or `hold` for review. */
+  onConflict?: ConflictPolicy;
   /** Mirrored from the producer; read-only on the consumer. */
   status: SubscriptionStatus;
   // --- conditions (issue 14) ---
@@ -91,6 +99,9 @@ export interface ProducerInput {
     mapping?: string | null;
     /** Local field paths kept local (see ProducerSubscription.keepLocal); null or absent: none. */
     keepLocal?: string[] | null;
+    /** See ProducerSubscription.mode / onConflict. */
+    mode?: SubscriptionMode;
+    onConflict?: ConflictPolicy;
     /** Read-only (mirrored from the producer); accepted and ignored so a saved producer can be sent back. */
     status?: SubscriptionStatus;
     /** Conditions (issue 14): Strapi `filters` on the remote type this site asks for, and what leaving it does. */
@@ -361,6 +372,8 @@ export interface DocumentOrigin {
   references: RemoteReference[];
   /** On a producer: consumers that receive this content type (approved, subscribed). */
   consumers: Array<{ id: number; consumerName: string; consumerSiteId: string; ackSeq: number }>;
+  /** On a consumer: incoming changes of this document awaiting review (issue 15). */
+  awaitingReview?: number;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -493,4 +506,50 @@ export interface ListDocumentsResponse {
   nextCursor: number | null;
   /** First page only (`after` 0): how many documents (rows: one per locale) the listing holds. */
   total?: number;
+}
+
+/* ---- Review queue (issue 15): GET /reviews, GET /reviews/:id ---- */
+
+/** Why a change waits: the subscription reviews, a local edit conflicts, or an earlier change of the document waits. */
+export type HoldReason = 'review' | 'conflict' | 'queued';
+
+/** One incoming change awaiting review (a sync-log row with status AwaitingReview). */
+export interface ReviewEntry {
+  id: number;
+  seq: number;
+  updateType: UpdateType;
+  contentType: string;
+  remoteContentType: string;
+  /** The local document, when it exists here. */
+  documentId: string | null;
+  remoteDocumentId: string;
+  locale: string | null;
+  producer: { id: number; producerUrl: string } | null;
+  reason: HoldReason;
+  /** The local copy was edited here since the last applied change. */
+  conflict: boolean;
+  /** The first held change of its document: the one that can be accepted or rejected now. */
+  reviewable: boolean;
+  /** The site the change was made on (the producer, or the site it came from in a chain). */
+  originSiteId: string | null;
+  receivedAt: string;
+}
+
+/** One field of a held change, readable (relations and components as text). */
+export interface ReviewField {
+  field: string;
+  local: string;
+  incoming: string;
+  /** A conflict's base: the value the last applied change gave. */
+  base?: string;
+  changed: boolean;
+}
+
+export interface ReviewDetail extends Omit<ReviewEntry, 'producer' | 'remoteContentType'> {
+  /** A change before it was rejected: accepting this one brings the producer's whole current state. */
+  diverged: boolean;
+  localExists: boolean;
+  fields: ReviewField[];
+  /** The note of the last decision or failed accept. */
+  error: string | null;
 }

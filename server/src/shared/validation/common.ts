@@ -53,7 +53,7 @@ export const FIELD_NAME_RE = /^[A-Za-z_][\w]{0,99}$/;
 
 export const SUBSCRIPTION_STATUSES = ['Pending', 'Approved', 'Rejected'] as const;
 export const UPDATE_TYPES = ['Create', 'Update', 'Delete'] as const;
-export const SYNC_STATUSES = ['Synced', 'Failed', 'Blocked'] as const;
+export const SYNC_STATUSES = ['Synced', 'Failed', 'Blocked', 'AwaitingReview', 'Rejected'] as const;
 export const MAPPING_TYPES = ['none', 'component', 'relation', 'dynamiczone'] as const;
 
 /** At most this much of a caller's value is quoted back in a message. */

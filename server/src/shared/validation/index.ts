@@ -12,3 +12,4 @@ export * from './stream';
 export * from './query';
 export * from './monitoring';
 export * from './condition';
+export * from './review';

@@ -66,6 +66,8 @@ export const producerSubscriptionSchema = yup
     onExit: onExitField,
     /** Read-only (mirrored from the producer): the effective condition's fingerprint. */
     conditionKey: yup.string().nullable(),
+    mode: yup.string().oneOf(['apply', 'review', undefined], '${path} must be apply or review'),
+    onConflict: yup.string().oneOf(['overwrite', 'hold', undefined], '${path} must be overwrite or hold'),
     /** Read-only (mirrored from the producer); accepted so a saved producer can be sent back as is. */
     status: boundedString(20, '${path} must be one of Pending, Approved, Rejected').oneOf(
       [...SUBSCRIPTION_STATUSES, undefined],
