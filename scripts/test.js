@@ -19,10 +19,16 @@
  * mariadb-server on 127.0.0.1:3306 (starts it with `service mariadb start`, or mysqld_safe, if
  * it is down, and creates the user strapi/strapi with every right on the test databases
  * `es_*`, which needs root). MARIADB_HOST/PORT/USERNAME/PASSWORD override.
+ *
+ * Two lanes (TEST_DB=both, the CI run): the plugin and the playground are built once, then the
+ * SQLite run (lane 1) and the PostgreSQL run followed by the MariaDB pass (lane 2, its lines
+ * prefixed) go side by side — most of a test's time is sites waiting on each other over HTTP, so
+ * on 2 cores the two lanes take about the time of the longer one. TEST_LANES=1 runs them one
+ * after the other as before.
  */
 const fs = require('fs');
 const path = require('path');
-const { spawnSync } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 
 const ROOT = path.resolve(__dirname, '..');
 const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
@@ -132,19 +138,11 @@ async function ensurePostgres() {
   );
 }
 
-function runJest(label, args, env) {
-  const out = path.join(ARTIFACTS, `jest-${label}.json`);
-  fs.rmSync(out, { force: true });
-  log(`--- jest (${label}): jest ${args.join(' ')}`);
-  const t0 = Date.now();
-  const r = spawnSync(process.execPath, [JEST, '--runInBand', '--json', `--outputFile=${out}`, ...args], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, ...env },
-  });
+/** The result of one jest run from its JSON report (and exit status). */
+function collect(label, status, out, t0) {
   let passed = 0;
   let failed = 0;
-  let ok = r.status === 0;
+  let ok = status === 0;
   if (fs.existsSync(out)) {
     const j = JSON.parse(fs.readFileSync(out, 'utf8'));
     passed = j.numPassedTests;
@@ -158,11 +156,53 @@ function runJest(label, args, env) {
   } else {
     ok = false;
     failed += 1;
-    warn(`jest (${label}) wrote no result file (exit ${r.status}); counted as 1 failure`);
+    warn(`jest (${label}) wrote no result file (exit ${status}); counted as 1 failure`);
   }
-  if (r.status !== 0 && failed === 0) failed = 1; // e.g. globalSetup failed after tests were collected
-  log(`jest (${label}): ${passed} passed, ${failed} failed, exit ${r.status}, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  if (status !== 0 && failed === 0) failed = 1; // e.g. globalSetup failed after tests were collected
+  log(`jest (${label}): ${passed} passed, ${failed} failed, exit ${status}, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   return { passed, failed, ok: ok && failed === 0 };
+}
+
+const jestArgs = (label, args) => {
+  const out = path.join(ARTIFACTS, `jest-${label}.json`);
+  fs.rmSync(out, { force: true });
+  log(`--- jest (${label}): jest ${args.join(' ')}`);
+  return { out, argv: [JEST, '--runInBand', '--json', `--outputFile=${out}`, ...args] };
+};
+
+function runJest(label, args, env) {
+  const { out, argv } = jestArgs(label, args);
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, argv, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
+  return collect(label, r.status, out, t0);
+}
+
+/** runJest in the background; with `prefix`, every output line is prefixed (the second lane). */
+function runJestAsync(label, args, env, prefix = '') {
+  const { out, argv } = jestArgs(label, args);
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, argv, {
+      cwd: ROOT,
+      stdio: prefix ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+      env: { ...process.env, ...env },
+    });
+    if (prefix) {
+      for (const [from, to] of [
+        [child.stdout, process.stdout],
+        [child.stderr, process.stderr],
+      ]) {
+        let rest = '';
+        from.on('data', (chunk) => {
+          const lines = (rest + chunk).split('\n');
+          rest = lines.pop();
+          for (const line of lines) to.write(`${prefix}${line}\n`);
+        });
+        from.on('end', () => rest && to.write(`${prefix}${rest}\n`));
+      }
+    }
+    child.on('close', (status) => resolve(collect(label, status, out, t0)));
+  });
 }
 
 (async () => {
@@ -236,25 +276,45 @@ function runJest(label, args, env) {
   }
   let built = false; // the first jest run builds the plugin and the playground; later ones reuse them
   const skipBuild = () => (built ? { SKIP_BUILD: '1' } : {});
-  if (mode === 'sqlite' || mode === 'both') {
-    results.push(runJest('sqlite', ['--passWithNoTests', ...extraArgs], { DATABASE_CLIENT: 'sqlite' }));
-    built = true;
-  }
-  if (mode === 'postgres' || mode === 'both') {
-    const env = { DATABASE_CLIENT: 'postgres', ...skipBuild() };
-    results.push(runJest('postgres', ['--selectProjects', 'integration', '--passWithNoTests', ...extraArgs], env));
-    built = true;
-  }
-  if (withMariadb) {
-    const env = { DATABASE_CLIENT: 'mysql', ...mariadbEnv(), ...skipBuild() };
+  const sqliteArgs = ['--passWithNoTests', ...extraArgs];
+  const postgresArgs = ['--selectProjects', 'integration', '--passWithNoTests', ...extraArgs];
+  const mariadbArgs = () => {
     // `npm test` (both): the guarantee tests only, to keep CI under 30 minutes, unless
     // MARIADB_TESTS=all; TEST_DB=mariadb runs the whole integration project (or the files given).
     const subset = mode === 'both' && !extraArgs.length && process.env.MARIADB_TESTS !== 'all';
     const files = subset ? MARIADB_GUARANTEE_TESTS : [];
     if (subset) log(`MariaDB pass: the guarantee tests (${files.length} files); MARIADB_TESTS=all for the whole integration project`);
     // The unit project too: tests/unit/raw-rows.test.ts pins capture's raw statement on MariaDB.
-    const projects = ['--selectProjects', 'integration', 'unit'];
-    results.push(runJest('mariadb', [...projects, '--passWithNoTests', ...files, ...extraArgs], env));
+    return ['--selectProjects', 'integration', 'unit', '--passWithNoTests', ...files, ...extraArgs];
+  };
+  const mariadbEnvAll = () => ({ DATABASE_CLIENT: 'mysql', ...mariadbEnv(), SKIP_BUILD: '1' });
+  if (mode === 'both' && process.env.TEST_LANES !== '1') {
+    log('--- build (once, for both lanes): plugin, playground');
+    const { buildPlugin, compilePlayground } = require('../tests/helpers/build');
+    buildPlugin();
+    compilePlayground();
+    log('--- two lanes: SQLite | PostgreSQL, then MariaDB (lines prefixed [pg] / [mariadb])');
+    const lane1 = runJestAsync('sqlite', sqliteArgs, { DATABASE_CLIENT: 'sqlite', SKIP_BUILD: '1' });
+    const lane2 = (async () => {
+      const r = [await runJestAsync('postgres', postgresArgs, { DATABASE_CLIENT: 'postgres', SKIP_BUILD: '1' }, '[pg] ')];
+      if (withMariadb) r.push(await runJestAsync('mariadb', mariadbArgs(), mariadbEnvAll(), '[mariadb] '));
+      return r;
+    })();
+    results.push(await lane1, ...(await lane2));
+  } else {
+    if (mode === 'sqlite' || mode === 'both') {
+      results.push(runJest('sqlite', sqliteArgs, { DATABASE_CLIENT: 'sqlite' }));
+      built = true;
+    }
+    if (mode === 'postgres' || mode === 'both') {
+      results.push(runJest('postgres', postgresArgs, { DATABASE_CLIENT: 'postgres', ...skipBuild() }));
+      built = true;
+    }
+    if (withMariadb) {
+      const env = { ...mariadbEnvAll(), SKIP_BUILD: built ? '1' : '' };
+      if (!built) delete env.SKIP_BUILD;
+      results.push(runJest('mariadb', mariadbArgs(), env));
+    }
   }
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);
