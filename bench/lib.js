@@ -16,7 +16,7 @@ const OUTBOX_TABLE = 'event_streaming_outbox';
 const NEVER = '0 0 1 1 *';
 
 const { PRODUCER_TOKEN_PERMISSIONS: STREAM_PERMISSIONS } = require('../tests/helpers/permissions');
-const { CUSTOMER, INVOICE, ITEM } = require('../tests/helpers/uids');
+const { ARTICLE, CUSTOMER, INVOICE, ITEM } = require('../tests/helpers/uids');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const LONG = { timeoutMs: 60 * 60 * 1000 };
@@ -313,6 +313,7 @@ function runChild(cmd, args, { cwd = REPO_ROOT, env = process.env, timeoutMs = 6
 }
 
 module.exports = {
+  ARTICLE,
   CUSTOMER,
   ITEM,
   INVOICE,

@@ -37,3 +37,16 @@ describe('boundByBytes: pages bounded by bytes as well as by count', () => {
     expect(page.events).toHaveLength(2);
   });
 });
+
+describe('needsAck: idle polls write nothing', () => {
+  const { needsAck, SEEN_REFRESH_MS } = jest.requireActual('../../server/src/producer/consumer-store');
+  const now = Date.parse('2026-11-30T12:00:00.000Z');
+  it('writes when the acknowledgement moves', () => {
+    expect(needsAck({ ackSeq: 5, lastSeenAt: new Date(now).toISOString() }, 6, now)).toBe(true);
+  });
+  it('skips an unchanged acknowledgement seen recently, refreshes an old or missing lastSeenAt', () => {
+    expect(needsAck({ ackSeq: 5, lastSeenAt: new Date(now - 1000).toISOString() }, 5, now)).toBe(false);
+    expect(needsAck({ ackSeq: 5, lastSeenAt: new Date(now - SEEN_REFRESH_MS - 1).toISOString() }, 5, now)).toBe(true);
+    expect(needsAck({ ackSeq: 5, lastSeenAt: null }, 5, now)).toBe(true);
+  });
+});
