@@ -35,6 +35,8 @@ async function link(producer, consumer, subscriptions, extra = {}) {
       producerUrl: producer.url,
       apiToken: token.accessKey,
       subscriptions,
+      // The bench times its back-fills itself (one started on approval would race them).
+      backfillOnApproval: false,
       ...extra,
     }),
     'create Event Producer',
