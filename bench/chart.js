@@ -56,6 +56,7 @@ function panel(ox, title, xLabel, yLabel, series) {
 /** Writes the chart of `runs` (bench/run.js results.runs) to `file`; returns the file. */
 function writeChart(runs, file) {
   const fan = [];
+  const cpu = [];
   const cu = [];
   for (const [db, r] of Object.entries(runs)) {
     const color = COLORS[db] || '#555';
@@ -63,14 +64,21 @@ function writeChart(runs, file) {
       fan.push({ label: `${db} p99`, color, points: r.fanout.steps.map((s) => [s.consumers, s.latencyMs.p99]) });
       fan.push({ label: `${db} p50`, color, dash: true, points: r.fanout.steps.map((s) => [s.consumers, s.latencyMs.p50]) });
     }
+    if (r.fanout?.steps?.length)
+      cpu.push({
+        label: `${db} producer CPU ms per (event × consumer)`,
+        color,
+        points: r.fanout.steps.map((s) => [s.consumers, s.producerCpuMsPerServed]),
+      });
     if (r.catchup?.sizes?.length)
       cu.push({ label: `${db} events/s`, color, points: r.catchup.sizes.map((s) => [s.backlog, s.eventsPerSec]) });
   }
   const svg = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W * 2}" height="${H}" font-family="sans-serif" viewBox="0 0 ${W * 2} ${H}">`,
-    `<rect width="${W * 2}" height="${H}" fill="#fff"/>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W * 3}" height="${H}" font-family="sans-serif" viewBox="0 0 ${W * 3} ${H}">`,
+    `<rect width="${W * 3}" height="${H}" fill="#fff"/>`,
     panel(0, 'Fan-out: real consumer latency', 'consumers served (log scale)', 'notify → visible, ms', fan),
-    panel(W, 'Catch-up throughput', 'backlogged events (log scale)', 'events/s', cu),
+    panel(W, 'Fan-out: producer CPU', 'consumers served (log scale)', 'CPU ms per served event', cpu),
+    panel(2 * W, 'Catch-up throughput', 'backlogged events (log scale)', 'events/s', cu),
     '</svg>',
   ].join('\n');
   fs.writeFileSync(file, `${svg}\n`);

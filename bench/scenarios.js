@@ -338,6 +338,10 @@ async function measureBackfillSizes(client, ctx, runTransfer) {
   );
   const out = { sizes: [] };
   try {
+    // The CLI's fixed cost: a transfer of one empty type (boot of the CLI and of the producer app, handshake).
+    const base = await runTransfer(producer, dest, null, { baseline: true });
+    out.transferBaselineMs = base.ok ? base.ms : null;
+    log(`[backfill] strapi transfer of an empty type (fixed cost): ${base.ok ? `${base.ms} ms` : base.reason}`);
     let seeded = 0;
     for (const total of sizes) {
       // Two thirds customers, one third items (as measurement 5); capture off (no consumer yet approved).
@@ -387,6 +391,12 @@ async function measureBackfillSizes(client, ctx, runTransfer) {
           },
           strapiTransfer: transfer,
           ratio: transfer.ok ? round(backfillMs / transfer.ms, 3) : null,
+          // Against the copy itself: transfer's wall time less its fixed cost (the empty-type transfer).
+          transferCopyMs: transfer.ok && out.transferBaselineMs !== null ? transfer.ms - out.transferBaselineMs : null,
+          ratioVsCopy:
+            transfer.ok && out.transferBaselineMs !== null && transfer.ms > out.transferBaselineMs
+              ? round(backfillMs / (transfer.ms - out.transferBaselineMs), 3)
+              : null,
         });
       } finally {
         await target.destroy().catch(() => {});
@@ -394,6 +404,8 @@ async function measureBackfillSizes(client, ctx, runTransfer) {
     }
     const ratios = out.sizes.map((s) => s.ratio).filter((r) => r !== null);
     out.backfillVsTransferRatio = ratios.length ? Math.max(...ratios) : null;
+    const copy = out.sizes.map((s) => s.ratioVsCopy).filter((r) => r !== null);
+    out.backfillVsTransferCopyRatio = copy.length ? Math.max(...copy) : null;
     return out;
   } finally {
     await Promise.all([producer, dest].map((s) => s.destroy().catch(() => {})));
