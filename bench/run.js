@@ -137,7 +137,7 @@ async function measureOverhead(client, kind = 'customer') {
   const batch = 10; // short batches, many alternations: drift (other load on the machine) hits both modes alike
   log(`[2] write overhead (${kind}): ${pairs} create+update pairs per mode, batches of ${batch} (in-process, ${client})`);
   // Third arm "legacy" = the notifier before commit 1ae0cb5 (a sequencer run per notification window); customers only.
-  const r = await inproc(client, `overhead-${kind}`, ['overhead', String(pairs), String(batch), kind], { BENCH_OVERHEAD_LEGACY: '1' });
+  const r = await inproc(client, `overhead_${kind}`, ['overhead', String(pairs), String(batch), kind], { BENCH_OVERHEAD_LEGACY: '1' });
   const on = L.stats(r.on);
   const off = L.stats(r.off);
   return {
