@@ -58,9 +58,20 @@ async function setStatus(l, statuses) {
   ).body.data;
 }
 
+/**
+ * POST …/pull on the consumer. Retried twice when the consumer could not reach the producer with
+ * ECONNRESET: under heavy machine load its keep-alive socket is sometimes reset by the producer's
+ * idle timeout just as it is reused (seen in runs at load average 20+; a pull is idempotent).
+ */
 async function pullNow(l) {
-  return expectStatus(await l.consumer.admin('POST', `/event-streaming/producers/${l.producerId}/pull`, undefined, LONG), 'pull now').body
-    .data;
+  for (let attempt = 0; ; attempt += 1) {
+    const res = await l.consumer.admin('POST', `/event-streaming/producers/${l.producerId}/pull`, undefined, LONG);
+    if (attempt < 2 && res.status === 400 && /ECONNRESET/.test(res.text || '')) {
+      await sleep(500);
+      continue;
+    }
+    return expectStatus(res, 'pull now').body.data;
+  }
 }
 
 /** Total of a REST collection (any status for D&P types: `status=published` is the REST default). */
