@@ -530,7 +530,7 @@ async function measureLatencyAndTransfer(client, { latency, transfer }) {
 
 /**
  * `strapi transfer` of customers and items from `producer` into `dest`. `baseline`: a transfer of
- * one empty type (notes) instead, whose wall time is the CLI's fixed cost (boot, handshake).
+ * the notes (one) instead, whose wall time is the CLI's fixed cost (boot, handshake).
  */
 async function runTransfer(producer, dest, expected, { baseline = false } = {}) {
   const bin = [path.join(PLAYGROUND, 'node_modules', '.bin', 'strapi'), path.join(REPO_ROOT, 'node_modules', '.bin', 'strapi')].find((p) =>
@@ -825,7 +825,7 @@ function table(r) {
     rows.push(['8 backfillVsTransferRatio (max)', f(r.backfillVsTransferRatio), '<= 0.5', mark('backfillVsTransferRatio')]);
     rows.push([
       '8   vs transfer less its fixed cost (max)',
-      `${f(r.backfill.backfillVsTransferCopyRatio)} (empty-type transfer ${f(round((r.backfill.transferBaselineMs ?? NaN) / 1000, 1))} s)`,
+      `${f(r.backfill.backfillVsTransferCopyRatio)} (one-note transfer ${f(round((r.backfill.transferBaselineMs ?? NaN) / 1000, 1))} s)`,
       '',
       '',
     ]);

@@ -338,10 +338,12 @@ async function measureBackfillSizes(client, ctx, runTransfer) {
   );
   const out = { sizes: [] };
   try {
-    // The CLI's fixed cost: a transfer of one empty type (boot of the CLI and of the producer app, handshake).
+    // The CLI's fixed cost: a transfer of one note (boot of the CLI and of the producer app,
+    // handshake; a transfer of an empty type fails at its links stage).
+    expectStatus(await producer.api('POST', '/notes', { data: { text: 'transfer baseline' } }), 'note');
     const base = await runTransfer(producer, dest, null, { baseline: true });
     out.transferBaselineMs = base.ok ? base.ms : null;
-    log(`[backfill] strapi transfer of an empty type (fixed cost): ${base.ok ? `${base.ms} ms` : base.reason}`);
+    log(`[backfill] strapi transfer of one note (fixed cost): ${base.ok ? `${base.ms} ms` : base.reason}`);
     let seeded = 0;
     for (const total of sizes) {
       // Two thirds customers, one third items (as measurement 5); capture off (no consumer yet approved).
