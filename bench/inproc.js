@@ -9,6 +9,8 @@
  *   node bench/inproc.js overhead <pairsPerMode> <batchSize>
  *       create + update of a customer with capture on (type Approved for a consumer) vs off
  *       (Pending), interleaved batches
+ *   node bench/inproc.js overhead <pairsPerMode> <batchSize> invoice
+ *       the same with published sales invoices of three lines (relations, components, D&P)
  */
 const { PLAYGROUND, PLAYGROUND_DIST } = require('../tests/helpers/paths');
 const { CUSTOMER, INVOICE, ITEM } = require('../tests/helpers/uids');
@@ -83,10 +85,53 @@ async function direct(app, [nc, ni, nv]) {
   };
 }
 
-async function overhead(app, [pairsPerMode, batchSize]) {
+/**
+ * The written pair of the overhead measurement. `customer`: create + update of a customer (scalar
+ * only). `invoice`: create of a published sales invoice with three lines (a customer relation,
+ * a repeatable component each with an item relation; Draft & Publish) + update of it, published.
+ */
+async function pairWriter(app, kind) {
+  let counter = 0;
+  if (kind !== 'invoice') {
+    return {
+      uid: CUSTOMER,
+      create: async () => {
+        counter += 1;
+        return app.documents(CUSTOMER).create({ data: { name: `Writer ${counter}`, email: `w${counter}@bench.test` } });
+      },
+      update: (documentId) => app.documents(CUSTOMER).update({ documentId, data: { name: `Writer ${counter} (edited)` } }),
+    };
+  }
+  const customers = [];
+  const items = [];
+  for (let i = 0; i < 5; i += 1) customers.push((await app.documents(CUSTOMER).create({ data: { name: `Buyer ${i}` } })).documentId);
+  for (let i = 0; i < 9; i += 1)
+    items.push((await app.documents(ITEM).create({ data: { name: `Good ${i}`, sku: `G-${i}`, price: 2 + i } })).documentId);
+  const lines = (n, qty) => [0, 1, 2].map((k) => ({ item: items[(n * 3 + k) % items.length], qty: qty + k, rate: 2 }));
+  return {
+    uid: INVOICE,
+    create: async () => {
+      counter += 1;
+      return app.documents(INVOICE).create({
+        status: 'published',
+        data: {
+          number: `W-${String(counter).padStart(7, '0')}`,
+          customer: customers[counter % customers.length],
+          total: 12,
+          lines: lines(counter, 1),
+        },
+      });
+    },
+    update: (documentId) =>
+      app.documents(INVOICE).update({ documentId, status: 'published', data: { total: 18, lines: lines(counter + 1, 2) } }),
+  };
+}
+
+async function overhead(app, [pairsPerMode, batchSize, kind = 'customer']) {
   const total = Number(pairsPerMode);
   const batch = Number(batchSize);
-  const sub = (status) => [{ contentType: CUSTOMER, status, unsubscribed: false, approvedAtSeq: 0, condition: null }];
+  const writer = await pairWriter(app, kind);
+  const sub = (status) => [{ contentType: writer.uid, status, unsubscribed: false, approvedAtSeq: 0, condition: null }];
   const consumer = await app.db.query(CONSUMER_UID).create({
     data: {
       consumerSiteId: 'bench-consumer-0001',
@@ -104,22 +149,20 @@ async function overhead(app, [pairsPerMode, batchSize]) {
   app.db.connection.on('query', () => {
     queries += 1;
   });
-  let counter = 0;
   const pair = async () => {
-    counter += 1;
     const q0 = queries;
     const c0 = process.cpuUsage();
     const t0 = now();
-    const doc = await app.documents(CUSTOMER).create({ data: { name: `Writer ${counter}`, email: `w${counter}@bench.test` } });
+    const doc = await writer.create();
     const t1 = now();
-    await app.documents(CUSTOMER).update({ documentId: doc.documentId, data: { name: `Writer ${counter} (edited)` } });
+    await writer.update(doc.documentId);
     const t2 = now();
     const c = process.cpuUsage(c0);
     return { create: t1 - t0, update: t2 - t1, pair: t2 - t0, cpu: (c.user + c.system) / 1000, queries: queries - q0 };
   };
   // BENCH_OVERHEAD_LEGACY=1 adds a third arm, "legacy": capture on, plus the sequencer run after
   // every notification window even with no consumer to poke (the notifier before the fix).
-  const legacy = process.env.BENCH_OVERHEAD_LEGACY === '1';
+  const legacy = process.env.BENCH_OVERHEAD_LEGACY === '1' && kind !== 'invoice';
   const realChanged = notifier.changed;
   let legacyOn = false;
   let legacyTimer = null;

@@ -16,7 +16,7 @@ const OUTBOX_TABLE = 'event_streaming_outbox';
 const NEVER = '0 0 1 1 *';
 
 const { PRODUCER_TOKEN_PERMISSIONS: STREAM_PERMISSIONS } = require('../tests/helpers/permissions');
-const { CUSTOMER, INVOICE, ITEM } = require('../tests/helpers/uids');
+const { ARTICLE, CUSTOMER, INVOICE, ITEM } = require('../tests/helpers/uids');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const LONG = { timeoutMs: 60 * 60 * 1000 };
@@ -35,6 +35,8 @@ async function link(producer, consumer, subscriptions, extra = {}) {
       producerUrl: producer.url,
       apiToken: token.accessKey,
       subscriptions,
+      // The bench times its back-fills itself (one started on approval would race them).
+      backfillOnApproval: false,
       ...extra,
     }),
     'create Event Producer',
@@ -56,9 +58,20 @@ async function setStatus(l, statuses) {
   ).body.data;
 }
 
+/**
+ * POST …/pull on the consumer. Retried twice when the consumer could not reach the producer with
+ * ECONNRESET: under heavy machine load its keep-alive socket is sometimes reset by the producer's
+ * idle timeout just as it is reused (seen in runs at load average 20+; a pull is idempotent).
+ */
 async function pullNow(l) {
-  return expectStatus(await l.consumer.admin('POST', `/event-streaming/producers/${l.producerId}/pull`, undefined, LONG), 'pull now').body
-    .data;
+  for (let attempt = 0; ; attempt += 1) {
+    const res = await l.consumer.admin('POST', `/event-streaming/producers/${l.producerId}/pull`, undefined, LONG);
+    if (attempt < 2 && res.status === 400 && /ECONNRESET/.test(res.text || '')) {
+      await sleep(500);
+      continue;
+    }
+    return expectStatus(res, 'pull now').body.data;
+  }
 }
 
 /** Total of a REST collection (any status for D&P types: `status=published` is the REST default). */
@@ -313,6 +326,7 @@ function runChild(cmd, args, { cwd = REPO_ROOT, env = process.env, timeoutMs = 6
 }
 
 module.exports = {
+  ARTICLE,
   CUSTOMER,
   ITEM,
   INVOICE,

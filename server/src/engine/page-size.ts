@@ -57,3 +57,20 @@ export class PageSizer {
     }
   }
 }
+
+/**
+ * A page bounded by bytes as well as by count (producer side): the longest prefix of `rows`
+ * whose summed `sizeOf` stays within `maxBytes`, and always at least the first row (a single
+ * event larger than the budget is still served alone; the consumer's own limit decides). The
+ * events keep their order, so the page ends on a row and the cursor moves past exactly what was
+ * served. Invariant: result is a prefix of rows, non-empty iff rows is, and either within
+ * `maxBytes` or of length 1.
+ */
+export function boundByBytes<T>(rows: T[], maxBytes: number, sizeOf: (row: T) => number): T[] {
+  let total = 0;
+  for (let i = 0; i < rows.length; i += 1) {
+    total += sizeOf(rows[i]);
+    if (total > maxBytes && i > 0) return rows.slice(0, i);
+  }
+  return rows;
+}

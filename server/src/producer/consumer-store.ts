@@ -39,6 +39,16 @@ export const servedSubscriptions = (c: Pick<ConsumerRow, 'subscriptions'>): Serv
 export const canPoke = (c: ConsumerRow): boolean =>
   Boolean(c.callbackUrl && c.callbackToken && !c.pendingCallbackUrl && streamableTypes(servedSubscriptions(c)).length > 0);
 
+/** How long an idle consumer's `lastSeenAt` may lag behind its polls (staleness counts in days). */
+export const SEEN_REFRESH_MS = 30_000;
+
+/** Must a pull write the consumer's row? When its acknowledgement moves, or `lastSeenAt` is older than SEEN_REFRESH_MS (or unset). */
+export function needsAck(c: Pick<ConsumerRow, 'ackSeq' | 'lastSeenAt'>, ackSeq: number, now = Date.now()): boolean {
+  if (ackSeq !== Number(c.ackSeq ?? 0)) return true;
+  const seen = c.lastSeenAt ? Date.parse(String(c.lastSeenAt)) : NaN;
+  return !(now - seen < SEEN_REFRESH_MS);
+}
+
 /**
  * A consumer that has not pulled (nor registered) for more than `maxLagDays` is stale: it no
  * longer holds back pruning of the update log, so one site that went away cannot pin the log
@@ -89,9 +99,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
       return count > 0;
     },
-    /** A pull from `after` acknowledges every event up to it. */
-    acknowledge: (c: ConsumerRow, after: number) =>
-      rows().update({ where: { id: c.id }, data: { ackSeq: Math.max(after, Number(c.ackSeq ?? 0)), lastSeenAt: new Date() } }),
+    /**
+     * A pull from `after` acknowledges every event up to it. A pull that acknowledges nothing new
+     * (an idle consumer polling at the head) writes nothing while `lastSeenAt` is younger than
+     * SEEN_REFRESH_MS: with many consumers the polls stay reads (fan-out, bench/README.md).
+     */
+    acknowledge: async (c: ConsumerRow, after: number, now = Date.now()) => {
+      const ackSeq = Math.max(after, Number(c.ackSeq ?? 0));
+      if (!needsAck(c, ackSeq, now)) return;
+      await rows().update({ where: { id: c.id }, data: { ackSeq, lastSeenAt: new Date(now) } });
+    },
     /** Whether a consumer no longer holds back pruning (see isStale). */
     isStale: (c: Pick<ConsumerRow, 'lastSeenAt' | 'createdAt'>) => isStale(c, maxLagDays()),
     /**

@@ -6,7 +6,8 @@ import type { ConsumerRow } from './consumer-store';
 /**
  * After-commit work on the producer: sequence the new log rows, then poke each consumer that has
  * an approved subscription and a callback URL. Notifications are coalesced (one run per debounce
- * window, one more if changes arrived during a run) and carry no data: the consumer pulls. A lost
+ * window, one more if changes arrived during a run; the first change after a quiet window runs
+ * at once) and carry no data: the consumer pulls. A lost
  * notification is harmless (the consumer's cron pull catches up); a duplicate one coalesces there.
  *
  * Across instances sharing a database, `notifiedSeq` is advanced with a compare-and-set, so for a
@@ -23,6 +24,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+  /** When the last run ended (ms): a change after a quiet window is notified at once (leading edge). */
+  let lastRunEnd = 0;
   /** Pokes in flight by consumer id, and the consumers that missed a head meanwhile. */
   const inFlight = new Map<number, Promise<void>>();
   const missed = new Set<number>();
@@ -90,6 +93,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
     } while (again && !stopped);
     running = null;
+    lastRunEnd = Date.now();
   };
 
   const service = {
@@ -101,10 +105,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         return;
       }
       if (timer) return;
-      timer = setTimeout(() => {
-        timer = null;
-        running = loop();
-      }, getService(strapi, 'settings').config().notifyDebounceMs);
+      // Leading edge: the first change after a quiet window (no run for `notifyDebounceMs`) runs
+      // at once, saving the window on an isolated edit's latency; changes during a run make one
+      // more run (`again`), and changes soon after a run wait for the window: still at most about
+      // one run per window under a stream of writes.
+      const window = getService(strapi, 'settings').config().notifyDebounceMs;
+      timer = setTimeout(
+        () => {
+          timer = null;
+          running = loop();
+        },
+        Date.now() - lastRunEnd >= window ? 0 : window
+      );
     },
 
     /** Waits for the notifications in flight (tests, shutdown). */

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { cursorCheck, cursorKeyOf, cutPage, streamableTypes } from '../engine/cursor';
 import { collectRefs, type DocRef } from '../engine/snapshot';
 import { docKey } from '../engine/refs';
+import { boundByBytes } from '../engine/page-size';
 import { MAX_ALIASES, MAX_VIA_HOPS } from '../protocol/wire';
 import type { DocumentAlias, FetchDocumentResponse, ListDocumentsResponse, PullResponse, StreamEvent } from '../shared/contracts';
 import { getService, repo } from '../utils';
@@ -39,6 +40,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     });
   };
 
+  /** Bytes of event data one page may carry: half the response limit a site accepts. */
+  const pageByteBudget = () => Math.max(64 * 1024, Math.floor(settings().config().maxResponseBytes / 2));
+
   const service = {
     /**
      * One page of a consumer's stream after `after`. The `after` it sends acknowledges everything
@@ -72,8 +76,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (check) {
         return { ...base, events: [], nextCursor: after, cursorKey: null, hasMore: false, diverged: check === 'diverged' };
       }
-      const rows = await log.page(after, head, streamableTypes(subscriptions), limit);
-      const page = cutPage({ after, head, rows, limit, subscriptions, consumerSiteId: c.consumerSiteId });
+      const read = await log.page(after, head, streamableTypes(subscriptions), limit);
+      // Bounded by bytes as well (half the response limit: big documents come a few at a time
+      // instead of failing as too large and being asked again at half the count).
+      const rows = withData ? boundByBytes(read, pageByteBudget(), (e) => JSON.stringify(e.data ?? null).length) : read;
+      const cut = rows.length < read.length ? rows.length : limit;
+      const page = cutPage({ after, head, rows, limit: cut, subscriptions, consumerSiteId: c.consumerSiteId });
       await getService(strapi, 'consumer-store').acknowledge(c, after);
       // Conditioned types: only what matches travels, whole; what left travels as a Delete (producer/conditions.ts).
       const served = await conditions().rewritePage(c, page.events);

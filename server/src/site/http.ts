@@ -237,6 +237,20 @@ function statusError(opts: CallOptions, status: number, location: unknown, remot
  * A refusal by the address policy or a size limit is deterministic (`transient` false).
  */
 export async function callSite<T>(ctx: OutboundContext, opts: CallOptions): Promise<T> {
+  try {
+    return await callOnce<T>(ctx, opts);
+  } catch (error) {
+    // A GET whose kept-alive connection the peer closed just as it was reused (ECONNRESET, no
+    // answer; seen under heavy load, and it left a notified consumer without its pull until the
+    // next poke): once more, on a new connection. GETs are idempotent here.
+    if (opts.method === 'GET' && error instanceof RemoteError && error.status === 0 && error.code === 'ECONNRESET') {
+      return callOnce<T>(ctx, opts);
+    }
+    throw error;
+  }
+}
+
+async function callOnce<T>(ctx: OutboundContext, opts: CallOptions): Promise<T> {
   const { request, deadline, deadlineMs, done } = prepareCall(ctx, opts, false);
   let res;
   try {
