@@ -17,6 +17,8 @@ import { useNotify } from '../../hooks/useNotify';
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { useT } from '../../hooks/useT';
 
+import { PushBadge } from '../../components/PushBadge';
+
 import type { EventProducer, SubscriptionStatus } from '../../api/contracts';
 
 const TEXT: ListText = {
@@ -62,9 +64,13 @@ const ProducerName = ({ producer }: { producer: EventProducer }) => {
     <Flex direction="column" alignItems="flex-start" gap={1}>
       <Typography fontWeight="semiBold">{producer.producerUrl}</Typography>
       <Flex gap={2}>
-        <Badge size="S">
-          {producer.pushEnabled ? t('producers.delivery.push', 'Push + pull') : t('producers.delivery.pull', 'Pull only')}
-        </Badge>
+        {producer.mode === 'push' ? (
+          <PushBadge />
+        ) : (
+          <Badge size="S">
+            {producer.pushEnabled ? t('producers.delivery.push', 'Push + pull') : t('producers.delivery.pull', 'Pull only')}
+          </Badge>
+        )}
         {producer.producerSiteId ? (
           <Typography variant="pi" textColor="neutral600" title={producer.producerSiteId}>
             {producer.producerSiteId.slice(0, 8)}
