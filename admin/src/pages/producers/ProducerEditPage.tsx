@@ -140,7 +140,8 @@ const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventP
       {producer ? (
         <ProducerHealth
           producer={producer}
-          canAct={canResync}
+          // A push-mode producer is never called: no Pull now, no Back-fill (the server answers 409).
+          canAct={canResync && producer.mode !== 'push'}
           isPulling={pull.isPending}
           onPull={() => pull.mutate(producer.id, { onSuccess: notify.pullResult, onError: notify.error })}
           onBackfill={() => setBackfillOpen(true)}

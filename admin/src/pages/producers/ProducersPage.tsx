@@ -144,13 +144,13 @@ export const ProducersPage = () => {
             {
               label: t('producers.pull', 'Pull now'),
               icon: <ArrowClockwise />,
-              disabled: !canResync || pull.isPending,
+              disabled: !canResync || pull.isPending || producer.mode === 'push',
               onClick: () => pull.mutate(producer.id, { onSuccess: notify.pullResult, onError: notify.error }),
             },
             {
               label: t('producers.backfill', 'Back-fill'),
               icon: <Download />,
-              disabled: !canResync,
+              disabled: !canResync || producer.mode === 'push',
               onClick: () => setToBackfill(producer.id),
             },
             { label: t('common.edit', 'Edit'), icon: <Pencil />, onClick: () => navigate(String(producer.id)) },
