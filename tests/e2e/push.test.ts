@@ -64,6 +64,9 @@ test('the consumer admin creates a push-mode producer and gets the push token on
   // The edit page of the new producer says push; the token is not shown again.
   await visible(page.getByRole('heading', { name: producer.url, level: 1 }));
   await visible(page.getByText('The producer sends its documents to this site; this site never calls it.'));
+  // Never called: no schema check, no Pull now / Back-fill.
+  expect(await page.getByText('Schema check').count()).toBe(0);
+  expect(await page.getByRole('button', { name: 'Pull now' }).isDisabled()).toBe(true);
   await page.reload();
   await visible(page.getByRole('heading', { name: producer.url, level: 1 }));
   expect(await page.getByText(pushToken).count()).toBe(0);
@@ -111,6 +114,7 @@ test('the producer admin connects the consumer, approves, pushes; the document a
   const card = page.getByRole('heading', { name: 'branch', level: 2 });
   await visible(card);
   await visible(page.getByText('Push', { exact: true }));
+  await visible(page.getByText('Pushes to'));
   const row = rowWith(page, CUSTOMER);
   await visible(row.getByText('Pending', { exact: true }));
   await row.getByRole('button', { name: 'Approve' }).click();

@@ -190,7 +190,10 @@ export const ConsumerCard = ({ consumer, canApprove, onDelete }: ConsumerCardPro
         </Flex>
         <CallbackChange consumer={consumer} canApprove={canApprove} />
         <Grid.Root gap={4}>
-          <InfoItem col={3} label={t('consumers.callback', 'Notifications')}>
+          <InfoItem
+            col={3}
+            label={consumer.mode === 'push' ? t('consumers.push.target', 'Pushes to') : t('consumers.callback', 'Notifications')}
+          >
             <Typography ellipsis title={consumer.callbackUrl ?? undefined}>
               {consumer.callbackUrl ?? t('consumers.pullOnly', 'None (pull only)')}
             </Typography>

@@ -149,7 +149,8 @@ const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventP
       ) : null}
       {producer ? <BackfillProgress producer={producer} /> : null}
       {producer ? <CatchUpProgress producer={producer} /> : null}
-      {producer ? <ProducerSchemaCheckPanel producerId={producer.id} /> : null}
+      {/* A push-mode producer is never called, so it cannot be asked for its schema. */}
+      {producer && producer.mode !== 'push' ? <ProducerSchemaCheckPanel producerId={producer.id} /> : null}
       {producer?.subscriberUserMissing ? (
         <Alert
           variant="warning"
