@@ -14,6 +14,7 @@ import type {
   AdminUser,
   BackfillProgress,
   BackfillResult,
+  ConnectPushConsumerInput,
   ConsumerSubscriptionsInput,
   CountMatching,
   DocumentOrigin,
@@ -26,6 +27,7 @@ import type {
   Paged,
   ProducerInput,
   PullResult,
+  PushNowResult,
   ResyncFailedResult,
   SiteInfo,
   StreamableContentType,
@@ -193,6 +195,10 @@ export const commands = {
     send<EventConsumer, ConsumerSubscriptionsInput>('put', path('consumers', id, 'subscriptions'), body),
   /** The consumer's pending callback URL becomes the one notified. */
   approveConsumerCallback: (id: Id) => send<EventConsumer>('post', path('consumers', id, 'callback', 'approve')),
+  // Push mode (README "Push mode"): connect a consumer that cannot call this site; push to it now.
+  connectPushConsumer: (body: ConnectPushConsumerInput) =>
+    send<EventConsumer, ConnectPushConsumerInput>('post', path('consumers', 'push'), body),
+  pushConsumerNow: (id: Id) => send<PushNowResult>('post', path('consumers', id, 'push')),
   deleteConsumer: async (id: Id) => {
     await getFetchClient().del(path('consumers', id));
   },

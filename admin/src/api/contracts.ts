@@ -55,3 +55,12 @@ export interface AdminUser {
 
 /** POST /producers/:id/pull: a result, or `busy` when another instance was pulling. */
 export type PullResult = PullProducer.Response['data'];
+
+// --- push mode (README "Push mode") ---
+/** POST /consumers/push: connect a consumer that cannot call this site (its URL and the push token it minted). */
+export interface ConnectPushConsumerInput {
+  consumerUrl: string;
+  token: string;
+}
+/** POST /consumers/:id/push: what the push session did; null when the site is stopping (nothing pushed). */
+export type PushNowResult = (PullResult & { pages: number; requests: number; filesSent: number; documentsSent: number }) | null;

@@ -142,3 +142,8 @@ export const useDeleteMappingMutation = () => useCommand(commands.deleteMapping,
 /** How many documents of `contentType` a condition matches (null: off, e.g. while the JSON does not parse). */
 export const useCountMatchingQuery = (contentType: string, condition: Record<string, unknown> | null, enabled: boolean) =>
   useQuery({ ...queries.countMatching(contentType, condition), enabled });
+
+// --- push mode (README "Push mode") ---
+export const useConnectPushConsumerMutation = () => useCommand(commands.connectPushConsumer, [keys.consumers]);
+/** A push moves the consumer's acknowledged cursor and may add to the update log's deliveries. */
+export const usePushConsumerNowMutation = () => useCommand(commands.pushConsumerNow, [keys.consumers, keys.series]);

@@ -4,6 +4,7 @@ import { Check, Cross, Filter, Trash } from '@strapi/icons';
 
 import { useSetConsumerSubscriptionsMutation } from '../../api/hooks';
 import { ContentTypeName } from '../../components/ContentTypeName';
+import { PushBadge } from '../../components/PushBadge';
 import { NeverDateTime } from '../../components/DateTime';
 import { CursorValue, InfoItem, LagValue } from '../../components/InfoItem';
 import { DataTable, type Column } from '../../components/list/DataTable';
@@ -13,6 +14,7 @@ import { useT } from '../../hooks/useT';
 
 import { StreamCharts } from '../../components/charts/StreamCharts';
 import { CallbackChange } from './CallbackChange';
+import { PushNowButton } from './PushNow';
 import { ConditionModal } from '../../components/condition/ConditionModal';
 import { ConditionSummary } from '../../components/condition/ConditionSummary';
 
@@ -149,6 +151,7 @@ export const ConsumerCard = ({ consumer, canApprove, onDelete }: ConsumerCardPro
               <Typography variant="delta" tag="h2">
                 {consumer.consumerName}
               </Typography>
+              {consumer.mode === 'push' ? <PushBadge /> : null}
               {pending.length > 0 ? (
                 <Badge textColor="warning600" backgroundColor="warning100">
                   {t('consumers.pendingCount', '{count} pending', { count: pending.length })}
@@ -161,6 +164,7 @@ export const ConsumerCard = ({ consumer, canApprove, onDelete }: ConsumerCardPro
           </Flex>
           {canApprove ? (
             <Flex gap={2}>
+              {consumer.mode === 'push' ? <PushNowButton consumer={consumer} /> : null}
               {pending.length > 0 ? (
                 <Button
                   variant="success-light"
@@ -186,7 +190,10 @@ export const ConsumerCard = ({ consumer, canApprove, onDelete }: ConsumerCardPro
         </Flex>
         <CallbackChange consumer={consumer} canApprove={canApprove} />
         <Grid.Root gap={4}>
-          <InfoItem col={3} label={t('consumers.callback', 'Notifications')}>
+          <InfoItem
+            col={3}
+            label={consumer.mode === 'push' ? t('consumers.push.target', 'Pushes to') : t('consumers.callback', 'Notifications')}
+          >
             <Typography ellipsis title={consumer.callbackUrl ?? undefined}>
               {consumer.callbackUrl ?? t('consumers.pullOnly', 'None (pull only)')}
             </Typography>

@@ -1,4 +1,6 @@
-import { Flex } from '@strapi/design-system';
+import * as React from 'react';
+import { Button, Flex } from '@strapi/design-system';
+import { Plus } from '@strapi/icons';
 
 import { useConsumersQuery, useDeleteConsumerMutation } from '../../api/hooks';
 import { ConfirmAction } from '../../components/ConfirmAction';
@@ -7,6 +9,7 @@ import { useConfirmDelete } from '../../hooks/useConfirmDelete';
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { useT } from '../../hooks/useT';
 
+import { ConnectPushModal } from './ConnectPushModal';
 import { ConsumerCard } from './ConsumerCard';
 
 const TEXT: ListText = {
@@ -26,18 +29,29 @@ export const ConsumersPage = () => {
   const consumers = query.data ?? [];
   const removal = useConfirmDelete(consumers, useDeleteConsumerMutation(), t('consumers.delete.success', 'The consumer was removed.'));
 
+  const [connecting, setConnecting] = React.useState(false);
+  // Push mode (README "Push mode"): connecting a consumer is the route's permission, approve.
+  const connectButton = canApprove ? (
+    <Button startIcon={<Plus />} onClick={() => setConnecting(true)}>
+      {t('consumers.push.connect', 'Connect a push consumer')}
+    </Button>
+  ) : undefined;
+
   const overlays = (
-    <ConfirmAction {...removal.dialog} variant="danger" title={t('consumers.delete', 'Remove consumer')}>
-      {t(
-        'consumers.delete.body',
-        '{name} is removed and stops receiving documents. It can register again by saving its producer on that site.',
-        { name: removal.target?.consumerName ?? '' }
-      )}
-    </ConfirmAction>
+    <>
+      {connecting ? <ConnectPushModal onClose={() => setConnecting(false)} /> : null}
+      <ConfirmAction {...removal.dialog} variant="danger" title={t('consumers.delete', 'Remove consumer')}>
+        {t(
+          'consumers.delete.body',
+          '{name} is removed and stops receiving documents. It can register again by saving its producer on that site.',
+          { name: removal.target?.consumerName ?? '' }
+        )}
+      </ConfirmAction>
+    </>
   );
 
   return (
-    <ListLayout text={TEXT} query={query} items={consumers} overlays={overlays}>
+    <ListLayout text={TEXT} query={query} items={consumers} overlays={overlays} primaryAction={connectButton}>
       <Flex direction="column" alignItems="stretch" gap={6}>
         {consumers.map((consumer) => (
           <ConsumerCard key={consumer.id} consumer={consumer} canApprove={canApprove} onDelete={() => removal.ask(consumer)} />

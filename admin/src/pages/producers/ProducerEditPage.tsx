@@ -26,6 +26,7 @@ import { useT } from '../../hooks/useT';
 
 import { BackfillProgress } from './BackfillProgress';
 import { CatchUpProgress } from './CatchUpProgress';
+import { PushConnectionField, usePushSave } from './PushConnection';
 import { newProducerForm, toProducerForm, toProducerInput, validateProducerForm } from './producerForm';
 
 import type { AdminUser, EventProducer } from '../../api/contracts';
@@ -75,6 +76,10 @@ const FIELDS = {
     "Links in rich text and Blocks that start with this URL (the producer's public site) are rewritten. Images and files written inline are copied here either way.",
   ],
   linkTo: ['…to start with', 'What replaces that start on this site, e.g. https://branch.example.com or /'],
+  mode: [
+    'Connection',
+    'Pull: this site calls the producer (needs its URL and an API token). Push: the producer is behind NAT and sends its documents to this site; you get a push token to give its admin.',
+  ],
 } as const;
 
 const SYNCING: SectionText = { title: ['producers.form.syncing', 'Synced writes'] };
@@ -92,7 +97,7 @@ const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventP
   const { contentTypes } = useContentTypes();
   const mappings = useMappingsQuery();
   const pull = usePullProducerMutation();
-  const save = useSaveProducerMutation();
+  const save = usePushSave(useSaveProducerMutation(), id === undefined ? undefined : Number(id));
   const pageText = useProducerText(id, producer);
   const [backfillOpen, setBackfillOpen] = React.useState(false);
   const me = useAuth('ProducerForm', (state) => state.user?.id);
@@ -113,6 +118,8 @@ const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventP
     canSave: canConfigureProducers,
     texts: { prefix: 'producers.form', fields: FIELDS },
   });
+  const isPush = form.mode === 'push';
+  const { pushTokenDialog } = save;
   /** On edit, a token field says which token is stored and that leaving it empty keeps it. */
   const keepHint = (hint: string | null | undefined) =>
     hint && id !== undefined ? t('producers.form.tokenKeepHint', 'Stored: {hint}. Leave empty to keep it.', { hint }) : undefined;
@@ -123,12 +130,18 @@ const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventP
       backTo={BACK_TO}
       {...layout}
       typesError={typesError}
-      overlays={producer && backfillOpen ? <BackfillModal producer={producer} onClose={() => setBackfillOpen(false)} /> : null}
+      overlays={
+        <>
+          {producer && backfillOpen ? <BackfillModal producer={producer} onClose={() => setBackfillOpen(false)} /> : null}
+          {pushTokenDialog}
+        </>
+      }
     >
       {producer ? (
         <ProducerHealth
           producer={producer}
-          canAct={canResync}
+          // A push-mode producer is never called: no Pull now, no Back-fill (the server answers 409).
+          canAct={canResync && producer.mode !== 'push'}
           isPulling={pull.isPending}
           onPull={() => pull.mutate(producer.id, { onSuccess: notify.pullResult, onError: notify.error })}
           onBackfill={() => setBackfillOpen(true)}
@@ -136,7 +149,8 @@ const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventP
       ) : null}
       {producer ? <BackfillProgress producer={producer} /> : null}
       {producer ? <CatchUpProgress producer={producer} /> : null}
-      {producer ? <ProducerSchemaCheckPanel producerId={producer.id} /> : null}
+      {/* A push-mode producer is never called, so it cannot be asked for its schema. */}
+      {producer && producer.mode !== 'push' ? <ProducerSchemaCheckPanel producerId={producer.id} /> : null}
       {producer?.subscriberUserMissing ? (
         <Alert
           variant="warning"
@@ -152,61 +166,91 @@ const ProducerForm = ({ id, record: producer, typesError }: EditFormProps<EventP
       ) : null}
       {producer ? <StreamCharts peer="producer" id={producer.id} /> : null}
       <FormSection text={{ title: ['producers.form.connection', 'Connection'] }}>
-        <FormGrid cols={[12, 6, 6, 6]}>
-          <TextField {...text('producerUrl')} required type="url" placeholder="https://" />
-          <TextField
-            {...text(
-              'apiToken',
-              id === undefined
-                ? undefined
-                : t(
-                    'producers.form.apiToken.rotateHint',
-                    'Stored: {hint}. Leave empty to keep it. A new token replaces it: this site registers again presenting the stored one as proof, so approvals and the cursor are kept.',
-                    { hint: producer?.apiTokenHint ?? '••••' }
+        <PushConnectionField field={field('mode')} isCreate={id === undefined} value={form.mode} onChange={(mode) => set('mode', mode)} />
+        {isPush ? (
+          <FormGrid cols={[12]}>
+            {[
+              <TextField
+                key="producerUrl"
+                {...text(
+                  'producerUrl',
+                  t(
+                    'producers.form.producerUrl.pushHint',
+                    'Base URL of the producer site, e.g. https://hq.example.com. It names the producer; this site never calls it.'
                   )
-            )}
-            required={id === undefined}
-            type="password"
-            autoComplete="new-password"
-          />
-          <TextField
-            {...text('callbackToken', keepHint(producer?.callbackTokenHint))}
-            type="password"
-            autoComplete="new-password"
-            disabled={!canConfigureProducers || form.pullOnly}
-          />
-          <ToggleField
-            {...field('pullOnly')}
-            onLabel={t('common.yes', 'Yes')}
-            offLabel={t('common.no', 'No')}
-            checked={form.pullOnly}
-            onChange={(checked) => set('pullOnly', checked)}
-          />
-        </FormGrid>
+                )}
+                required
+                type="url"
+                placeholder="https://"
+              />,
+            ]}
+          </FormGrid>
+        ) : (
+          <FormGrid cols={[12, 6, 6, 6]}>
+            <TextField {...text('producerUrl')} required type="url" placeholder="https://" />
+            <TextField
+              {...text(
+                'apiToken',
+                id === undefined
+                  ? undefined
+                  : t(
+                      'producers.form.apiToken.rotateHint',
+                      'Stored: {hint}. Leave empty to keep it. A new token replaces it: this site registers again presenting the stored one as proof, so approvals and the cursor are kept.',
+                      { hint: producer?.apiTokenHint ?? '••••' }
+                    )
+              )}
+              required={id === undefined}
+              type="password"
+              autoComplete="new-password"
+            />
+            <TextField
+              {...text('callbackToken', keepHint(producer?.callbackTokenHint))}
+              type="password"
+              autoComplete="new-password"
+              disabled={!canConfigureProducers || form.pullOnly}
+            />
+            <ToggleField
+              {...field('pullOnly')}
+              onLabel={t('common.yes', 'Yes')}
+              offLabel={t('common.no', 'No')}
+              checked={form.pullOnly}
+              onChange={(checked) => set('pullOnly', checked)}
+            />
+          </FormGrid>
+        )}
       </FormSection>
       <FormSection text={SYNCING}>
-        <FormGrid cols={[6, 6, 6, 6]}>
-          <SelectField
-            {...field(
-              'subscriberUser',
-              users.error
-                ? t('producers.form.subscriberUser.unlisted', 'The admin users could not be listed (Users: read permission).')
-                : undefined
-            )}
-            value={form.subscriberUser}
-            noneLabel={t('producers.form.subscriberUser.none', 'None')}
-            options={(users.data ?? []).map((u) => ({ value: String(u.id), label: userLabel(u) }))}
-            onChange={(value) => set('subscriberUser', value)}
-          />
-          <ToggleField
-            {...field('backfillOnApproval')}
-            onLabel={t('common.yes', 'Yes')}
-            offLabel={t('common.no', 'No')}
-            checked={form.backfillOnApproval}
-            onChange={(checked) => set('backfillOnApproval', checked)}
-          />
-          <TextField {...text('linkFrom')} type="url" placeholder="https://" />
-          <TextField {...text('linkTo')} placeholder="https:// or /" />
+        <FormGrid cols={isPush ? [6] : [6, 6, 6, 6]}>
+          {[
+            <SelectField
+              key="subscriberUser"
+              {...field(
+                'subscriberUser',
+                users.error
+                  ? t('producers.form.subscriberUser.unlisted', 'The admin users could not be listed (Users: read permission).')
+                  : undefined
+              )}
+              value={form.subscriberUser}
+              noneLabel={t('producers.form.subscriberUser.none', 'None')}
+              options={(users.data ?? []).map((u) => ({ value: String(u.id), label: userLabel(u) }))}
+              onChange={(value) => set('subscriberUser', value)}
+            />,
+            // Push mode: no back-fill (it lists the producer's documents) and no link rule (not stored).
+            ...(isPush
+              ? []
+              : [
+                  <ToggleField
+                    key="backfillOnApproval"
+                    {...field('backfillOnApproval')}
+                    onLabel={t('common.yes', 'Yes')}
+                    offLabel={t('common.no', 'No')}
+                    checked={form.backfillOnApproval}
+                    onChange={(checked) => set('backfillOnApproval', checked)}
+                  />,
+                  <TextField key="linkFrom" {...text('linkFrom')} type="url" placeholder="https://" />,
+                  <TextField key="linkTo" {...text('linkTo')} placeholder="https:// or /" />,
+                ]),
+          ]}
         </FormGrid>
       </FormSection>
       <FormSection text={SUBSCRIPTIONS}>

@@ -17,6 +17,8 @@ import { useNotify } from '../../hooks/useNotify';
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { useT } from '../../hooks/useT';
 
+import { PushBadge } from '../../components/PushBadge';
+
 import type { EventProducer, SubscriptionStatus } from '../../api/contracts';
 
 const TEXT: ListText = {
@@ -62,9 +64,13 @@ const ProducerName = ({ producer }: { producer: EventProducer }) => {
     <Flex direction="column" alignItems="flex-start" gap={1}>
       <Typography fontWeight="semiBold">{producer.producerUrl}</Typography>
       <Flex gap={2}>
-        <Badge size="S">
-          {producer.pushEnabled ? t('producers.delivery.push', 'Push + pull') : t('producers.delivery.pull', 'Pull only')}
-        </Badge>
+        {producer.mode === 'push' ? (
+          <PushBadge />
+        ) : (
+          <Badge size="S">
+            {producer.pushEnabled ? t('producers.delivery.push', 'Push + pull') : t('producers.delivery.pull', 'Pull only')}
+          </Badge>
+        )}
         {producer.producerSiteId ? (
           <Typography variant="pi" textColor="neutral600" title={producer.producerSiteId}>
             {producer.producerSiteId.slice(0, 8)}
@@ -138,13 +144,13 @@ export const ProducersPage = () => {
             {
               label: t('producers.pull', 'Pull now'),
               icon: <ArrowClockwise />,
-              disabled: !canResync || pull.isPending,
+              disabled: !canResync || pull.isPending || producer.mode === 'push',
               onClick: () => pull.mutate(producer.id, { onSuccess: notify.pullResult, onError: notify.error }),
             },
             {
               label: t('producers.backfill', 'Back-fill'),
               icon: <Download />,
-              disabled: !canResync,
+              disabled: !canResync || producer.mode === 'push',
               onClick: () => setToBackfill(producer.id),
             },
             { label: t('common.edit', 'Edit'), icon: <Pencil />, onClick: () => navigate(String(producer.id)) },

@@ -24,6 +24,8 @@ export interface ProducerForm {
   /** Link rule (issue 15.4): links starting with `linkFrom` get `linkTo` in its place; both empty: none. */
   linkFrom: string;
   linkTo: string;
+  /** Push mode (README "Push mode"): the producer sends its pages here; no API token. Chosen on create. */
+  mode: 'pull' | 'push';
 }
 
 export const EMPTY_PRODUCER_FORM: ProducerForm = {
@@ -36,6 +38,7 @@ export const EMPTY_PRODUCER_FORM: ProducerForm = {
   backfillOnApproval: true,
   linkFrom: '',
   linkTo: '',
+  mode: 'pull',
 };
 
 /** A new producer's draft: the admin creating it is its Event Subscriber (as the server defaults). */
@@ -54,6 +57,7 @@ export const toProducerForm = (producer: EventProducer): ProducerForm => ({
   backfillOnApproval: producer.backfillOnApproval,
   linkFrom: producer.linkRule?.from ?? '',
   linkTo: producer.linkRule?.to ?? '',
+  mode: producer.mode ?? 'pull',
   subscriptions: producer.subscriptions.map((subscription) => ({
     ...subscription,
     key: nextRowKey(),
@@ -111,8 +115,15 @@ export const toProducerInput = (form: ProducerForm): ProducerInput => {
   };
   if (form.apiToken.trim()) input.apiToken = form.apiToken.trim();
   if (form.callbackToken.trim() && !form.pullOnly) input.callbackToken = form.callbackToken.trim();
-  return input;
+  return form.mode === 'push' ? toPushInput(input) : input;
 };
+
+/** Push mode: never called, so no API token nor callback settings; the server mints the push token (shown once). */
+const toPushInput = ({ apiToken: _a, callbackToken: _c, pullOnly: _p, ...input }: ProducerInput): ProducerInput => ({
+  ...input,
+  mode: 'push',
+  backfillOnApproval: false,
+});
 
 const isHttpUrl = (text: string) => {
   try {
@@ -130,7 +141,7 @@ export const validateProducerForm = (form: ProducerForm, isCreate: boolean, t: R
   const url = form.producerUrl.trim();
   if (!url) found.producerUrl = required;
   else if (!isHttpUrl(url)) found.producerUrl = t('validation.url', 'Enter an http:// or https:// URL.');
-  if (isCreate && !form.apiToken.trim()) found.apiToken = required;
+  if (isCreate && form.mode !== 'push' && !form.apiToken.trim()) found.apiToken = required;
   if (form.subscriptions.length === 0) found.subscriptions = t('validation.subscriptions', 'Subscribe to at least one content type.');
   const seen = new Set<string>();
   form.subscriptions.forEach((row, index) => {
