@@ -68,6 +68,9 @@ test('review mode: changes wait in per-document order; other documents and types
   expect(held).toHaveLength(1);
   expect(held[0]).toMatchObject({ updateType: 'Create', remoteDocumentId: x, reason: 'review', reviewable: true, localExists: false });
   expect(field(held[0], 'name')).toMatchObject({ local: '—', incoming: 'Rev One', changed: true });
+  // Who made it on the producer, and when (the REST write used the site's full-access API token).
+  expect(held[0].changedBy).toBe(`API token "${P.name} full access (harness)"`);
+  expect(Date.parse(held[0].changedAt)).toBeLessThanOrEqual(Date.parse(held[0].receivedAt));
 
   y = await create(P, 'customers', { name: 'Rev Y' });
   await update(P, 'customers', x, { email: 'two@rev.test' });
@@ -207,4 +210,16 @@ test('onConflict overwrite (the default) applies the change and says it overwrot
   expect((await getDoc(C, 'customers', y))?.name).toBe('Remote Y');
   const row = (await syncLogs(C, `&contentType=${CUSTOMER}&status=Synced`)).data.find((r: any) => r.remoteDocumentId === y);
   expect(row.error).toContain('overwrote local edits');
+});
+
+test("the producer's log names who made each change: an admin in the Content Manager by name, never by email", async () => {
+  const created = expectStatus(
+    await P.admin('POST', `/content-manager/collection-types/${CUSTOMER}`, { name: 'Rev CM', email: 'cm@rev.test' }),
+    'Content Manager create',
+    201
+  ).body.data;
+  const log = expectStatus(await P.admin('GET', '/event-streaming/update-logs?pageSize=20'), 'update log').body.data as any[];
+  const entry = log.find((e) => e.documentId === created.documentId);
+  expect(entry).toMatchObject({ updateType: 'Create', changedBy: `Harness ${P.name}` });
+  expect(JSON.stringify(log)).not.toContain(`admin@${P.name}`);
 });

@@ -14,6 +14,9 @@ import type { ProducerRow } from './producer-registry';
 export interface HeldMeta {
   reason: HoldReason;
   originSiteId: string | null;
+  /** Who made the change on the producer, and when (StreamEvent.changedBy / changedAt). */
+  changedBy?: string | null;
+  changedAt?: string | null;
   aliases?: StreamEvent['aliases'];
   key?: string | null;
   /** The local copy was edited here since the last applied event. */
@@ -132,6 +135,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       reviewable: r.status === 'AwaitingReview' && firstAwaiting(states)?.id === r.id,
       diverged: diverged(states, Number(r.seq)),
       originSiteId: meta.originSiteId,
+      changedBy: meta.changedBy ?? null,
+      changedAt: meta.changedAt ?? null,
       receivedAt: r.createdAt,
       localExists: local !== null,
       fields: fieldChanges(schema(), r.contentType, local, r.updateType === 'Delete' ? null : r.data, base),

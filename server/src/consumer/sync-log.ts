@@ -286,6 +286,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const review = {
           reason: ok.held,
           originSiteId: event.originSiteId,
+          ...(event.changedBy ? { changedBy: event.changedBy } : {}),
+          ...(event.changedAt ? { changedAt: event.changedAt } : {}),
           key: event.key ?? null,
           ...(event.aliases ? { aliases: event.aliases } : {}),
         };

@@ -1,3 +1,4 @@
+import { actorName, type AuthState } from '../engine/actor';
 import type { Core, Modules } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { OUTBOX_TABLE, UID } from '../constants';
@@ -176,7 +177,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const after = localized ? await readAll(uid, documentId, locales) : await afterWrite(ctx, documentId, result);
 
-      const origin = currentOrigin() ?? getService(strapi, 'settings').siteId();
+      const relayed = currentOrigin();
+      const origin = relayed ?? getService(strapi, 'settings').siteId();
+      // Who made it (engine/actor.ts): the request's user or API token; none for a synced write.
+      const changedBy = relayed ? null : actorName((strapi.requestContext.get() as { state?: AuthState } | undefined)?.state);
       const entries: string[] = [];
       for (const l of locales) {
         const change = changeFor(before.get(l) ?? null, after.get(l) ?? null);
@@ -188,6 +192,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           docLocale: l,
           data: change.data,
           originSiteId: origin,
+          ...(changedBy ? { changedBy } : {}),
           createdAt: new Date().toISOString(),
         };
         entries.push(JSON.stringify(entry));

@@ -50,6 +50,8 @@ type LogRow = {
   docLocale: string | null;
   data: Record<string, unknown> | null;
   originSiteId: string | null;
+  /** Who made the write (engine/actor.ts); null: unknown. */
+  changedBy?: string | null;
   /** Fingerprint given with the seq (engine/cursor.ts FINGERPRINTS); null on rows sequenced before keys existed. */
   eventKey: string | null;
   createdAt: string;
@@ -64,6 +66,8 @@ export const toStreamEvent = (row: LogRow): StreamEvent => ({
   data: row.data ?? null,
   originSiteId: row.originSiteId ?? null,
   key: row.eventKey ?? null,
+  ...(row.changedBy ? { changedBy: row.changedBy } : {}),
+  changedAt: new Date(row.createdAt).toISOString(),
 });
 
 /** A new row key: 16 random bytes, lowercase hex (shared/validation EVENT_KEY_RE). */
@@ -77,6 +81,8 @@ export interface OutboxEntry {
   docLocale: string | null;
   data: Record<string, unknown> | null;
   originSiteId: string;
+  /** Who made the write (engine/actor.ts); absent: unknown. */
+  changedBy?: string;
   /** When the write happened (ISO). */
   createdAt: string;
 }

@@ -3,6 +3,7 @@
  * trusted. Each failure is a RemoteError (or, for a fetched document, an ApplyError: the event
  * cannot be applied from it) naming what is wrong. Strapi-free.
  */
+import { isActor } from '../engine/actor';
 import type {
   DocumentAlias,
   FetchDocumentResponse,
@@ -58,6 +59,13 @@ export function checkPullPage(page: unknown, after: number): PullResponse {
     if (!isKey(ev.key)) throw bad(`event #${String(ev.seq)} has a bad key`);
     ev.key = ev.key ?? null;
     if (ev.aliases !== undefined && !validAliases(ev.aliases)) throw bad(`event #${String(ev.seq)} has bad aliases`);
+    if (!isActor(ev.changedBy)) throw bad(`event #${String(ev.seq)} has a bad changedBy`);
+    if (
+      ev.changedAt !== undefined &&
+      ev.changedAt !== null &&
+      !(typeof ev.changedAt === 'string' && !Number.isNaN(Date.parse(ev.changedAt)))
+    )
+      throw bad(`event #${String(ev.seq)} has a bad changedAt`);
   }
   return page as PullResponse;
 }

@@ -131,7 +131,14 @@ const ReviewCard = ({ item, canReview }: { item: ReviewItem; canReview: boolean 
                 producer: item.producer?.producerUrl ?? '—',
                 origin: item.originSiteId ?? '—',
               })}
-              {' · '}
+              {item.changedBy ? ` · ${t('review.changedBy', 'by {who}', { who: item.changedBy })}` : null}
+              {item.changedAt ? (
+                <>
+                  {` · ${t('review.changedAt', 'changed')} `}
+                  <DateTime value={item.changedAt} />
+                </>
+              ) : null}
+              {` · ${t('review.receivedAt', 'received')} `}
               <DateTime value={item.receivedAt} />
             </Typography>
           </Flex>

@@ -442,6 +442,10 @@ export interface StreamEvent {
   /** Create: the whole document; Update: changed fields only; Delete: null. */
   data: Record<string, unknown> | null;
   originSiteId: string | null;
+  /** Who made the change on the site it was made on (a display name, engine/actor.ts); absent: unknown. */
+  changedBy?: string | null;
+  /** When the change was made (ISO); absent from older producers. */
+  changedAt?: string | null;
   /**
    * The row's fingerprint: random, given with its seq (engine/cursor.ts FINGERPRINTS); null or
    * absent for rows sequenced before fingerprints existed.
@@ -532,6 +536,9 @@ export interface ReviewEntry {
   reviewable: boolean;
   /** The site the change was made on (the producer, or the site it came from in a chain). */
   originSiteId: string | null;
+  /** Who made the change on the producer (a display name), and when; null: the producer did not say. */
+  changedBy: string | null;
+  changedAt: string | null;
   receivedAt: string;
 }
 
