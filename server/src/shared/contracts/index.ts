@@ -8,6 +8,7 @@
  * Every error of both is Strapi's envelope `{ data: null, error: { status, name, message, details } }`.
  */
 export type * from './models';
+export type * from './messages';
 export type * from './common';
 export type * from './producers';
 export type * from './consumers';

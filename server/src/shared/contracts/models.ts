@@ -4,6 +4,8 @@
  * request/response types are in the sibling files (producers.ts, consumers.ts, …).
  */
 
+import type { StreamEvent } from './messages';
+
 export type SubscriptionStatus = 'Pending' | 'Approved' | 'Rejected';
 export type UpdateType = 'Create' | 'Update' | 'Delete';
 /**
@@ -209,23 +211,6 @@ export interface SyncLogEntry {
   updatedAt: string;
 }
 
-export interface FieldMapping {
-  localField: string;
-  /** Null: the field is not mapped and takes `defaultValue`. */
-  remoteField: string | null;
-  defaultValue: unknown;
-  mappingType: 'none' | 'component' | 'relation' | 'dynamiczone';
-  /** mappingName of the inner mapping (component / relation). */
-  mapping: string | null;
-  /**
-   * Dynamic zones: mappingNames of component mappings, one per remote component (remote component
-   * UID → local component UID, with their field mappings). Absent on mappings saved before.
-   */
-  componentMappings?: string[] | null;
-  /** Relation mappings: only remote values matching these `{field: value}` pairs are linked. */
-  remoteValueFilters: Record<string, unknown> | null;
-}
-
 /**
  * What one pull of a producer did (POST /producers/:id/pull, and the engine's pull loop).
  * `cursor`: the consumer's position afterwards; `headSeq`: the producer's newest sequence seen.
@@ -303,38 +288,6 @@ export interface SiteInfo {
   publicUrl: string | null;
 }
 
-export interface DocumentTypeMapping {
-  id: number;
-  documentId: string;
-  mappingName: string;
-  localContentType: string;
-  remoteContentType: string;
-  fieldMappings: FieldMapping[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-export type MappingInput = Omit<DocumentTypeMapping, 'id' | 'documentId' | 'createdAt' | 'updatedAt'>;
-
-/** One field of a mapping body: what may be omitted takes its default (`none`, null). */
-export interface FieldMappingInput {
-  localField: string;
-  remoteField?: string | null;
-  defaultValue?: unknown;
-  mappingType?: FieldMapping['mappingType'];
-  mapping?: string | null;
-  componentMappings?: string[] | null;
-  remoteValueFilters?: Record<string, unknown> | null;
-}
-
-/** Body of POST /mappings and PUT /mappings/:id (a MappingInput is one). */
-export interface MappingBody {
-  mappingName: string;
-  localContentType: string;
-  remoteContentType: string;
-  fieldMappings: FieldMappingInput[];
-}
-
 export interface RemoteReference {
   localContentType: string;
   localDocumentId: string;
@@ -374,189 +327,4 @@ export interface DocumentOrigin {
   consumers: Array<{ id: number; consumerName: string; consumerSiteId: string; ackSeq: number }>;
   /** On a consumer: incoming changes of this document awaiting review (issue 15). */
   awaitingReview?: number;
-}
-
-/* ---------------------------------------------------------------------------------------------
- * Site-to-site content API (API token), prefix `API_PREFIX` (protocol/wire.ts).
- * ------------------------------------------------------------------------------------------- */
-
-export interface RegisterRequest {
-  siteId: string;
-  name: string;
-  /** Base URL of the consumer (notifications go to the `notify` route below the callback URL). */
-  callbackUrl: string | null;
-  callbackToken: string | null;
-  /**
-   * Unsubscribed types stay listed (`unsubscribed: true`): the producer keeps their approval.
-   * `condition` / `onExit`: what the consumer asks for (conditions, issue 14); absent: none / delete.
-   */
-  subscriptions: Array<{
-    contentType: string;
-    unsubscribed: boolean;
-    condition?: Record<string, unknown> | null;
-    onExit?: 'delete' | 'keep';
-  }>;
-  /**
-   * Token rotation: the API token this site registered with until now. Presented with a new
-   * token in the Authorization header, it proves the same site moves to the new token (approvals
-   * and cursor kept). Never stored.
-   */
-  previousToken?: string;
-}
-
-/** POST /register as it may arrive: the callback fields may be omitted (pull-only consumer). */
-export interface RegisterBody {
-  siteId: string;
-  name: string;
-  callbackUrl?: string | null;
-  callbackToken?: string | null;
-  subscriptions: Array<{
-    contentType: string;
-    unsubscribed?: boolean;
-    condition?: Record<string, unknown> | null;
-    onExit?: 'delete' | 'keep';
-  }>;
-  previousToken?: string;
-}
-
-/** Body of POST /notify (producer -> consumer). */
-export interface NotifyRequest {
-  siteId: string;
-  headSeq?: number;
-}
-
-export interface RegisterResponse {
-  siteId: string;
-  headSeq: number;
-  subscriptions: Array<{ contentType: string; status: SubscriptionStatus; unsubscribed?: boolean }>;
-  /** The callback URL sent differs from the approved one and waits for the producer admin's approval. */
-  callbackUrlPending?: boolean;
-}
-
-export interface StreamEvent {
-  seq: number;
-  updateType: UpdateType;
-  contentType: string;
-  documentId: string;
-  locale: string | null;
-  /** Create: the whole document; Update: changed fields only; Delete: null. */
-  data: Record<string, unknown> | null;
-  originSiteId: string | null;
-  /** Who made the change on the site it was made on (a display name, engine/actor.ts); absent: unknown. */
-  changedBy?: string | null;
-  /** When the change was made (ISO); absent from older producers. */
-  changedAt?: string | null;
-  /**
-   * The row's fingerprint: random, given with its seq (engine/cursor.ts FINGERPRINTS); null or
-   * absent for rows sequenced before fingerprints existed.
-   */
-  key?: string | null;
-  /**
-   * The same document on other sites, as the serving site's remote references know it (where it
-   * came from, and where those came from): lets a site in a ring recognise its own document in a
-   * copy that came round with another documentId (Use Same Name off). Omitted when none.
-   */
-  aliases?: DocumentAlias[];
-}
-
-/** A document's documentId on another site (StreamEvent.aliases). */
-export interface DocumentAlias {
-  siteId: string;
-  documentId: string;
-}
-
-export interface PullResponse {
-  siteId: string;
-  /** The producer's high-water mark: the highest seq it ever assigned (never moves backwards). */
-  headSeq: number;
-  /** Random id of the producer's log; a new one means the log was restored or recreated. */
-  epoch: string;
-  /** The highest seq removed by pruning: a cursor below it has missed events. */
-  prunedThrough: number;
-  /** The cursor to send next: every event up to it was scanned (served or not meant for this consumer). */
-  nextCursor: number;
-  /** The key of the row at `nextCursor`, to send back as `afterKey` (null: unknown). */
-  cursorKey?: string | null;
-  /**
-   * The row at `after` has another key than the `afterKey` sent: the producer's log is not the
-   * one the consumer followed (restored); the page is empty and the consumer re-copies.
-   */
-  diverged?: boolean;
-  hasMore: boolean;
-  /** `conditionKey`: fingerprint of the effective condition (absent/null: none); a change makes the consumer reconcile. */
-  subscriptions: Array<{ contentType: string; status: SubscriptionStatus; unsubscribed: boolean; conditionKey?: string | null }>;
-  events: StreamEvent[];
-  /** Hash of the producer's schema of this consumer's types (GET /schema `hash`); absent from older producers. */
-  schemaHash?: string;
-}
-
-export interface FetchDocumentResponse {
-  headSeq: number;
-  contentType: string;
-  documentId: string;
-  locale: string | null;
-  /** null when the document does not exist (or has no published version) on the producer. */
-  data: Record<string, unknown> | null;
-}
-
-export interface ListDocumentsResponse {
-  headSeq: number;
-  contentType: string;
-  /**
-   * `data`: the document's streamed version as of `headSeq` (as GET .../documents/:uid/:id would
-   * answer; null when it vanished meanwhile).
-   */
-  documents: Array<{ documentId: string; locale: string | null; data: Record<string, unknown> | null }>;
-  nextCursor: number | null;
-  /** First page only (`after` 0): how many documents (rows: one per locale) the listing holds. */
-  total?: number;
-}
-
-/* ---- Review queue (issue 15): GET /reviews, GET /reviews/:id ---- */
-
-/** Why a change waits: the subscription reviews, a local edit conflicts, or an earlier change of the document waits. */
-export type HoldReason = 'review' | 'conflict' | 'queued';
-
-/** One incoming change awaiting review (a sync-log row with status AwaitingReview). */
-export interface ReviewEntry {
-  id: number;
-  seq: number;
-  updateType: UpdateType;
-  contentType: string;
-  remoteContentType: string;
-  /** The local document, when it exists here. */
-  documentId: string | null;
-  remoteDocumentId: string;
-  locale: string | null;
-  producer: { id: number; producerUrl: string } | null;
-  reason: HoldReason;
-  /** The local copy was edited here since the last applied change. */
-  conflict: boolean;
-  /** The first held change of its document: the one that can be accepted or rejected now. */
-  reviewable: boolean;
-  /** The site the change was made on (the producer, or the site it came from in a chain). */
-  originSiteId: string | null;
-  /** Who made the change on the producer (a display name), and when; null: the producer did not say. */
-  changedBy: string | null;
-  changedAt: string | null;
-  receivedAt: string;
-}
-
-/** One field of a held change, readable (relations and components as text). */
-export interface ReviewField {
-  field: string;
-  local: string;
-  incoming: string;
-  /** A conflict's base: the value the last applied change gave. */
-  base?: string;
-  changed: boolean;
-}
-
-export interface ReviewDetail extends Omit<ReviewEntry, 'producer' | 'remoteContentType'> {
-  /** A change before it was rejected: accepting this one brings the producer's whole current state. */
-  diverged: boolean;
-  localExists: boolean;
-  fields: ReviewField[];
-  /** The note of the last decision or failed accept. */
-  error: string | null;
 }

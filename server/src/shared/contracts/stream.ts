@@ -3,7 +3,7 @@
  * The site-to-site content API (API token), prefix `API_PREFIX` (protocol/wire.ts). Its answers are not
  * wrapped in `{ data }`: they are the protocol's messages (protocol/checks.ts checks each one).
  */
-import type { FetchDocumentResponse, ListDocumentsResponse, NotifyRequest, PullResponse, RegisterBody, RegisterResponse } from './models';
+import type { FetchDocumentResponse, ListDocumentsResponse, NotifyRequest, PullResponse, RegisterBody, RegisterResponse } from './messages';
 
 /** A cursor and a page size, as query-string values (`limit` is capped at the producer's maxPageSize). */
 export interface PageQuery {
