@@ -29,6 +29,9 @@ export const ROUTES = {
   // Push mode (protocol/push.ts): routes of the CONSUMER, called by a producer it cannot reach.
   push: '/push',
   pushFile: '/push/files/:fileId',
+  // Monitoring (controllers/monitor.ts): for an operator's monitoring token, not for peers.
+  health: '/health',
+  metrics: '/metrics',
 } as const;
 
 const seg = (s: string) => encodeURIComponent(s);

@@ -20,7 +20,7 @@ export default {
     { method: 'POST', path: ROUTES.push, handler: 'push.receive', config: { policies: [] } },
     { method: 'POST', path: ROUTES.pushFile, handler: 'push.receiveFile', config: { policies: [] } },
     // Monitoring (README "Monitoring"): an API token with the monitor.health permission.
-    { method: 'GET', path: '/health', handler: 'monitor.health', config: { policies: [] } },
-    { method: 'GET', path: '/metrics', handler: 'monitor.health', config: { policies: [] } },
+    { method: 'GET', path: ROUTES.health, handler: 'monitor.health', config: { policies: [] } },
+    { method: 'GET', path: ROUTES.metrics, handler: 'monitor.health', config: { policies: [] } },
   ],
 };
