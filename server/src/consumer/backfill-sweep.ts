@@ -4,7 +4,51 @@ import { errorMessage, isTransient } from '../engine/errors';
 import { getService } from '../utils';
 import type { ProducerRow } from './producer-registry';
 
-const keyOf = (documentId: string, locale: string | null | undefined) => `${documentId}\u0000${locale ?? ''}`;
+/** A listed document's key: documentId and locale. */
+export const keyOf = (documentId: string, locale: string | null | undefined) => `${documentId}\u0000${locale ?? ''}`;
+
+/**
+ * Deletes, through the apply path (a Delete event at `seq`), the local copies among `refs` whose
+ * producer document is not in `listed` (keys by keyOf) — the re-copy's and the sweep's last step.
+ * `reconcile`: the Delete applies even when the copy's stored seq is already at `seq` (a back-fill
+ * sweep; a re-copy keeps the engine's ordering check). A transient failure stops it (retried as a
+ * whole); any other is counted in `failures`.
+ */
+export async function deleteUnlisted(
+  strapi: Core.Strapi,
+  producer: ProducerRow,
+  sub: ProducerSubscription,
+  refs: Array<{ remoteDocumentId: string; docLocale?: string | null }>,
+  listed: Set<string>,
+  seq: number,
+  transaction: <X>(fn: () => Promise<X>) => Promise<X>,
+  opts: { reconcile: boolean }
+): Promise<{ deleted: number; failures: string[] }> {
+  const out = { deleted: 0, failures: [] as string[] };
+  const applier = getService(strapi, 'applier');
+  for (const ref of refs) {
+    if (listed.has(keyOf(ref.remoteDocumentId, ref.docLocale))) continue;
+    const event: StreamEvent = {
+      seq,
+      updateType: 'Delete',
+      contentType: sub.remoteContentType,
+      documentId: ref.remoteDocumentId,
+      locale: ref.docLocale ?? null,
+      data: null,
+      originSiteId: null,
+    };
+    try {
+      const found = await applier.prepare(producer, producer.subscriptions ?? [], event);
+      const prepared = opts.reconcile && found.kind === 'delete' ? { ...found, reconcile: true } : found;
+      await transaction(() => applier.apply(producer, event, prepared));
+      out.deleted += 1;
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      out.failures.push(`${sub.remoteContentType} ${ref.remoteDocumentId}: ${errorMessage(error)}`);
+    }
+  }
+  return out;
+}
 
 /** What one sweep page did. */
 export interface SweepPage {
@@ -49,28 +93,9 @@ export async function sweepPage(
     if (page.nextCursor === null) break;
     after = page.nextCursor;
   }
-  const applier = getService(strapi, 'applier');
-  for (const ref of refs) {
-    if (listed.has(keyOf(ref.remoteDocumentId, ref.docLocale))) continue;
-    const event: StreamEvent = {
-      seq: head,
-      updateType: 'Delete',
-      contentType: sub.remoteContentType,
-      documentId: ref.remoteDocumentId,
-      locale: ref.docLocale ?? null,
-      data: null,
-      originSiteId: null,
-    };
-    try {
-      const found = await applier.prepare(producer, producer.subscriptions ?? [], event);
-      const prepared = found.kind === 'delete' ? { ...found, reconcile: true } : found;
-      await transaction(() => applier.apply(producer, event, prepared));
-      out.deleted += 1;
-    } catch (error) {
-      if (isTransient(error)) throw error;
-      out.failures.push(`${sub.remoteContentType} ${ref.remoteDocumentId}: ${errorMessage(error)}`);
-    }
-  }
+  const removed = await deleteUnlisted(strapi, producer, sub, refs, listed, head, transaction, { reconcile: true });
+  out.deleted += removed.deleted;
+  out.failures.push(...removed.failures);
   out.next = refs.length < cfg.pageSize ? null : refs[refs.length - 1].id;
   return out;
 }

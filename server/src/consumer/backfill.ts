@@ -13,7 +13,7 @@ import { errorMessage, InputError, isTransient, LeaseLostError, RemoteError } fr
 import { getService } from '../utils';
 import { logSafe } from '../site/log-safe';
 import { backfillProgress } from './backfill-progress';
-import { sweepPage } from './backfill-sweep';
+import { deleteUnlisted, keyOf, sweepPage } from './backfill-sweep';
 import type { ProducerRow } from './producer-registry';
 
 /** A listed document as the event that creates it (or deletes it: it vanished before it was read). */
@@ -26,8 +26,6 @@ const asEvent = (contentType: string, doc: ListDocumentsResponse['documents'][nu
   data: doc.data ?? null,
   originSiteId: null,
 });
-
-const keyOf = (documentId: string, locale: string | null | undefined) => `${documentId}\u0000${locale ?? ''}`;
 
 /** What copying one type did. */
 interface TypeCopy {
@@ -127,31 +125,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       after = page.nextCursor;
     }
     return out;
-  };
-
-  /** Deletes the local copies of `sub`'s documents that the producer did not list (re-copy). */
-  const deleteUnlisted = async (producer: ProducerRow, sub: ProducerSubscription, listed: Set<string>, seq: number, out: TypeCopy) => {
-    const applier = getService(strapi, 'applier');
-    for (const ref of await getService(strapi, 'references').live(producer, sub.remoteContentType)) {
-      if (listed.has(keyOf(ref.remoteDocumentId, ref.docLocale))) continue;
-      const event: StreamEvent = {
-        seq,
-        updateType: 'Delete',
-        contentType: sub.remoteContentType,
-        documentId: ref.remoteDocumentId,
-        locale: ref.docLocale ?? null,
-        data: null,
-        originSiteId: null,
-      };
-      try {
-        const prepared = await applier.prepare(producer, producer.subscriptions ?? [], event);
-        await transaction(() => applier.apply(producer, event, prepared));
-        out.deleted += 1;
-      } catch (error) {
-        if (isTransient(error)) throw error;
-        out.failures.push(`${sub.remoteContentType} ${ref.remoteDocumentId}: ${errorMessage(error)}`);
-      }
-    }
   };
 
   const approved = (producer: ProducerRow) => (producer.subscriptions ?? []).filter((s) => s.status === 'Approved' && !s.unsubscribed);
@@ -286,7 +259,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       for (const sub of approved(producer)) {
         const listed = new Set<string>();
         const done = await copyType(producer, sub, { after: 0, listed, strict: true, between });
-        await deleteUnlisted(producer, sub, listed, head, done);
+        const refs = await getService(strapi, 'references').live(producer, sub.remoteContentType);
+        const removed = await deleteUnlisted(strapi, producer, sub, refs, listed, head, transaction, { reconcile: false });
+        done.deleted += removed.deleted;
+        done.failures.push(...removed.failures);
         const failed = done.failures.length ? `; ${done.failures.length} failed: ${done.failures.slice(0, 5).join('; ')}` : '';
         notes.push([
           sub.remoteContentType,
