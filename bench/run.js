@@ -881,6 +881,8 @@ function machine() {
 (async () => {
   fs.mkdirSync(LOG_DIR, { recursive: true });
   if (!process.env.BENCH_SKIP_BUILD) ensureBuilt();
+  // PostgreSQL sites: the local cluster, started like `npm test` starts it (scripts/postgres.js).
+  if (CLIENTS.includes('postgres')) await require('../scripts/postgres').ensurePostgres();
   const info = { date: new Date().toISOString(), scale: SCALE, db: CLIENTS.join('+'), only: ONLY ? [...ONLY] : null, machine: machine() };
   log(`scale ${SCALE}, db ${info.db}, ${info.machine.cpus} cores, load ${info.machine.loadAvgAtStart.join(' ')}`);
   const runs = {};

@@ -9,6 +9,8 @@ import {
   routeFor,
   type ApplyPorts,
   type Prepared as EnginePrepared,
+  type ReferenceRow,
+  type RemoteDoc,
   type Route,
 } from '../engine/apply';
 import type { ApplyOutcome } from '../engine/pull-loop';
@@ -114,6 +116,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     loadMappings: async () => repo<MappingDef>(strapi, UID.mapping).findMany({}),
   });
 
+  /**
+   * `base` with the event's own reference known: read once per apply (the conflict check has it,
+   * the engine's idempotency check and its write-back read the same row, in the same transaction);
+   * forgotten as soon as it is written.
+   */
+  const knowing = (base: ApplyPorts, remote: RemoteDoc, ref: ReferenceRow | null): ApplyPorts => {
+    let known = true;
+    const same = (r: RemoteDoc) => r.uid === remote.uid && r.documentId === remote.documentId && r.locale === remote.locale;
+    return {
+      ...base,
+      findReference: async (r) => (known && same(r) ? ref : base.findReference(r)),
+      saveReference: async (input, existingId) => {
+        if (same(input.remote)) known = false;
+        await base.saveReference(input, existingId);
+      },
+    };
+  };
+
   // Aliases (StreamEvent.aliases): the event's document under other documentIds on other sites.
   // With Use Same Name off, a document that went round a ring (A -> B -> C -> A) comes back with
   // C's documentId; its aliases name A's, so A updates its own document instead of copying it.
@@ -218,7 +238,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           if (gate.hold) return { ...(await held(gate.hold)), localDocumentId: localId };
           edited = gate.edited;
         }
-        const outcome = await applyEvent(ports(producer), producer.subscriptions ?? [], event, prepared);
+        const p = prepared.kind === 'upsert' || prepared.kind === 'delete' ? knowing(ports(producer), remote, ref) : ports(producer);
+        const outcome = await applyEvent(p, producer.subscriptions ?? [], event, prepared);
         if (prepared.kind === 'upsert' && outcome.localDocumentId) {
           await recordAliases(producer, prepared.route, event, outcome.localDocumentId);
           await review.mark(producer, event, prepared.route, outcome.localDocumentId);

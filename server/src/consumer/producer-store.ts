@@ -118,6 +118,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async leaseOwner(id: number): Promise<string | null> {
       return (await rows().findOne({ where: { id }, select: ['leaseOwner'] }))?.leaseOwner ?? null;
     },
+    /** Cursor, its key and the log epoch in one read (the start of a pull). */
+    async loadCursorState(id: number): Promise<{ seq: number; key: string | null; epoch: string | null }> {
+      const row = await rows().findOne({ where: { id }, select: ['lastPulledSeq', 'lastPulledKey', 'producerEpoch'] });
+      return { seq: Number(row?.lastPulledSeq ?? 0), key: row?.lastPulledKey ?? null, epoch: row?.producerEpoch ?? null };
+    },
     async loadCursor(id: number): Promise<number> {
       return Number((await rows().findOne({ where: { id }, select: ['lastPulledSeq'] }))?.lastPulledSeq ?? 0);
     },
@@ -131,10 +136,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * caller's transaction rolls back (no double apply). A save below the stored cursor changes
      * nothing; a save at it stores the key (a key learnt for the cursor already held).
      */
-    async saveCursor(id: number, owner: string, seq: number, key: string | null = null): Promise<void> {
+    async saveCursor(id: number, owner: string, seq: number, key: string | null = null, headSeq?: number): Promise<void> {
       const { count } = await rows().updateMany({
         where: { id, leaseOwner: owner, lastPulledSeq: { $lte: seq } },
-        data: { lastPulledSeq: seq, lastPulledKey: key },
+        // The producer's head as the last page said (recordPull leaves it to this statement).
+        data: { lastPulledSeq: seq, lastPulledKey: key, ...(headSeq === undefined ? {} : { producerHeadSeq: headSeq }) },
       });
       if (!count) {
         const row = await rows().findOne({ where: { id }, select: ['leaseOwner'] });
@@ -164,12 +170,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!count) throw new LeaseLostError(id);
     },
 
-    /** Mirrors what a pull saw: statuses, head. Returns the updated subscriptions. */
+    /**
+     * Mirrors what a pull's page saw: statuses, the schema hash. Returns the subscriptions (updated
+     * or not). Writes only when one of them changed: the head and the time of the pull travel
+     * with the cursor (saveCursor) and the pull's health (recordHealth), so a page costs the
+     * consumer no commit of its own (one fsync on SQLite, on the path of every change's latency).
+     */
     async recordPull(id: number, page: PullResponse): Promise<ProducerSubscription[] | null> {
       const p = await rows().findOne({ where: { id } });
       if (!p) return null;
       const statuses = new Map(page.subscriptions.map((s) => [s.contentType, s]));
-      const subscriptions = (p.subscriptions ?? []).map((s) => {
+      const before = p.subscriptions ?? [];
+      const subscriptions = before.map((s) => {
         const seen = statuses.get(s.remoteContentType);
         // conditionKey: absent from a producer without conditions (kept as it was).
         const key = seen && seen.conditionKey !== undefined ? { conditionKey: seen.conditionKey ?? null } : {};
@@ -180,7 +192,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         page.schemaHash && page.schemaHash !== p.remoteSchemaHash
           ? { remoteSchemaHash: page.schemaHash, ...(p.remoteSchemaHash ? { schemaChangedAt: new Date() } : {}) }
           : {};
-      await rows().update({ where: { id }, data: { subscriptions, producerHeadSeq: page.headSeq, lastPullAt: new Date(), ...schema } });
+      const changed =
+        Object.keys(schema).length > 0 ||
+        subscriptions.some((s, i) => s.status !== before[i].status || (s.conditionKey ?? null) !== (before[i].conditionKey ?? null));
+      if (changed || p.lastPullAt === null) {
+        await rows().update({ where: { id }, data: { subscriptions, producerHeadSeq: page.headSeq, lastPullAt: new Date(), ...schema } });
+      }
       return subscriptions;
     },
 
@@ -189,6 +206,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const data = result.ok
         ? {
             lastSuccessAt: now,
+            lastPullAt: now,
             lastError: null,
             lastErrorAt: null,
             lag: Math.max(0, result.headSeq - result.cursor),

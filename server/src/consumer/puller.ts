@@ -46,24 +46,34 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const ports = (producer: ProducerRow, owner: string): PullPorts => {
     const applier = getService(strapi, 'applier');
     const cfg = settings().config();
+    // The lease was taken (or renewed) just before these ports were made (consumer/exclusion.ts).
     let renewedAt = Date.now();
-    const keepLease = async () => {
-      if (Date.now() - renewedAt < cfg.leaseMs / 3) return;
+    const renew = async () => {
       await store().renewLease(producer.id, owner, cfg.leaseMs);
       renewedAt = Date.now();
     };
+    const keepLease = async () => {
+      if (Date.now() - renewedAt >= cfg.leaseMs / 3) await renew();
+    };
+    // Cursor, key and epoch: read once, at the start of the pull these ports serve (one pullOnce each).
+    let start: ReturnType<ReturnType<typeof store>['loadCursorState']> | null = null;
+    const cursorState = () => (start ??= store().loadCursorState(producer.id));
+    /** The producer's head as the last page said: saved with the cursor. */
+    let headSeq: number | undefined;
     return {
-      loadCursor: () => store().loadCursor(producer.id),
-      loadCursorKey: () => store().loadCursorKey(producer.id),
-      loadEpoch: () => store().loadEpoch(producer.id),
+      loadCursor: async () => (await cursorState()).seq,
+      loadCursorKey: async () => (await cursorState()).key,
+      loadEpoch: async () => (await cursorState()).epoch,
       saveEpoch: (epoch) => store().saveEpoch(producer.id, owner, epoch),
       fetchPage: async (after, limit, opts) => {
-        await store().renewLease(producer.id, owner, cfg.leaseMs);
-        renewedAt = Date.now();
+        // The lease must outlive the request (its deadline is requestTimeoutMs): renewed unless
+        // more than twice that is left — not before every page (a commit on the path of latency).
+        if (renewedAt + cfg.leaseMs - Date.now() < 2 * cfg.requestTimeoutMs) await renew();
         return getService(strapi, 'producer-client').pull(producer, after, limit, opts);
       },
       recopy: (reason, page) => getService(strapi, 'backfill').recopy(producer, owner, reason, page, keepLease),
       recordPull: async (page) => {
+        headSeq = page.headSeq;
         // With the statuses, atomically: a type that became Approved gets its back-fill on approval.
         const subscriptions = await strapi.db.transaction(async () => {
           const updated = await store().recordPull(producer.id, page);
@@ -81,7 +91,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       discard: (prepared) => applier.discard(producer, prepared as Prepared),
       record: (event, outcome) => getService(strapi, 'sync-log').record(producer, event, outcome),
       // Only while this instance holds the lease (see producer-store.ts).
-      saveCursor: (seq, key) => store().saveCursor(producer.id, owner, seq, key ?? null),
+      saveCursor: (seq, key) => store().saveCursor(producer.id, owner, seq, key ?? null, headSeq),
     };
   };
 

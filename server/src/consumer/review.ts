@@ -6,6 +6,7 @@ type Item = FindReviews.Response['data'][number];
 import { errorMessage, InputError } from '../engine/errors';
 import { diverged, fieldChanges, fingerprint, firstAwaiting, holdReason, locallyEdited, type HoldReason } from '../engine/review';
 import type { ReferenceRow, Route } from '../engine/apply';
+import { fieldKind } from '../engine/schema';
 import { contentTypeUid, getService, repo } from '../utils';
 import { conflict } from '../errors';
 import type { ProducerRow } from './producer-registry';
@@ -68,9 +69,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const subOf = (producer: ProducerRow, remoteUid: string): ProducerSubscription | undefined =>
     (producer.subscriptions ?? []).find((s) => s.remoteContentType === remoteUid && !s.unsubscribed);
 
-  /** The local copy read as the fingerprint and the Review page need it (the draft under D&P), or null. */
-  const readLocal = async (uid: string, documentId: string, locale: string | null) =>
-    schema().model(uid) ? docs(uid).findOne({ documentId, ...(locale ? { locale } : {}), populate: '*' }) : null;
+  /**
+   * The local copy read as the fingerprint and the Review page need it (the draft under D&P), or
+   * null: what the stream writes, one level deep (as the Document Service's `populate: '*'`,
+   * without the admin users it would add), in one Query Engine findOne — read twice per applied
+   * event (the conflict check, then the fingerprint stored), so its cost is the consumer's.
+   */
+  const readLocal = async (uid: string, documentId: string, locale: string | null) => {
+    const model = schema().model(uid);
+    if (!model) return null;
+    if (model.localized && !locale) return docs(uid).findOne({ documentId, populate: '*' }); // the default locale
+    const populate = Object.fromEntries(
+      Object.entries(model.attributes)
+        .filter(([name, attr]) => !['scalar', 'skip'].includes(fieldKind(name, attr)))
+        .map(([name]) => [name, true])
+    );
+    const where = { documentId, ...(model.localized ? { locale } : {}), ...(model.draftAndPublish ? { publishedAt: null } : {}) };
+    return repo<Record<string, unknown>>(strapi, uid).findOne({ where, populate });
+  };
 
   const currentFingerprint = async (route: Route, localId: string, locale: string | null): Promise<string | null> => {
     const localized = schema().model(route.localUid)?.localized === true;

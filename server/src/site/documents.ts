@@ -5,6 +5,25 @@ import { contentTypeUid, getService, repo } from '../utils';
 /** `buildPopulate`'s object, as the Document Service types it (the engine builds it from plain schemas). */
 type Populate = Modules.Documents.Params.Populate.ObjectNotation<UID.ContentType>;
 
+/**
+ * `buildPopulate`'s object in the Query Engine's words: `fields` is `select` there (the rest —
+ * nested `populate`, a zone's `on` — is spelled the same).
+ */
+export function queryPopulate(populate: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(populate)) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) out[key === 'fields' ? 'select' : key] = value;
+    else out[key === 'fields' ? 'select' : key] = queryPopulate(value as Record<string, unknown>);
+  }
+  return out;
+}
+
+/** The Query Engine's `where` for the streamed version of documents of a model (published under D&P, one locale). */
+const streamedWhere = (model: { localized?: boolean; draftAndPublish?: boolean }, locale: string | null): Record<string, unknown> => ({
+  ...(model.localized && locale ? { locale } : {}),
+  ...(model.draftAndPublish ? { publishedAt: { $notNull: true } } : {}),
+});
+
 /** Reads documents as the stream sees them: the published version (Draft & Publish), one locale, as a Snapshot. */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /**
@@ -15,25 +34,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const schema = getService(strapi, 'schema');
     const model = schema.model(uid);
     if (!model) return null;
-    if (schema.scalarOnly(uid) && (!model.localized || locale)) {
-      // Nothing to populate: one Query Engine findOne instead of the Document Service pipeline.
-      const where: Record<string, unknown> = { documentId };
-      if (model.localized && locale) where.locale = locale;
-      if (model.draftAndPublish) where.publishedAt = { $notNull: true };
-      const row = await repo(strapi, uid).findOne({ where });
-      return toSnapshot(uid, row, schema.lookup);
+    if (model.localized && !locale) {
+      // No locale given: the Document Service picks the default one.
+      const entry = await strapi.documents(contentTypeUid(uid)).findOne({
+        documentId,
+        ...(model.draftAndPublish ? { status: 'published' as const } : {}),
+        populate: buildPopulate(uid, schema.lookup) as Populate,
+      });
+      return toSnapshot(uid, entry, schema.lookup);
     }
-    const entry = await strapi.documents(contentTypeUid(uid)).findOne({
-      documentId,
-      ...(locale && model.localized ? { locale } : {}),
-      ...(model.draftAndPublish ? { status: 'published' as const } : {}),
-      populate: buildPopulate(uid, schema.lookup) as Populate,
-    });
-    return toSnapshot(uid, entry, schema.lookup);
+    // One Query Engine findOne with the same populate: the rows the Document Service would read
+    // (the published row links to the published rows of its relations' targets), without its
+    // pipeline around each statement (capture reads twice per update: bench overheadInvoice).
+    const where = { documentId, ...streamedWhere(model, locale) };
+    const populate = schema.scalarOnly(uid) ? undefined : queryPopulate(buildPopulate(uid, schema.lookup));
+    const row = await repo(strapi, uid).findOne({ where, ...(populate ? { populate } : {}) });
+    return toSnapshot(uid, row, schema.lookup);
   },
 
   /**
-   * `read` for many documents of one type at once (back-fill pages): one Document Service
+   * `read` for many documents of one type at once (back-fill pages): one Query Engine
    * `findMany` per locale instead of one `findOne` per document. Same snapshots, in `keys` order.
    */
   async readMany(uid: string, keys: Array<{ documentId: string; locale: string | null }>): Promise<Array<Snapshot | null>> {
@@ -47,16 +67,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       const locale = model.localized ? k.locale : null;
       byLocale.set(locale, [...(byLocale.get(locale) ?? []), k.documentId]);
     }
+    const populate = schema.scalarOnly(uid) ? undefined : queryPopulate(buildPopulate(uid, schema.lookup));
     for (const [locale, ids] of byLocale) {
-      const rows = await strapi.documents(contentTypeUid(uid)).findMany({
-        filters: { documentId: { $in: ids } },
-        ...(locale && model.localized ? { locale } : {}),
-        ...(model.draftAndPublish ? { status: 'published' as const } : {}),
-        populate: buildPopulate(uid, schema.lookup) as Populate,
-        limit: ids.length,
+      const rows = await repo(strapi, uid).findMany({
+        where: { documentId: { $in: ids }, ...streamedWhere(model, locale) },
+        ...(populate ? { populate } : {}),
       });
       for (const row of rows)
-        found.set(keyOf(row.documentId, typeof row.locale === 'string' ? row.locale : null), toSnapshot(uid, row, schema.lookup));
+        found.set(keyOf(String(row.documentId), typeof row.locale === 'string' ? row.locale : null), toSnapshot(uid, row, schema.lookup));
     }
     return keys.map((k) => found.get(keyOf(k.documentId, k.locale)) ?? null);
   },
