@@ -6,7 +6,7 @@
  * - producer/  capture -> outbox -> sequencer (update log) -> serving pages, documents, files to
  *              registered consumers (their registry and approvals) -> notifications
  * - consumer/  the Event Producers this site subscribes to -> pulling with lease and cursor ->
- *              applying (engine/apply) -> sync log, retries -> back-fill; mappings
+ *              applying (engine/apply) -> sync log, resync and retries -> back-fill; mappings
  */
 import settings from '../site/settings';
 import schema from '../site/schema';
@@ -28,6 +28,7 @@ import references from '../consumer/references';
 import files from '../consumer/files';
 import puller from '../consumer/puller';
 import syncLog from '../consumer/sync-log';
+import resync from '../consumer/resync';
 import mappings from '../consumer/mappings';
 import backfill from '../consumer/backfill';
 import exclusion from '../consumer/exclusion';
@@ -62,6 +63,7 @@ export default {
   files,
   puller,
   'sync-log': syncLog,
+  resync,
   mappings,
   backfill,
   exclusion,
