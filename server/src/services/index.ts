@@ -41,6 +41,7 @@ import schemaCheck from '../consumer/schema-check';
 import pushReceiver from '../consumer/push-receiver';
 import pusher from '../producer/push';
 import review from '../consumer/review';
+import reviewDecisions from '../consumer/review-decisions';
 
 export default {
   settings,
@@ -75,4 +76,5 @@ export default {
   'push-receiver': pushReceiver,
   pusher,
   review,
+  'review-decisions': reviewDecisions,
 };
