@@ -10,6 +10,7 @@ import { startSites, stopAll, expectStatus, type Site } from '../helpers/sites';
 import { eventually, getDoc, list, syncLogs } from '../helpers/streaming';
 import { blackHole, linkPush, pushNow, relay, type PushLink } from '../helpers/push';
 import { CUSTOMER, ITEM } from '../helpers/uids';
+import { CONSUMER_URL_MESSAGE, PUSH_TOKEN_MESSAGE } from '../../server/src/shared/validation/push';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
@@ -216,4 +217,19 @@ test('the consumer never called the producer; pull and back-fill refuse a push-m
   const pulled = expectStatus(await consumer.admin('POST', `/event-streaming/producers/${l.producerId}/pull`), 'pull now').body.data;
   expect(pulled).toMatchObject({ pulled: 0 });
   expect(hole.connections()).toBe(0);
+});
+
+test("connecting a push consumer checks its body with the admin form's schema: a 400 with the same messages", async () => {
+  const connect = (body: unknown) => producer.admin('POST', '/event-streaming/consumers/push', body);
+  const cases: Array<[unknown, string | RegExp]> = [
+    [{ consumerUrl: 'ftp://branch.example.com', token: 'a'.repeat(64) }, CONSUMER_URL_MESSAGE],
+    [{ consumerUrl: uplink.url, token: 'has a space' }, PUSH_TOKEN_MESSAGE],
+    [{ consumerUrl: uplink.url }, PUSH_TOKEN_MESSAGE],
+    [{ consumerUrl: uplink.url, token: 'a'.repeat(64), extra: 1 }, /^Unknown field\(s\): extra$/],
+  ];
+  for (const [body, message] of cases) {
+    const res = expectStatus(await connect(body), `connect ${JSON.stringify(body)}`, 400);
+    if (typeof message === 'string') expect(res.body.error.message).toBe(message);
+    else expect(res.body.error.message).toMatch(message);
+  }
 });

@@ -1,18 +1,22 @@
-import crypto from 'node:crypto';
+/**
+ * The consumer side: Event Producers. Saving one registers this site on the producer over HTTP
+ * (idempotently); deleting it deregisters. A failure at any step leaves nothing behind: a minted
+ * callback token is revoked, a registration whose local save failed is undone. A push-mode
+ * producer is never called: saving and updating one is in consumer/push-link.ts.
+ */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { CALLBACK_TOKEN_PERMISSIONS, PUSH_TOKEN_PERMISSIONS, UID } from '../constants';
-import type { EventProducer, ProducerInput, ProducerSubscription, RegisterResponse } from '../shared/contracts';
+import type { EventProducer, ProducerInput, RegisterResponse } from '../shared/contracts';
 import { errorMessage, InputError, RemoteError } from '../engine/errors';
-import { keepLocalProblems } from '../engine/apply/keep-local';
-import { normalizeSiteUrl } from '../engine/url';
 import { conflict } from '../errors';
-import { getService, repo } from '../utils';
+import { getService } from '../utils';
 import { apiTokenIdOf } from '../site/api-tokens';
 import { logSafe } from '../site/log-safe';
-import { checkSubscriberUser, existingAdminUsers } from './subscriber';
+import { existingAdminUsers } from './subscriber';
 import { mergeStatuses, producerDto } from './producer-dto';
-
+import { mintCallbackToken, revokeCallbackToken } from './callback-tokens';
+import { parseProducerInput, type ParsedInput } from './producer-input';
+import { createPushProducer, updatePushProducer } from './push-link';
 import type { ProducerRow } from './producer-store';
 
 export type { ProducerRow };
@@ -23,93 +27,10 @@ export type { ProducerRow };
  */
 const refused = (message: string) => Object.assign(new errors.PolicyError(message), { name: 'ForbiddenError' });
 
-interface ParsedInput {
-  producerUrl: string;
-  apiToken: string | undefined;
-  callbackToken: string | undefined;
-  pullOnly: boolean;
-  mode: 'pull' | 'push';
-  subscriptions: Array<Omit<ProducerSubscription, 'status'>>;
-  /** undefined: not given (create: the creating admin; update: keep). */
-  subscriberUser: number | null | undefined;
-  backfillOnApproval: boolean | undefined;
-  /** undefined: not given (create: none; update: keep). */
-  linkRule: { from: string; to: string } | null | undefined;
-}
-
-/**
- * The consumer side: Event Producers. Saving one registers this site on the producer over HTTP
- * (idempotently); deleting it deregisters. A failure at any step leaves nothing behind: a minted
- * callback token is revoked, a registration whose local save failed is undone.
- */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const producers = () => getService(strapi, 'producer-store');
   const settings = () => getService(strapi, 'settings');
   const client = () => getService(strapi, 'producer-client');
-  const tokens = () =>
-    strapi.service('admin::api-token-content-api') as unknown as {
-      create(attrs: object): Promise<{ id: number; accessKey: string }>;
-      revoke(id: number): Promise<unknown>;
-    };
-
-  /**
-   * The rules of a producer body that need this site (its body already passed the shared schema,
-   * shared/validation/producers.ts): the URL normalised, each local type streamable here, each
-   * named mapping existing and mapping the right pair of types. Defaults filled in.
-   * @throws InputError naming the subscription.
-   */
-  const parse = async (body: ProducerInput): Promise<ParsedInput> => {
-    const producerUrl = normalizeSiteUrl(body.producerUrl);
-    const schema = getService(strapi, 'schema');
-    const subscriptions = [];
-    for (const [i, s] of body.subscriptions.entries()) {
-      const { contentType, mapping } = s;
-      if (!schema.isStreamable(contentType)) {
-        throw new InputError(`subscriptions[${i}].contentType ${JSON.stringify(contentType)} is not a collection type of this site`);
-      }
-      const remote = s.remoteContentType || contentType;
-      let mappingName: string | null = null;
-      if (mapping) {
-        const m = await repo(strapi, UID.mapping).findOne({ where: { mappingName: mapping } });
-        if (!m) throw new InputError(`subscriptions[${i}].mapping: no Document Type Mapping named "${mapping}"`);
-        if (m.localContentType !== contentType || m.remoteContentType !== remote) {
-          throw new InputError(
-            `subscriptions[${i}].mapping "${mapping}" maps ${m.remoteContentType} to ${m.localContentType}, not ${remote} to ${contentType}`
-          );
-        }
-        mappingName = mapping;
-      }
-      // Kept-local paths name LOCAL fields (after mapping): each must exist in this site's schema.
-      const keepLocal = s.keepLocal ?? [];
-      const problems = keepLocalProblems(schema, contentType, keepLocal);
-      if (problems.length) throw new InputError(`subscriptions[${i}].keepLocal: ${problems.join('; ')}`);
-      subscriptions.push({
-        contentType,
-        remoteContentType: remote,
-        useSameName: s.useSameName ?? true,
-        unsubscribed: s.unsubscribed ?? false,
-        mapping: mappingName,
-        ...(keepLocal.length ? { keepLocal } : {}),
-        // Conditions (issue 14): checked against the remote type's schema by the producer on registration.
-        ...(s.condition && Object.keys(s.condition).length ? { condition: s.condition } : {}),
-        ...(s.onExit === 'keep' ? { onExit: 'keep' as const } : {}),
-        ...(s.mode === 'review' ? { mode: 'review' as const } : {}),
-        ...(s.onConflict === 'hold' ? { onConflict: 'hold' as const } : {}),
-      });
-    }
-    await checkSubscriberUser(strapi, body.subscriberUser);
-    return {
-      producerUrl,
-      subscriberUser: body.subscriberUser,
-      backfillOnApproval: body.backfillOnApproval,
-      linkRule: body.linkRule,
-      apiToken: body.apiToken,
-      callbackToken: body.callbackToken ?? undefined,
-      pullOnly: body.pullOnly === true,
-      mode: body.mode === 'push' ? 'push' : 'pull',
-      subscriptions,
-    };
-  };
 
   const toDto = (p: ProducerRow, users: Set<number>) => producerDto(p, users, (secret) => settings().hint(secret));
 
@@ -147,20 +68,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return res;
   };
 
-  const mintCallbackToken = async (producerUrl: string, permissions: readonly string[] = CALLBACK_TOKEN_PERMISSIONS) => {
-    const push = permissions !== CALLBACK_TOKEN_PERMISSIONS;
-    const token = await tokens().create({
-      name: `event-streaming ${push ? 'pushes' : 'callbacks'} from ${producerUrl} ${crypto.randomBytes(3).toString('hex')}`.slice(0, 100),
-      description: push
-        ? 'Minted by the event-streaming plugin: lets a push-mode producer push its pages and files to this site. Allows nothing else.'
-        : 'Minted by the event-streaming plugin: lets the producer notify this site of new events. Allows nothing else.',
-      type: 'custom',
-      permissions: [...permissions],
-      lifespan: null,
-    });
-    return { id: token.id, accessKey: token.accessKey };
-  };
-
   const service = {
     async list(): Promise<EventProducer[]> {
       const rows = await producers().list();
@@ -178,11 +85,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** `creatorId`: the admin creating it, the Event Subscriber unless the body names one (or null). */
     async create(body: ProducerInput, creatorId: number | null = null): Promise<EventProducer> {
-      const input = await parse(body);
+      const input = await parseProducerInput(strapi, body);
       if (await producers().byUrl(input.producerUrl)) {
         throw conflict(`An Event Producer for ${input.producerUrl} already exists; edit it instead`);
       }
-      if (input.mode === 'push') return service.createPush(input, creatorId);
+      if (input.mode === 'push') return createPushProducer(strapi, input, creatorId, service.get);
       const push = !input.pullOnly;
       if (push && !input.callbackToken && !settings().publicUrl()) {
         throw new InputError(
@@ -192,7 +99,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       let minted: { id: number; accessKey: string } | null = null;
       let registered = false;
       try {
-        if (push && !input.callbackToken) minted = await mintCallbackToken(input.producerUrl);
+        if (push && !input.callbackToken) minted = await mintCallbackToken(strapi, input.producerUrl);
         const callbackToken = push ? (input.callbackToken ?? minted!.accessKey) : null;
         const res = checkRegisterResponse(await registerRemote(input.producerUrl, input.apiToken!, input.subscriptions, callbackToken));
         registered = true;
@@ -221,40 +128,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             .catch((e: unknown) =>
               strapi.log.warn(logSafe`event-streaming: could not undo the registration on ${input.producerUrl}: ${errorMessage(e)}`)
             );
-        if (minted) await tokens().revoke(minted.id);
-        throw error;
-      }
-    },
-
-    /**
-     * Push mode (README "Push mode"): nothing is called. The Event Producer is saved with a push
-     * token minted for it (or the admin's `callbackToken`), allowed only to push; the answer shows
-     * the token once, for the producer's admin, whose site then connects here and pushes.
-     */
-    async createPush(input: ParsedInput, creatorId: number | null): Promise<EventProducer> {
-      const minted = input.callbackToken ? null : await mintCallbackToken(input.producerUrl, PUSH_TOKEN_PERMISSIONS);
-      const pushToken = input.callbackToken ?? minted!.accessKey;
-      try {
-        const created = await producers().create({
-          producerUrl: input.producerUrl,
-          producerSiteId: null,
-          mode: 'push',
-          apiToken: settings().encrypt('push-mode: never called'),
-          callbackToken: settings().encrypt(pushToken),
-          callbackTokenId: minted?.id ?? (await apiTokenIdOf(strapi, pushToken)),
-          subscriptions: mergeStatuses(input.subscriptions, []),
-          subscriberUserId: input.subscriberUser === undefined ? creatorId : input.subscriberUser,
-          // Back-fills list the producer's documents: not available in push mode.
-          backfillOnApproval: false,
-          lastPulledSeq: 0,
-          producerHeadSeq: 0,
-          lag: 0,
-        });
-        strapi.log.info(logSafe`event-streaming: push-mode producer ${input.producerUrl} created; awaiting its pushes`);
-        const dto = (await service.get(created.id)) as EventProducer;
-        return minted ? { ...dto, pushToken } : dto;
-      } catch (error) {
-        if (minted) await tokens().revoke(minted.id);
+        if (minted) await revokeCallbackToken(strapi, minted.id);
         throw error;
       }
     },
@@ -262,14 +136,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async update(id: number, body: ProducerInput): Promise<EventProducer | null> {
       const current = await producers().get(id);
       if (!current) return null;
-      const input = await parse(body);
+      const input = await parseProducerInput(strapi, body);
       if (current.mode === 'push') {
-        // Never called: the producer learns the subscriptions from this site's next push answer.
-        if (input.producerUrl !== current.producerUrl) throw new InputError('producerUrl cannot change');
-        await producers().update(id, {
-          subscriptions: mergeStatuses(input.subscriptions, [], current.subscriptions ?? []),
-          ...(input.subscriberUser !== undefined ? { subscriberUserId: input.subscriberUser } : {}),
-        });
+        await updatePushProducer(strapi, current, input);
         return service.get(id);
       }
       if (input.producerUrl !== current.producerUrl) {
@@ -305,7 +174,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // admin-supplied token replaced it): notify accepts only the token the producer holds.
       const replaced = input.callbackToken && (await apiTokenIdOf(strapi, input.callbackToken)) !== current.callbackTokenId;
       if (current.callbackTokenId && (input.pullOnly || replaced)) {
-        await tokens().revoke(current.callbackTokenId);
+        await revokeCallbackToken(strapi, current.callbackTokenId);
         await producers().update(id, { callbackTokenId: null });
       }
       return service.get(id);
@@ -349,7 +218,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         }
       if (p.callbackTokenId) {
         try {
-          await tokens().revoke(p.callbackTokenId);
+          await revokeCallbackToken(strapi, p.callbackTokenId);
         } catch (error) {
           strapi.log.warn(logSafe`event-streaming: the callback token of ${p.producerUrl} could not be revoked: ${errorMessage(error)}`);
         }

@@ -198,7 +198,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * for its lock, and the pool must keep connections for the writers' own queries.
      */
     async tick(): Promise<void> {
-      const syncLog = getService(strapi, 'sync-log');
+      const resync = getService(strapi, 'resync');
       const ids = await store().ids();
       const push = new Set((await store().list()).filter((p) => p.mode === 'push').map((p) => Number(p.id)));
       let next = 0;
@@ -214,7 +214,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           try {
             // A push-mode producer's failed events are retried during its pushes (push-receiver.ts).
             if (push.has(id)) continue;
-            await syncLog.retryDue(id);
+            await resync.retryDue(id);
           } catch (error) {
             strapi.log.warn(`event-streaming: retrying failed events of producer ${id} failed: ${errorMessage(error)}`);
           }

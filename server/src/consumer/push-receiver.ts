@@ -141,7 +141,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       // The retries of failed events (as the cron does for a pulled producer), with this push's
       // documents and files: what they lack is asked like the page's own needs.
-      await getService(strapi, 'sync-log').retryDue(producer.id);
+      await getService(strapi, 'resync').retryDue(producer.id);
       // Nothing more asked: files staged for events that no longer need them are dropped.
       if (!bundle.hasNeeds && !extra.stale) await service.forget(producer.id);
       return answer(producer, { ...extra, needs: asked(producer.id, bundle) });
@@ -209,7 +209,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** producer-client.ts, push mode: a document from the push being applied. */
     document(producerId: number, uid: string, documentId: string, locale: string | null, via: DocRef[]): FetchDocumentResponse {
       const bundle = active.get(producerId);
-      // Outside a push (a Resync from the admin): a need, retried at the next push (sync-log.ts).
+      // Outside a push (a Resync from the admin): a need, retried at the next push (consumer/resync.ts).
       if (!bundle) throw new MissingFromPushError(`${uid} ${documentId} (at its next push)`);
       return bundle.document(uid, documentId, locale, via);
     },

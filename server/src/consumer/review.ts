@@ -1,15 +1,22 @@
+/**
+ * The review queue (consumer side, issue 15; rules in engine/review.ts): the hold gate the pull
+ * calls before writing, the local-copy fingerprints that detect conflicts, and the Review page's
+ * list and detail of the held changes. Held events are sync-log rows with status AwaitingReview,
+ * so they survive restarts and commit with the cursor. The editor's decisions (Accept, Reject,
+ * bulk Accept) are in consumer/review-decisions.ts.
+ */
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import type { FindReviews, ProducerSubscription, StreamEvent } from '../shared/contracts';
-
-type Item = FindReviews.Response['data'][number];
-import { errorMessage, InputError } from '../engine/errors';
 import { diverged, fieldChanges, fingerprint, firstAwaiting, holdReason, locallyEdited, type HoldReason } from '../engine/review';
 import type { ReferenceRow, Route } from '../engine/apply';
 import { fieldKind } from '../engine/schema';
 import { contentTypeUid, getService, repo } from '../utils';
-import { conflict } from '../errors';
 import type { ProducerRow } from './producer-registry';
+import { sameDocument } from './sync-log';
+
+/** One held change as the Review page shows it. */
+export type ReviewItem = FindReviews.Response['data'][number];
 
 /** What a held sync-log row keeps besides the event's data (column `review`). */
 export interface HeldMeta {
@@ -25,7 +32,8 @@ export interface HeldMeta {
   decision?: { by: string | null; at: string; accepted: boolean };
 }
 
-type Row = {
+/** A held (or decided) sync-log row. */
+export type HeldRow = {
   id: number;
   seq: number;
   producerId: number;
@@ -43,15 +51,8 @@ type Row = {
   createdAt: string;
 };
 
-/**
- * The review queue (consumer side, issue 15; rules in engine/review.ts): the hold gate the pull
- * calls before writing, the local-copy fingerprints that detect conflicts, and the Review page's
- * list / detail / Accept / Reject / bulk Accept. Held events are sync-log rows with status
- * AwaitingReview, so they survive restarts and commit with the cursor; Accept and Reject run as the
- * producer's writer (consumer/exclusion.ts), like a pull, a retry or a resync.
- */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const logs = () => repo<Row>(strapi, UID.syncLog);
+  const logs = () => repo<HeldRow>(strapi, UID.syncLog);
   const schema = () => getService(strapi, 'schema');
   const docs = (uid: string) =>
     strapi.documents(contentTypeUid(uid)) as unknown as { findOne(p: object): Promise<Record<string, unknown> | null> };
@@ -59,12 +60,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     uid: event.contentType,
     documentId: event.documentId,
     locale: event.locale,
-  });
-  const docWhere = (r: Pick<Row, 'producerId' | 'remoteContentType' | 'remoteDocumentId' | 'docLocale'>) => ({
-    producerId: r.producerId,
-    remoteContentType: r.remoteContentType,
-    remoteDocumentId: r.remoteDocumentId,
-    docLocale: r.docLocale,
   });
   const subOf = (producer: ProducerRow, remoteUid: string): ProducerSubscription | undefined =>
     (producer.subscriptions ?? []).find((s) => s.remoteContentType === remoteUid && !s.unsubscribed);
@@ -119,9 +114,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** One held (or decided) change: the document, local value beside incoming (and a conflict's base), who sent it and when. */
-  const describe = async (r: Row, urls: Map<number, string>): Promise<Item> => {
+  const describe = async (r: HeldRow, urls: Map<number, string>): Promise<ReviewItem> => {
     const meta: HeldMeta = r.review ?? { reason: 'review', originSiteId: null };
-    const rows = await logs().findMany({ where: docWhere(r), orderBy: { seq: 'desc' }, select: ['id', 'seq', 'status', 'data'] });
+    const rows = await logs().findMany({ where: sameDocument(r), orderBy: { seq: 'desc' }, select: ['id', 'seq', 'status', 'data'] });
     const states = rows.map((x) => ({ id: x.id, seq: Number(x.seq), status: x.status }));
     const localized = schema().model(r.contentType)?.localized === true;
     const localId = r.localDocumentId ?? (r.useSameName ? r.remoteDocumentId : null);
@@ -203,8 +198,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** AwaitingReview rows of the same document before `seq` (retries and resyncs wait for them). */
-    async awaitingFor(r: Pick<Row, 'producerId' | 'remoteContentType' | 'remoteDocumentId' | 'docLocale'>): Promise<number> {
-      return logs().count({ where: { ...docWhere(r), status: 'AwaitingReview' } });
+    async awaitingFor(r: Pick<HeldRow, 'producerId' | 'remoteContentType' | 'remoteDocumentId' | 'docLocale'>): Promise<number> {
+      return logs().count({ where: { ...sameDocument(r), status: 'AwaitingReview' } });
     },
 
     /** Incoming changes awaiting review of one local document (the Content Manager side panel). */
@@ -230,7 +225,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (filters.documentId) where.$or = [{ localDocumentId: filters.documentId }, { remoteDocumentId: filters.documentId }];
       const res = await logs().findPage({ where, orderBy: [{ seq: 'asc' }], page, pageSize });
       const urls = await getService(strapi, 'producer-store').urls();
-      const data: Item[] = [];
+      const data: ReviewItem[] = [];
       for (const r of res.results) {
         const item = await describe(r, urls);
         if (filters.reason && item.reason !== filters.reason && !(filters.reason === 'conflict' && item.conflict)) continue;
@@ -239,131 +234,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { data, meta: { pagination: res.pagination } };
     },
 
-    async detail(id: number): Promise<Item | null> {
+    async detail(id: number): Promise<ReviewItem | null> {
       const r = await logs().findOne({ where: { id } });
       return r?.review ? describe(r, await getService(strapi, 'producer-store').urls()) : null;
     },
-
-    /** Accepts held row `id` (the first held event of its document), as the producer's writer. */
-    async accept(id: number, by: string | null): Promise<boolean> {
-      const r = await logs().findOne({ where: { id }, select: ['producerId'] });
-      if (!r) return false;
-      await getService(strapi, 'exclusion').withProducer(Number(r.producerId), 'an accept', () => acceptHeld(id, by));
-      return true;
-    },
-
-    /** Rejects held row `id`: skipped; its document is diverged until a later event is accepted. */
-    async reject(id: number, by: string | null): Promise<boolean> {
-      const r = await logs().findOne({ where: { id }, select: ['producerId'] });
-      if (!r) return false;
-      await getService(strapi, 'exclusion').withProducer(Number(r.producerId), 'a reject', async () => {
-        const row = await reviewableRow(id);
-        await logs().update({
-          where: { id },
-          data: {
-            status: 'Rejected',
-            error: `Rejected${by ? ` by ${by}` : ''}; the local copy keeps its own values (diverged until a later change is accepted)`,
-            review: { ...row.review!, decision: { by, at: new Date().toISOString(), accepted: false } },
-          },
-        });
-      });
-      return true;
-    },
-
-    /** Accepts every held change matching the filters, document by document in order. */
-    async bulkAccept(filters: { contentType?: string; producerId?: number; reason?: HoldReason }, by: string | null) {
-      let accepted = 0;
-      const failed: Array<{ id: number; error: string }> = [];
-      const tried = new Set<number>();
-      for (let round = 0; round < 1000; round += 1) {
-        const page = await service.list(filters, 1, 100);
-        const next = page.data.filter((e) => e.reviewable && !tried.has(e.id));
-        if (!next.length) break;
-        for (const e of next) {
-          tried.add(e.id);
-          try {
-            await service.accept(e.id, by);
-            accepted += 1;
-          } catch (error) {
-            failed.push({ id: e.id, error: errorMessage(error) });
-          }
-        }
-      }
-      return { accepted, failed };
-    },
-  };
-
-  const reviewableRow = async (id: number): Promise<Row> => {
-    const row = await logs().findOne({ where: { id } });
-    if (!row || row.status !== 'AwaitingReview' || !row.review)
-      throw conflict(`Change ${id} is not awaiting review (it was decided already)`);
-    const first = await logs().findOne({
-      where: { ...docWhere(row), status: 'AwaitingReview' },
-      orderBy: { seq: 'asc' },
-      select: ['id', 'seq'],
-    });
-    if (first && first.id !== row.id)
-      throw conflict(`An earlier change of this document (#${first.seq}) awaits review first; changes of a document are decided in order`);
-    return row;
-  };
-
-  const acceptHeld = async (id: number, by: string | null): Promise<void> => {
-    const row = await reviewableRow(id);
-    const producer = await getService(strapi, 'producer-store').get(Number(row.producerId));
-    if (!producer) throw conflict('Its Event Producer was deleted; this change can only be rejected');
-    const applier = getService(strapi, 'applier');
-    const all = await logs().findMany({ where: docWhere(row), select: ['id', 'seq', 'status'] });
-    const isDiverged = diverged(
-      all.map((x) => ({ id: x.id, seq: Number(x.seq), status: x.status })),
-      Number(row.seq)
-    );
-    const meta = row.review!;
-    // Diverged (a rejected change before it): the producer's whole current state, applied at this event's seq.
-    let event: StreamEvent = {
-      seq: Number(row.seq),
-      updateType: row.updateType,
-      contentType: row.remoteContentType,
-      documentId: row.remoteDocumentId,
-      locale: row.docLocale ?? null,
-      data: row.data,
-      originSiteId: meta.originSiteId,
-      ...(meta.aliases ? { aliases: meta.aliases } : {}),
-    };
-    let prepared;
-    if (isDiverged) {
-      const reconciled = await applier.reconcile(producer, row.remoteContentType, row.remoteDocumentId, row.docLocale ?? null);
-      event = { ...reconciled.event, seq: Math.max(Number(row.seq), reconciled.event.seq), originSiteId: meta.originSiteId };
-      prepared = reconciled.prepared;
-    } else prepared = await applier.prepare(producer, producer.subscriptions ?? [], event);
-    let applied = false;
-    try {
-      await strapi.db.transaction(async () => {
-        const outcome = await applier.apply(producer, event, prepared, { force: true });
-        const note = [
-          `Accepted${by ? ` by ${by}` : ''}`,
-          isDiverged ? "brought the producer's current state (the document had diverged)" : null,
-          outcome.note,
-        ]
-          .filter(Boolean)
-          .join('; ');
-        await logs().update({
-          where: { id },
-          data: {
-            status: 'Synced',
-            localDocumentId: outcome.localDocumentId,
-            data: outcome.data ?? row.data,
-            error: note.slice(0, 4000),
-            review: { ...meta, decision: { by, at: new Date().toISOString(), accepted: true } },
-          },
-        });
-      });
-      applied = true;
-    } catch (error) {
-      await logs().update({ where: { id }, data: { error: `Accept failed: ${errorMessage(error)}`.slice(0, 4000) } });
-      throw new InputError(`The change could not be applied: ${errorMessage(error)}`);
-    } finally {
-      if (!applied) await applier.discard(producer, prepared).catch(() => undefined);
-    }
   };
 
   return service;

@@ -43,14 +43,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     ctx.body = res;
   },
   async resync(ctx: Context) {
-    const entry = await getService(strapi, 'sync-log').resync(idParam(ctx));
+    const entry = await getService(strapi, 'resync').resync(idParam(ctx));
     if (!entry) throw notFound('Sync log entry');
     const res: ResyncSyncLog.Response = { data: entry };
     ctx.body = res;
   },
   async resyncFailed(ctx: Context) {
     const { producerId } = body<ResyncFailed.Request['body']>(ctx, resyncFailedSchema);
-    const res: ResyncFailed.Response = { data: await getService(strapi, 'sync-log').resyncFailed(producerId) };
+    const res: ResyncFailed.Response = { data: await getService(strapi, 'resync').resyncFailed(producerId) };
     ctx.body = res;
   },
 });

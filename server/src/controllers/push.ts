@@ -7,7 +7,8 @@ import { checkPushRequest } from '../protocol/push';
 import { decodeVia } from '../protocol/via';
 import { SITE_HEADER } from '../protocol/wire';
 import { getService } from '../utils';
-import { idParam, notFound } from './helpers';
+import { connectPushSchema } from '../shared/validation/push';
+import { body, idParam, notFound } from './helpers';
 import { tokenId } from './stream';
 
 const FILE_ID_RE = /^[A-Za-z0-9_.-]{1,200}$/;
@@ -39,14 +40,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async connect(ctx: Context) {
-    const b = ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown>;
-    if (typeof b.consumerUrl !== 'string' || !b.consumerUrl) throw new InputError('consumerUrl must be the consumer site URL');
-    if (typeof b.token !== 'string' || !/^[\x21-\x7e]{8,1024}$/.test(b.token))
-      throw new InputError('token must be the push token the consumer site minted (8-1024 visible characters)');
-    const extra = Object.keys(b).filter((k) => k !== 'consumerUrl' && k !== 'token');
-    if (extra.length) throw new InputError(`Unknown field(s): ${extra.join(', ')}`);
+    // The schema of the admin's "Connect a push consumer" form: the same rules and messages.
+    const { consumerUrl, token } = body<{ consumerUrl: string; token: string }>(ctx, connectPushSchema);
     ctx.status = 201;
-    ctx.body = { data: await getService(strapi, 'pusher').connect(b.consumerUrl, b.token) };
+    ctx.body = { data: await getService(strapi, 'pusher').connect(consumerUrl, token) };
   },
 
   async pushNow(ctx: Context) {

@@ -32,19 +32,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
   async accept(ctx: Context) {
     const id = idParam(ctx);
-    if (!(await getService(strapi, 'review').accept(id, who(ctx)))) throw notFound('Held change');
+    if (!(await getService(strapi, 'review-decisions').accept(id, who(ctx)))) throw notFound('Held change');
     const res: DecideReview.Response = { data: { id, status: 'Synced' } };
     ctx.body = res;
   },
   async reject(ctx: Context) {
     const id = idParam(ctx);
-    if (!(await getService(strapi, 'review').reject(id, who(ctx)))) throw notFound('Held change');
+    if (!(await getService(strapi, 'review-decisions').reject(id, who(ctx)))) throw notFound('Held change');
     const res: DecideReview.Response = { data: { id, status: 'Rejected' } };
     ctx.body = res;
   },
   async acceptAll(ctx: Context) {
     const filters = body<AcceptAllReviews.Request['body']>(ctx, acceptAllSchema);
-    const res: AcceptAllReviews.Response = { data: await getService(strapi, 'review').bulkAccept(filters, who(ctx)) };
+    const res: AcceptAllReviews.Response = { data: await getService(strapi, 'review-decisions').bulkAccept(filters, who(ctx)) };
     ctx.body = res;
   },
 });

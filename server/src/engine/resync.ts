@@ -1,6 +1,6 @@
 /**
  * Resync of one document (consumer side): bring it to the producer's current state and resolve
- * its unresolved sync-log rows. Strapi-free: the adapter (consumer/sync-log.ts) gives the ports and
+ * its unresolved sync-log rows. Strapi-free: the adapter (consumer/resync.ts) gives the ports and
  * runs it inside the producer's writer exclusion (engine/exclusion.ts).
  *
  * INVARIANTS

@@ -6,7 +6,7 @@
  * - producer/  capture -> outbox -> sequencer (update log) -> serving pages, documents, files to
  *              registered consumers (their registry and approvals) -> notifications
  * - consumer/  the Event Producers this site subscribes to -> pulling with lease and cursor ->
- *              applying (engine/apply) -> sync log, retries -> back-fill; mappings
+ *              applying (engine/apply) -> sync log, resync and retries -> back-fill; mappings
  */
 import settings from '../site/settings';
 import schema from '../site/schema';
@@ -28,6 +28,7 @@ import references from '../consumer/references';
 import files from '../consumer/files';
 import puller from '../consumer/puller';
 import syncLog from '../consumer/sync-log';
+import resync from '../consumer/resync';
 import mappings from '../consumer/mappings';
 import backfill from '../consumer/backfill';
 import exclusion from '../consumer/exclusion';
@@ -40,6 +41,7 @@ import schemaCheck from '../consumer/schema-check';
 import pushReceiver from '../consumer/push-receiver';
 import pusher from '../producer/push';
 import review from '../consumer/review';
+import reviewDecisions from '../consumer/review-decisions';
 
 export default {
   settings,
@@ -62,6 +64,7 @@ export default {
   files,
   puller,
   'sync-log': syncLog,
+  resync,
   mappings,
   backfill,
   exclusion,
@@ -73,4 +76,5 @@ export default {
   'push-receiver': pushReceiver,
   pusher,
   review,
+  'review-decisions': reviewDecisions,
 };

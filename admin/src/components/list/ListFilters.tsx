@@ -2,7 +2,7 @@ import * as React from 'react';
 import { Box, Flex, SingleSelect, SingleSelectOption } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
 
-import { useContentTypes } from '../../api/hooks';
+import { useContentTypes, useProducersQuery } from '../../api/hooks';
 import { getTrad } from '../../utils/getTrad';
 
 const ALL = '__all__';
@@ -65,5 +65,19 @@ export const useContentTypeFilter = (value: string | undefined): FilterDefinitio
     allLabel: formatMessage({ id: getTrad('filters.allContentTypes'), defaultMessage: 'All content types' }),
     value,
     options: contentTypes.map((ct) => ({ value: ct.uid, label: ct.displayName })),
+  };
+};
+
+/** The "Producer" filter of the consumer's lists (Sync Log, Review), over this site's Event Producers. */
+export const useProducerFilter = (value: string | undefined): FilterDefinition<'producerId'> => {
+  const { formatMessage } = useIntl();
+  const producers = useProducersQuery();
+  return {
+    name: 'producerId',
+    label: formatMessage({ id: getTrad('syncLog.producer'), defaultMessage: 'Producer' }),
+    allLabel: formatMessage({ id: getTrad('filters.allProducers'), defaultMessage: 'All producers' }),
+    value,
+    width: '28rem',
+    options: (producers.data ?? []).map((p) => ({ value: String(p.id), label: p.producerUrl })),
   };
 };

@@ -8,7 +8,7 @@ import { ConfirmAction } from '../../components/ConfirmAction';
 import { ContentTypeName } from '../../components/ContentTypeName';
 import { DateTime } from '../../components/DateTime';
 import { DataTable, type Column } from '../../components/list/DataTable';
-import { ListFilters, useContentTypeFilter } from '../../components/list/ListFilters';
+import { ListFilters, useContentTypeFilter, useProducerFilter } from '../../components/list/ListFilters';
 import { ListLayout, type ListText } from '../../components/list/ListLayout';
 import { RowActions } from '../../components/list/RowActions';
 import { SyncStatusBadge, UpdateTypeBadge } from '../../components/StatusBadges';
@@ -96,6 +96,7 @@ export const SyncLogPage = () => {
   const [selectedId, setSelectedId] = React.useState<number | null>(null);
   const [confirmAll, setConfirmAll] = React.useState(false);
   const contentTypeFilter = useContentTypeFilter(contentType);
+  const producerFilter = useProducerFilter(producerId);
 
   const entries = logs.data?.data ?? [];
   const pagination = logs.data?.meta.pagination;
@@ -192,14 +193,7 @@ export const SyncLogPage = () => {
           options: STATUSES.map((s) => ({ value: s, label: t(`syncStatus.${s}`, s) })),
         },
         contentTypeFilter,
-        {
-          name: 'producerId',
-          label: t('syncLog.producer', 'Producer'),
-          allLabel: t('filters.allProducers', 'All producers'),
-          value: producerId,
-          width: '28rem',
-          options: (producers.data ?? []).map((p) => ({ value: String(p.id), label: p.producerUrl })),
-        },
+        producerFilter,
       ]}
       onChange={setFilter}
     />

@@ -2,11 +2,10 @@ import * as React from 'react';
 import { Badge, Box, Button, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Check, Cross } from '@strapi/icons';
 
-import { useProducersQuery } from '../../api/hooks';
 import { ConfirmAction } from '../../components/ConfirmAction';
 import { ContentTypeName } from '../../components/ContentTypeName';
 import { DateTime } from '../../components/DateTime';
-import { ListFilters, useContentTypeFilter } from '../../components/list/ListFilters';
+import { ListFilters, useContentTypeFilter, useProducerFilter } from '../../components/list/ListFilters';
 import { ListLayout, type ListText } from '../../components/list/ListLayout';
 import { UpdateTypeBadge } from '../../components/StatusBadges';
 import { useListQuery } from '../../hooks/useListQuery';
@@ -184,7 +183,6 @@ export const ReviewPage = () => {
   const t = useT();
   const notify = useNotify();
   const { canReview } = usePluginPermissions();
-  const producers = useProducersQuery();
   const { query, page, pageSize, setFilter } = useListQuery<'contentType' | 'producerId' | 'reason' | 'documentId'>();
   // `documentId`: the Content Manager side panel's link (one document's held changes).
   const { contentType, producerId, documentId } = query;
@@ -193,6 +191,7 @@ export const ReviewPage = () => {
   const acceptAll = useAcceptAllMutation();
   const [confirmAll, setConfirmAll] = React.useState(false);
   const contentTypeFilter = useContentTypeFilter(contentType);
+  const producerFilter = useProducerFilter(producerId);
   const items = reviews.data?.data ?? [];
   const pagination = reviews.data?.meta.pagination;
 
@@ -227,14 +226,7 @@ export const ReviewPage = () => {
           width: '16rem',
           options: REASONS.map((r) => ({ value: r, label: t(`review.reason.${r}`, r) })),
         },
-        {
-          name: 'producerId',
-          label: t('syncLog.producer', 'Producer'),
-          allLabel: t('filters.allProducers', 'All producers'),
-          value: producerId,
-          width: '28rem',
-          options: (producers.data ?? []).map((p) => ({ value: String(p.id), label: p.producerUrl })),
-        },
+        producerFilter,
       ]}
       onChange={setFilter}
     />

@@ -1,6 +1,6 @@
 /**
  * Producer side, admin API: POST /consumers/push (README "Push mode"), the body the admin's
- * "Connect a push consumer" form sends. Same rules and messages as controllers/push.ts `connect`;
+ * "Connect a push consumer" form sends, checked by controllers/push.ts `connect` with the same messages;
  * whether the URL answers, and the token is right, only the consumer can say.
  */
 import { bodyObject, boundedString, LIMITS, TOKEN_RE, urlString } from './common';
