@@ -1,4 +1,4 @@
-import { buildPopulate, collectFiles, collectRefs, toSnapshot } from '../../server/src/engine/snapshot';
+import { buildPopulate, collectFiles, collectRefs, queryPopulate, toSnapshot } from '../../server/src/engine/snapshot';
 import { fieldKind, isToMany, SYSTEM_FIELDS, type ModelDef, type SchemaLookup } from '../../server/src/engine/schema';
 
 const ARTICLE = 'api::article.article';
@@ -312,5 +312,25 @@ describe('collectRefs / collectFiles', () => {
     const out = collectRefs(ARTICLE, { author: { __ref: AUTHOR, documentId: 'au1' } }, schema, acc);
     expect(out).toBe(acc);
     expect(out.map((r) => r.documentId)).toStrictEqual(['pre', 'au1']);
+  });
+});
+
+describe('queryPopulate', () => {
+  it("spells buildPopulate's object in the Query Engine's words: fields -> select, at every depth, the rest as is", () => {
+    expect(queryPopulate(buildPopulate(ARTICLE, schema))).toStrictEqual({
+      author: { select: ['documentId'] },
+      tags: { select: ['documentId', 'locale'] },
+      related: { select: ['documentId', 'locale'] },
+      cover: true,
+      gallery: true,
+      links: { populate: { person: { select: ['documentId'] } } },
+      seo: { populate: { og: true } },
+      body: {
+        on: {
+          'shared.link': { populate: { person: { select: ['documentId'] } } },
+          'shared.quote': { populate: { image: true } },
+        },
+      },
+    });
   });
 });

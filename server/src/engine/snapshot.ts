@@ -134,6 +134,19 @@ export function buildPopulate(uid: string, schema: SchemaLookup, depth = 0): Rec
   return populate;
 }
 
+/**
+ * `buildPopulate`'s object in the Query Engine's words: `fields` is `select` there (the rest —
+ * nested `populate`, a zone's `on` — is spelled the same).
+ */
+export function queryPopulate(populate: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(populate)) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) out[key === 'fields' ? 'select' : key] = value;
+    else out[key === 'fields' ? 'select' : key] = queryPopulate(value as Record<string, unknown>);
+  }
+  return out;
+}
+
 /** Walks a snapshot by its schema and collects the values of every field of `kind` (relations or media), components and zones included. */
 function collect<T>(kind: 'relation' | 'media', uid: string, snap: Snapshot | null, schema: SchemaLookup, out: T[]): T[] {
   const model = schema.model(uid);

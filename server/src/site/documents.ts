@@ -1,22 +1,9 @@
 import type { Core, Modules, UID } from '@strapi/strapi';
-import { buildPopulate, toSnapshot, type Snapshot } from '../engine/snapshot';
+import { buildPopulate, queryPopulate, toSnapshot, type Snapshot } from '../engine/snapshot';
 import { contentTypeUid, getService, repo } from '../utils';
 
 /** `buildPopulate`'s object, as the Document Service types it (the engine builds it from plain schemas). */
 type Populate = Modules.Documents.Params.Populate.ObjectNotation<UID.ContentType>;
-
-/**
- * `buildPopulate`'s object in the Query Engine's words: `fields` is `select` there (the rest —
- * nested `populate`, a zone's `on` — is spelled the same).
- */
-export function queryPopulate(populate: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(populate)) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) out[key === 'fields' ? 'select' : key] = value;
-    else out[key === 'fields' ? 'select' : key] = queryPopulate(value as Record<string, unknown>);
-  }
-  return out;
-}
 
 /** The Query Engine's `where` for the streamed version of documents of a model (published under D&P, one locale). */
 const streamedWhere = (model: { localized?: boolean; draftAndPublish?: boolean }, locale: string | null): Record<string, unknown> => ({
