@@ -253,9 +253,23 @@ async function fillOutbox(site, n, template, tag) {
   });
 }
 
+/**
+ * The sizes of a scenario at scale 1 (`BENCH_CATCHUP_SIZES` / `BENCH_BACKFILL_SIZES`: a comma-separated
+ * list instead of the default, e.g. when a slow machine cannot run the 100k backlog in its time),
+ * each times the scale with the given minimums.
+ */
+function sizesFrom(envName, defaults, sc, minimums) {
+  const given = (process.env[envName] || '')
+    .split(',')
+    .map((v) => Number(v.trim()))
+    .filter((v) => Number.isInteger(v) && v > 0);
+  const list = given.length ? given : defaults;
+  return list.map((n, i) => sc(n, minimums[Math.min(i, minimums.length - 1)]));
+}
+
 async function measureCatchup(client, ctx) {
   const { log, sc, round, siteOpts } = ctx;
-  const sizes = [sc(1000, 100), sc(10000, 300), sc(100000, 1000)];
+  const sizes = sizesFrom('BENCH_CATCHUP_SIZES', [1000, 10000, 100000], sc, [100, 300, 1000]);
   log(`[catchup] booting producer + consumer (${client}); backlogs ${sizes.join(', ')}`);
   const [producer, consumer] = await startSites(
     [
@@ -327,7 +341,7 @@ async function measureCatchup(client, ctx) {
 
 async function measureBackfillSizes(client, ctx, runTransfer) {
   const { log, sc, round, siteOpts } = ctx;
-  const sizes = [sc(3000, 150), sc(30000, 600)];
+  const sizes = sizesFrom('BENCH_BACKFILL_SIZES', [3000, 30000], sc, [150, 600]);
   log(`[backfill] booting producer + transfer target (${client}); ${sizes.join(' and ')} documents`);
   const [producer, dest] = await startSites(
     [
