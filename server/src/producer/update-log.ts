@@ -6,21 +6,13 @@ import { SITE_ID_TABLE } from '../site/site-id';
 import { createLogTables, LOG_STATE_TABLE } from './log-tables';
 import type { StreamEvent, UpdateLogEntry } from '../shared/contracts';
 import { getService, tableOf, repo } from '../utils';
-import { boundByBytes } from '../engine/page-size';
 
 /** Key of the PostgreSQL advisory lock that serialises the sequencer across instances. */
 const SEQUENCER_LOCK = 815_700_101;
 const SEQUENCE_BATCH = 2_000;
 /** MySQL/MariaDB: smaller batches, so that one insert of them stays under max_allowed_packet (16 MiB by default). */
 const SEQUENCE_BATCH_MYSQL = 200;
-/**
- * At most this many characters of entries per batch (at least one entry): a batch is read, parsed
- * and inserted whole, so big documents (1 MB each, bench `bigdocs`) must not come 2,000 at a time
- * (the producer peaked at 3 GB sequencing 500 of them); on MySQL it also keeps one insert under
- * max_allowed_packet.
- */
-const SEQUENCE_CHARS = 4 * 1024 * 1024;
-/** Ids per SELECT / DELETE ... IN (...) (well under SQLite's bound-parameter limit). */
+/** Ids per DELETE ... IN (...) (well under SQLite's bound-parameter limit). */
 const DELETE_CHUNK = 500;
 export { LOG_STATE_TABLE } from './log-tables';
 
@@ -195,20 +187,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         let state = await checkedState(trx);
         for (;;) {
           // After the lock: this sees every entry committed before it (READ COMMITTED; MySQL: the snapshot taken after the lock).
-          const next = (await trx(OUTBOX_TABLE)
-            .select('id', trx.raw('LENGTH(entry) AS chars'))
-            .orderBy('id', 'asc')
-            .limit(batchSize)) as Array<{ id: number | string; chars: number | string }>;
-          if (!next.length) break;
-          const ids = boundByBytes(next, SEQUENCE_CHARS, (r) => Number(r.chars) || 0).map((r) => r.id);
-          const batch: Array<{ id: number | string; entry: string }> = [];
-          for (let i = 0; i < ids.length; i += DELETE_CHUNK)
-            batch.push(
-              ...((await trx(OUTBOX_TABLE)
-                .select('id', 'entry')
-                .whereIn('id', ids.slice(i, i + DELETE_CHUNK))
-                .orderBy('id', 'asc')) as Array<{ id: number | string; entry: string }>)
-            );
+          const batch = (await trx(OUTBOX_TABLE).select('id', 'entry').orderBy('id', 'asc').limit(batchSize)) as Array<{
+            id: number | string;
+            entry: string;
+          }>;
+          if (!batch.length) break;
           const head = state.head;
           const rows = batch.map((b, i) => {
             const e = JSON.parse(b.entry) as OutboxEntry;
@@ -218,6 +201,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           // The high-water mark moves in the transaction that assigns the seqs.
           state = { ...state, head: head + rows.length };
           await trx(LOG_STATE_TABLE).where({ id: 1 }).update({ head: state.head });
+          const ids = batch.map((b) => b.id);
           // MySQL: one primary-key DELETE per entry. For an IN list covering most of the (small)
           // outbox its optimizer scans the table, and a scanning DELETE under REPEATABLE READ waits
           // for the uncommitted outbox rows of every open write (measured: a GET /updates held up
@@ -228,7 +212,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
               await trx(OUTBOX_TABLE)
                 .whereIn('id', ids.slice(i, i + DELETE_CHUNK))
                 .delete();
-          if (next.length < batchSize && ids.length === next.length) break;
+          if (batch.length < batchSize) break;
         }
         return state;
       });
