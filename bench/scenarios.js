@@ -248,7 +248,11 @@ async function fillOutbox(site, n, template, tag) {
           })
         );
       }
-      await db.run(`INSERT INTO ${L.OUTBOX_TABLE} (entry) VALUES ${rows.map(() => '(?)').join(', ')}`, rows);
+      // With its size, as capture writes it (the sequencer bounds its batches by it).
+      await db.run(
+        `INSERT INTO ${L.OUTBOX_TABLE} (entry, entry_chars) VALUES ${rows.map(() => '(?, ?)').join(', ')}`,
+        rows.flatMap((r) => [r, r.length])
+      );
     }
   });
 }

@@ -53,6 +53,7 @@ const MARIADB_GUARANTEE_TESTS = [
   'reliability',
   'retention',
   'retry',
+  'sequencer-size',
 ]
   .map((f) => `tests/integration/${f}.test.ts`)
   .concat('tests/unit/raw-rows.test.ts');

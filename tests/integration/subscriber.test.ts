@@ -28,6 +28,20 @@ const cmDoc = async (uid: string, documentId: string, query = '') => {
   return res.status === 404 ? null : expectStatus(res, `content-manager ${uid} ${documentId}`).body.data;
 };
 
+/** The consumer's rows, sync log and back-fills of a document (printed when an assertion on its creator is about to fail). */
+const diagnose = async (uid: string, table: string, documentId: string) =>
+  JSON.stringify({
+    rows: await sql(
+      consumer,
+      `SELECT id, document_id, created_by_id, updated_by_id, created_at, updated_at FROM ${table} WHERE document_id = ?`,
+      [documentId]
+    ),
+    producer: await sql(consumer, 'SELECT id, subscriber_user_id FROM event_streaming_producers'),
+    syncLog: expectStatus(await consumer.admin('GET', `/event-streaming/sync-logs?documentId=${documentId}`), 'sync log').body.data,
+    backfills: await progress(),
+    uid,
+  });
+
 const progress = async () =>
   expectStatus(await consumer.admin('GET', `/event-streaming/producers/${l.producerId}/backfill`), 'back-fill progress').body
     .data as Array<{
@@ -82,6 +96,10 @@ test('synced creates and updates are made as the Event Subscriber; a new subscri
   const article = expectStatus(await producer.api('POST', '/articles', { data: { title: `${tag} article`, body: 'b' } }), 'article', 201)
     .body.data;
   const synced = await eventually(() => cmDoc(ITEM, item.documentId), 'item synced');
+  // Seen once on PostgreSQL under CI load (not reproduced in 7 runs alone and under CPU load): the
+  // synced item without a creator. What the consumer holds then, to tell which path wrote it.
+  if (synced.createdBy?.id !== adminId)
+    console.log('[subscriber] item without its creator', await diagnose(ITEM, 'items', item.documentId));
   expect(synced.createdBy?.id).toBe(adminId);
   expect(synced.updatedBy?.id).toBe(adminId);
   // Draft & Publish + i18n: the Content Manager shows the draft, which the sync created published.

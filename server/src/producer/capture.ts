@@ -9,6 +9,7 @@ import { fromDb, rowToEntry, selectColumnAndDocumentRow } from '../site/raw-rows
 import { getService, tableOf } from '../utils';
 import { currentOrigin } from '../site/origin';
 import type { OutboxEntry } from './update-log';
+import { OUTBOX_SIZE_COLUMN } from './log-tables';
 
 type Middleware = Modules.Documents.Middleware.Middleware;
 type Context = Modules.Documents.Middleware.Context;
@@ -144,8 +145,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     await trx(table).select('id').where(col('documentId'), documentId).forUpdate();
   };
 
-  /** Appends the entries to the outbox on the write's transaction (one multi-row INSERT). */
-  const append = (trx: Knex.Transaction, entries: string[]) => trx(OUTBOX_TABLE).insert(entries.map((entry) => ({ entry })));
+  /** Appends the entries, with their sizes, to the outbox on the write's transaction (one multi-row INSERT). */
+  const append = (trx: Knex.Transaction, entries: string[]) =>
+    trx(OUTBOX_TABLE).insert(entries.map((entry) => ({ entry, [OUTBOX_SIZE_COLUMN]: entry.length })));
 
   const around = async (ctx: Context, next: Next): Promise<Awaited<ReturnType<Next>>> => {
     const { uid } = ctx;

@@ -2,6 +2,12 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { OUTBOX_TABLE } from '../constants';
 
+/**
+ * The outbox column with each entry's length in characters, written by capture beside the entry:
+ * the sequencer bounds a batch by size without reading the entries twice (update-log.ts).
+ */
+export const OUTBOX_SIZE_COLUMN = 'entry_chars';
+
 /** One row (id 1): the log's epoch, high-water mark and how far it is pruned (update-log.ts `LogState`). */
 export const LOG_STATE_TABLE = 'event_streaming_log_state';
 
@@ -26,6 +32,7 @@ export async function createLogTables(strapi: Core.Strapi): Promise<void> {
     // LONGTEXT on MySQL/MariaDB (a plain TEXT column there stops at 64 KiB); PostgreSQL and
     // SQLite ignore the second argument.
     table.text('entry', 'longtext').notNullable();
+    table.bigInteger(OUTBOX_SIZE_COLUMN).nullable();
   });
   await widenOutboxEntry(strapi);
   await ensure(LOG_STATE_TABLE, (table) => {
@@ -35,14 +42,18 @@ export async function createLogTables(strapi: Core.Strapi): Promise<void> {
     table.bigInteger('pruned_through').notNullable();
     table.string('pruned_key', 64).nullable();
   });
-  // Made by a version without it: added once (null: no key known for what was pruned before).
-  if (!(await schema().hasColumn(LOG_STATE_TABLE, 'pruned_key'))) {
+  // Made by a version without them: added once (pruned_key null: no key known for what was pruned
+  // before; entry_chars null: an entry appended by that version, sized as nothing).
+  const addColumn = async (name: string, column: string, build: (table: Knex.AlterTableBuilder) => void) => {
+    if (await schema().hasColumn(name, column)) return;
     try {
-      await schema().alterTable(LOG_STATE_TABLE, (table) => table.string('pruned_key', 64).nullable());
+      await schema().alterTable(name, build);
     } catch (error) {
-      if (!(await schema().hasColumn(LOG_STATE_TABLE, 'pruned_key'))) throw error; // else: another instance added it
+      if (!(await schema().hasColumn(name, column))) throw error; // else: another instance added it
     }
-  }
+  };
+  await addColumn(LOG_STATE_TABLE, 'pruned_key', (table) => table.string('pruned_key', 64).nullable());
+  await addColumn(OUTBOX_TABLE, OUTBOX_SIZE_COLUMN, (table) => table.bigInteger(OUTBOX_SIZE_COLUMN).nullable());
 }
 
 /** An outbox made by an earlier version on MySQL/MariaDB has a TEXT `entry`: widened once. */

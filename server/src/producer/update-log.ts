@@ -3,7 +3,8 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { OUTBOX_TABLE, PLUGIN_ID, UID } from '../constants';
 import { SITE_ID_TABLE } from '../site/site-id';
-import { createLogTables, LOG_STATE_TABLE } from './log-tables';
+import { createLogTables, LOG_STATE_TABLE, OUTBOX_SIZE_COLUMN } from './log-tables';
+import { boundByBytes } from '../engine/page-size';
 import type { StreamEvent, UpdateLogEntry } from '../shared/contracts';
 import { getService, tableOf, repo } from '../utils';
 
@@ -12,6 +13,15 @@ const SEQUENCER_LOCK = 815_700_101;
 const SEQUENCE_BATCH = 2_000;
 /** MySQL/MariaDB: smaller batches, so that one insert of them stays under max_allowed_packet (16 MiB by default). */
 const SEQUENCE_BATCH_MYSQL = 200;
+/**
+ * At most this many characters of entries per batch (at least one entry): a batch is read, parsed
+ * and inserted whole, so big documents (1 MB each, bench `bigdocs`) must not come 2,000 at a time
+ * (the producer peaked at 3 GB sequencing 500 of them); on MySQL it also keeps one insert under
+ * max_allowed_packet. Sized from the column capture writes beside each entry (OUTBOX_SIZE_COLUMN),
+ * so the entries are read once: measuring them in SQL (`LENGTH(entry)`) reads every remaining one
+ * again for each batch.
+ */
+const SEQUENCE_CHARS = 4 * 1024 * 1024;
 /** Ids per DELETE ... IN (...) (well under SQLite's bound-parameter limit). */
 const DELETE_CHUNK = 500;
 export { LOG_STATE_TABLE } from './log-tables';
@@ -187,10 +197,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         let state = await checkedState(trx);
         for (;;) {
           // After the lock: this sees every entry committed before it (READ COMMITTED; MySQL: the snapshot taken after the lock).
-          const batch = (await trx(OUTBOX_TABLE).select('id', 'entry').orderBy('id', 'asc').limit(batchSize)) as Array<{
+          const next = (await trx(OUTBOX_TABLE).select('id', OUTBOX_SIZE_COLUMN).orderBy('id', 'asc').limit(batchSize)) as Array<{
             id: number | string;
-            entry: string;
+            entry_chars: number | string | null;
           }>;
+          if (!next.length) break;
+          // The entries of the first ids that fit (an entry of an earlier version has no size: counted as none).
+          const fits = boundByBytes(next, SEQUENCE_CHARS, (r) => Number(r.entry_chars ?? 0));
+          const batch = (await trx(OUTBOX_TABLE)
+            .select('id', 'entry')
+            .whereBetween('id', [fits[0].id, fits[fits.length - 1].id])
+            .orderBy('id', 'asc')) as Array<{ id: number | string; entry: string }>;
           if (!batch.length) break;
           const head = state.head;
           const rows = batch.map((b, i) => {
@@ -212,7 +229,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
               await trx(OUTBOX_TABLE)
                 .whereIn('id', ids.slice(i, i + DELETE_CHUNK))
                 .delete();
-          if (batch.length < batchSize) break;
+          // Everything there was fitted in (an entry that committed meanwhile with an id in the
+          // range is moved with it; one committed above it, by the next run).
+          if (next.length < batchSize && fits.length === next.length) break;
         }
         return state;
       });
