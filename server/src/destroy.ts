@@ -12,4 +12,5 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'puller').idle();
   await getService(strapi, 'pusher').idle();
   await getService(strapi, 'metrics').flush();
+  await getService(strapi, 'consumer-store').flushAcknowledgements();
 };

@@ -3,6 +3,7 @@ import { UID } from '../constants';
 import { streamableTypes, type ServedSubscription } from '../engine/cursor';
 import type { ConsumerSubscription } from '../shared/contracts';
 import { getService, repo } from '../utils';
+import { errorMessage } from '../engine/errors';
 
 export type ConsumerRow = {
   id: number;
@@ -39,6 +40,9 @@ export const servedSubscriptions = (c: Pick<ConsumerRow, 'subscriptions'>): Serv
 export const canPoke = (c: ConsumerRow): boolean =>
   Boolean(c.callbackUrl && c.callbackToken && !c.pendingCallbackUrl && streamableTypes(servedSubscriptions(c)).length > 0);
 
+/** How long acknowledgements wait to be written together (see `acknowledge`). */
+const ACK_FLUSH_MS = 200;
+
 /** How long an idle consumer's `lastSeenAt` may lag behind its polls (staleness counts in days). */
 export const SEEN_REFRESH_MS = 30_000;
 
@@ -67,6 +71,45 @@ export function isStale(c: Pick<ConsumerRow, 'lastSeenAt' | 'createdAt'>, maxLag
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const rows = () => repo<ConsumerRow>(strapi, UID.consumer);
   const maxLagDays = () => getService(strapi, 'settings').config().retention.maxConsumerLagDays;
+
+  /**
+   * ACKNOWLEDGEMENTS are written together, at most every ACK_FLUSH_MS, in one transaction: with
+   * a hundred consumers each pulling every change, one commit (an fsync) per pull was the
+   * producer's load (bench fan-out), and it was on the way of every page's response. An
+   * acknowledgement only holds back pruning and dates the consumer's last visit, so writing it a
+   * moment late (or losing the last moment's on a crash) only keeps log rows a little longer.
+   * Each write only moves the acknowledgement forward, so one written late by another instance
+   * cannot undo a newer one.
+   */
+  const pendingAcks = new Map<number, { ackSeq: number; seenAt: number }>();
+  let ackTimer: NodeJS.Timeout | null = null;
+  let ackFlush: Promise<void> | null = null;
+  const writeAck = (id: number, ackSeq: number, seenAt: number) =>
+    rows().updateMany({
+      where: { id, $or: [{ ackSeq: { $lte: ackSeq } }, { ackSeq: null }] },
+      data: { ackSeq, lastSeenAt: new Date(seenAt) },
+    });
+  const flushAcks = async (): Promise<void> => {
+    const batch = [...pendingAcks.entries()];
+    pendingAcks.clear();
+    if (!batch.length) return;
+    await strapi.db.transaction(async () => {
+      for (const [id, a] of batch) await writeAck(id, a.ackSeq, a.seenAt);
+    });
+  };
+  const scheduleAckFlush = () => {
+    if (ackTimer) return;
+    ackTimer = setTimeout(() => {
+      ackTimer = null;
+      ackFlush = (async () => {
+        await ackFlush; // one flush at a time
+        await flushAcks();
+      })().catch((error: unknown) => {
+        strapi.log.warn(`event-streaming: writing acknowledgements failed: ${errorMessage(error)}`);
+      });
+    }, ACK_FLUSH_MS);
+  };
+
   return {
     list: () => rows().findMany({ orderBy: { id: 'asc' } }),
     get: (id: number) => rows().findOne({ where: { id } }),
@@ -104,10 +147,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * (an idle consumer polling at the head) writes nothing while `lastSeenAt` is younger than
      * SEEN_REFRESH_MS: with many consumers the polls stay reads (fan-out, bench/README.md).
      */
-    acknowledge: async (c: ConsumerRow, after: number, now = Date.now()) => {
+    acknowledge: (c: ConsumerRow, after: number, now = Date.now()): void => {
       const ackSeq = Math.max(after, Number(c.ackSeq ?? 0));
       if (!needsAck(c, ackSeq, now)) return;
-      await rows().update({ where: { id: c.id }, data: { ackSeq, lastSeenAt: new Date(now) } });
+      const known = pendingAcks.get(c.id);
+      pendingAcks.set(c.id, { ackSeq: Math.max(known?.ackSeq ?? 0, ackSeq), seenAt: now });
+      scheduleAckFlush();
+    },
+    /** Writes the acknowledgements not written yet (shutdown, tests). */
+    async flushAcknowledgements(): Promise<void> {
+      if (ackTimer) clearTimeout(ackTimer);
+      ackTimer = null;
+      await ackFlush;
+      await flushAcks();
     },
     /** Whether a consumer no longer holds back pruning (see isStale). */
     isStale: (c: Pick<ConsumerRow, 'lastSeenAt' | 'createdAt'>) => isStale(c, maxLagDays()),

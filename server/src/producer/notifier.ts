@@ -71,16 +71,28 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const store = getService(strapi, 'consumer-store');
     const consumers = await store.pokeable();
     if (!consumers.length) return;
-    const head = await getService(strapi, 'update-log').sequence();
-    for (const c of consumers) {
-      if (Number(c.notifiedSeq ?? 0) >= head) continue;
-      if (inFlight.has(c.id)) {
-        missed.add(c.id);
-        continue;
+    const claimed: ConsumerRow[] = [];
+    const claim = async (head: number) => {
+      for (const c of consumers) {
+        if (Number(c.notifiedSeq ?? 0) >= head) continue;
+        if (inFlight.has(c.id)) {
+          missed.add(c.id);
+          continue;
+        }
+        if (await store.claimNotification(c.id, head)) claimed.push(c); // else: another instance notified for this head
       }
-      if (!(await store.claimNotification(c.id, head))) continue; // another instance notified for this head
-      poke(c, head);
-    }
+    };
+    // The claims commit with the sequencer's run when it moved entries (one commit, not two,
+    // before the pokes); else (nothing new to sequence) on their own.
+    let claimedWith = 0;
+    const { head } = await getService(strapi, 'update-log').advance({
+      moved: async (h) => {
+        claimedWith = h;
+        await claim(h);
+      },
+    });
+    if (claimedWith !== head) await claim(head);
+    for (const c of claimed) poke(c, head);
   };
 
   const loop = async () => {

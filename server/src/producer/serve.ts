@@ -76,17 +76,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (check) {
         return { ...base, events: [], nextCursor: after, cursorKey: null, hasMore: false, diverged: check === 'diverged' };
       }
-      const read = await log.page(after, head, streamableTypes(subscriptions), limit);
       // Bounded by bytes as well (half the response limit: big documents come a few at a time
-      // instead of failing as too large and being asked again at half the count).
-      const rows = withData ? boundByBytes(read, pageByteBudget(), (e) => JSON.stringify(e.data ?? null).length) : read;
-      const cut = rows.length < read.length ? rows.length : limit;
+      // instead of failing as too large and being asked again at half the count): by the stored
+      // sizes before the rows are read, then by the data read (rows sequenced without a size).
+      const budget = withData ? pageByteBudget() : null;
+      const { rows: read, sized } = await log.page(after, head, streamableTypes(subscriptions), limit, budget);
+      const rows = budget !== null ? boundByBytes(read, budget, (e) => JSON.stringify(e.data ?? null).length) : read;
+      const cut = sized || rows.length < read.length ? rows.length : limit;
       const page = cutPage({ after, head, rows, limit: cut, subscriptions, consumerSiteId: c.consumerSiteId });
-      await getService(strapi, 'consumer-store').acknowledge(c, after);
       // Conditioned types: only what matches travels, whole; what left travels as a Delete (producer/conditions.ts).
       const served = await conditions().rewritePage(c, page.events);
       const events = withData ? served : served.map((e) => ({ ...e, data: null }));
       const cursorKey = cursorKeyOf(page, { rows, head }, keys.get(head) ?? null);
+      // The acknowledgement of what the consumer already had (`after`): written a moment later,
+      // with the other consumers' (consumer-store.ts), off the way of this response.
+      getService(strapi, 'consumer-store').acknowledge(c, after);
       return { ...base, ...page, events: await withAliases(events), cursorKey, diverged: false };
     },
 

@@ -64,6 +64,8 @@ type LogRow = {
   changedBy?: string | null;
   /** Fingerprint given with the seq (engine/cursor.ts FINGERPRINTS); null on rows sequenced before keys existed. */
   eventKey: string | null;
+  /** Characters of the captured entry (its data and a few fields); null on rows sequenced before sizes were stored. */
+  dataChars?: number | null;
   createdAt: string;
 };
 
@@ -181,9 +183,32 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return (await this.advance()).head;
     },
 
-    /** Sequences (as `sequence`) and returns the log's state after it: head, epoch, pruned through. */
-    async advance(): Promise<LogState> {
+    /**
+     * Sequences (as `sequence`) and returns the log's state after it: head, epoch, pruned through.
+     * `moved`: called inside the transaction once it moved entries, with the new head, so that a
+     * write that follows from them commits with them (the notifier's claims: one commit less on
+     * the way to the consumers).
+     */
+    async advance(opts: { moved?: (head: number) => Promise<void> } = {}): Promise<LogState> {
       const batchSize = isMysql() ? SEQUENCE_BATCH_MYSQL : SEQUENCE_BATCH;
+      // Nothing to sequence (the common case of a pull, every idle poll): the state and whether the
+      // outbox holds anything in one statement, without a transaction (one round trip instead of
+      // four on PostgreSQL). Entries committed after it are sequenced by the next run, above this
+      // head. Not on MySQL, whose runs take the lock first (below), nor inside a transaction (its
+      // connection is the one to read on: the transaction below joins it).
+      if (!isMysql() && !strapi.db.inTransaction()) {
+        const row = (await strapi.db
+          .connection(LOG_STATE_TABLE)
+          .where({ id: 1 })
+          .first(
+            'epoch',
+            'head',
+            'pruned_through',
+            'pruned_key',
+            strapi.db.connection(OUTBOX_TABLE).select('id').limit(1).as('pending')
+          )) as (StateRow & { pending: number | string | null }) | undefined;
+        if (row && (row.pending === null || row.pending === undefined)) return toState(row);
+      }
       return strapi.db.transaction(async ({ trx }) => {
         // MySQL: the lock comes first (one statement more per run), see above.
         if (isMysql()) await lock(trx);
@@ -195,6 +220,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         }
         await lock(trx);
         let state = await checkedState(trx);
+        const before = state.head;
         for (;;) {
           // After the lock: this sees every entry committed before it (READ COMMITTED; MySQL: the snapshot taken after the lock).
           const next = (await trx(OUTBOX_TABLE).select('id', OUTBOX_SIZE_COLUMN).orderBy('id', 'asc').limit(batchSize)) as Array<{
@@ -212,7 +238,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           const head = state.head;
           const rows = batch.map((b, i) => {
             const e = JSON.parse(b.entry) as OutboxEntry;
-            return { ...e, seq: head + i + 1, eventKey: newEventKey(), createdAt: new Date(e.createdAt) };
+            // dataChars: the entry's size, an upper bound of its data's (pages are cut by it before the data is read).
+            return { ...e, seq: head + i + 1, eventKey: newEventKey(), createdAt: new Date(e.createdAt), dataChars: b.entry.length };
           });
           await repo(strapi, UID.updateLog).createMany({ data: rows });
           // The high-water mark moves in the transaction that assigns the seqs.
@@ -233,6 +260,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           // range is moved with it; one committed above it, by the next run).
           if (next.length < batchSize && fits.length === next.length) break;
         }
+        if (opts.moved && state.head > before) await opts.moved(state.head);
         return state;
       });
     },
@@ -242,15 +270,44 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return (await readState(strapi.db.connection))?.head ?? maxSeqOf(strapi.db.connection);
     },
 
-    /** Rows with after < seq <= head of the given types, ascending, at most `limit` (keyset paging on the seq index). */
-    async page(after: number, head: number, types: string[], limit: number): Promise<StreamEvent[]> {
-      if (!types.length || head <= after) return [];
-      const rows = (await repo<LogRow>(strapi, UID.updateLog).findMany({
-        where: { seq: { $gt: after, $lte: head }, contentType: { $in: types } },
+    /**
+     * Rows with after < seq <= head of the given types, ascending, at most `limit` (keyset paging
+     * on the seq index). `maxChars`: only the first rows whose data fits in it (at least one), cut
+     * by the size the sequencer stored (`dataChars`) before any data is read — `sized` says the
+     * page was cut so, and ends before `limit`. A page of 100 documents of 1 MB for a budget of
+     * 10 MB read (and parsed) 100 MB before.
+     */
+    async page(
+      after: number,
+      head: number,
+      types: string[],
+      limit: number,
+      maxChars: number | null = null
+    ): Promise<{ rows: StreamEvent[]; sized: boolean }> {
+      if (!types.length || head <= after) return { rows: [], sized: false };
+      const logs = repo<LogRow>(strapi, UID.updateLog);
+      let upTo = head;
+      let sized = false;
+      if (maxChars !== null) {
+        const sizes = (await logs.findMany({
+          where: { seq: { $gt: after, $lte: head }, contentType: { $in: types } },
+          orderBy: { seq: 'asc' },
+          limit,
+          select: ['seq', 'dataChars'],
+        })) as Array<Pick<LogRow, 'seq' | 'dataChars'>>;
+        // A row sequenced before sizes were stored counts as none (the caller still bounds the data it reads).
+        const fits = boundByBytes(sizes, maxChars, (r) => Number(r.dataChars ?? 0));
+        if (fits.length < sizes.length) {
+          upTo = Number(fits[fits.length - 1].seq);
+          sized = true;
+        }
+      }
+      const rows = (await logs.findMany({
+        where: { seq: { $gt: after, $lte: upTo }, contentType: { $in: types } },
         orderBy: { seq: 'asc' },
         limit,
       })) as LogRow[];
-      return rows.map(toStreamEvent);
+      return { rows: rows.map(toStreamEvent), sized };
     },
 
     /** The keys of the rows at `seqs` (a seq without a row is absent; a row without a key maps to null). */
@@ -262,7 +319,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         select: ['seq', 'eventKey'],
       })) as Array<Pick<LogRow, 'seq' | 'eventKey'>>;
       const keys = new Map(rows.map((r) => [Number(r.seq), r.eventKey ?? null]));
-      // The row at prunedThrough is gone, its key is kept (LogState.prunedKey).
+      if (wanted.every((s) => keys.has(s))) return keys;
+      // The row at prunedThrough is gone, its key is kept (LogState.prunedKey): read after the rows.
       const state = await readState(strapi.db.connection);
       if (state?.prunedKey && wanted.includes(state.prunedThrough) && !keys.has(state.prunedThrough)) {
         keys.set(state.prunedThrough, state.prunedKey);
