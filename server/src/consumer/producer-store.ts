@@ -213,7 +213,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             producerHeadSeq: result.headSeq,
           }
         : { lastError: result.error.slice(0, 2000), lastErrorAt: now };
-      await rows().update({ where: { id }, data });
+      // updateMany: no read-back of the row (one statement after every pull).
+      await rows().updateMany({ where: { id }, data });
     },
   };
 };

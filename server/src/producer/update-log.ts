@@ -143,6 +143,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (isPostgres()) await trx.raw('SELECT pg_advisory_xact_lock(?)', [SEQUENCER_LOCK]);
     else if (isMysql()) await trx(SITE_ID_TABLE).where({ id: 1 }).forUpdate().first('id');
   };
+  /** The lock if it is free now; false when another run holds it (SQLite: its single writer, always true). */
+  const tryLock = async (trx: Knex.Transaction): Promise<boolean> => {
+    if (isPostgres()) {
+      const res = (await trx.raw('SELECT pg_try_advisory_xact_lock(?) AS ok', [SEQUENCER_LOCK])) as { rows: Array<{ ok: boolean }> };
+      return res.rows[0]?.ok === true;
+    }
+    if (!isMysql()) return true;
+    try {
+      await trx.raw(`SELECT id FROM ?? WHERE id = 1 FOR UPDATE NOWAIT`, [SITE_ID_TABLE]);
+      return true;
+    } catch (error) {
+      // MariaDB: ER_LOCK_WAIT_TIMEOUT (1205); MySQL 8: ER_LOCK_NOWAIT (3572).
+      const errno = (error as { errno?: number }).errno;
+      if (errno === 1205 || errno === 3572) return false;
+      throw error;
+    }
+  };
   /**
    * The state, checked against the rows (see LogState: a missing row or a head below MAX(seq)
    * makes a new epoch). Inside a transaction that holds the sequencer lock.
@@ -189,7 +206,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * write that follows from them commits with them (the notifier's claims: one commit less on
      * the way to the consumers).
      */
-    async advance(opts: { moved?: (head: number) => Promise<void> } = {}): Promise<LogState> {
+    async advance(opts: { moved?: (head: number) => Promise<void>; wait?: boolean } = {}): Promise<LogState> {
       const batchSize = isMysql() ? SEQUENCE_BATCH_MYSQL : SEQUENCE_BATCH;
       // Nothing to sequence (the common case of a pull, every idle poll): the state and whether the
       // outbox holds anything in one statement, without a transaction (one round trip instead of
@@ -209,16 +226,35 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           )) as (StateRow & { pending: number | string | null }) | undefined;
         if (row && (row.pending === null || row.pending === undefined)) return toState(row);
       }
+      // `wait: false` (a pull): while another run holds the lock, the state as committed, at once —
+      // that run sequences what is waiting. A pull that waited would hold a pooled connection
+      // meanwhile, and a stalled run (a slow batch of big entries) would pile them up until the
+      // pool, and every write of the site, ran dry.
+      /** The lock, or (a pull, when another run holds it) the committed state; null: the lock is taken. */
+      const take = async (trx: Knex.Transaction): Promise<LogState | null> => {
+        if (opts.wait === false && !(await tryLock(trx))) {
+          const state = await readState(trx);
+          if (state) return state;
+        }
+        await lock(trx); // (no state row yet: it is made under the lock)
+        return null;
+      };
       return strapi.db.transaction(async ({ trx }) => {
         // MySQL: the lock comes first (one statement more per run), see above.
-        if (isMysql()) await lock(trx);
+        if (isMysql()) {
+          const committed = await take(trx);
+          if (committed) return committed;
+        }
         // Nothing to sequence (the common case of a pull): read the state without a write or the
         // lock. Entries committed after this read are sequenced by the next run, above this head.
         if (!(await trx(OUTBOX_TABLE).first('id'))) {
           const state = await readState(trx);
           if (state) return state;
         }
-        await lock(trx);
+        if (!isMysql()) {
+          const committed = await take(trx);
+          if (committed) return committed;
+        }
         let state = await checkedState(trx);
         const before = state.head;
         for (;;) {
