@@ -10,6 +10,9 @@
  *   BENCH_PROFILE=consumer|producer|both  --cpu-prof the site processes of measurement 1 (bench/profiles/)
  *   BENCH_OUT=path                       results file (default bench/results.json)
  *   BENCH_SKIP_BUILD=1                   do not rebuild a stale plugin / playground first
+ *   BENCH_CATCHUP_SIZES=1000,10000       backlogs of the catch-up measurement (default 1000,10000,100000)
+ *   BENCH_BACKFILL_SIZES=3000            back-fill sizes (default 3000,30000)
+ *   BENCH_BIGDOCS_HEAP_MB=512            V8 heap cap of the big-documents sites (0: none)
  *
  * Real sites: playground Strapi processes started through the test harness (tests/helpers/sites.js);
  * the ceiling and the write overhead run in-process (bench/inproc.js). Every ratio is computed
