@@ -60,7 +60,7 @@ export const STREAM_ACTIONS = {
   /** Push mode (README "Push mode"): a producer that cannot be called sends its pages (and files) to this site. */
   push: 'plugin::event-streaming.push.receive',
   pushFile: 'plugin::event-streaming.push.receiveFile',
-  /** The health endpoint (GET /api/event-streaming/health, /metrics): grant it alone to a monitoring token. */
+  /** The health endpoint (GET ROUTES.health and ROUTES.metrics of protocol/wire.ts): grant it alone to a monitoring token. */
   health: 'plugin::event-streaming.monitor.health',
 } as const;
 

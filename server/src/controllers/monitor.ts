@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import type { GetHealth, GetSeries } from '../shared/contracts';
 import { healthQuerySchema, seriesParamsSchema, seriesQuerySchema } from '../shared/validation';
 import { validateInput } from '../errors';
+import { ROUTES } from '../protocol/wire';
 import { formatPrometheus, healthFamilies, PROMETHEUS_CONTENT_TYPE } from '../site/prometheus';
 import { getService } from '../utils';
 import { query } from './helpers';
@@ -14,12 +15,12 @@ import { tokenId } from './stream';
  * charts' route. Errors are mapped once, in controllers/index.ts.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** GET /api/event-streaming/health (JSON, or `?format=prometheus`) and GET /api/event-streaming/metrics (Prometheus). */
+  /** GET ROUTES.health (JSON, or `?format=prometheus`) and GET ROUTES.metrics (Prometheus), below API_PREFIX (protocol/wire.ts). */
   async health(ctx: Context) {
     tokenId(ctx); // API tokens only (not a users-permissions login)
     const q = query<GetHealth.Request['query']>(ctx, healthQuerySchema);
     const report: GetHealth.Response = await getService(strapi, 'metrics').health();
-    const prometheus = q.format ? q.format === 'prometheus' : ctx.path.endsWith('/metrics');
+    const prometheus = q.format ? q.format === 'prometheus' : ctx.path.endsWith(ROUTES.metrics);
     if (prometheus) {
       ctx.type = PROMETHEUS_CONTENT_TYPE;
       ctx.body = formatPrometheus(healthFamilies(report));

@@ -34,21 +34,29 @@ export const ROUTES = {
   metrics: '/metrics',
 } as const;
 
-const seg = (s: string) => encodeURIComponent(s);
+/** A route of ROUTES with its `:name` parameters filled, each URI-encoded as one path segment. */
+const fill = (route: string, params: Record<string, string> = {}) =>
+  `${API_PREFIX}${route.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`wire: ${route} needs a value for :${name}`);
+    return encodeURIComponent(value);
+  })}`;
 
 /** Concrete request paths (below the site's base URL) for each route. */
 export const paths = {
-  register: () => `${API_PREFIX}${ROUTES.register}`,
-  updates: () => `${API_PREFIX}${ROUTES.updates}`,
-  listDocuments: (uid: string) => `${API_PREFIX}/documents/${seg(uid)}`,
+  register: () => fill(ROUTES.register),
+  updates: () => fill(ROUTES.updates),
+  listDocuments: (uid: string) => fill(ROUTES.listDocuments, { uid }),
   /** Linked-document mappings: the listing route with `?match=<json>` (same permission). */
-  matchDocument: (uid: string) => `${API_PREFIX}/documents/${seg(uid)}`,
-  fetchDocument: (uid: string, documentId: string) => `${API_PREFIX}/documents/${seg(uid)}/${seg(documentId)}`,
-  fetchFile: (fileId: string) => `${API_PREFIX}/files/${seg(fileId)}`,
-  notify: () => `${API_PREFIX}${ROUTES.notify}`,
-  schema: () => `${API_PREFIX}${ROUTES.schema}`,
-  push: () => `${API_PREFIX}${ROUTES.push}`,
-  pushFile: (fileId: string) => `${API_PREFIX}/push/files/${seg(fileId)}`,
+  matchDocument: (uid: string) => fill(ROUTES.listDocuments, { uid }),
+  fetchDocument: (uid: string, documentId: string) => fill(ROUTES.fetchDocument, { uid, documentId }),
+  fetchFile: (fileId: string) => fill(ROUTES.fetchFile, { fileId }),
+  notify: () => fill(ROUTES.notify),
+  schema: () => fill(ROUTES.schema),
+  push: () => fill(ROUTES.push),
+  pushFile: (fileId: string) => fill(ROUTES.pushFile, { fileId }),
+  health: () => fill(ROUTES.health),
+  metrics: () => fill(ROUTES.metrics),
 };
 
 /**

@@ -46,7 +46,7 @@ export interface HealthReport {
   consumers: ConsumerStreamHealth[];
 }
 
-/** GET /api/event-streaming/health[?format=prometheus] and GET /api/event-streaming/metrics (API token, permission monitor.health). */
+/** GET ROUTES.health[?format=prometheus] and GET ROUTES.metrics (protocol/wire.ts; API token, permission monitor.health). */
 export declare namespace GetHealth {
   export interface Request {
     query: { format?: 'json' | 'prometheus' };

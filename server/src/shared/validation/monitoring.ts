@@ -8,7 +8,7 @@ export const METRIC_PEERS = ['producer', 'consumer'] as const;
 /** The counters keep 24 hours. */
 export const MAX_SERIES_HOURS = 24;
 
-/** GET /api/event-streaming/health. */
+/** GET health and metrics (ROUTES.health, ROUTES.metrics of protocol/wire.ts). */
 export const healthQuerySchema = yup
   .object({ format: queryFilter('format', HEALTH_FORMATS) })
   .noUnknown(true, unknownFields('query parameter'));
