@@ -22,6 +22,9 @@ const SEQUENCE_BATCH_MYSQL = 200;
  * again for each batch.
  */
 const SEQUENCE_CHARS = 4 * 1024 * 1024;
+/** How long a pull waits for a sequencer run in progress, and how often it tries the lock meanwhile (see `advance`). */
+const PULL_LOCK_WAIT_MS = 2_000;
+const PULL_LOCK_POLL_MS = 20;
 /** Ids per DELETE ... IN (...) (well under SQLite's bound-parameter limit). */
 const DELETE_CHUNK = 500;
 export { LOG_STATE_TABLE } from './log-tables';
@@ -226,17 +229,25 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           )) as (StateRow & { pending: number | string | null }) | undefined;
         if (row && (row.pending === null || row.pending === undefined)) return toState(row);
       }
-      // `wait: false` (a pull): while another run holds the lock, the state as committed, at once —
-      // that run sequences what is waiting. A pull that waited would hold a pooled connection
-      // meanwhile, and a stalled run (a slow batch of big entries) would pile them up until the
-      // pool, and every write of the site, ran dry.
-      /** The lock, or (a pull, when another run holds it) the committed state; null: the lock is taken. */
+      // `wait: false` (a pull): a run in progress (the notifier's, another pull's: tens of ms) is
+      // waited for up to PULL_LOCK_WAIT_MS, so a pull after a commit still gets it; after that, the
+      // state as committed. A pull that waited for as long as the run took held a pooled
+      // connection meanwhile, and behind a stalled run (a slow batch of big entries, a lock held
+      // elsewhere) they piled up until the pool, and every write of the site, ran dry.
+      /** The lock, or (a pull, when another run holds it too long) the committed state; null: the lock is taken. */
       const take = async (trx: Knex.Transaction): Promise<LogState | null> => {
-        if (opts.wait === false && !(await tryLock(trx))) {
+        if (opts.wait === false) {
+          const until = Date.now() + PULL_LOCK_WAIT_MS;
+          for (;;) {
+            if (await tryLock(trx)) return null;
+            if (Date.now() >= until) break;
+            await new Promise((resolve) => setTimeout(resolve, PULL_LOCK_POLL_MS));
+          }
           const state = await readState(trx);
           if (state) return state;
+          // No state row yet: it is made under the lock (below).
         }
-        await lock(trx); // (no state row yet: it is made under the lock)
+        await lock(trx);
         return null;
       };
       return strapi.db.transaction(async ({ trx }) => {
