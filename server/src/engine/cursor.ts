@@ -124,7 +124,7 @@ export interface Recopy {
 /**
  * Consumer side: can the pull go on from `cursor`, or has the producer's log moved under it?
  * - `epoch`: the log's epoch differs from the one stored with the cursor: the log was recreated
- *   or found inconsistent (update-log.ts `LogState`); the seqs no longer mean what they meant.
+ *   or found inconsistent (log-state.ts `LogState`); the seqs no longer mean what they meant.
  * - `restored`: the cursor is above the producer's head (a high-water mark that never moves
  *   backwards): the producer's database was restored from an older backup, and the seqs above
  *   its head will be given to other changes.

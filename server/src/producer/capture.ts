@@ -8,7 +8,7 @@ import { streamableTypes, type ServedSubscription } from '../engine/cursor';
 import { fromDb, rowToEntry, selectColumnAndDocumentRow } from '../site/raw-rows';
 import { getService, tableOf } from '../utils';
 import { currentOrigin } from '../site/origin';
-import type { OutboxEntry } from './update-log';
+import type { OutboxEntry } from './log-rows';
 import { OUTBOX_SIZE_COLUMN } from './log-tables';
 
 type Middleware = Modules.Documents.Middleware.Middleware;

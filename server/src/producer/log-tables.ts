@@ -8,7 +8,7 @@ import { OUTBOX_TABLE } from '../constants';
  */
 export const OUTBOX_SIZE_COLUMN = 'entry_chars';
 
-/** One row (id 1): the log's epoch, high-water mark and how far it is pruned (update-log.ts `LogState`). */
+/** One row (id 1): the log's epoch, high-water mark and how far it is pruned (log-state.ts `LogState`). */
 export const LOG_STATE_TABLE = 'event_streaming_log_state';
 
 /**

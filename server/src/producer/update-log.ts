@@ -1,15 +1,14 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { OUTBOX_TABLE, PLUGIN_ID, UID } from '../constants';
-import { SITE_ID_TABLE } from '../site/site-id';
+import { OUTBOX_TABLE, UID } from '../constants';
 import { createLogTables, LOG_STATE_TABLE, OUTBOX_SIZE_COLUMN } from './log-tables';
+import { checkedState, lock, maxSeqOf, readState, toState, tryLock, type LogState, type StateRow } from './log-state';
+import { toStreamEvent, type LogRow, type OutboxEntry } from './log-rows';
 import { boundByBytes } from '../engine/page-size';
 import type { StreamEvent, UpdateLogEntry } from '../shared/contracts';
-import { getService, tableOf, repo } from '../utils';
+import { getService, repo } from '../utils';
 
-/** Key of the PostgreSQL advisory lock that serialises the sequencer across instances. */
-const SEQUENCER_LOCK = 815_700_101;
 const SEQUENCE_BATCH = 2_000;
 /** MySQL/MariaDB: smaller batches, so that one insert of them stays under max_allowed_packet (16 MiB by default). */
 const SEQUENCE_BATCH_MYSQL = 200;
@@ -29,78 +28,8 @@ const PULL_LOCK_POLL_MS = 20;
 const DELETE_CHUNK = 500;
 export { LOG_STATE_TABLE } from './log-tables';
 
-/**
- * The persisted state of the log, one row written only in the sequencer's and pruning's
- * transactions (under the sequencer lock):
- * - `head`: the high-water mark, the highest seq ever assigned. The sequencer assigns seqs above
- *   it and advances it in the same transaction, so the head never moves backwards and no seq is
- *   reused, even when pruning has removed every row.
- * - `prunedThrough`: the highest seq pruning removed, written in the transaction that deletes.
- * - `prunedKey`: the key (eventKey) of the row at `prunedThrough`, kept when the row goes, so that
- *   a consumer whose cursor is exactly there (the steady state once acknowledged rows are pruned)
- *   is still checked for divergence (keysAt answers it for that seq).
- * - `epoch`: a random id made with the row. RULE: the row and the log rows live in one database,
- *   so a backup restores them together; a consumer whose cursor is above the restored head (or
- *   whose stored epoch differs) knows its producer went back in time. Where the row and the rows
- *   disagree — the row is missing while the log has rows, or its head is below MAX(seq) (a
- *   partial restore) — the log's history is unknown: a new epoch is made (head = MAX(seq)), so
- *   every consumer that stored the old one re-copies.
- */
-export interface LogState {
-  epoch: string;
-  head: number;
-  prunedThrough: number;
-  prunedKey: string | null;
-}
-type StateRow = { epoch: string; head: number | string; pruned_through: number | string; pruned_key?: string | null };
-
-type LogRow = {
-  id: number;
-  seq: number | null;
-  updateType: StreamEvent['updateType'];
-  contentType: string;
-  targetDocumentId: string;
-  docLocale: string | null;
-  data: Record<string, unknown> | null;
-  originSiteId: string | null;
-  /** Who made the write (engine/actor.ts); null: unknown. */
-  changedBy?: string | null;
-  /** Fingerprint given with the seq (engine/cursor.ts FINGERPRINTS); null on rows sequenced before keys existed. */
-  eventKey: string | null;
-  /** Characters of the captured entry (its data and a few fields); null on rows sequenced before sizes were stored. */
-  dataChars?: number | null;
-  createdAt: string;
-};
-
-export const toStreamEvent = (row: LogRow): StreamEvent => ({
-  seq: Number(row.seq),
-  updateType: row.updateType,
-  contentType: row.contentType,
-  documentId: row.targetDocumentId,
-  locale: row.docLocale ?? null,
-  data: row.data ?? null,
-  originSiteId: row.originSiteId ?? null,
-  key: row.eventKey ?? null,
-  ...(row.changedBy ? { changedBy: row.changedBy } : {}),
-  changedAt: new Date(row.createdAt).toISOString(),
-});
-
 /** A new row key: 16 random bytes, lowercase hex (shared/validation EVENT_KEY_RE). */
 const newEventKey = () => crypto.randomBytes(16).toString('hex');
-
-/** What capture appends to the outbox per changed (document, locale): an update-log row without its seq. */
-export interface OutboxEntry {
-  updateType: StreamEvent['updateType'];
-  contentType: string;
-  targetDocumentId: string;
-  docLocale: string | null;
-  data: Record<string, unknown> | null;
-  originSiteId: string;
-  /** Who made the write (engine/actor.ts); absent: unknown. */
-  changedBy?: string;
-  /** When the write happened (ISO). */
-  createdAt: string;
-}
 
 /**
  * The producer's update log.
@@ -119,71 +48,7 @@ export interface OutboxEntry {
  * never skipped.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const t = () => tableOf(strapi, UID.updateLog);
-  const isPostgres = () => strapi.db.dialect.client === 'postgres';
   const isMysql = () => strapi.db.dialect.client === 'mysql';
-  const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID });
-
-  const maxSeqOf = async (db: Knex) => {
-    const { table, col } = t();
-    const row = await db(table)
-      .max({ head: col('seq') })
-      .first();
-    return Number(row?.head ?? 0);
-  };
-  const toState = (r: StateRow): LogState => ({
-    epoch: r.epoch,
-    head: Number(r.head),
-    prunedThrough: Number(r.pruned_through),
-    prunedKey: r.pruned_key ?? null,
-  });
-  const readState = async (db: Knex): Promise<LogState | null> => {
-    const row = (await db(LOG_STATE_TABLE).where({ id: 1 }).first('epoch', 'head', 'pruned_through', 'pruned_key')) as StateRow | undefined;
-    return row ? toState(row) : null;
-  };
-  /** The sequencer lock (see above), held to the transaction's end; taken again by MySQL's own transaction: a no-op. */
-  const lock = async (trx: Knex.Transaction) => {
-    if (isPostgres()) await trx.raw('SELECT pg_advisory_xact_lock(?)', [SEQUENCER_LOCK]);
-    else if (isMysql()) await trx(SITE_ID_TABLE).where({ id: 1 }).forUpdate().first('id');
-  };
-  /** The lock if it is free now; false when another run holds it (SQLite: its single writer, always true). */
-  const tryLock = async (trx: Knex.Transaction): Promise<boolean> => {
-    if (isPostgres()) {
-      const res = (await trx.raw('SELECT pg_try_advisory_xact_lock(?) AS ok', [SEQUENCER_LOCK])) as { rows: Array<{ ok: boolean }> };
-      return res.rows[0]?.ok === true;
-    }
-    if (!isMysql()) return true;
-    try {
-      await trx.raw(`SELECT id FROM ?? WHERE id = 1 FOR UPDATE NOWAIT`, [SITE_ID_TABLE]);
-      return true;
-    } catch (error) {
-      // MariaDB: ER_LOCK_WAIT_TIMEOUT (1205); MySQL 8: ER_LOCK_NOWAIT (3572).
-      const errno = (error as { errno?: number }).errno;
-      if (errno === 1205 || errno === 3572) return false;
-      throw error;
-    }
-  };
-  /**
-   * The state, checked against the rows (see LogState: a missing row or a head below MAX(seq)
-   * makes a new epoch). Inside a transaction that holds the sequencer lock.
-   */
-  const checkedState = async (trx: Knex.Transaction): Promise<LogState> => {
-    const maxSeq = await maxSeqOf(trx);
-    const state = await readState(trx);
-    if (state && state.head >= maxSeq) return state;
-    const epoch = crypto.randomUUID();
-    if (state) {
-      strapi.log.warn(
-        `event-streaming: the update log's high-water mark (${state.head}) is below its rows (${maxSeq}): new log epoch ${epoch}`
-      );
-      await trx(LOG_STATE_TABLE).where({ id: 1 }).update({ epoch, head: maxSeq });
-      return { ...state, epoch, head: maxSeq };
-    }
-    // Earlier versions kept "pruned through" in the plugin store.
-    const prunedThrough = Number((await store().get({ key: 'prunedThrough' })) ?? 0);
-    await trx(LOG_STATE_TABLE).insert({ id: 1, epoch, head: maxSeq, pruned_through: prunedThrough }).onConflict('id').ignore();
-    return (await readState(trx)) as LogState;
-  };
 
   return {
     /**
@@ -193,8 +58,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async ensureOutbox(): Promise<void> {
       await createLogTables(strapi);
       await strapi.db.transaction(async ({ trx }) => {
-        await lock(trx);
-        await checkedState(trx);
+        await lock(strapi, trx);
+        await checkedState(strapi, trx);
       });
     },
 
@@ -239,7 +104,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (opts.wait === false) {
           const until = Date.now() + PULL_LOCK_WAIT_MS;
           for (;;) {
-            if (await tryLock(trx)) return null;
+            if (await tryLock(strapi, trx)) return null;
             if (Date.now() >= until) break;
             await new Promise((resolve) => setTimeout(resolve, PULL_LOCK_POLL_MS));
           }
@@ -247,7 +112,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           if (state) return state;
           // No state row yet: it is made under the lock (below).
         }
-        await lock(trx);
+        await lock(strapi, trx);
         return null;
       };
       return strapi.db.transaction(async ({ trx }) => {
@@ -266,7 +131,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           const committed = await take(trx);
           if (committed) return committed;
         }
-        let state = await checkedState(trx);
+        let state = await checkedState(strapi, trx);
         const before = state.head;
         for (;;) {
           // After the lock: this sees every entry committed before it (READ COMMITTED; MySQL: the snapshot taken after the lock).
@@ -314,7 +179,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Highest seq ever assigned (the high-water mark; 0 for a new log). */
     async head(): Promise<number> {
-      return (await readState(strapi.db.connection))?.head ?? maxSeqOf(strapi.db.connection);
+      return (await readState(strapi.db.connection))?.head ?? maxSeqOf(strapi, strapi.db.connection);
     },
 
     /**
@@ -436,11 +301,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
               $or: [acknowledged, { seq: { $notNull: true }, createdAt: { $lte: new Date(Date.now() - unacknowledgedDays * 86_400_000) } }],
             };
       return strapi.db.transaction(async ({ trx }) => {
-        await lock(trx);
+        await lock(strapi, trx);
         const newest = await repo(strapi, UID.updateLog).findOne({ where, orderBy: { seq: 'desc' }, select: ['seq', 'eventKey'] });
         if (!newest) return 0;
         // How far the log is gone: a consumer whose cursor is below it re-copies.
-        const state = await checkedState(trx);
+        const state = await checkedState(strapi, trx);
         const { count } = await repo(strapi, UID.updateLog).deleteMany({ where });
         const moved = Number(newest.seq) > state.prunedThrough;
         await trx(LOG_STATE_TABLE)
