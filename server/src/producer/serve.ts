@@ -56,7 +56,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async pull(c: ConsumerRow, after: number, limit: number, withData = true, afterKey: string | null = null): Promise<PullResponse> {
       const log = getService(strapi, 'update-log');
-      const state = await log.advance({ wait: false });
+      const state = await log.advance();
       const head = state.head;
       const subscriptions = servedSubscriptions(c);
       const base = {

@@ -21,9 +21,6 @@ const SEQUENCE_BATCH_MYSQL = 200;
  * again for each batch.
  */
 const SEQUENCE_CHARS = 4 * 1024 * 1024;
-/** How long a pull waits for a sequencer run in progress, and how often it tries the lock meanwhile (see `advance`). */
-const PULL_LOCK_WAIT_MS = 2_000;
-const PULL_LOCK_POLL_MS = 20;
 /** Ids per DELETE ... IN (...) (well under SQLite's bound-parameter limit). */
 const DELETE_CHUNK = 500;
 export { LOG_STATE_TABLE } from './log-tables';
@@ -94,20 +91,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           )) as (StateRow & { pending: number | string | null }) | undefined;
         if (row && (row.pending === null || row.pending === undefined)) return toState(row);
       }
-      // `wait: false` (a pull): a run in progress (the notifier's, another pull's: tens of ms) is
-      // waited for up to PULL_LOCK_WAIT_MS, so a pull after a commit still gets it; after that, the
-      // state as committed. A pull that waited for as long as the run took held a pooled
-      // connection meanwhile, and behind a stalled run (a slow batch of big entries, a lock held
-      // elsewhere) they piled up until the pool, and every write of the site, ran dry.
-      /** The lock, or (a pull, when another run holds it too long) the committed state; null: the lock is taken. */
+      // `wait: false` (monitoring): while another run holds the lock, the state as committed, at
+      // once. A caller that waited held a pooled connection meanwhile: the health sampler, every
+      // few seconds behind a stalled run (a slow batch of big entries, a lock held elsewhere),
+      // piled them up until the pool, and every write of the site, ran dry. Pulls wait: a pull
+      // right after a commit must get it, and they come one at a time per consumer.
       const take = async (trx: Knex.Transaction): Promise<LogState | null> => {
-        if (opts.wait === false) {
-          const until = Date.now() + PULL_LOCK_WAIT_MS;
-          for (;;) {
-            if (await tryLock(strapi, trx)) return null;
-            if (Date.now() >= until) break;
-            await new Promise((resolve) => setTimeout(resolve, PULL_LOCK_POLL_MS));
-          }
+        if (opts.wait === false && !(await tryLock(strapi, trx))) {
           const state = await readState(trx);
           if (state) return state;
           // No state row yet: it is made under the lock (below).

@@ -140,8 +140,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Every stream of this site, both sides: one query per table whatever the number of streams. */
     async health(now = Date.now()): Promise<HealthReport> {
-      // Committed writes still in the outbox count too (the notifier sequences them a few ms later).
-      const head = await getService(strapi, 'update-log').sequence();
+      // Committed writes still in the outbox count too (the notifier sequences them a few ms later),
+      // unless a sequencer run is in progress: then the head as committed (a sample never waits for
+      // the lock, update-log.ts `advance`).
+      const { head } = await getService(strapi, 'update-log').advance({ wait: false });
       const [producerRows, unresolved, consumerRows] = await Promise.all([
         getService(strapi, 'producer-store').list(),
         getService(strapi, 'sync-log').unresolvedCounts(),
