@@ -50,8 +50,12 @@ export const toState = (r: StateRow): LogState => ({
   prunedThrough: Number(r.pruned_through),
   prunedKey: r.pruned_key ?? null,
 });
+/** The state row's columns (readState; update-log.ts reads them with the outbox check in one statement). */
+export const STATE_COLUMNS = ['epoch', 'head', 'pruned_through', 'pruned_key'] as const;
 export const readState = async (db: Knex): Promise<LogState | null> => {
-  const row = (await db(LOG_STATE_TABLE).where({ id: 1 }).first('epoch', 'head', 'pruned_through', 'pruned_key')) as StateRow | undefined;
+  const row = (await db(LOG_STATE_TABLE)
+    .where({ id: 1 })
+    .first(...STATE_COLUMNS)) as StateRow | undefined;
   return row ? toState(row) : null;
 };
 /**

@@ -3,7 +3,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { OUTBOX_TABLE, UID } from '../constants';
 import { createLogTables, LOG_STATE_TABLE, OUTBOX_SIZE_COLUMN } from './log-tables';
-import { checkedState, lock, maxSeqOf, readState, toState, tryLock, type LogState, type StateRow } from './log-state';
+import { checkedState, lock, maxSeqOf, readState, STATE_COLUMNS, toState, tryLock, type LogState, type StateRow } from './log-state';
 import { toStreamEvent, type LogRow, type OutboxEntry } from './log-rows';
 import { boundByBytes } from '../engine/page-size';
 import type { StreamEvent, UpdateLogEntry } from '../shared/contracts';
@@ -82,13 +82,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const row = (await strapi.db
           .connection(LOG_STATE_TABLE)
           .where({ id: 1 })
-          .first(
-            'epoch',
-            'head',
-            'pruned_through',
-            'pruned_key',
-            strapi.db.connection(OUTBOX_TABLE).select('id').limit(1).as('pending')
-          )) as (StateRow & { pending: number | string | null }) | undefined;
+          .first(...STATE_COLUMNS, strapi.db.connection(OUTBOX_TABLE).select('id').limit(1).as('pending'))) as
+          (StateRow & { pending: number | string | null }) | undefined;
         if (row && (row.pending === null || row.pending === undefined)) return toState(row);
       }
       // `wait: false` (monitoring): while another run holds the lock, the state as committed, at
