@@ -9,7 +9,8 @@
  * peaked with the batch (bench `bigdocs`: 3 GB for 500 documents).
  *
  * Meanwhile the health report answers at once (its sampler does not wait for the sequencer's
- * lock: samples that waited exhausted the connection pool and the writes stalled).
+ * lock: samples that waited exhausted the connection pool and the writes stalled), and its lag
+ * counts the entries waiting in the outbox.
  *
  * Not on SQLite: a test cannot hold its single writer's lock without stopping the writes too.
  */
@@ -63,12 +64,22 @@ afterAll(() => stopAll());
       const t0 = Date.now();
       const monitor = (await producer.createApiToken({ name: `monitor-${tag}`, type: 'custom', permissions: [STREAM_ACTIONS.health] }))
         .accessKey;
-      expectStatus(await producer.api('GET', '/event-streaming/health', undefined, { token: monitor }), 'health while the lock is held');
+      const report = expectStatus(
+        await producer.api('GET', '/event-streaming/health', undefined, { token: monitor }),
+        'health while the lock is held'
+      ).body;
       expect(Date.now() - t0).toBeLessThan(5_000);
       // Committed, not sequenced: the whole backlog waits in the outbox, with its sizes.
       const waiting = await sql(producer, 'SELECT id, entry_chars AS chars FROM event_streaming_outbox ORDER BY id');
       expect(waiting.length).toBeGreaterThanOrEqual(DOCS);
       expect(waiting.reduce((n, r) => n + Number(r.chars), 0)).toBeGreaterThan(DOCS * CHARS);
+      // ... and the report counts them: a write whose response came back is in the consumer's lag,
+      // sequenced or not (it reported the committed head alone, CI of stop 22: lag 3 after 5 writes).
+      const [state] = await sql(producer, 'SELECT head FROM event_streaming_log_state WHERE id = 1');
+      const stream = report.consumers.find((c: { id: number }) => c.id === l.consumerId);
+      expect(stream.headSeq).toBe(Number(state.head) + waiting.length);
+      expect(stream.lagEvents).toBe(stream.headSeq - stream.ackSeq);
+      expect(stream.lagEvents).toBeGreaterThanOrEqual(DOCS);
     } finally {
       if (held)
         await lock.query(client === 'postgres' ? 'SELECT pg_advisory_unlock(?)' : 'COMMIT', client === 'postgres' ? [SEQUENCER_LOCK] : []);

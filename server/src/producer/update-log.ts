@@ -25,6 +25,13 @@ const SEQUENCE_CHARS = 4 * 1024 * 1024;
 const DELETE_CHUNK = 500;
 export { LOG_STATE_TABLE } from './log-tables';
 
+/**
+ * The log's state as `advance` returns it. `pending`: with `wait: false` only, when another run
+ * held the lock — the committed entries still in the outbox (they get seqs above `head` when that
+ * run commits or the next one runs), so that `head + pending` counts every committed write.
+ */
+export type SampledState = LogState & { pending?: number };
+
 /** A new row key: 16 random bytes, lowercase hex (shared/validation EVENT_KEY_RE). */
 const newEventKey = () => crypto.randomBytes(16).toString('hex');
 
@@ -71,7 +78,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * write that follows from them commits with them (the notifier's claims: one commit less on
      * the way to the consumers).
      */
-    async advance(opts: { moved?: (head: number) => Promise<void>; wait?: boolean } = {}): Promise<LogState> {
+    async advance(opts: { moved?: (head: number) => Promise<void>; wait?: boolean } = {}): Promise<SampledState> {
       const batchSize = isMysql() ? SEQUENCE_BATCH_MYSQL : SEQUENCE_BATCH;
       // Nothing to sequence (the common case of a pull, every idle poll): the state and whether the
       // outbox holds anything in one statement, without a transaction (one round trip instead of
@@ -86,15 +93,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           (StateRow & { pending: number | string | null }) | undefined;
         if (row && (row.pending === null || row.pending === undefined)) return toState(row);
       }
-      // `wait: false` (monitoring): while another run holds the lock, the state as committed, at
-      // once. A caller that waited held a pooled connection meanwhile: the health sampler, every
+      // `wait: false` (monitoring): while another run holds the lock, the state as committed and
+      // the outbox's count (`pending`), at once. A caller that waited held a pooled connection meanwhile: the health sampler, every
       // few seconds behind a stalled run (a slow batch of big entries, a lock held elsewhere),
       // piled them up until the pool, and every write of the site, ran dry. Pulls wait: a pull
       // right after a commit must get it, and they come one at a time per consumer.
-      const take = async (trx: Knex.Transaction): Promise<LogState | null> => {
+      const take = async (trx: Knex.Transaction): Promise<SampledState | null> => {
         if (opts.wait === false && !(await tryLock(strapi, trx))) {
-          const state = await readState(trx);
-          if (state) return state;
+          // The state and the outbox's count in one statement (one snapshot): the run holding the
+          // lock moves entries out of the outbox and raises the head in one commit, so the sum
+          // counts every committed write exactly once, before, during and after that run.
+          const row = (await trx(LOG_STATE_TABLE)
+            .where({ id: 1 })
+            .first(...STATE_COLUMNS, trx(OUTBOX_TABLE).count('* as n').as('pending'))) as
+            (StateRow & { pending: number | string | null }) | undefined;
+          if (row) return { ...toState(row), pending: Number(row.pending ?? 0) };
           // No state row yet: it is made under the lock (below).
         }
         await lock(strapi, trx);

@@ -140,10 +140,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Every stream of this site, both sides: one query per table whatever the number of streams. */
     async health(now = Date.now()): Promise<HealthReport> {
-      // Committed writes still in the outbox count too (the notifier sequences them a few ms later),
-      // unless a sequencer run is in progress: then the head as committed (a sample never waits for
-      // the lock, update-log.ts `advance`).
-      const { head } = await getService(strapi, 'update-log').advance({ wait: false });
+      // Committed writes still in the outbox count too: sequenced here, or, while a sequencer run
+      // holds the lock, counted where they wait (a sample never waits for the lock, update-log.ts
+      // `advance`); a write whose response came back before this report is always in its lag.
+      const state = await getService(strapi, 'update-log').advance({ wait: false });
+      const head = state.head + (state.pending ?? 0);
       const [producerRows, unresolved, consumerRows] = await Promise.all([
         getService(strapi, 'producer-store').list(),
         getService(strapi, 'sync-log').unresolvedCounts(),
@@ -180,7 +181,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           consumerSiteId: c.consumerSiteId,
           consumerName: c.consumerName,
           lagEvents,
-          // The oldest unacknowledged event's age; pruned already: since the consumer's last pull.
+          // The oldest unacknowledged event's age; pruned already, or not sequenced yet (the lock
+          // was held, above): since the consumer's last pull.
           lagSeconds:
             lagEvents === 0
               ? 0
