@@ -19,6 +19,17 @@ import type { ConsumerRow } from './consumer-store';
  * whose previous poke is still in flight is not poked twice at once: it is poked again for the
  * newer head when that one ends.
  */
+/**
+ * How long a change waits before the run that notifies it (ms). Leading edge: the first change
+ * after a quiet window (no run for `window` ms) runs at once, saving the window on an isolated
+ * edit's latency. A change soon after a run waits only for the rest of that window (not a whole
+ * one more: an edit made 20 ms after the last run waited 25 ms more where 5 were enough). Changes
+ * during a run make one more run (`again`). Still at most about one run per window under a stream
+ * of writes.
+ */
+export const notifyDelay = (now: number, lastRunEnd: number, window: number): number =>
+  Math.max(0, Math.min(window, lastRunEnd + window - now));
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
@@ -117,17 +128,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         return;
       }
       if (timer) return;
-      // Leading edge: the first change after a quiet window (no run for `notifyDebounceMs`) runs
-      // at once, saving the window on an isolated edit's latency; changes during a run make one
-      // more run (`again`), and changes soon after a run wait for the window: still at most about
-      // one run per window under a stream of writes.
-      const window = getService(strapi, 'settings').config().notifyDebounceMs;
       timer = setTimeout(
         () => {
           timer = null;
           running = loop();
         },
-        Date.now() - lastRunEnd >= window ? 0 : window
+        notifyDelay(Date.now(), lastRunEnd, getService(strapi, 'settings').config().notifyDebounceMs)
       );
     },
 
