@@ -54,6 +54,7 @@ const MARIADB_GUARANTEE_TESTS = [
   'retention',
   'retry',
   'sequencer-size',
+  'pull-mirror',
 ]
   .map((f) => `tests/integration/${f}.test.ts`)
   .concat('tests/unit/raw-rows.test.ts');

@@ -48,16 +48,22 @@ async function waitFor(fn, { timeoutMs = 30000, intervalMs = 250, what = 'condit
   }
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
+/**
+ * Ports handed out: below Linux's ephemeral range (32768–60999 by default), which the kernel gives
+ * every outgoing connection — a site booting for ten seconds on a port picked from that range lost
+ * it to one of the other lane's database connections ("The port … is already used by another
+ * application", CI of stop 22). Random within the range, never twice in one process, checked free.
+ */
+const PORT_RANGE = [15000, 32700];
+const handedOut = new Set();
+async function freePort() {
+  for (let i = 0; i < 200; i += 1) {
+    const port = PORT_RANGE[0] + Math.floor(Math.random() * (PORT_RANGE[1] - PORT_RANGE[0]));
+    if (handedOut.has(port) || !(await portIsFree(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port in ${PORT_RANGE.join('–')} after 200 tries`);
 }
 
 function portIsFree(port) {
@@ -400,6 +406,16 @@ const slug = (s) =>
  * bootTimeoutMs (default 120000); logDir (default tests/artifacts).
  */
 async function startSite(opts = {}) {
+  try {
+    return await startSiteOnce(opts);
+  } catch (e) {
+    // Another process bound the port between the check and the boot: once more on another one.
+    if (opts.port || !/already used by another application/.test(String(e && e.message))) throw e;
+    return startSiteOnce(opts);
+  }
+}
+
+async function startSiteOnce(opts) {
   counter += 1;
   const name = opts.name || `site-${counter}`;
   const port = opts.port || (await freePort());

@@ -22,28 +22,19 @@ let adminId: number;
 let editorId: number;
 const tag = `sub-${Date.now().toString(36)}`;
 
-/** A document as the Content Manager's admin API shows it (draft version), with createdBy / updatedBy. */
+/**
+ * A document as the Content Manager's admin API shows it (draft version), with createdBy / updatedBy;
+ * null while it is not there. The Content Manager answers `data: {}` (200) when its read found no
+ * version but its existence check, a statement later, found the document: a write committing in
+ * between. That empty view is "not there yet" (it was read as the synced item without a creator:
+ * the failures of this test on PostgreSQL under CI load).
+ */
 const cmDoc = async (uid: string, documentId: string, query = '') => {
   const res = await consumer.admin('GET', `/content-manager/collection-types/${uid}/${documentId}${query}`);
-  return res.status === 404 ? null : expectStatus(res, `content-manager ${uid} ${documentId}`).body.data;
+  if (res.status === 404) return null;
+  const data = expectStatus(res, `content-manager ${uid} ${documentId}`).body.data;
+  return data?.documentId ? data : null;
 };
-
-/** The consumer's rows, sync log and back-fills of a document (printed when an assertion on its creator is about to fail). */
-const diagnose = async (uid: string, table: string, documentId: string) =>
-  JSON.stringify({
-    rows: await sql(
-      consumer,
-      `SELECT id, document_id, created_by_id, updated_by_id, created_at, updated_at FROM ${table} WHERE document_id = ?`,
-      [documentId]
-    ),
-    producer: await sql(consumer, 'SELECT id, subscriber_user_id FROM event_streaming_producers'),
-    syncLog: (
-      expectStatus(await consumer.admin('GET', `/event-streaming/sync-logs?pageSize=100&contentType=${uid}`), 'sync log').body
-        .data as unknown[]
-    ).filter((r) => JSON.stringify(r).includes(documentId)),
-    backfills: await progress(),
-    uid,
-  });
 
 const progress = async () =>
   expectStatus(await consumer.admin('GET', `/event-streaming/producers/${l.producerId}/backfill`), 'back-fill progress').body
@@ -98,22 +89,8 @@ test('synced creates and updates are made as the Event Subscriber; a new subscri
     .data;
   const article = expectStatus(await producer.api('POST', '/articles', { data: { title: `${tag} article`, body: 'b' } }), 'article', 201)
     .body.data;
-  const first = await eventually(() => cmDoc(ITEM, item.documentId), 'item synced');
-  // Seen twice on PostgreSQL under CI load, never in targeted runs (7 alone and under CPU load):
-  // the Content Manager's first view of the synced item without a creator. Unexplained (every
-  // consumer write goes through ports.create, which sets it): what the consumer holds then is
-  // printed, and the item must show its creator within a few seconds — a creator that never comes
-  // still fails here.
-  if (first.createdBy?.id !== adminId)
-    console.log('[subscriber] first view of the item without its creator', await diagnose(ITEM, 'items', item.documentId));
-  const synced = await eventually(
-    async () => {
-      const d = await cmDoc(ITEM, item.documentId);
-      return d?.createdBy?.id === adminId ? d : null;
-    },
-    'the synced item created by the Event Subscriber',
-    10_000
-  );
+  // The first view of the synced item already names its creator (it is written with the row).
+  const synced = await eventually(() => cmDoc(ITEM, item.documentId), 'item synced');
   expect(synced.createdBy?.id).toBe(adminId);
   expect(synced.updatedBy?.id).toBe(adminId);
   // Draft & Publish + i18n: the Content Manager shows the draft, which the sync created published.

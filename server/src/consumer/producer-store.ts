@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { LeaseLostError } from '../engine/errors';
 import type { ProducerSubscription, PullResponse } from '../shared/contracts';
-import { repo } from '../utils';
+import { repo, tableOf } from '../utils';
 
 export type ProducerRow = {
   id: number;
@@ -59,6 +59,32 @@ export type ProducerSettings = Pick<
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const rows = () => repo<ProducerRow>(strapi, UID.producer);
+  /** recordPull's read and write of the row (see there). */
+  const mirror = async (id: number, page: PullResponse): Promise<ProducerSubscription[] | null> => {
+    const p = await rows().findOne({ where: { id } });
+    if (!p) return null;
+    const statuses = new Map(page.subscriptions.map((s) => [s.contentType, s]));
+    const before = p.subscriptions ?? [];
+    const subscriptions = before.map((s) => {
+      const seen = statuses.get(s.remoteContentType);
+      // conditionKey: absent from a producer without conditions (kept as it was).
+      const key = seen && seen.conditionKey !== undefined ? { conditionKey: seen.conditionKey ?? null } : {};
+      return { ...s, status: seen?.status ?? s.status, ...key };
+    });
+    // Schema check (issue 16, point 8): a new hash means the producer's schema of our types changed.
+    const schema =
+      page.schemaHash && page.schemaHash !== p.remoteSchemaHash
+        ? { remoteSchemaHash: page.schemaHash, ...(p.remoteSchemaHash ? { schemaChangedAt: new Date() } : {}) }
+        : {};
+    const changed =
+      Object.keys(schema).length > 0 ||
+      subscriptions.some((s, i) => s.status !== before[i].status || (s.conditionKey ?? null) !== (before[i].conditionKey ?? null));
+    if (changed || p.lastPullAt === null) {
+      await rows().update({ where: { id }, data: { subscriptions, producerHeadSeq: page.headSeq, lastPullAt: new Date(), ...schema } });
+    }
+    return subscriptions;
+  };
+
   return {
     list: () => rows().findMany({ orderBy: { id: 'asc' } }),
     ids: async (): Promise<number[]> => (await rows().findMany({ select: ['id'] })).map((p) => Number(p.id)),
@@ -177,28 +203,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * consumer no commit of its own (one fsync on SQLite, on the path of every change's latency).
      */
     async recordPull(id: number, page: PullResponse): Promise<ProducerSubscription[] | null> {
-      const p = await rows().findOne({ where: { id } });
-      if (!p) return null;
-      const statuses = new Map(page.subscriptions.map((s) => [s.contentType, s]));
-      const before = p.subscriptions ?? [];
-      const subscriptions = before.map((s) => {
-        const seen = statuses.get(s.remoteContentType);
-        // conditionKey: absent from a producer without conditions (kept as it was).
-        const key = seen && seen.conditionKey !== undefined ? { conditionKey: seen.conditionKey ?? null } : {};
-        return { ...s, status: seen?.status ?? s.status, ...key };
+      return strapi.db.transaction(async ({ trx }) => {
+        // The row locked before it is read (PostgreSQL, MySQL): a registration saved meanwhile
+        // (producer-registry.ts `update`: a type unsubscribed, a new subscriber) is read here and
+        // kept, not written back over with what the row held when this read started. SQLite
+        // needs none (one connection, one writing transaction at a time).
+        if (strapi.db.dialect.client !== 'sqlite') {
+          const { table } = tableOf(strapi, UID.producer);
+          await trx(table).select('id').where({ id }).forUpdate();
+        }
+        return mirror(id, page);
       });
-      // Schema check (issue 16, point 8): a new hash means the producer's schema of our types changed.
-      const schema =
-        page.schemaHash && page.schemaHash !== p.remoteSchemaHash
-          ? { remoteSchemaHash: page.schemaHash, ...(p.remoteSchemaHash ? { schemaChangedAt: new Date() } : {}) }
-          : {};
-      const changed =
-        Object.keys(schema).length > 0 ||
-        subscriptions.some((s, i) => s.status !== before[i].status || (s.conditionKey ?? null) !== (before[i].conditionKey ?? null));
-      if (changed || p.lastPullAt === null) {
-        await rows().update({ where: { id }, data: { subscriptions, producerHeadSeq: page.headSeq, lastPullAt: new Date(), ...schema } });
-      }
-      return subscriptions;
     },
 
     async recordHealth(id: number, result: { ok: true; cursor: number; headSeq: number } | { ok: false; error: string }): Promise<void> {
