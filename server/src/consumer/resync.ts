@@ -16,7 +16,7 @@ import { WAIT, WriterBusyError } from './exclusion';
 import { getService, repo } from '../utils';
 import { conflict } from '../errors';
 import type { Prepared } from './applier';
-import { sameDocument, type SyncRow } from './sync-log';
+import { documentRows, sameDocument, type SyncRow } from './sync-log';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const logs = () => repo<SyncRow>(strapi, UID.syncLog);
@@ -41,10 +41,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           },
           transaction: <T>(fn: () => Promise<T>) => strapi.db.transaction(() => fn()) as unknown as Promise<T>,
           markSynced: async (seq, localDocumentId, note) => {
-            await logs().updateMany({
-              where: { ...unresolved, seq: { $lte: seq } },
-              data: { status: 'Synced', error: note, nextRetryAt: null, localDocumentId },
-            });
+            const ids = (await documentRows(strapi, row, ['Failed', 'Blocked'])).filter((r) => r.seq <= seq).map((r) => r.id);
+            if (ids.length)
+              await logs().updateMany({
+                where: { id: { $in: ids } },
+                data: { status: 'Synced', error: note, nextRetryAt: null, localDocumentId },
+              });
             if (row.status === 'Synced') await logs().update({ where: { id }, data: { error: note, localDocumentId } });
           },
           unresolved: async () =>
@@ -183,7 +185,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
       const blocked = await logs().findMany({ where: { status: 'Blocked', ...only }, orderBy: { seq: 'asc' }, limit: 100 });
       for (const b of blocked) {
-        const before = await logs().count({ where: { ...sameDocument(b), status: 'Failed', seq: { $lt: b.seq } } });
+        const before = (await documentRows(strapi, b, ['Failed'])).some((r) => r.seq < b.seq);
         if (!before) due.push(b);
       }
       try {

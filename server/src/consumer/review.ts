@@ -13,7 +13,7 @@ import type { ReferenceRow, Route } from '../engine/apply';
 import { fieldKind } from '../engine/schema';
 import { contentTypeUid, getService, repo } from '../utils';
 import type { ProducerRow } from './producer-registry';
-import { sameDocument } from './sync-log';
+import { documentRows, sameDocument } from './sync-log';
 
 /** One held change as the Review page shows it. */
 export type ReviewItem = FindReviews.Response['data'][number];
@@ -90,16 +90,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const awaitingBefore = async (producerId: number, event: StreamEvent): Promise<boolean> =>
-    (await logs().count({
-      where: {
-        producerId,
-        remoteContentType: event.contentType,
-        remoteDocumentId: event.documentId,
-        docLocale: event.locale,
-        status: 'AwaitingReview',
-        seq: { $lt: event.seq },
-      },
-    })) > 0;
+    (
+      await documentRows(
+        strapi,
+        { producerId, remoteContentType: event.contentType, remoteDocumentId: event.documentId, docLocale: event.locale },
+        ['AwaitingReview']
+      )
+    ).some((r) => r.seq < event.seq);
 
   /** Whether the local copy of the event's document was edited here since its last applied event. */
   const edited = async (
