@@ -62,6 +62,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const localExists = async (uid: string, documentId: string, locale: string | null) =>
     (await repo(strapi, uid).count({ where: { documentId, ...(locale ? { locale } : {}) } })) > 0;
 
+  /**
+   * The Event Subscriber written as creator / updater of what a synced write just wrote: one Query
+   * Engine update of the document's rows (draft and published, of the written locale), in the
+   * write's transaction. Given to the Document Service with the data instead, the two admin-user
+   * relations cost about eight statements per document (their ids looked up and validated, then
+   * read again and copied by publish: 19,600 statements for 2,400 streamed documents, bench
+   * throughput) where this is one. The Content Manager reads the same columns either way.
+   */
+  const markCreator = async (uid: string, documentId: string, locale: string | null, fields: Record<string, number>) => {
+    if (!Object.keys(fields).length) return;
+    await repo(strapi, uid).updateMany({ where: { documentId, ...(locale ? { locale } : {}) }, data: fields });
+  };
+
   const ports = (producer: ProducerRow): ApplyPorts => ({
     limits: (({ maxDependenciesPerEvent, maxFilesPerEvent, maxEventBytes }) => ({
       maxDependencies: maxDependenciesPerEvent,
@@ -89,14 +102,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
     localeExists: async (code) => Boolean(await strapi.plugin('i18n').service('locales').findByCode(code)),
     // As the Event Subscriber (subscriber.ts): createdBy / updatedBy, like the Content Manager.
-    create: async (uid, data, options) =>
-      (await docs(uid).create({ data: { ...data, ...creatorFields(await subscriber(producer.subscriberUserId), true) }, ...options }))
-        .documentId,
+    async create(uid, data, options) {
+      const { documentId } = await docs(uid).create({ data, ...options });
+      await markCreator(uid, documentId, options.locale ?? null, creatorFields(await subscriber(producer.subscriberUserId), true));
+      return documentId;
+    },
     async update(uid, documentId, data, options) {
       const by = await subscriber(producer.subscriberUserId);
       // An update that adds a locale creates that locale's row: created by the subscriber too.
       const creating = by !== null && Boolean(options.locale) && !(await localExists(uid, documentId, options.locale ?? null));
-      return Boolean(await docs(uid).update({ documentId, data: { ...data, ...creatorFields(by, creating) }, ...options }));
+      if (!(await docs(uid).update({ documentId, data, ...options }))) return false;
+      await markCreator(uid, documentId, options.locale ?? null, creatorFields(by, creating));
+      return true;
     },
     readLocal: async (uid, documentId, locale, populate) =>
       ((await docs(uid).findOne({ documentId, ...(locale ? { locale } : {}), populate })) as Record<string, unknown> | null) ?? null,
