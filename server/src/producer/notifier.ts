@@ -4,6 +4,17 @@ import { getService } from '../utils';
 import type { ConsumerRow } from './consumer-store';
 
 /**
+ * How long a change waits before the run that notifies it (ms). Leading edge: the first change
+ * after a quiet window (no run for `window` ms) runs at once, saving the window on an isolated
+ * edit's latency. A change soon after a run waits only for the rest of that window (not a whole
+ * one more: an edit made 20 ms after the last run waited 25 ms more where 5 were enough). Changes
+ * during a run make one more run (`again`). Still at most about one run per window under a stream
+ * of writes.
+ */
+export const notifyDelay = (now: number, lastRunEnd: number, window: number): number =>
+  Math.max(0, Math.min(window, lastRunEnd + window - now));
+
+/**
  * After-commit work on the producer: sequence the new log rows, then poke each consumer that has
  * an approved subscription and a callback URL. Notifications are coalesced (one run per debounce
  * window, one more if changes arrived during a run; the first change after a quiet window runs
@@ -19,17 +30,6 @@ import type { ConsumerRow } from './consumer-store';
  * whose previous poke is still in flight is not poked twice at once: it is poked again for the
  * newer head when that one ends.
  */
-/**
- * How long a change waits before the run that notifies it (ms). Leading edge: the first change
- * after a quiet window (no run for `window` ms) runs at once, saving the window on an isolated
- * edit's latency. A change soon after a run waits only for the rest of that window (not a whole
- * one more: an edit made 20 ms after the last run waited 25 ms more where 5 were enough). Changes
- * during a run make one more run (`again`). Still at most about one run per window under a stream
- * of writes.
- */
-export const notifyDelay = (now: number, lastRunEnd: number, window: number): number =>
-  Math.max(0, Math.min(window, lastRunEnd + window - now));
-
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
