@@ -52,7 +52,7 @@ async function waitFor(fn, { timeoutMs = 30000, intervalMs = 250, what = 'condit
  * Ports handed out: below Linux's ephemeral range (32768–60999 by default), which the kernel gives
  * every outgoing connection — a site booting for ten seconds on a port picked from that range lost
  * it to one of the other lane's database connections ("The port … is already used by another
- * application", CI of stop 22). Random within the range, never twice in one process, checked free.
+ * application", a local CI run of stop 23). Random within the range, never twice in one process, checked free.
  */
 const PORT_RANGE = [15000, 32700];
 const handedOut = new Set();

@@ -94,10 +94,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (row && (row.pending === null || row.pending === undefined)) return toState(row);
       }
       // `wait: false` (monitoring): while another run holds the lock, the state as committed and
-      // the outbox's count (`pending`), at once. A caller that waited held a pooled connection meanwhile: the health sampler, every
-      // few seconds behind a stalled run (a slow batch of big entries, a lock held elsewhere),
-      // piled them up until the pool, and every write of the site, ran dry. Pulls wait: a pull
-      // right after a commit must get it, and they come one at a time per consumer.
+      // the outbox's count (`pending`), at once. A caller that waited held a pooled connection
+      // meanwhile: the health sampler, every few seconds behind a stalled run (a slow batch of big
+      // entries, a lock held elsewhere), piled them up until the pool, and every write of the
+      // site, ran dry. Pulls wait: a pull right after a commit must get it, and they come one at a
+      // time per consumer.
       const take = async (trx: Knex.Transaction): Promise<SampledState | null> => {
         if (opts.wait === false && !(await tryLock(strapi, trx))) {
           // The state and the outbox's count in one statement (one snapshot): the run holding the
