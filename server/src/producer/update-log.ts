@@ -32,6 +32,12 @@ export { LOG_STATE_TABLE } from './log-tables';
  */
 export type SampledState = LogState & { pending?: number };
 
+/** The state row and one figure of the outbox (`pending`) read in one statement, so in one snapshot. */
+const stateWith = async (db: Knex, outbox: Knex.QueryBuilder) =>
+  (await db(LOG_STATE_TABLE)
+    .where({ id: 1 })
+    .first(...STATE_COLUMNS, outbox.as('pending'))) as (StateRow & { pending: number | string | null }) | undefined;
+
 /** A new row key: 16 random bytes, lowercase hex (shared/validation EVENT_KEY_RE). */
 const newEventKey = () => crypto.randomBytes(16).toString('hex');
 
@@ -86,11 +92,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // head. Not on MySQL, whose runs take the lock first (below), nor inside a transaction (its
       // connection is the one to read on: the transaction below joins it).
       if (!isMysql() && !strapi.db.inTransaction()) {
-        const row = (await strapi.db
-          .connection(LOG_STATE_TABLE)
-          .where({ id: 1 })
-          .first(...STATE_COLUMNS, strapi.db.connection(OUTBOX_TABLE).select('id').limit(1).as('pending'))) as
-          (StateRow & { pending: number | string | null }) | undefined;
+        const knex = strapi.db.connection;
+        const row = await stateWith(knex, knex(OUTBOX_TABLE).select('id').limit(1));
         if (row && (row.pending === null || row.pending === undefined)) return toState(row);
       }
       // `wait: false` (monitoring): while another run holds the lock, the state as committed and
@@ -104,10 +107,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           // The state and the outbox's count in one statement (one snapshot): the run holding the
           // lock moves entries out of the outbox and raises the head in one commit, so the sum
           // counts every committed write exactly once, before, during and after that run.
-          const row = (await trx(LOG_STATE_TABLE)
-            .where({ id: 1 })
-            .first(...STATE_COLUMNS, trx(OUTBOX_TABLE).count('* as n').as('pending'))) as
-            (StateRow & { pending: number | string | null }) | undefined;
+          const row = await stateWith(trx, trx(OUTBOX_TABLE).count('* as n'));
           if (row) return { ...toState(row), pending: Number(row.pending ?? 0) };
           // No state row yet: it is made under the lock (below).
         }
