@@ -7,7 +7,7 @@
  *   BENCH_DB=sqlite|postgres|both        database of the sites (default sqlite)
  *   BENCH_ONLY=overhead,overheadInvoice,direct,throughput,pullcost,latency,transfer,fanout,bigdocs,catchup,backfill
  *                                        a subset (development)
- *   BENCH_PROFILE=consumer|producer|both  --cpu-prof the site processes of measurement 1 (bench/profiles/)
+ *   BENCH_PROFILE=consumer|producer|both  --cpu-prof the site processes of measurement 1, and fan-out's producer (bench/profiles/)
  *   BENCH_OUT=path                       results file (default bench/results.json)
  *   BENCH_SKIP_BUILD=1                   do not rebuild a stale plugin / playground first
  *   BENCH_CATCHUP_SIZES=1000,10000       backlogs of the catch-up measurement (default 1000,10000,100000)
@@ -684,7 +684,7 @@ async function runFor(client, r, onDone) {
       onDone
     );
   }
-  const ctx = { log, sc, round, siteOpts };
+  const ctx = { log, sc, round, siteOpts, profileEnv, collectProfiles };
   for (const [name, key, fn] of [
     ['fanout', 'fanout', () => S.measureFanout(client, ctx)],
     ['bigdocs', 'bigDocs', () => S.measureBigDocs(client, ctx)],

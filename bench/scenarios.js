@@ -51,13 +51,13 @@ function resetPeak(pid) {
 // Fan-out.
 
 async function measureFanout(client, ctx) {
-  const { log, sc, round, siteOpts } = ctx;
+  const { log, sc, round, siteOpts, profileEnv, collectProfiles } = ctx;
   const edits = sc(1000, 40);
   const steps = [1, 10, 100];
   log(`[fanout] booting producer + consumer (${client}); ${edits} edits per step, light consumers ${steps.join(' → ')}`);
   const [producer, consumer] = await startSites(
     [
-      siteOpts(client, 'bench-fan-producer', { EVENT_STREAMING_PULL_CRON: L.NEVER }),
+      siteOpts(client, 'bench-fan-producer', { EVENT_STREAMING_PULL_CRON: L.NEVER, ...profileEnv('producer') }),
       siteOpts(client, 'bench-fan-consumer', { EVENT_STREAMING_PULL_CRON: L.NEVER }),
     ],
     { client }
@@ -125,6 +125,7 @@ async function measureFanout(client, ctx) {
     out.fanoutLatencyP50Ms = last.latencyMs.p50;
     // Growth of the producer's CPU per edit against the number of consumers: ≤ 1 is at most linear.
     out.cpuPerEditGrowth = round(last.producerCpuMsPerEdit / first.producerCpuMsPerEdit / (last.consumers / first.consumers), 3);
+    await collectProfiles({ producer }); // BENCH_PROFILE=producer: the producer's CPU profile and SQL counts
     return out;
   } finally {
     await Promise.all([producer, consumer].map((s) => s.destroy().catch(() => {})));

@@ -8,6 +8,14 @@ import type { DocumentAlias, FetchDocumentResponse, ListDocumentsResponse, PullR
 import { getService, repo } from '../utils';
 import { conditionKey } from '../engine/condition';
 import { servedSubscriptions, type ConsumerRow } from './consumer-store';
+import { PageCache } from '../engine/page-cache';
+
+/**
+ * Pages read in the last second, shared by every consumer that asks for the same one
+ * (engine/page-cache.ts): a hundred consumers poked after one change read the log once.
+ * Small pages only (4 MiB of data in all), so big documents never stay in memory.
+ */
+const PAGE_CACHE = { ttlMs: 1000, maxEntries: 256, maxChars: 4 * 1024 * 1024 };
 
 /**
  * What the producer serves a registered consumer over the site-to-site API: pages of its stream,
@@ -18,12 +26,34 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const settings = () => getService(strapi, 'settings');
   const schema = () => getService(strapi, 'schema');
   const conditions = () => getService(strapi, 'conditions');
+  const log = () => getService(strapi, 'update-log');
+  const pages = new PageCache<{ rows: StreamEvent[]; sized: boolean; aliases: Map<string, DocumentAlias[]> }>(PAGE_CACHE);
+  const rowKeys = new PageCache<string | null>(PAGE_CACHE);
+  /** The keys of the log rows at `seqs` (update-log.ts `keysAt`); a key once read is the row's for good (same rules as pages). */
+  const keysAt = async (epoch: string, head: number, seqs: number[]) => {
+    rowKeys.seeHead(epoch, head);
+    const out = new Map<number, string | null>();
+    const missing: number[] = [];
+    for (const s of seqs) {
+      const k = rowKeys.get(`${epoch}|${s}`);
+      if (k === undefined) missing.push(s);
+      else out.set(s, k);
+    }
+    if (missing.length) {
+      for (const [s, k] of await log().keysAt(missing)) {
+        out.set(s, k);
+        rowKeys.set(`${epoch}|${s}`, k, 0);
+      }
+    }
+    return out;
+  };
+  const charsOf = (e: StreamEvent) => JSON.stringify(e.data ?? null).length;
   /**
-   * The events, each with the other sites' documentIds of its document (this site's remote
-   * references of it, one query per type on the page): a site in a ring recognises its own
+   * The other sites' documentIds of the documents of `events` (this site's remote references of
+   * them, one query per type on the page), by docKey: a site in a ring recognises its own
    * document in a copy that came round under another documentId (Use Same Name off).
    */
-  const withAliases = async (events: StreamEvent[]): Promise<StreamEvent[]> => {
+  const aliasesOf = async (events: StreamEvent[]): Promise<Map<string, DocumentAlias[]>> => {
     const byKey = new Map<string, DocumentAlias[]>();
     for (const uid of new Set(events.map((e) => e.contentType))) {
       const ids = [...new Set(events.filter((e) => e.contentType === uid).map((e) => e.documentId))];
@@ -34,10 +64,30 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         byKey.set(key, list);
       }
     }
-    return events.map((e) => {
+    return byKey;
+  };
+  const withAliases = (events: StreamEvent[], byKey: Map<string, DocumentAlias[]>): StreamEvent[] =>
+    events.map((e) => {
       const aliases = byKey.get(docKey(e.contentType, e.documentId, e.locale));
       return aliases ? { ...e, aliases } : e;
     });
+  /**
+   * The log's rows in (after, head] of `types` (update-log.ts `page`) and their documents'
+   * aliases, from memory when another consumer just read them. The aliases are as fresh as
+   * they would be had this consumer pulled when the page was read (at most PAGE_CACHE.ttlMs
+   * before); the reference a copy makes is written with the copy, before its event exists.
+   */
+  const readPage = async (epoch: string, after: number, head: number, types: string[], limit: number, budget: number | null) => {
+    pages.seeHead(epoch, head);
+    const key = PageCache.key({ epoch, after, head, types, limit, maxChars: budget });
+    const hit = pages.get(key);
+    if (hit) return hit;
+    const read = await log().page(after, head, types, limit, budget);
+    const page = { ...read, aliases: await aliasesOf(read.rows) };
+    let chars = 0; // up to what the cache keeps: a page of big documents is not measured twice
+    for (const e of read.rows) if ((chars += charsOf(e)) > PAGE_CACHE.maxChars) break;
+    pages.set(key, page, chars);
+    return page;
   };
 
   /** Bytes of event data one page may carry: half the response limit a site accepts. */
@@ -55,8 +105,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * event too large to transfer, engine/pull-loop.ts).
      */
     async pull(c: ConsumerRow, after: number, limit: number, withData = true, afterKey: string | null = null): Promise<PullResponse> {
-      const log = getService(strapi, 'update-log');
-      const state = await log.advance();
+      const state = await log().advance();
       const head = state.head;
       const subscriptions = servedSubscriptions(c);
       const base = {
@@ -71,7 +120,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           conditionKey: conditionKey(conditions().conditionsOf(c).get(s.contentType)?.condition ?? null),
         })),
       };
-      const keys = await log.keysAt(afterKey === null ? [head] : [after, head]);
+      const keys = await keysAt(state.epoch, head, afterKey === null ? [head] : [after, head]);
       const check = cursorCheck(after, afterKey, { head, prunedThrough: state.prunedThrough, keyAtAfter: keys.get(after) ?? null });
       if (check) {
         return { ...base, events: [], nextCursor: after, cursorKey: null, hasMore: false, diverged: check === 'diverged' };
@@ -80,8 +129,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // instead of failing as too large and being asked again at half the count): by the stored
       // sizes before the rows are read, then by the data read (rows sequenced without a size).
       const budget = withData ? pageByteBudget() : null;
-      const { rows: read, sized } = await log.page(after, head, streamableTypes(subscriptions), limit, budget);
-      const rows = budget !== null ? boundByBytes(read, budget, (e) => JSON.stringify(e.data ?? null).length) : read;
+      const { rows: read, sized, aliases } = await readPage(state.epoch, after, head, streamableTypes(subscriptions), limit, budget);
+      const rows = budget !== null ? boundByBytes(read, budget, charsOf) : read;
       const cut = sized || rows.length < read.length ? rows.length : limit;
       const page = cutPage({ after, head, rows, limit: cut, subscriptions, consumerSiteId: c.consumerSiteId });
       // Conditioned types: only what matches travels, whole; what left travels as a Delete (producer/conditions.ts).
@@ -91,7 +140,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // The acknowledgement of what the consumer already had (`after`): written a moment later,
       // with the other consumers' (consumer-store.ts), off the way of this response.
       getService(strapi, 'consumer-store').acknowledge(c, after);
-      return { ...base, ...page, events: await withAliases(events), cursorKey, diverged: false };
+      return { ...base, ...page, events: withAliases(events, aliases), cursorKey, diverged: false };
     },
 
     /**
