@@ -63,8 +63,13 @@ export class PageCache<V> {
     return e.value;
   }
 
+  /** The largest page kept, in characters of data (a quarter of the whole). */
+  get maxPageChars(): number {
+    return this.opts.maxChars / 4;
+  }
+
   set(key: string, value: V, chars: number, now = Date.now()): void {
-    if (chars > this.opts.maxChars / 4) return;
+    if (chars > this.maxPageChars) return;
     const old = this.entries.get(key);
     if (old) this.drop(key, old);
     this.entries.set(key, { value, chars, at: now });

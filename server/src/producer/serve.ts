@@ -84,8 +84,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (hit) return hit;
     const read = await log().page(after, head, types, limit, budget);
     const page = { ...read, aliases: await aliasesOf(read.rows) };
-    let chars = 0; // up to what the cache keeps: a page of big documents is not measured twice
-    for (const e of read.rows) if ((chars += charsOf(e)) > PAGE_CACHE.maxChars) break;
+    let chars = 0; // only up to the largest page the cache keeps: big documents are not measured twice
+    for (const e of read.rows) if ((chars += charsOf(e)) > pages.maxPageChars) break;
     pages.set(key, page, chars);
     return page;
   };
