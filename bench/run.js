@@ -820,8 +820,8 @@ function table(r) {
   if (r.backfill) {
     for (const x of r.backfill.sizes)
       rows.push([
-        `8 back-fill vs transfer, ${x.docs} docs`,
-        `${f(round(x.backfill.ms / 1000, 1))} s vs ${x.strapiTransfer.ok ? `${f(round(x.strapiTransfer.ms / 1000, 1))} s` : 'failed'} (${f(x.ratio)})`,
+        `8 back-fill (bulk / per document) vs transfer, ${x.docs} docs`,
+        `${f(round(x.backfill.ms / 1000, 1))} / ${f(round((x.backfillPerDocument?.ms ?? NaN) / 1000, 1))} s vs ${x.strapiTransfer.ok ? `${f(round(x.strapiTransfer.ms / 1000, 1))} s` : 'failed'} (${f(x.ratio)} / ${f(x.ratioPerDocument)})`,
         '',
         '',
       ]);

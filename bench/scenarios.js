@@ -387,53 +387,69 @@ async function measureBackfillSizes(client, ctx, runTransfer) {
       });
       seeded = total;
       const expected = { customers: await L.restCount(producer, 'customers'), items: await L.restCount(producer, 'items') };
-      const target = await startSite(siteOpts(client, `bench-bf-target-${total}`, { EVENT_STREAMING_PULL_CRON: L.NEVER }));
-      try {
-        const lb = await L.link(
-          producer,
-          target,
-          [L.CUSTOMER, L.ITEM].map((contentType) => ({ contentType, useSameName: true })),
-          {
-            pullOnly: true,
-          }
-        );
-        await L.setStatus(lb, { [L.CUSTOMER]: 'Approved', [L.ITEM]: 'Approved' });
-        await L.pullNow(lb);
-        const tb = Date.now();
-        const bf = expectStatus(await target.admin('POST', `/event-streaming/producers/${lb.producerId}/backfill`, {}, L.LONG), 'backfill')
-          .body.data;
-        const backfillMs = Date.now() - tb;
-        const got = { customers: await L.restCount(target, 'customers'), items: await L.restCount(target, 'items') };
-        log(`[backfill] ${total}: back-fill ${backfillMs} ms (${bf.copied} copied, ${bf.failed} failed)`);
-        const transfer = await runTransfer(producer, dest, expected);
-        log(`[backfill] ${total}: strapi transfer ${transfer.ok ? `${transfer.ms} ms` : `failed: ${transfer.reason}`}`);
-        out.sizes.push({
-          docs: total,
-          expected,
-          backfill: {
-            ms: backfillMs,
+      // Back-fill into a fresh site, once per mode: every document through the Document Service
+      // (the default), then with bulkBackfill (a page's plain documents in one insert, as transfer writes).
+      const backfillInto = async (mode) => {
+        const env = { EVENT_STREAMING_PULL_CRON: L.NEVER, ...(mode === 'bulk' ? { EVENT_STREAMING_BULK_BACKFILL: 'true' } : {}) };
+        const target = await startSite(siteOpts(client, `bench-bf-${mode}-${total}`, env));
+        try {
+          const lb = await L.link(
+            producer,
+            target,
+            [L.CUSTOMER, L.ITEM].map((contentType) => ({ contentType, useSameName: true })),
+            { pullOnly: true }
+          );
+          await L.setStatus(lb, { [L.CUSTOMER]: 'Approved', [L.ITEM]: 'Approved' });
+          await L.pullNow(lb);
+          const tb = Date.now();
+          const bf = expectStatus(
+            await target.admin('POST', `/event-streaming/producers/${lb.producerId}/backfill`, {}, L.LONG),
+            'backfill'
+          ).body.data;
+          const ms = Date.now() - tb;
+          const got = { customers: await L.restCount(target, 'customers'), items: await L.restCount(target, 'items') };
+          log(`[backfill] ${total} (${mode}): back-fill ${ms} ms (${bf.copied} copied, ${bf.bulk ?? 0} in bulk, ${bf.failed} failed)`);
+          return {
+            ms,
             copied: bf.copied,
+            bulk: bf.bulk ?? 0,
             failed: bf.failed,
             onTarget: got,
             complete: got.customers === expected.customers && got.items === expected.items,
-          },
-          strapiTransfer: transfer,
-          ratio: transfer.ok ? round(backfillMs / transfer.ms, 3) : null,
-          // Against the copy itself: transfer's wall time less its fixed cost (the empty-type transfer).
-          transferCopyMs: transfer.ok && out.transferBaselineMs !== null ? transfer.ms - out.transferBaselineMs : null,
-          ratioVsCopy:
-            transfer.ok && out.transferBaselineMs !== null && transfer.ms > out.transferBaselineMs
-              ? round(backfillMs / (transfer.ms - out.transferBaselineMs), 3)
-              : null,
-        });
-      } finally {
-        await target.destroy().catch(() => {});
-      }
+          };
+        } finally {
+          await target.destroy().catch(() => {});
+        }
+      };
+      const perDocument = await backfillInto('document');
+      const bulk = await backfillInto('bulk');
+      const transfer = await runTransfer(producer, dest, expected);
+      log(`[backfill] ${total}: strapi transfer ${transfer.ok ? `${transfer.ms} ms` : `failed: ${transfer.reason}`}`);
+      const copyMs =
+        transfer.ok && out.transferBaselineMs !== null && transfer.ms > out.transferBaselineMs
+          ? transfer.ms - out.transferBaselineMs
+          : null;
+      out.sizes.push({
+        docs: total,
+        expected,
+        // The headline is the bulk mode: what transfer does (plain inserts, no per-document pipeline).
+        backfill: bulk,
+        backfillPerDocument: perDocument,
+        strapiTransfer: transfer,
+        ratio: transfer.ok ? round(bulk.ms / transfer.ms, 3) : null,
+        ratioPerDocument: transfer.ok ? round(perDocument.ms / transfer.ms, 3) : null,
+        // Against the copy itself: transfer's wall time less its fixed cost (the one-note transfer).
+        transferCopyMs: copyMs,
+        ratioVsCopy: copyMs ? round(bulk.ms / copyMs, 3) : null,
+        ratioPerDocumentVsCopy: copyMs ? round(perDocument.ms / copyMs, 3) : null,
+      });
     }
     const ratios = out.sizes.map((s) => s.ratio).filter((r) => r !== null);
     out.backfillVsTransferRatio = ratios.length ? Math.max(...ratios) : null;
     const copy = out.sizes.map((s) => s.ratioVsCopy).filter((r) => r !== null);
     out.backfillVsTransferCopyRatio = copy.length ? Math.max(...copy) : null;
+    const perDoc = out.sizes.map((s) => s.ratioPerDocument).filter((r) => r !== null);
+    out.backfillPerDocumentVsTransferRatio = perDoc.length ? Math.max(...perDoc) : null;
     return out;
   } finally {
     await Promise.all([producer, dest].map((s) => s.destroy().catch(() => {})));

@@ -102,6 +102,7 @@ export default ({ env }) => {
         maxPagesPerPull: env.int('EVENT_STREAMING_MAX_PAGES_PER_PULL', 50),
         maxResponseBytes: env.int('EVENT_STREAMING_MAX_RESPONSE_BYTES', 20 * 1024 * 1024),
         maxBackfillPages: env.int('EVENT_STREAMING_MAX_BACKFILL_PAGES', 10000),
+        bulkBackfill: env.bool('EVENT_STREAMING_BULK_BACKFILL', false),
         // Tunable for the budget tests: per-event budgets and the file size limit.
         maxDependenciesPerEvent: env.int('EVENT_STREAMING_MAX_DEPENDENCIES_PER_EVENT', 500),
         maxFilesPerEvent: env.int('EVENT_STREAMING_MAX_FILES_PER_EVENT', 100),

@@ -23,6 +23,13 @@ export interface PluginConfig {
   /** Most listing pages one back-fill (or re-copy) reads per type before it stops with an error. */
   maxBackfillPages: number;
   /**
+   * Back-fill inserts the plain documents of a listed page (no relations, media, components,
+   * mapping; a type without Draft & Publish or locales) with one statement per page, as
+   * `strapi transfer` does: no Document Service middleware, per-document lifecycle or webhook runs
+   * for them. Off: every document is created through the Document Service.
+   */
+  bulkBackfill: boolean;
+  /**
    * Most events applied in one database transaction (one commit and one cursor save per batch;
    * 1 = a transaction per event). An event that needs the network, or fails, is applied alone.
    */
@@ -126,6 +133,7 @@ export const defaultConfig: PluginConfig = {
   maxPageSize: 500,
   maxPagesPerPull: 50,
   maxBackfillPages: 10_000,
+  bulkBackfill: false,
   applyBatchSize: 50,
   applyBatchMs: 250,
   requestTimeoutMs: 10_000,
@@ -235,6 +243,7 @@ export function validateConfig(raw: Partial<PluginConfig>): void {
   }
   if (typeof cfg.siteName !== 'string' || !cfg.siteName.trim()) fail('siteName', 'must be a non-empty string');
   if (typeof cfg.pullOnBoot !== 'boolean') fail('pullOnBoot', 'must be true or false');
+  if (typeof cfg.bulkBackfill !== 'boolean') fail('bulkBackfill', 'must be true or false');
   for (const key of ['pullCron', 'maintenanceCron'] as const) {
     const fields = typeof cfg[key] === 'string' ? cfg[key].trim().split(/\s+/).length : 0;
     if (fields !== 5 && fields !== 6) fail(key, 'must be a cron rule of 5 or 6 fields');

@@ -25,6 +25,8 @@ export const CONFIG_REFERENCE: Record<ConfigKey, string> & { [key: string]: stri
   maxPageSize: 'most events per page a producer serves',
   maxPagesPerPull: 'pages one pull processes before yielding (the next notification or cron continues)',
   maxBackfillPages: 'listing pages one back-fill (or re-copy) reads per type before it stops with an error',
+  bulkBackfill:
+    "back-fill inserts a page's plain documents (no relations, media, components or mapping; a type without Draft & Publish or locales) with one statement, as `strapi transfer` does: no Document Service middleware, per-document lifecycle or webhook runs for them. Off: each is created through the Document Service",
   applyBatchSize:
     'events (and back-filled documents) applied per database transaction; an event that needs the network or fails is applied alone. `1`: a transaction per event',
   applyBatchMs: "how long one batch may keep taking new events, ms (bounds how long it holds SQLite's write lock)",

@@ -21,6 +21,21 @@ const IN_CHUNK = 500;
 const chunks = <T>(list: T[]): T[][] =>
   Array.from({ length: Math.ceil(list.length / IN_CHUNK) }, (_, i) => list.slice(i * IN_CHUNK, (i + 1) * IN_CHUNK));
 
+/** A reference row as written: the producer's identity, the remote document, the local one, the time. */
+const rowOf = (producer: Producer, input: ReferenceInput) => ({
+  localContentType: input.localContentType,
+  localDocumentId: input.localDocumentId,
+  docLocale: input.remote.locale,
+  producerId: producer.id,
+  producerUrl: producer.producerUrl,
+  producerSiteId: producer.producerSiteId,
+  remoteContentType: input.remote.uid,
+  remoteDocumentId: input.remote.documentId,
+  lastSyncedAt: new Date(),
+  lastAppliedSeq: input.lastAppliedSeq,
+  deleted: input.deleted,
+});
+
 /**
  * The remote-reference table (consumer side), and the only module that reads or writes it: which
  * producer document (site, remote type, documentId, locale) each local document — or uploaded
@@ -88,19 +103,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * throws, so the caller's transaction — with the document write it followed — rolls back.
      */
     async save(producer: Producer, input: ReferenceInput, existingId: number | null): Promise<void> {
-      const data = {
-        localContentType: input.localContentType,
-        localDocumentId: input.localDocumentId,
-        docLocale: input.remote.locale,
-        producerId: producer.id,
-        producerUrl: producer.producerUrl,
-        producerSiteId: producer.producerSiteId,
-        remoteContentType: input.remote.uid,
-        remoteDocumentId: input.remote.documentId,
-        lastSyncedAt: new Date(),
-        lastAppliedSeq: input.lastAppliedSeq,
-        deleted: input.deleted,
-      };
+      const data = rowOf(producer, input);
       if (existingId === null) {
         await refs().createMany({ data: [data] });
         return;
@@ -113,6 +116,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         throw new ApplyError(
           `The reference of ${input.remote.uid} ${input.remote.documentId} moved past #${input.lastAppliedSeq} (or vanished) while this was applied`
         );
+    },
+
+    /**
+     * New references, each with its local copy's fingerprint, in one insert per 500 (a bulk copy,
+     * bulk-copy.ts; the unique key refuses a reference that exists, and the caller's transaction
+     * rolls back).
+     */
+    async insertMany(producer: Producer, inputs: Array<ReferenceInput & { fingerprint: string | null }>): Promise<void> {
+      for (const chunk of chunks(inputs))
+        await refs().createMany({ data: chunk.map((i) => ({ ...rowOf(producer, i), localFingerprint: i.fingerprint }) as Partial<Row>) });
     },
 
     /** Stores the local copy's fingerprint after an apply (engine/review.ts invariant 4). */

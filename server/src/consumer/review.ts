@@ -10,7 +10,7 @@ import { UID } from '../constants';
 import type { FindReviews, ProducerSubscription, StreamEvent } from '../shared/contracts';
 import { diverged, fieldChanges, fingerprint, firstAwaiting, holdReason, locallyEdited, type HoldReason } from '../engine/review';
 import type { ReferenceRow, Route } from '../engine/apply';
-import { fieldKind } from '../engine/schema';
+import { fieldKind, type ModelDef } from '../engine/schema';
 import { contentTypeUid, getService, repo } from '../utils';
 import type { ProducerRow } from './producer-registry';
 import { documentRows, sameDocument } from './sync-log';
@@ -70,17 +70,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * without the admin users it would add), in one Query Engine findOne — read twice per applied
    * event (the conflict check, then the fingerprint stored), so its cost is the consumer's.
    */
-  const readLocal = async (uid: string, documentId: string, locale: string | null) => {
-    const model = schema().model(uid);
-    if (!model) return null;
-    if (model.localized && !locale) return docs(uid).findOne({ documentId, populate: '*' }); // the default locale
-    const populate = Object.fromEntries(
+  const localPopulate = (model: ModelDef) =>
+    Object.fromEntries(
       Object.entries(model.attributes)
         .filter(([name, attr]) => !['scalar', 'skip'].includes(fieldKind(name, attr)))
         .map(([name]) => [name, true])
     );
+  const readLocal = async (uid: string, documentId: string, locale: string | null) => {
+    const model = schema().model(uid);
+    if (!model) return null;
+    if (model.localized && !locale) return docs(uid).findOne({ documentId, populate: '*' }); // the default locale
     const where = { documentId, ...(model.localized ? { locale } : {}), ...(model.draftAndPublish ? { publishedAt: null } : {}) };
-    return repo<Record<string, unknown>>(strapi, uid).findOne({ where, populate });
+    return repo<Record<string, unknown>>(strapi, uid).findOne({ where, populate: localPopulate(model) });
   };
 
   const currentFingerprint = async (route: Route, localId: string, locale: string | null): Promise<string | null> => {
@@ -186,6 +187,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         hold: holdReason({ queuedBefore: false, review: false, edited: isEdited, onConflict: sub.onConflict ?? 'overwrite' }),
         edited: isEdited,
       };
+    },
+
+    /**
+     * The fingerprints of many local documents of a type without Draft & Publish or locales (a
+     * bulk copy, bulk-copy.ts): read as `readLocal` reads one, in one query. By local documentId.
+     */
+    async fingerprintsOf(route: Route, documentIds: string[]): Promise<Map<string, string>> {
+      const model = schema().model(route.localUid);
+      const out = new Map<string, string>();
+      if (!model || model.localized || model.draftAndPublish || !documentIds.length) return out;
+      const rows = await repo<Record<string, unknown>>(strapi, route.localUid).findMany({
+        where: { documentId: { $in: documentIds } },
+        populate: localPopulate(model),
+      });
+      for (const doc of rows) out.set(String(doc.documentId), fingerprint(schema(), route.localUid, doc, route.keepLocal ?? []));
+      return out;
     },
 
     /** After an apply: stores the local copy's fingerprint (engine/review.ts invariant 4). */

@@ -270,6 +270,8 @@ export interface BackfillProgress {
 /** POST /producers/:id/backfill (runs to the end before answering). */
 export interface BackfillResult {
   copied: number;
+  /** Of `copied`, inserted a page at a time (config `bulkBackfill`). */
+  bulk: number;
   failed: number;
   /** The first failures, "<type> <documentId>: <error>". */
   failures: string[];

@@ -1,0 +1,106 @@
+import type { Core } from '@strapi/strapi';
+import type { ListDocumentsResponse } from '../shared/contracts';
+import { bulkRouteRefusal, bulkRow, withoutRepeats } from '../engine/apply/bulk';
+import { contentTypeUid, getService, repo } from '../utils';
+import type { ProducerRow } from './producer-registry';
+import { creatorFields, subscriberOf } from './subscriber';
+
+const LIFECYCLES = ['beforeCreate', 'afterCreate', 'beforeCreateMany', 'afterCreateMany'];
+const IN_CHUNK = 500;
+const chunks = <T>(list: T[]): T[][] =>
+  Array.from({ length: Math.ceil(list.length / IN_CHUNK) }, (_, i) => list.slice(i * IN_CHUNK, (i + 1) * IN_CHUNK));
+
+/**
+ * Bulk back-fill (config `bulkBackfill`, off by default): the documents of one listed page that
+ * a plain insert can copy (engine/apply/bulk.ts says which, and why the result is the same) are
+ * written with one Query Engine `createMany`, their remote references (with fingerprints) with one
+ * insert, and their creator with one update — in one transaction, with Strapi's own validation
+ * of every row. The others are left to the per-document path. As with `strapi transfer`, no
+ * Document Service middleware, per-document lifecycle or webhook runs for a bulk-copied document:
+ * hence off by default, and refused for a type whose own lifecycles handle creates.
+ *
+ * Returns the documentIds it copied (none when the page or the type does not qualify).
+ */
+export async function bulkCopy(
+  strapi: Core.Strapi,
+  producer: ProducerRow,
+  remoteUid: string,
+  page: Pick<ListDocumentsResponse, 'documents' | 'headSeq'>
+): Promise<Set<string>> {
+  const { documents, headSeq } = page;
+  const copied = new Set<string>();
+  if (!getService(strapi, 'settings').config().bulkBackfill) return copied;
+  const route = getService(strapi, 'applier').routeFor(producer.subscriptions ?? [], remoteUid);
+  if (!route) return copied;
+  const model = getService(strapi, 'schema').model(route.localUid);
+  if (bulkRouteRefusal(route, model) || !model) return copied;
+  const contentType = strapi.contentType(contentTypeUid(route.localUid));
+  const lifecycles = (strapi.db.metadata.get(route.localUid) as { lifecycles?: Record<string, unknown> } | undefined)?.lifecycles ?? {};
+  if (LIFECYCLES.some((l) => typeof lifecycles[l] === 'function')) return copied;
+
+  let items = documents
+    .filter((d) => d.data && (d.locale ?? null) === null)
+    .map((d) => ({ documentId: d.documentId, row: bulkRow(model, d.data) }))
+    .filter((d): d is { documentId: string; row: Record<string, unknown> } => d.row !== null);
+  if (!items.length) return copied;
+  const ids = items.map((i) => i.documentId);
+  // Documents this site holds already (a reference, or Use Same Name: a local document with that id) take the per-document path.
+  const known = new Set((await getService(strapi, 'references').findMany(producer, remoteUid, ids)).map((r) => r.remoteDocumentId));
+  if (route.useSameName)
+    for (const chunk of chunks(ids))
+      for (const r of await repo(strapi, route.localUid).findMany({ where: { documentId: { $in: chunk } }, select: ['documentId'] }))
+        known.add(String(r.documentId));
+  const unique = Object.entries(contentType.attributes)
+    .filter(([, a]) => (a as { unique?: boolean }).unique === true)
+    .map(([name]) => name);
+  items = withoutRepeats(
+    items.filter((i) => !known.has(i.documentId)),
+    unique
+  );
+  if (!items.length) return copied;
+
+  const newDocumentId = (contentType.attributes as Record<string, { default?: unknown }>).documentId?.default;
+  await strapi.db.transaction(async () => {
+    // This site's consumers of the type get its changes from the Document Service path (capture): not bulk.
+    if ((await getService(strapi, 'consumer-store').receiversOf(route.localUid)).length) return;
+    const now = new Date();
+    const rows: Array<{ remote: string; local: string; data: Record<string, unknown> }> = [];
+    for (const item of items) {
+      const local = route.useSameName ? item.documentId : typeof newDocumentId === 'function' ? String(newDocumentId()) : null;
+      if (!local) return; // no way to name the copies here: leave them all to the Document Service
+      try {
+        // Strapi's validation of a create (required, lengths, formats, unique against the table).
+        const valid = (await strapi.entityValidator.validateEntityCreation(contentType, { ...item.row, publishedAt: now } as never, {
+          isDraft: false,
+        })) as Record<string, unknown>;
+        rows.push({ remote: item.documentId, local, data: { ...valid, documentId: local, publishedAt: now } });
+      } catch {
+        // Refused: the per-document path applies it alone and records why.
+      }
+    }
+    if (!rows.length) return;
+    for (const chunk of chunks(rows)) await repo(strapi, route.localUid).createMany({ data: chunk.map((r) => r.data) });
+    const locals = rows.map((r) => r.local);
+    const creator = creatorFields(await subscriberOf(strapi, producer.subscriberUserId), true);
+    if (Object.keys(creator).length)
+      for (const chunk of chunks(locals))
+        await repo(strapi, route.localUid).updateMany({ where: { documentId: { $in: chunk } }, data: creator });
+    const fingerprints = new Map<string, string>();
+    for (const chunk of chunks(locals))
+      for (const [k, v] of await getService(strapi, 'review').fingerprintsOf(route, chunk)) fingerprints.set(k, v);
+    await getService(strapi, 'references').insertMany(
+      producer,
+      rows.map((r) => ({
+        localContentType: route.localUid,
+        localDocumentId: r.local,
+        remote: { uid: remoteUid, documentId: r.remote, locale: null },
+        // The listing's head: events up to it are reflected (as the per-document back-fill records).
+        lastAppliedSeq: headSeq,
+        deleted: false,
+        fingerprint: fingerprints.get(r.local) ?? null,
+      }))
+    );
+    for (const r of rows) copied.add(r.remote);
+  });
+  return copied;
+}
