@@ -54,7 +54,7 @@ beforeAll(async () => {
     bulk,
     [
       { contentType: CUSTOMER, useSameName: true },
-      { contentType: ITEM, useSameName: true },
+      { contentType: ITEM, useSameName: false },
     ],
     { pullOnly: true }
   );
@@ -63,7 +63,7 @@ beforeAll(async () => {
     plain,
     [
       { contentType: CUSTOMER, useSameName: true },
-      { contentType: ITEM, useSameName: true },
+      { contentType: ITEM, useSameName: false },
     ],
     { pullOnly: true }
   );
@@ -88,9 +88,11 @@ test('a bulk back-fill holds what a per-document back-fill holds: fields, docume
     expect(r.failures[0]).toMatch(/unique/i);
   }
   for (const plural of ['customers', 'items']) {
-    const want = (await list(producer, plural, `&filters[name][$startsWith]=${tag}&sort=name`)).map(fields);
-    const gotBulk = (await list(bulk, plural, `&filters[name][$startsWith]=${tag}&sort=name`)).map(fields);
-    const gotPlain = (await list(plain, plural, `&filters[name][$startsWith]=${tag}&sort=name`)).map(fields);
+    // Items are streamed without Use Same Name: each site names its copies itself.
+    const shape = (d: any) => (plural === 'items' ? { ...fields(d), documentId: undefined } : fields(d));
+    const want = (await list(producer, plural, `&filters[name][$startsWith]=${tag}&sort=name`)).map(shape);
+    const gotBulk = (await list(bulk, plural, `&filters[name][$startsWith]=${tag}&sort=name`)).map(shape);
+    const gotPlain = (await list(plain, plural, `&filters[name][$startsWith]=${tag}&sort=name`)).map(shape);
     const copied = want.filter((d) => d.sku !== `${tag}-taken`);
     expect(gotBulk).toEqual(copied);
     expect(gotPlain).toEqual(copied);
@@ -120,6 +122,16 @@ test('what streams after a bulk back-fill applies to its copies: updates, the co
   }>;
   const mine = logs.filter((r) => r.remoteDocumentId === c1.documentId);
   expect(mine.some((r) => r.status === 'Synced' && /overwrote local edits/.test(r.error ?? ''))).toBe(true);
+
+  // Without Use Same Name the copy has its own documentId, found again through its reference.
+  const item = (await list(producer, 'items', `&filters[sku][$eq]=${tag}-0`))[0];
+  const copy = (await list(bulk, 'items', `&filters[sku][$eq]=${tag}-0`))[0];
+  expect(copy.documentId).not.toBe(item.documentId);
+  expect(copy.documentId).toMatch(/^[a-z0-9]{20,}$/);
+  expectStatus(await producer.api('PUT', `/items/${item.documentId}`, { data: { price: 99 } }), 'update item');
+  await pullNow(lb);
+  await eventually(async () => Number((await getDoc(bulk, 'items', copy.documentId))?.price) === 99, 'item update applied');
+  expect((await list(bulk, 'items', `&filters[sku][$eq]=${tag}-0`)).length).toBe(1);
 
   const again = await backfill(lb, CUSTOMER);
   expect(again).toMatchObject({ bulk: 0, failed: 0 });

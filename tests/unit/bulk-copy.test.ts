@@ -29,7 +29,17 @@ test('a route qualifies only without a mapping, kept-local fields, Draft & Publi
 
 test('the row keeps the scalar attributes the local model owns, as translate does', () => {
   expect(
-    bulkRow(ITEM, { name: 'Bolt', sku: 'B-1', price: 2.5, unknown: 'x', documentId: 'p', secret: 's', supplier: null, image: null, seo: null })
+    bulkRow(ITEM, {
+      name: 'Bolt',
+      sku: 'B-1',
+      price: 2.5,
+      unknown: 'x',
+      documentId: 'p',
+      secret: 's',
+      supplier: null,
+      image: null,
+      seo: null,
+    })
   ).toEqual({ name: 'Bolt', sku: 'B-1', price: 2.5 });
   // An empty list of a to-many field is nothing to write either.
   expect(bulkRow(ITEM, { name: 'Bolt', supplier: [] })).toEqual({ name: 'Bolt' });

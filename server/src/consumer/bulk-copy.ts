@@ -59,7 +59,9 @@ export async function bulkCopy(
   );
   if (!items.length) return copied;
 
-  const newDocumentId = (contentType.attributes as Record<string, { default?: unknown }>).documentId?.default;
+  // Strapi's own documentId maker (the database model's default, as a Document Service create gets).
+  const newDocumentId = (strapi.db.metadata.get(route.localUid) as { attributes: Record<string, { default?: unknown }> }).attributes
+    .documentId?.default;
   await strapi.db.transaction(async () => {
     // This site's consumers of the type get its changes from the Document Service path (capture): not bulk.
     if ((await getService(strapi, 'consumer-store').receiversOf(route.localUid)).length) return;
@@ -70,9 +72,15 @@ export async function bulkCopy(
       if (!local) return; // no way to name the copies here: leave them all to the Document Service
       try {
         // Strapi's validation of a create (required, lengths, formats, unique against the table).
-        const valid = (await strapi.entityValidator.validateEntityCreation(contentType, { ...item.row, publishedAt: now } as never, {
-          isDraft: false,
-        })) as Record<string, unknown>;
+        const valid = (await strapi.entityValidator.validateEntityCreation(
+          contentType,
+          { ...item.row, publishedAt: now } as never,
+          {
+            isDraft: false,
+            // As the Document Service passes it: required relations and media enforced when the app asks for it.
+            strictRelations: strapi.config.get('api.documents.strictRelations') === true,
+          } as never
+        )) as Record<string, unknown>;
         rows.push({ remote: item.documentId, local, data: { ...valid, documentId: local, publishedAt: now } });
       } catch {
         // Refused: the per-document path applies it alone and records why.
