@@ -59,6 +59,27 @@ async function setStatus(l, statuses) {
 }
 
 /**
+ * Back-fill of customers and items into `target` (a fresh site): linked pull-only with Use Same
+ * Name, both types Approved, one pull to learn the statuses (no poke reaches a pull-only
+ * consumer; back-fill copies Approved types only), then `POST …/backfill` timed. Returns the
+ * wall time and the back-fill's answer ({copied, bulk, failed, failures}).
+ */
+async function timedBackfill(producer, target) {
+  const l = await link(
+    producer,
+    target,
+    [CUSTOMER, ITEM].map((contentType) => ({ contentType, useSameName: true })),
+    { pullOnly: true }
+  );
+  await setStatus(l, { [CUSTOMER]: 'Approved', [ITEM]: 'Approved' });
+  await pullNow(l);
+  const t0 = Date.now();
+  const body = expectStatus(await target.admin('POST', `/event-streaming/producers/${l.producerId}/backfill`, {}, LONG), 'backfill').body
+    .data;
+  return { ms: Date.now() - t0, body };
+}
+
+/**
  * POST …/pull on the consumer. Retried twice when the consumer could not reach the producer with
  * ECONNRESET: under heavy machine load its keep-alive socket is sometimes reset by the producer's
  * idle timeout just as it is reused (seen in runs at load average 20+; a pull is idempotent).
@@ -341,6 +362,7 @@ module.exports = {
   link,
   setStatus,
   pullNow,
+  timedBackfill,
   restCount,
   updateLogCount,
   pool,

@@ -499,20 +499,8 @@ async function measureLatencyAndTransfer(client, { latency, transfer }) {
       out.transfer = { ...counts, docsOnProducer: expected };
 
       // Back-fill into a fresh site.
-      const lb = await L.link(
-        producer,
-        target,
-        [L.CUSTOMER, L.ITEM].map((contentType) => ({ contentType, useSameName: true })),
-        { pullOnly: true }
-      );
-      await L.setStatus(lb, { [L.CUSTOMER]: 'Approved', [L.ITEM]: 'Approved' });
-      // A pull-only consumer learns its statuses on a pull (no poke reaches it); back-fill copies Approved types only.
-      await L.pullNow(lb);
       log('[5] back-fill');
-      const tb = Date.now();
-      const bf = expectStatus(await target.admin('POST', `/event-streaming/producers/${lb.producerId}/backfill`, {}, L.LONG), 'backfill')
-        .body.data;
-      const backfillMs = Date.now() - tb;
+      const { ms: backfillMs, body: bf } = await L.timedBackfill(producer, target);
       const gotB = { customers: await L.restCount(target, 'customers'), items: await L.restCount(target, 'items') };
       out.transfer.backfill = {
         ms: backfillMs,

@@ -393,20 +393,7 @@ async function measureBackfillSizes(client, ctx, runTransfer) {
         const env = { EVENT_STREAMING_PULL_CRON: L.NEVER, ...(mode === 'bulk' ? { EVENT_STREAMING_BULK_BACKFILL: 'true' } : {}) };
         const target = await startSite(siteOpts(client, `bench-bf-${mode}-${total}`, env));
         try {
-          const lb = await L.link(
-            producer,
-            target,
-            [L.CUSTOMER, L.ITEM].map((contentType) => ({ contentType, useSameName: true })),
-            { pullOnly: true }
-          );
-          await L.setStatus(lb, { [L.CUSTOMER]: 'Approved', [L.ITEM]: 'Approved' });
-          await L.pullNow(lb);
-          const tb = Date.now();
-          const bf = expectStatus(
-            await target.admin('POST', `/event-streaming/producers/${lb.producerId}/backfill`, {}, L.LONG),
-            'backfill'
-          ).body.data;
-          const ms = Date.now() - tb;
+          const { ms, body: bf } = await L.timedBackfill(producer, target);
           const got = { customers: await L.restCount(target, 'customers'), items: await L.restCount(target, 'items') };
           log(`[backfill] ${total} (${mode}): back-fill ${ms} ms (${bf.copied} copied, ${bf.bulk ?? 0} in bulk, ${bf.failed} failed)`);
           return {

@@ -49,24 +49,13 @@ beforeAll(async () => {
   }
   for (const site of [bulk, plain])
     expectStatus(await site.api('POST', '/items', { data: { name: 'local', sku: `${tag}-taken` } }), 'local item with the SKU', 201);
-  lb = await link(
-    producer,
-    bulk,
-    [
-      { contentType: CUSTOMER, useSameName: true },
-      { contentType: ITEM, useSameName: false },
-    ],
-    { pullOnly: true }
-  );
-  lp = await link(
-    producer,
-    plain,
-    [
-      { contentType: CUSTOMER, useSameName: true },
-      { contentType: ITEM, useSameName: false },
-    ],
-    { pullOnly: true }
-  );
+  // Items without Use Same Name: each site names its copies itself.
+  const subscriptions = [
+    { contentType: CUSTOMER, useSameName: true },
+    { contentType: ITEM, useSameName: false },
+  ];
+  lb = await link(producer, bulk, subscriptions, { pullOnly: true });
+  lp = await link(producer, plain, subscriptions, { pullOnly: true });
   for (const l of [lb, lp]) {
     await setStatus(l, { [CUSTOMER]: 'Approved', [ITEM]: 'Approved' });
     await pullNow(l);
@@ -88,7 +77,6 @@ test('a bulk back-fill holds what a per-document back-fill holds: fields, docume
     expect(r.failures[0]).toMatch(/unique/i);
   }
   for (const plural of ['customers', 'items']) {
-    // Items are streamed without Use Same Name: each site names its copies itself.
     const shape = (d: any) => (plural === 'items' ? { ...fields(d), documentId: undefined } : fields(d));
     const want = (await list(producer, plural, `&filters[name][$startsWith]=${tag}&sort=name`)).map(shape);
     const gotBulk = (await list(bulk, plural, `&filters[name][$startsWith]=${tag}&sort=name`)).map(shape);

@@ -17,13 +17,17 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import type { Knex } from 'knex';
-import { rowToEntry, selectColumnAndDocumentRow } from '../../server/src/site/raw-rows';
+import { rowToEntry, selectColumnAndDocumentRow, writeAcknowledgements } from '../../server/src/site/raw-rows';
 
 const UID = 'api::sample.sample';
 const TABLE = 'samples';
 const CONSUMERS = 'consumers';
 const COLS = { documentId: 'document_id', publishedAt: 'published_at' };
 const AGG = { table: CONSUMERS, column: 'subscriptions' };
+// The acknowledgement columns of the Event Consumer table (content-types/event-consumer).
+const ACK_UID = 'plugin::es.ack';
+const ACK_TABLE = 'acks';
+const ACK_COLS = { id: 'id', ackSeq: 'ack_seq', lastSeenAt: 'last_seen_at' };
 
 const attributes = {
   id: { type: 'increments' },
@@ -92,7 +96,22 @@ describe.each(clients)('raw-rows on %s, against the Query Engine of @strapi/data
       settings: { migrations: { dir: __dirname }, runMigrations: false },
       logger: silent,
     });
-    await db.init({ models: [{ uid: UID, singularName: 'sample', tableName: TABLE, attributes: { ...attributes } }] });
+    await db.init({
+      models: [
+        { uid: UID, singularName: 'sample', tableName: TABLE, attributes: { ...attributes } },
+        {
+          uid: ACK_UID,
+          singularName: 'ack',
+          tableName: ACK_TABLE,
+          attributes: {
+            id: { type: 'increments' },
+            name: { type: 'string' },
+            ackSeq: { type: 'integer' },
+            lastSeenAt: { type: 'datetime' },
+          },
+        },
+      ],
+    });
     await db.schema.sync();
     await db.connection.schema.createTable(CONSUMERS, (t) => {
       t.increments('id');
@@ -189,5 +208,54 @@ describe.each(clients)('raw-rows on %s, against the Query Engine of @strapi/data
 
   it('a dialect without the JSON aggregate here: null (the caller asks the Query Engine instead)', async () => {
     await expect(combined('qe1', false, 'mssql')).resolves.toBeNull();
+  });
+
+  it('acknowledgements of many consumers in one statement: each row as the Query Engine updateMany would leave it', async () => {
+    const t0 = new Date('2024-01-02T03:04:05.678Z');
+    const t1 = new Date('2024-06-07T08:09:10.111Z');
+    const names = ['ahead', 'none', 'behind', 'same', 'untouched', 'qe'];
+    await db.query(ACK_UID).createMany({
+      data: [
+        { name: 'ahead', ackSeq: 5, lastSeenAt: t0 },
+        { name: 'none', ackSeq: null, lastSeenAt: null },
+        { name: 'behind', ackSeq: 10, lastSeenAt: t0 },
+        { name: 'same', ackSeq: 4, lastSeenAt: t0 },
+        { name: 'untouched', ackSeq: 3, lastSeenAt: t0 },
+        { name: 'qe', ackSeq: 1, lastSeenAt: t0 },
+      ],
+    });
+    const rows = async () => {
+      const all = (await db.query(ACK_UID).findMany({ orderBy: { id: 'asc' } })) as Array<{
+        id: number;
+        name: string;
+        ackSeq: number | null;
+        lastSeenAt: unknown;
+      }>;
+      return Object.fromEntries(all.map((r) => [r.name, r]));
+    };
+    const before = await rows();
+    expect(Object.keys(before)).toEqual(names);
+    const id = (n: string) => before[n].id;
+    await db.connection.transaction((trx: Knex.Transaction) =>
+      writeAcknowledgements(trx, ACK_TABLE, ACK_COLS, [
+        { id: id('ahead'), ackSeq: 7, seenAt: t1 },
+        { id: id('none'), ackSeq: 2, seenAt: t1 },
+        { id: id('behind'), ackSeq: 9, seenAt: t1 }, // lower than stored: nothing moves
+        { id: id('same'), ackSeq: 4, seenAt: t1 }, // equal: seen again
+      ])
+    );
+    // The one-row write it replaces (consumer-store.ts before), for the stored date's shape.
+    await db
+      .query(ACK_UID)
+      .updateMany({ where: { id: id('qe'), $or: [{ ackSeq: { $lte: 8 } }, { ackSeq: null }] }, data: { ackSeq: 8, lastSeenAt: t1 } });
+    const after = await rows();
+    const view = (n: string) => ({ ackSeq: after[n].ackSeq, lastSeenAt: after[n].lastSeenAt });
+    expect(view('ahead')).toEqual({ ackSeq: 7, lastSeenAt: after.qe.lastSeenAt });
+    expect(view('none')).toEqual({ ackSeq: 2, lastSeenAt: after.qe.lastSeenAt });
+    expect(view('behind')).toEqual({ ackSeq: 10, lastSeenAt: before.behind.lastSeenAt });
+    expect(view('same')).toEqual({ ackSeq: 4, lastSeenAt: after.qe.lastSeenAt });
+    expect(view('untouched')).toEqual({ ackSeq: 3, lastSeenAt: before.untouched.lastSeenAt });
+    expect(new Date(String(after.qe.lastSeenAt)).getTime()).toBe(t1.getTime());
+    await expect(writeAcknowledgements(db.connection, ACK_TABLE, ACK_COLS, [])).resolves.toBeUndefined();
   });
 });

@@ -2,7 +2,8 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { streamableTypes, type ServedSubscription } from '../engine/cursor';
 import type { ConsumerSubscription } from '../shared/contracts';
-import { getService, repo } from '../utils';
+import { getService, repo, tableOf } from '../utils';
+import { writeAcknowledgements } from '../site/raw-rows';
 import { errorMessage } from '../engine/errors';
 
 export type ConsumerRow = {
@@ -42,6 +43,8 @@ export const canPoke = (c: ConsumerRow): boolean =>
 
 /** How long acknowledgements wait to be written together (see `acknowledge`). */
 const ACK_FLUSH_MS = 200;
+/** Most acknowledgements in one statement (13 bound values each, far under every dialect's limit). */
+const ACK_CHUNK = 200;
 
 /** How long an idle consumer's `lastSeenAt` may lag behind its polls (staleness counts in days). */
 export const SEEN_REFRESH_MS = 30_000;
@@ -84,17 +87,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const pendingAcks = new Map<number, { ackSeq: number; seenAt: number }>();
   let ackTimer: NodeJS.Timeout | null = null;
   let ackFlush: Promise<void> | null = null;
-  const writeAck = (id: number, ackSeq: number, seenAt: number) =>
-    rows().updateMany({
-      where: { id, $or: [{ ackSeq: { $lte: ackSeq } }, { ackSeq: null }] },
-      data: { ackSeq, lastSeenAt: new Date(seenAt) },
-    });
   const flushAcks = async (): Promise<void> => {
-    const batch = [...pendingAcks.entries()];
+    const batch = [...pendingAcks.entries()].map(([id, a]) => ({ id, ackSeq: a.ackSeq, seenAt: new Date(a.seenAt) }));
     pendingAcks.clear();
     if (!batch.length) return;
-    await strapi.db.transaction(async () => {
-      for (const [id, a] of batch) await writeAck(id, a.ackSeq, a.seenAt);
+    // One statement per ACK_CHUNK consumers (site/raw-rows.ts), not one per consumer.
+    const { table, col } = tableOf(strapi, UID.consumer);
+    const cols = { id: col('id'), ackSeq: col('ackSeq'), lastSeenAt: col('lastSeenAt') };
+    await strapi.db.transaction(async ({ trx }) => {
+      for (let i = 0; i < batch.length; i += ACK_CHUNK) await writeAcknowledgements(trx, table, cols, batch.slice(i, i + ACK_CHUNK));
     });
   };
   const scheduleAckFlush = () => {

@@ -182,3 +182,47 @@ export async function selectColumnAndDocumentRow(
   const { [AGG]: _agg, ...row } = first;
   return { values, row };
 }
+
+/** One consumer's acknowledgement to write: up to which seq it has everything, and when it was seen. */
+export interface AckWrite {
+  id: number;
+  ackSeq: number;
+  seenAt: Date;
+}
+
+/**
+ * The producer's acknowledgements of many consumers in ONE statement (consumer-store.ts flushes
+ * them every ACK_FLUSH_MS): per row, `ack_seq` and `last_seen_at` move only when the new seq is not
+ * below the stored one (or none is stored), exactly the rule of the one-row Query Engine
+ * `updateMany` it replaces. With a hundred consumers polling, that was a hundred statements per
+ * flush (bench fan-out on PostgreSQL). Portable SQL (CASE), so SQLite, PostgreSQL and MariaDB run
+ * the same text; `last_seen_at` is set before `ack_seq` because MariaDB evaluates SET clauses left
+ * to right on the row as updated so far. The dates are bound as the Query Engine binds a datetime
+ * (a Date, converted by the same knex client). tests/unit/raw-rows.test.ts compares it with the
+ * Query Engine's write on each database.
+ */
+export async function writeAcknowledgements(
+  db: Knex | Knex.Transaction,
+  table: string,
+  cols: { id: string; ackSeq: string; lastSeenAt: string },
+  acks: AckWrite[]
+): Promise<void> {
+  if (!acks.length) return;
+  const moves = '(?? IS NULL OR ?? <= ?)';
+  const seenCase = `CASE ?? ${acks.map(() => `WHEN ? THEN (CASE WHEN ${moves} THEN ? ELSE ?? END)`).join(' ')} ELSE ?? END`;
+  const ackCase = `CASE ?? ${acks.map(() => `WHEN ? THEN (CASE WHEN ${moves} THEN ? ELSE ?? END)`).join(' ')} ELSE ?? END`;
+  const bindings = [
+    table,
+    cols.lastSeenAt,
+    cols.id,
+    ...acks.flatMap((a) => [a.id, cols.ackSeq, cols.ackSeq, a.ackSeq, a.seenAt, cols.lastSeenAt]),
+    cols.lastSeenAt,
+    cols.ackSeq,
+    cols.id,
+    ...acks.flatMap((a) => [a.id, cols.ackSeq, cols.ackSeq, a.ackSeq, a.ackSeq, cols.ackSeq]),
+    cols.ackSeq,
+    cols.id,
+    ...acks.map((a) => a.id),
+  ];
+  await db.raw(`UPDATE ?? SET ?? = ${seenCase}, ?? = ${ackCase} WHERE ?? IN (${acks.map(() => '?').join(', ')})`, bindings);
+}
