@@ -813,7 +813,8 @@ function table(r) {
         '',
         '',
       ]);
-    rows.push(['8 backfillVsTransferRatio (max)', f(r.backfillVsTransferRatio), '<= 0.5', mark('backfillVsTransferRatio')]);
+    rows.push(['8 backfillVsTransferRatio (bulk, max)', f(r.backfillVsTransferRatio), '<= 0.5', mark('backfillVsTransferRatio')]);
+    rows.push(['8   per document (default), max', f(r.backfill.backfillPerDocumentVsTransferRatio), '', '']);
     rows.push([
       '8   vs transfer less its fixed cost (max)',
       `${f(r.backfill.backfillVsTransferCopyRatio)} (one-note transfer ${f(round((r.backfill.transferBaselineMs ?? NaN) / 1000, 1))} s)`,

@@ -60,8 +60,10 @@ export interface SweepPage {
 
 /**
  * The reconciling half of a back-fill (issue 14 point 7): after the copy, the copies this site
- * holds of the producer's type (its live remote references) are checked page by page against
- * what the producer serves now (`GET /documents/:uid?documentIds=…`, which lists only existing,
+ * holds of the producer's type (its live remote references) — those last synced before the
+ * back-fill started (`startedAt`): a copy written or refreshed since was served by the producer
+ * since, by this back-fill's listing or by its stream, so asking again would only list it twice —
+ * are checked page by page against what the producer serves now (`GET /documents/:uid?documentIds=…`, which lists only existing,
  * published documents matching this consumer's condition); a copy it no longer serves is
  * deleted through the apply path (a Delete event at the listing's head). Resumable: the caller
  * saves `next` after every page.
@@ -75,12 +77,13 @@ export async function sweepPage(
   producer: ProducerRow,
   sub: ProducerSubscription,
   afterId: number,
-  transaction: <X>(fn: () => Promise<X>) => Promise<X>
+  transaction: <X>(fn: () => Promise<X>) => Promise<X>,
+  startedAt?: Date
 ): Promise<SweepPage> {
   const out: SweepPage = { next: null, deleted: 0, failures: [] };
   if (sub.onExit === 'keep' && sub.conditionKey) return out;
   const cfg = getService(strapi, 'settings').config();
-  const refs = await getService(strapi, 'references').livePage(producer, sub.remoteContentType, afterId, cfg.pageSize);
+  const refs = await getService(strapi, 'references').livePage(producer, sub.remoteContentType, afterId, cfg.pageSize, startedAt);
   if (!refs.length) return out;
   const ids = [...new Set(refs.map((r) => r.remoteDocumentId))];
   const client = getService(strapi, 'producer-client').of(producer);

@@ -83,7 +83,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const cfg = getService(strapi, 'settings').config();
     const client = getService(strapi, 'producer-client').of(producer);
     const out: TypeCopy = { copied: 0, deleted: 0, failures: [] };
-    let after = opts.after;
+    const list = (after: number) => {
+      const listing = client.listDocuments(sub.remoteContentType, after, cfg.pageSize);
+      listing.catch(() => undefined); // awaited below; a read-ahead abandoned by an error must not reject unhandled
+      return listing;
+    };
+    // Read-ahead: the next page is asked for as soon as this one arrives, so the producer lists it
+    // while this site applies this one (two processes, two cores); each page stays a snapshot at its headSeq.
+    let next = list(opts.after);
     for (let pages = 0; ; pages += 1) {
       if (pages >= cfg.maxBackfillPages) {
         throw new RemoteError(
@@ -92,7 +99,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         );
       }
       await opts.between?.();
-      const page = await client.listDocuments(sub.remoteContentType, after, cfg.pageSize);
+      const page = await next;
+      if (page.nextCursor !== null && pages + 1 < cfg.maxBackfillPages) next = list(page.nextCursor);
       for (const doc of page.documents) if (doc.data) opts.listed?.add(keyOf(doc.documentId, doc.locale));
       // Config bulkBackfill: the page's plain documents in one insert (bulk-copy.ts); the rest one by one.
       const bulk = await bulkCopy(strapi, producer, sub.remoteContentType, page).catch((error: unknown) => {
@@ -135,7 +143,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       );
       await opts.position?.(page.nextCursor, page, out);
       if (page.nextCursor === null) break;
-      after = page.nextCursor;
     }
     return out;
   };
@@ -150,6 +157,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    */
   const backfillType = async (producer: ProducerRow, sub: ProducerSubscription, trigger: BackfillProgress['trigger']) => {
     let state = await progress().start(producer.id, sub.remoteContentType, trigger);
+    // The sweep checks only copies synced before this back-fill began (backfill-sweep.ts).
+    const startedAt = state.startedAt ? new Date(state.startedAt) : undefined;
     const base = { copied: state.copied, failed: state.failed, failures: state.failures };
     let run: TypeCopy = { copied: 0, deleted: 0, failures: [] };
     try {
@@ -173,7 +182,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // Reconcile (issue 14): copies the producer no longer serves leave, page by page, resumable.
       state = await progress().save(producer.id, { ...state, phase: 'sweep' });
       for (let pages = 0; pages < getService(strapi, 'settings').config().maxBackfillPages; pages += 1) {
-        const swept = await sweepPage(strapi, producer, sub, state.sweepAfter ?? 0, transaction);
+        const swept = await sweepPage(strapi, producer, sub, state.sweepAfter ?? 0, transaction, startedAt);
         run = { ...run, deleted: run.deleted + swept.deleted, failures: [...run.failures, ...swept.failures] };
         state = await progress().save(producer.id, {
           ...state,

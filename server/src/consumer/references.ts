@@ -77,9 +77,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** One page of `live`, by id (a reconciling back-fill's sweep, resumable after `afterId`). */
-    livePage(producer: Producer, remoteUid: string, afterId: number, limit: number): Promise<ReferenceRow[]> {
+    livePage(producer: Producer, remoteUid: string, afterId: number, limit: number, syncedBefore?: Date): Promise<ReferenceRow[]> {
       return refs().findMany({
-        where: { ...remoteWhere(producer, remoteUid), deleted: false, id: { $gt: afterId } },
+        where: {
+          ...remoteWhere(producer, remoteUid),
+          deleted: false,
+          id: { $gt: afterId },
+          ...(syncedBefore ? { $or: [{ lastSyncedAt: { $lt: syncedBefore } }, { lastSyncedAt: null }] } : {}),
+        },
         orderBy: { id: 'asc' },
         limit,
       });
