@@ -352,7 +352,7 @@ async function measureCatchup(client, ctx) {
 // Back-fill vs `strapi transfer` at two sizes.
 
 async function measureBackfillSizes(client, ctx, runTransfer) {
-  const { log, sc, round, siteOpts } = ctx;
+  const { log, sc, round, siteOpts, profileEnv, collectProfiles } = ctx;
   const sizes = sizesFrom('BENCH_BACKFILL_SIZES', [3000, 30000], sc, [150, 600]);
   log(`[backfill] booting producer + transfer target (${client}); ${sizes.join(' and ')} documents`);
   const [producer, dest] = await startSites(
@@ -390,12 +390,17 @@ async function measureBackfillSizes(client, ctx, runTransfer) {
       // Back-fill into a fresh site, once per mode: every document through the Document Service
       // (the default), then with bulkBackfill (a page's plain documents in one insert, as transfer writes).
       const backfillInto = async (mode) => {
-        const env = { EVENT_STREAMING_PULL_CRON: L.NEVER, ...(mode === 'bulk' ? { EVENT_STREAMING_BULK_BACKFILL: 'true' } : {}) };
+        // BENCH_PROFILE=consumer: the bulk target's CPU profile and SQL counts.
+        const env = {
+          EVENT_STREAMING_PULL_CRON: L.NEVER,
+          ...(mode === 'bulk' ? { EVENT_STREAMING_BULK_BACKFILL: 'true', ...profileEnv('consumer') } : {}),
+        };
         const target = await startSite(siteOpts(client, `bench-bf-${mode}-${total}`, env));
         try {
           const { ms, body: bf } = await L.timedBackfill(producer, target);
           const got = { customers: await L.restCount(target, 'customers'), items: await L.restCount(target, 'items') };
           log(`[backfill] ${total} (${mode}): back-fill ${ms} ms (${bf.copied} copied, ${bf.bulk ?? 0} in bulk, ${bf.failed} failed)`);
+          if (mode === 'bulk') await collectProfiles({ consumer: target });
           return {
             ms,
             copied: bf.copied,
