@@ -1,4 +1,4 @@
-import { bulkRouteRefusal, bulkRow, withoutRepeats } from '../../server/src/engine/apply/bulk';
+import { bulkRouteRefusal, bulkRow, handlesCreates, withoutRepeats } from '../../server/src/engine/apply/bulk';
 import type { ModelDef } from '../../server/src/engine/schema';
 
 const ITEM: ModelDef = {
@@ -71,4 +71,13 @@ test('a unique value repeated in a page keeps its first document only; null neve
   ];
   expect(withoutRepeats(items, ['sku']).map((i) => i.id)).toEqual([1, 2, 4, 5, 6]);
   expect(withoutRepeats(items, []).map((i) => i.id)).toEqual([1, 2, 3, 4, 5, 6]);
+});
+
+test('a model whose own lifecycles see creates is never bulk-copied (Strapi would run *CreateMany, not its per-row hooks)', () => {
+  expect(handlesCreates(undefined)).toBe(false);
+  expect(handlesCreates({})).toBe(false);
+  expect(handlesCreates({ beforeUpdate: () => undefined, afterDelete: () => undefined })).toBe(false);
+  for (const hook of ['beforeCreate', 'afterCreate', 'beforeCreateMany', 'afterCreateMany'])
+    expect(handlesCreates({ [hook]: () => undefined })).toBe(true);
+  expect(handlesCreates({ afterCreate: 'not a function' })).toBe(false);
 });

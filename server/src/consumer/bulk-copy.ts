@@ -1,11 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import type { ListDocumentsResponse } from '../shared/contracts';
-import { bulkRouteRefusal, bulkRow, withoutRepeats } from '../engine/apply/bulk';
+import { bulkRouteRefusal, bulkRow, handlesCreates, withoutRepeats } from '../engine/apply/bulk';
 import { contentTypeUid, getService, repo } from '../utils';
 import type { ProducerRow } from './producer-registry';
 import { creatorFields, subscriberOf } from './subscriber';
 
-const LIFECYCLES = ['beforeCreate', 'afterCreate', 'beforeCreateMany', 'afterCreateMany'];
 const IN_CHUNK = 500;
 const chunks = <T>(list: T[]): T[][] =>
   Array.from({ length: Math.ceil(list.length / IN_CHUNK) }, (_, i) => list.slice(i * IN_CHUNK, (i + 1) * IN_CHUNK));
@@ -35,8 +34,8 @@ export async function bulkCopy(
   const model = getService(strapi, 'schema').model(route.localUid);
   if (bulkRouteRefusal(route, model) || !model) return copied;
   const contentType = strapi.contentType(contentTypeUid(route.localUid));
-  const lifecycles = (strapi.db.metadata.get(route.localUid) as { lifecycles?: Record<string, unknown> } | undefined)?.lifecycles ?? {};
-  if (LIFECYCLES.some((l) => typeof lifecycles[l] === 'function')) return copied;
+  if (handlesCreates((strapi.db.metadata.get(route.localUid) as { lifecycles?: Record<string, unknown> } | undefined)?.lifecycles))
+    return copied;
 
   let items = documents
     .filter((d) => d.data && (d.locale ?? null) === null)

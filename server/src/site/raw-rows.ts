@@ -4,7 +4,9 @@ import toNumber from 'lodash/toNumber';
 import toString from 'lodash/toString';
 
 /**
- * The one raw statement left on the producer's write path, and the row mapping it needs.
+ * The raw statements of the plugin: the one left on the producer's write path with the row
+ * mapping it needs (below), and the producer's acknowledgements of many consumers in one
+ * statement (`writeAcknowledgements`, at the end).
  *
  * Capture checks, before every write to an `api::` type, which types some consumer has Approved;
  * for an update of a scalar-only, non-localized model it also needs the document's streamed

@@ -22,7 +22,8 @@ import type { Route } from './ports';
  *      media and links are rewritten), or fails the producer-data guard (guard.ts);
  *    - the adapter's checks: a reference or a local document already there, a value of a unique
  *      field repeated in the page, Strapi's validation of the row, this site capturing the type
- *      (its consumers get events from the Document Service path only).
+ *      (its consumers get events from the Document Service path only), a model whose own lifecycles
+ *      handle creates (`handlesCreates`).
  * 2. Bulk is an optimisation, never a second behaviour: a document refused here is applied alone
  *    exactly as before, so its failure (if any) is recorded with the same message.
  */
@@ -36,6 +37,13 @@ export function bulkRouteRefusal(route: Route, model: ModelDef | undefined): str
   if (model.localized) return 'localized';
   return null;
 }
+
+/** Lifecycle hooks of a model that see a create (Strapi runs `*CreateMany` for a bulk insert, not the per-row ones). */
+const CREATE_LIFECYCLES = ['beforeCreate', 'afterCreate', 'beforeCreateMany', 'afterCreateMany'];
+
+/** Whether the local model's own lifecycles (its `lifecycles` file) handle creates: then no bulk copy (invariant 1). */
+export const handlesCreates = (lifecycles: Record<string, unknown> | undefined): boolean =>
+  CREATE_LIFECYCLES.some((l) => typeof lifecycles?.[l] === 'function');
 
 const isEmpty = (v: unknown) => v === null || v === undefined || (Array.isArray(v) && v.length === 0);
 
