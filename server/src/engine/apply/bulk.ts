@@ -10,8 +10,9 @@ import type { Route } from './ports';
  * is consumer/bulk-copy.ts.
  *
  * INVARIANTS
- * 1. A bulk-copied document ends up as the per-document path would write it (apply/write.ts
- *    `write` of a Create): the same fields (only the local model's own scalar attributes, as
+ * 1. A bulk-copied document's rows end up as the per-document path would write them (apply/write.ts
+ *    `write` of a Create; only the side effects differ: no Document Service middleware, per-row
+ *    lifecycle or webhook runs, hence config `bulkBackfill` is off by default): the same fields (only the local model's own scalar attributes, as
  *    translate.ts keeps them), the same documentId (Use Same Name: the producer's; off: one Strapi
  *    makes), the same remote reference and fingerprint. Whatever could make the two differ sends
  *    the document down the per-document path instead:
