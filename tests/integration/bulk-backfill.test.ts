@@ -106,7 +106,7 @@ test('what streams after a bulk back-fill applies to its copies: updates, the co
   const logs = (await syncLogs(bulk, `&contentType=${CUSTOMER}`)).data as Array<{
     remoteDocumentId: string;
     status: string;
-    note?: string | null;
+    error: string | null;
   }>;
   const mine = logs.filter((r) => r.remoteDocumentId === c1.documentId);
   expect(mine.some((r) => r.status === 'Synced' && /overwrote local edits/.test(r.error ?? ''))).toBe(true);
