@@ -61,3 +61,10 @@ export function tableOf(strapi: Core.Strapi, uid: string): { table: string; col:
     },
   };
 }
+
+/** Most ids in one `$in` (SQLite's bound-parameter limit is far above; PostgreSQL plans stay small). */
+export const IN_CHUNK = 500;
+
+/** `list` in slices of at most `size` (one `$in` query or multi-row insert each). */
+export const chunks = <T>(list: T[], size = IN_CHUNK): T[][] =>
+  Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));

@@ -16,7 +16,7 @@ import {
 import type { ApplyOutcome } from '../engine/pull-loop';
 import type { HoldReason } from '../engine/review';
 import type { MappingDef } from '../engine/mapping';
-import { contentTypeUid, getService, repo } from '../utils';
+import { chunks, contentTypeUid, getService, repo } from '../utils';
 import { withOrigin } from '../site/origin';
 import type { ProducerRow } from './producer-registry';
 import { linkRuleOf } from './link-rule';
@@ -25,10 +25,6 @@ import { creatorFields, subscriberOf } from './subscriber';
 /** An event held for review before anything was prepared (consumer/review.ts `preGate`). */
 export type Held = { kind: 'held'; reason: HoldReason };
 export type Prepared = EnginePrepared | Held;
-
-const IN_CHUNK = 500;
-const chunks = <T>(list: T[]): T[][] =>
-  Array.from({ length: Math.ceil(list.length / IN_CHUNK) }, (_, i) => list.slice(i * IN_CHUNK, (i + 1) * IN_CHUNK));
 
 /** The Document Service calls the engine makes, typed at this one boundary. */
 interface Docs {

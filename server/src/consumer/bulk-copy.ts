@@ -1,13 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import type { ListDocumentsResponse } from '../shared/contracts';
 import { bulkRouteRefusal, bulkRow, handlesCreates, withoutRepeats } from '../engine/apply/bulk';
-import { contentTypeUid, getService, repo } from '../utils';
+import { chunks, contentTypeUid, getService, repo } from '../utils';
 import type { ProducerRow } from './producer-registry';
 import { creatorFields, subscriberOf } from './subscriber';
-
-const IN_CHUNK = 500;
-const chunks = <T>(list: T[]): T[][] =>
-  Array.from({ length: Math.ceil(list.length / IN_CHUNK) }, (_, i) => list.slice(i * IN_CHUNK, (i + 1) * IN_CHUNK));
 
 /**
  * Bulk back-fill (config `bulkBackfill`, off by default): the documents of one listed page that

@@ -3,7 +3,7 @@ import { UID } from '../constants';
 import type { ReferenceInput, ReferenceRow, RemoteDoc } from '../engine/apply';
 import type { ProducerSubscription, RemoteReference } from '../shared/contracts';
 import { ApplyError } from '../engine/errors';
-import { getService, repo } from '../utils';
+import { chunks, getService, repo } from '../utils';
 import type { ProducerRow } from './producer-registry';
 
 /** The producer a reference belongs to. */
@@ -15,11 +15,6 @@ type Row = ReferenceRow & {
   producerSiteId: string;
   lastSyncedAt: string | Date | null;
 };
-
-/** Most ids in one `$in` (SQLite's bound-parameter limit is far above; PostgreSQL plans stay small). */
-const IN_CHUNK = 500;
-const chunks = <T>(list: T[]): T[][] =>
-  Array.from({ length: Math.ceil(list.length / IN_CHUNK) }, (_, i) => list.slice(i * IN_CHUNK, (i + 1) * IN_CHUNK));
 
 /** A reference row as written: the producer's identity, the remote document, the local one, the time. */
 const rowOf = (producer: Producer, input: ReferenceInput) => ({
