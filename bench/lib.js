@@ -202,8 +202,22 @@ function cpuSecondsOf(pid) {
   }
 }
 
-/** Raw SQL on a site's database (SQLite file or PostgreSQL database). */
+/** Raw SQL on a site's database (SQLite file, PostgreSQL or MariaDB database); `?` placeholders. */
 async function withDb(site, fn) {
+  if (site.client === 'mysql') {
+    const mysql = require('mysql2/promise');
+    const { adminConnection } = require('../tests/helpers/mysql');
+    const c = await mysql.createConnection({ ...adminConnection(), database: site.dbName });
+    try {
+      return await fn({
+        client: 'mysql',
+        all: async (sql, params = []) => (await c.query(sql, params))[0],
+        run: async (sql, params = []) => (await c.query(sql, params))[0],
+      });
+    } finally {
+      await c.end().catch(() => {});
+    }
+  }
   if (site.client === 'sqlite') {
     const Database = require('better-sqlite3');
     const db = new Database(site.dbFile, { timeout: 60000 });
@@ -243,6 +257,12 @@ async function withDb(site, fn) {
 /** Column names of a table. */
 async function columnsOf(db, table) {
   if (db.client === 'sqlite') return (await db.all(`PRAGMA table_info(${table})`)).map((r) => r.name);
+  if (db.client === 'mysql')
+    return (
+      await db.all('SELECT column_name AS column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = DATABASE()', [
+        table,
+      ])
+    ).map((r) => r.column_name);
   return (
     await db.all('SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema()', [table])
   ).map((r) => r.column_name);
@@ -283,6 +303,17 @@ async function insertOldLogRows(site, fromSeq, count, originSiteId) {
         [count, fromSeq, fromSeq, originSiteId, now, now]
       );
       await db.run('ANALYZE');
+    } else if (db.client === 'mysql') {
+      // MariaDB's Sequence engine (seq_1_to_N, built in since 10.0) numbers the rows.
+      await db.run(
+        `INSERT INTO ${LOG_TABLE} (document_id, seq, update_type, content_type, target_document_id, doc_locale, data, origin_site_id, created_at, updated_at)
+         SELECT CONCAT('bench', ? + x.seq), ? + x.seq, 'Update',
+                CASE x.seq % 3 WHEN 0 THEN '${CUSTOMER}' WHEN 1 THEN '${ITEM}' ELSE '${INVOICE}' END,
+                CONCAT('olddoc', x.seq % 5000), NULL, CONCAT('{"name":"old value ', x.seq, '"}'), ?, NOW(), NOW()
+         FROM seq_1_to_${Math.trunc(Number(count))} AS x`,
+        [fromSeq, fromSeq, originSiteId]
+      );
+      await db.run(`ANALYZE TABLE ${LOG_TABLE}`);
     } else {
       await db.run(
         `INSERT INTO ${LOG_TABLE} (document_id, seq, update_type, content_type, target_document_id, doc_locale, data, origin_site_id, created_at, updated_at)

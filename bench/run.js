@@ -4,7 +4,8 @@
  * Benchmark suite (issue 7). `npm run bench` — see bench/README.md.
  *
  *   BENCH_SCALE=0.1 npm run bench        quick run (every count × 0.1)
- *   BENCH_DB=sqlite|postgres|both        database of the sites (default sqlite)
+ *   BENCH_DB=sqlite|postgres|mariadb|both|all  database of the sites (default sqlite; both: SQLite and
+ *                                        PostgreSQL; all: the three)
  *   BENCH_ONLY=overhead,overheadInvoice,direct,throughput,pullcost,latency,transfer,fanout,bigdocs,catchup,backfill
  *                                        a subset (development)
  *   BENCH_PROFILE=consumer|producer|both  --cpu-prof the site processes of measurement 1, and fan-out's producer (bench/profiles/)
@@ -31,7 +32,10 @@ const { writeChart } = require('./chart');
 const SCALE = Number(process.env.BENCH_SCALE || 1);
 if (!(SCALE > 0)) throw new Error(`BENCH_SCALE must be a positive number, got ${process.env.BENCH_SCALE}`);
 const DB = (process.env.BENCH_DB || 'sqlite').toLowerCase();
-const CLIENTS = DB === 'both' ? ['sqlite', 'postgres'] : [DB === 'pg' ? 'postgres' : DB];
+const CLIENT_NAMES = { sqlite: 'sqlite', pg: 'postgres', postgres: 'postgres', mariadb: 'mysql', mysql: 'mysql' };
+const CLIENTS =
+  DB === 'both' ? ['sqlite', 'postgres'] : DB === 'all' ? ['sqlite', 'postgres', 'mysql'] : [CLIENT_NAMES[DB]];
+if (!CLIENTS[0]) throw new Error(`BENCH_DB must be sqlite, postgres, mariadb, both or all; got ${process.env.BENCH_DB}`);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 const PROFILE = process.env.BENCH_PROFILE || '';
 const want = (m) => !ONLY || ONLY.has(m);
@@ -83,10 +87,10 @@ async function freshDb(client, label) {
       cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }),
     };
   }
-  const pg = require('../tests/helpers/pg');
+  const helper = require(client === 'mysql' ? '../tests/helpers/mysql' : '../tests/helpers/pg');
   const name = `es_test_bench_${label}_p${process.pid}_${Date.now().toString(36)}`;
-  await pg.createDatabase(name);
-  return { env: { DATABASE_CLIENT: 'postgres', DATABASE_NAME: name }, cleanup: () => pg.dropDatabase(name) };
+  await helper.createDatabase(name);
+  return { env: { DATABASE_CLIENT: client, DATABASE_NAME: name }, cleanup: () => helper.dropDatabase(name) };
 }
 
 async function inproc(client, label, args, extraEnv = {}) {
@@ -875,6 +879,9 @@ function machine() {
   if (!process.env.BENCH_SKIP_BUILD) ensureBuilt();
   // PostgreSQL sites: the local cluster, started like `npm test` starts it (scripts/postgres.js).
   if (CLIENTS.includes('postgres')) await require('../scripts/postgres').ensurePostgres();
+  // MariaDB sites: the local server on 127.0.0.1:3306 as strapi/strapi (the playground's defaults),
+  // started and tuned like `npm test` does it (scripts/mariadb.js: redo log flushed once a second).
+  if (CLIENTS.includes('mysql')) await require('../scripts/mariadb').ensureMariadb();
   const info = { date: new Date().toISOString(), scale: SCALE, db: CLIENTS.join('+'), only: ONLY ? [...ONLY] : null, machine: machine() };
   log(`scale ${SCALE}, db ${info.db}, ${info.machine.cpus} cores, load ${info.machine.loadAvgAtStart.join(' ')}`);
   const runs = {};

@@ -1,4 +1,13 @@
-import { bulkRouteRefusal, bulkRow, handlesCreates, withoutRepeats } from '../../server/src/engine/apply/bulk';
+import {
+  bulkRouteRefusal,
+  bulkRow,
+  handlesCreates,
+  pageCheckableUniqueFields,
+  sameValueKey,
+  uniqueFieldsOf,
+  withoutRepeats,
+  withoutUniqueChecks,
+} from '../../server/src/engine/apply/bulk';
 import type { ModelDef } from '../../server/src/engine/schema';
 
 const ITEM: ModelDef = {
@@ -71,6 +80,38 @@ test('a unique value repeated in a page keeps its first document only; null neve
   ];
   expect(withoutRepeats(items, ['sku']).map((i) => i.id)).toEqual([1, 2, 4, 5, 6]);
   expect(withoutRepeats(items, []).map((i) => i.id)).toEqual([1, 2, 3, 4, 5, 6]);
+});
+
+test('values a case- or accent-insensitive collation calls equal count as repeats; empty strings never clash', () => {
+  // MariaDB's default collation: 'abc' = 'ABC' = 'àbc' = 'abc  '; Strapi's unique check would refuse the second.
+  const items = ['abc', 'ABC', 'àbc', 'abc  ', 'abd', '', '', 1, '1'].map((sku, id) => ({ id, row: { sku } }));
+  expect(withoutRepeats(items, ['sku']).map((i) => i.id)).toEqual([0, 4, 5, 6, 7, 8]);
+  expect(sameValueKey('Crème')).toBe(sameValueKey('creme'));
+  expect(sameValueKey(1)).not.toBe(sameValueKey('1'));
+});
+
+test('the unique attributes: unique: true and every uid; the page checks only text kinds, never a uid', () => {
+  const attributes = {
+    name: { type: 'string' },
+    sku: { type: 'string', unique: true },
+    email: { type: 'email', unique: true },
+    code: { type: 'integer', unique: true },
+    slug: { type: 'uid' },
+    note: { type: 'text', unique: true },
+    off: { type: 'string', unique: false },
+  };
+  expect(uniqueFieldsOf(attributes)).toEqual(['sku', 'email', 'code', 'slug', 'note']);
+  expect(pageCheckableUniqueFields(attributes)).toEqual(['sku', 'email', 'note']);
+});
+
+test('the validation model drops only the per-row reads the page query cleared, and leaves the schema itself alone', () => {
+  const model = { uid: 'api::item.item', attributes: { sku: { type: 'string', unique: true }, email: { type: 'email', unique: true } } };
+  expect(withoutUniqueChecks(model, [])).toBe(model);
+  const v = withoutUniqueChecks(model, ['sku']);
+  expect(v.attributes.sku).toEqual({ type: 'string', unique: false });
+  expect(v.attributes.email).toBe(model.attributes.email);
+  expect(model.attributes.sku.unique).toBe(true);
+  expect(v.uid).toBe(model.uid);
 });
 
 test('a model whose own lifecycles see creates is never bulk-copied (Strapi would run *CreateMany, not its per-row hooks)', () => {

@@ -1,6 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import type { ListDocumentsResponse } from '../shared/contracts';
-import { bulkRouteRefusal, bulkRow, handlesCreates, withoutRepeats } from '../engine/apply/bulk';
+import {
+  bulkRouteRefusal,
+  bulkRow,
+  handlesCreates,
+  pageCheckableUniqueFields,
+  uniqueFieldsOf,
+  withoutRepeats,
+  withoutUniqueChecks,
+} from '../engine/apply/bulk';
 import { chunks, contentTypeUid, getService, repo } from '../utils';
 import type { ProducerRow } from './producer-registry';
 import { creatorFields, subscriberOf } from './subscriber';
@@ -45,12 +53,10 @@ export async function bulkCopy(
     for (const chunk of chunks(ids))
       for (const r of await repo(strapi, route.localUid).findMany({ where: { documentId: { $in: chunk } }, select: ['documentId'] }))
         known.add(String(r.documentId));
-  const unique = Object.entries(contentType.attributes)
-    .filter(([, a]) => (a as { unique?: boolean }).unique === true)
-    .map(([name]) => name);
+  const attributes = contentType.attributes as Record<string, { type?: string; unique?: boolean }>;
   items = withoutRepeats(
     items.filter((i) => !known.has(i.documentId)),
-    unique
+    uniqueFieldsOf(attributes)
   );
   if (!items.length) return copied;
 
@@ -60,15 +66,28 @@ export async function bulkCopy(
   await strapi.db.transaction(async () => {
     // This site's consumers of the type get its changes from the Document Service path (capture): not bulk.
     if ((await getService(strapi, 'consumer-store').receiversOf(route.localUid)).length) return;
+    // Unique text fields whose page values are all free here: validated without a read per row (engine/apply/bulk.ts invariant 3).
+    const pageChecked: string[] = [];
+    for (const name of pageCheckableUniqueFields(attributes)) {
+      const values = [...new Set(items.map((i) => i.row[name]).filter((v) => v !== null && v !== undefined && v !== ''))];
+      let free = true;
+      for (const chunk of chunks(values)) {
+        // The validator's own condition (validators.js addUniqueValidator): published rows with the value.
+        if (await repo(strapi, route.localUid).count({ where: { [name]: { $in: chunk }, publishedAt: { $notNull: true } } })) free = false;
+        if (!free) break;
+      }
+      if (free) pageChecked.push(name);
+    }
+    const validated = withoutUniqueChecks(contentType, pageChecked);
     const now = new Date();
     const rows: Array<{ remote: string; local: string; data: Record<string, unknown> }> = [];
     for (const item of items) {
       const local = route.useSameName ? item.documentId : typeof newDocumentId === 'function' ? String(newDocumentId()) : null;
       if (!local) return; // no way to name the copies here: leave them all to the Document Service
       try {
-        // Strapi's validation of a create (required, lengths, formats, unique against the table).
+        // Strapi's validation of a create (required, lengths, formats; unique against the table unless cleared above for the page).
         const valid = (await strapi.entityValidator.validateEntityCreation(
-          contentType,
+          validated,
           { ...item.row, publishedAt: now } as never,
           {
             isDraft: false,

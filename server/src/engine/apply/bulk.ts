@@ -27,6 +27,13 @@ import type { Route } from './ports';
  *      handle creates (`handlesCreates`).
  * 2. Bulk is an optimisation, never a second behaviour: a document refused here is applied alone
  *    exactly as before, so its failure (if any) is recorded with the same message.
+ * 3. Unique values are checked as Strapi's validator checks them, with fewer reads: a value repeated
+ *    in the page (`withoutRepeats`, compared more loosely than any collation) leaves all but the
+ *    first to the per-document path; and a unique text attribute whose page values are all absent
+ *    from the table (one `$in` query, in the copy's transaction, with the validator's own
+ *    condition) is validated without its per-row read (`withoutUniqueChecks`). When that query
+ *    finds any of them, the per-row check stays on for the whole page, so which rows are refused
+ *    never depends on matching the database's answer back to a row.
  */
 
 /** Why a route or model cannot be bulk-copied, or null when it can. */
@@ -75,17 +82,64 @@ export function bulkRow(model: ModelDef, data: unknown): Record<string, unknown>
   return row;
 }
 
+/** Attributes Strapi's validator checks for uniqueness against the table: `unique: true`, and every `uid`. */
+export function uniqueFieldsOf(attributes: Record<string, { type?: string; unique?: boolean }>): string[] {
+  return Object.entries(attributes)
+    .filter(([, a]) => a.unique === true || a.type === 'uid')
+    .map(([name]) => name);
+}
+
+/**
+ * Unique attributes whose check against the table can be one query per page instead of one per
+ * row (invariant 3): plain text kinds (a numeric column would make the database, not the
+ * validator, refuse an invalid value), and not `uid`, whose format check and unique check Strapi
+ * cannot run apart.
+ */
+export function pageCheckableUniqueFields(attributes: Record<string, { type?: string; unique?: boolean }>): string[] {
+  return uniqueFieldsOf(attributes).filter((name) => ['string', 'text', 'email'].includes(attributes[name].type ?? ''));
+}
+
+/**
+ * The key under which two values of a unique field count as the same in a page: strings compare
+ * without case, accents or trailing spaces (what a case- and accent-insensitive collation such as
+ * MariaDB's calls equal), anything else by its JSON. Matching more than the database does is safe
+ * (the second document takes the per-document path); matching less is not.
+ */
+export function sameValueKey(value: unknown): string {
+  if (typeof value === 'string')
+    return `s:${value
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/\s+$/u, '')}`;
+  return `j:${JSON.stringify(value)}`;
+}
+
 /**
  * The rows of a page whose values of `uniqueFields` are not repeated in it: the first of two
- * documents with one value stays, the second takes the per-document path (where Strapi's unique
- * check sees the first). Null and absent values never clash.
+ * documents with one value (`sameValueKey`) stays, the second takes the per-document path (where
+ * Strapi's unique check sees the first). Null, absent and empty values never clash (Strapi skips them).
  */
 export function withoutRepeats<T extends { row: Record<string, unknown> }>(items: T[], uniqueFields: string[]): T[] {
   const seen = new Map<string, Set<string>>(uniqueFields.map((f) => [f, new Set<string>()]));
   return items.filter((item) => {
-    const values = uniqueFields.map((f) => [f, item.row[f]] as const).filter(([, v]) => v !== null && v !== undefined);
-    if (values.some(([f, v]) => seen.get(f)!.has(JSON.stringify(v)))) return false;
-    for (const [f, v] of values) seen.get(f)!.add(JSON.stringify(v));
+    const values = uniqueFields
+      .map((f) => [f, item.row[f]] as const)
+      .filter(([, v]) => v !== null && v !== undefined && v !== '')
+      .map(([f, v]) => [f, sameValueKey(v)] as const);
+    if (values.some(([f, k]) => seen.get(f)!.has(k))) return false;
+    for (const [f, k] of values) seen.get(f)!.add(k);
     return true;
   });
+}
+
+/**
+ * The content type as the page's validation sees it: the unique attributes in `checked` (found
+ * free for every value of the page by one query each, invariant 3) without their per-row check.
+ */
+export function withoutUniqueChecks<M extends { attributes: Record<string, object> }>(model: M, checked: string[]): M {
+  if (!checked.length) return model;
+  const attributes = { ...model.attributes };
+  for (const name of checked) attributes[name] = { ...attributes[name], unique: false };
+  return { ...model, attributes };
 }
