@@ -33,8 +33,7 @@ const SCALE = Number(process.env.BENCH_SCALE || 1);
 if (!(SCALE > 0)) throw new Error(`BENCH_SCALE must be a positive number, got ${process.env.BENCH_SCALE}`);
 const DB = (process.env.BENCH_DB || 'sqlite').toLowerCase();
 const CLIENT_NAMES = { sqlite: 'sqlite', pg: 'postgres', postgres: 'postgres', mariadb: 'mysql', mysql: 'mysql' };
-const CLIENTS =
-  DB === 'both' ? ['sqlite', 'postgres'] : DB === 'all' ? ['sqlite', 'postgres', 'mysql'] : [CLIENT_NAMES[DB]];
+const CLIENTS = DB === 'both' ? ['sqlite', 'postgres'] : DB === 'all' ? ['sqlite', 'postgres', 'mysql'] : [CLIENT_NAMES[DB]];
 if (!CLIENTS[0]) throw new Error(`BENCH_DB must be sqlite, postgres, mariadb, both or all; got ${process.env.BENCH_DB}`);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 const PROFILE = process.env.BENCH_PROFILE || '';

@@ -106,12 +106,7 @@ export function pageCheckableUniqueFields(attributes: Record<string, { type?: st
  * (the second document takes the per-document path); matching less is not.
  */
 export function sameValueKey(value: unknown): string {
-  if (typeof value === 'string')
-    return `s:${value
-      .normalize('NFD')
-      .replace(/\p{M}/gu, '')
-      .toLowerCase()
-      .replace(/\s+$/u, '')}`;
+  if (typeof value === 'string') return `s:${value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+$/u, '')}`;
   return `j:${JSON.stringify(value)}`;
 }
 
