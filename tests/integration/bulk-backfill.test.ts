@@ -9,6 +9,7 @@ import { eventually, getDoc, link, list, pullNow, setStatus, syncLogs, type Link
 const CUSTOMER = 'api::customer.customer';
 const ITEM = 'api::item.item';
 const NOTE = 'api::note.note';
+const SUPPLIER = 'api::supplier.supplier';
 const tag = `bulk-${Date.now().toString(36)}`;
 
 let producer: Site;
@@ -24,6 +25,20 @@ const cmDoc = async (site: Site, uid: string, documentId: string) =>
 const backfill = async (l: Link, contentType: string) =>
   expectStatus(await l.consumer.admin('POST', `/event-streaming/producers/${l.producerId}/backfill`, { contentType }), 'backfill').body
     .data as { copied: number; bulk: number; failed: number; failures: string[] };
+/** Adds `contentType` (Use Same Name, no back-fill on approval) to the bulk consumer's subscriptions, Approved. */
+const subscribeBulk = async (contentType: string) => {
+  const ep = expectStatus(await bulk.admin('GET', `/event-streaming/producers/${lb.producerId}`), 'producer').body.data;
+  expectStatus(
+    await bulk.admin('PUT', `/event-streaming/producers/${lb.producerId}`, {
+      producerUrl: ep.producerUrl,
+      subscriptions: [...ep.subscriptions.map(({ status, ...s }: any) => s), { contentType, useSameName: true }],
+      backfillOnApproval: false,
+    }),
+    `subscribe to ${contentType}`
+  );
+  await setStatus(lb, { [contentType]: 'Approved' });
+  await pullNow(lb);
+};
 const fields = (d: any) => d && { documentId: d.documentId, name: d.name, email: d.email, sku: d.sku, price: d.price, specs: d.specs };
 
 beforeAll(async () => {
@@ -130,20 +145,23 @@ test('a type this site streams on is never bulk-copied: its own consumers get ev
   for (let i = 0; i < 5; i += 1) expectStatus(await producer.api('POST', '/notes', { data: { text: `${tag} note ${i}` } }), 'note', 201);
   const down = await link(bulk, downstream, [{ contentType: NOTE, useSameName: true }]);
   await setStatus(down, { [NOTE]: 'Approved' });
-  const ep = expectStatus(await bulk.admin('GET', `/event-streaming/producers/${lb.producerId}`), 'producer').body.data;
-  expectStatus(
-    await bulk.admin('PUT', `/event-streaming/producers/${lb.producerId}`, {
-      producerUrl: ep.producerUrl,
-      subscriptions: [...ep.subscriptions.map(({ status, ...s }: any) => s), { contentType: NOTE, useSameName: true }],
-      backfillOnApproval: false,
-    }),
-    'subscribe to notes'
-  );
-  await setStatus(lb, { [NOTE]: 'Approved' });
-  await pullNow(lb);
+  await subscribeBulk(NOTE);
   expect(await backfill(lb, NOTE)).toMatchObject({ copied: 5, bulk: 0, failed: 0 });
   await eventually(
     async () => (await list(downstream, 'notes', `&filters[text][$startsWith]=${tag}`)).length === 5,
     'back-filled notes streamed on'
   );
+});
+
+test('a type whose own lifecycles handle creates is copied one document at a time: its beforeCreate runs for each copy', async () => {
+  // playground/src/api/supplier/content-types/supplier/lifecycles.ts stamps a name starting with "Stamped:" on every create.
+  const made = expectStatus(await producer.api('POST', '/suppliers', { data: { name: `Stamped: ${tag}` } }), 'stamped supplier', 201).body
+    .data;
+  expect(made.name).toBe(`Stamped: ${tag} [stamped]`);
+  await subscribeBulk(SUPPLIER);
+  const r = await backfill(lb, SUPPLIER);
+  expect(r).toMatchObject({ bulk: 0, failed: 0 });
+  expect(r.copied).toBeGreaterThanOrEqual(1);
+  // A createMany would have skipped the hook: one stamp. Through the Document Service it ran here too.
+  expect((await getDoc(bulk, 'suppliers', made.documentId))?.name).toBe(`Stamped: ${tag} [stamped] [stamped]`);
 });
