@@ -875,6 +875,7 @@ function machine() {
 
 (async () => {
   fs.mkdirSync(LOG_DIR, { recursive: true });
+  fs.mkdirSync(path.dirname(OUT), { recursive: true });
   if (!process.env.BENCH_SKIP_BUILD) ensureBuilt();
   // PostgreSQL sites: the local cluster, started like `npm test` starts it (scripts/postgres.js).
   if (CLIENTS.includes('postgres')) await require('../scripts/postgres').ensurePostgres();
