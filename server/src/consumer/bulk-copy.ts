@@ -70,6 +70,8 @@ export async function bulkCopy(
     const pageChecked: string[] = [];
     for (const name of pageCheckableUniqueFields(attributes)) {
       const values = [...new Set(items.map((i) => i.row[name]).filter((v) => v !== null && v !== undefined && v !== ''))];
+      // A value that is not a string (a producer's malformed data) is left to the validator's own per-row check.
+      if (values.some((v) => typeof v !== 'string')) continue;
       let free = true;
       for (const chunk of chunks(values)) {
         // The validator's own condition (validators.js addUniqueValidator): published rows with the value.

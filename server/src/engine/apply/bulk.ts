@@ -29,8 +29,8 @@ import type { Route } from './ports';
  *    exactly as before, so its failure (if any) is recorded with the same message.
  * 3. Unique values are checked as Strapi's validator checks them, with fewer reads: a value repeated
  *    in the page (`withoutRepeats`, compared more loosely than any collation) leaves all but the
- *    first to the per-document path; and a unique text attribute whose page values are all absent
- *    from the table (one `$in` query, in the copy's transaction, with the validator's own
+ *    first to the per-document path; and a unique text attribute whose page values are all strings
+ *    and all absent from the table (one `$in` query, in the copy's transaction, with the validator's own
  *    condition) is validated without its per-row read (`withoutUniqueChecks`). When that query
  *    finds any of them, the per-row check stays on for the whole page, so which rows are refused
  *    never depends on matching the database's answer back to a row.
